@@ -1,0 +1,30 @@
+package io.redeploy.agent.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The whole validated agent configuration. Immutable; built only by {@link ConfigLoader}. */
+public record AgentConfig(
+        Map<String, RegistryConfig> registries,
+        ScheduleConfig schedule,
+        Path stateDir,
+        HttpConfig http,
+        DockerConfig docker,
+        List<ServiceConfig> services) {
+
+    public AgentConfig {
+        registries = Map.copyOf(registries);
+        services = List.copyOf(services);
+    }
+
+    /** Credentials and transport for the registry that serves {@code image}; anonymous HTTPS when not configured. */
+    public RegistryConfig registryFor(ImageRef image) {
+        return registries.getOrDefault(image.registry(), RegistryConfig.anonymous(image.registry()));
+    }
+
+    public Optional<ServiceConfig> service(String name) {
+        return services.stream().filter(s -> s.name().equals(name)).findFirst();
+    }
+}

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Builds a tiny HTTP image FROM scratch with Debian's busybox-static and pushes it.
+# GET / answers the build id; port 8080.
+# Usage: scripts/build-test-image.sh IMAGE:TAG BUILD_ID [healthy|unhealthy|crash] [--healthcheck] [--label K=V]...
+#   healthy    serves / (default)
+#   unhealthy  runs, but never answers HTTP (health gate must time out)
+#   crash      exits 1 right after start
+#   --healthcheck  adds a Docker HEALTHCHECK (wget localhost:8080)
+# With --no-push the image is only built locally.
+set -euo pipefail
+ref=$1; build=$2; shift 2
+mode=healthy; healthcheck=""; push=1; labels=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    healthy|unhealthy|crash) mode=$1 ;;
+    --healthcheck) healthcheck=1 ;;
+    --no-push) push="" ;;
+    --label) labels+=("$2"); shift ;;
+    *) echo "unknown argument $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+ctx=$(mktemp -d)
+trap 'rm -rf "$ctx"' EXIT
+cp "$(readlink -f /bin/busybox)" "$ctx/busybox"
+mkdir -p "$ctx/www"
+echo "build=$build" > "$ctx/www/index.html"
+case $mode in
+  healthy)   cmd='["/bin/busybox","httpd","-f","-p","8080","-h","/www"]' ;;
+  unhealthy) cmd='["/bin/busybox","sleep","3600"]' ;;
+  crash)     cmd='["/bin/busybox","sh","-c","echo crashing; exit 1"]' ;;
+esac
+{
+  echo "FROM scratch"
+  echo "COPY busybox /bin/busybox"
+  echo "COPY www /www"
+  echo "LABEL org.opencontainers.image.version=\"$build\""
+  for l in "${labels[@]}"; do echo "LABEL $l"; done
+  echo "ENV PATH=/bin"
+  echo 'RUN ["/bin/busybox","--install","-s","/bin"]'
+  echo 'RUN ["/bin/busybox","mkdir","-p","/data","/tmp"]'
+  if [ -n "$healthcheck" ]; then
+    echo 'HEALTHCHECK --interval=1s --timeout=1s --retries=2 CMD ["/bin/busybox","wget","-q","-O","/dev/null","http://127.0.0.1:8080/"]'
+  fi
+  echo "EXPOSE 8080"
+  echo "CMD $cmd"
+} > "$ctx/Dockerfile"
+DOCKER_BUILDKIT=0 docker build -q -t "$ref" "$ctx" >/dev/null 2>"$ctx/build.err" || { cat "$ctx/build.err" >&2; exit 1; }
+if [ -n "$push" ]; then docker push -q "$ref" >/dev/null; fi
+echo "$ref"
