@@ -1,0 +1,148 @@
+package io.redeploy.agent;
+
+import io.redeploy.agent.config.AgentConfig;
+import io.redeploy.agent.config.DependencyOrder;
+import io.redeploy.agent.config.ServiceConfig;
+import io.redeploy.agent.deploy.Deployer;
+import io.redeploy.agent.docker.DockerJavaGateway;
+import io.redeploy.agent.http.AgentControl;
+import io.redeploy.agent.http.AgentHttpServer;
+import io.redeploy.agent.metrics.AgentMetrics;
+import io.redeploy.agent.registry.RegistryClient;
+import io.redeploy.agent.schedule.PollCycle;
+import io.redeploy.agent.schedule.PollScheduler;
+import io.redeploy.agent.state.StateStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The running agent: wires registry, Docker, state, scheduler and HTTP endpoint together and owns
+ * their lifecycle. {@link #start} heals interrupted deploys before the first poll.
+ */
+public final class Agent implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Agent.class);
+    /** How long SIGTERM waits for a deploy in flight; the systemd unit's TimeoutStopSec is longer. */
+    public static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(120);
+    private static final int REGISTRY_CONCURRENCY = 8;
+
+    private final AgentConfig config;
+    private final RegistryClient registry;
+    private final DockerJavaGateway docker;
+    private final StateStore state;
+    private final AgentMetrics metrics;
+    private final ExecutorService registryExecutor;
+    private final PollCycle pollCycle;
+    private final PollScheduler scheduler;
+    private final AtomicReference<Instant> lastPollFinished = new AtomicReference<>();
+    private final AtomicInteger pollsCompleted = new AtomicInteger();
+    private final Clock clock;
+    private AgentHttpServer http;
+
+    private Agent(AgentConfig config, Clock clock) throws Exception {
+        this.config = config;
+        this.clock = clock;
+        this.metrics = new AgentMetrics();
+        this.state = StateStore.open(config.stateDir(), clock);
+        this.registry = new RegistryClient(config, metrics::registryResponse);
+        this.docker = DockerJavaGateway.connect(config.docker());
+        Deployer deployer = new Deployer(docker, clock);
+        this.registryExecutor = Executors.newFixedThreadPool(Math.min(REGISTRY_CONCURRENCY, Math.max(1, config.services().size())),
+                daemonThreads("registry"));
+        List<ServiceConfig> ordered = DependencyOrder.order(config.services());
+        this.pollCycle = new PollCycle(config, ordered, registry, deployer, state, metrics, registryExecutor, clock);
+        this.scheduler = new PollScheduler(config.schedule(), this::runPoll);
+
+        List<String> healed = deployer.recover(ordered);
+        healed.forEach(action -> log.warn("event=recover.done action=\"{}\"", action));
+    }
+
+    public static Agent start(AgentConfig config, Clock clock) throws Exception {
+        Agent agent = new Agent(config, clock);
+        agent.http = AgentHttpServer.start(config.http(), agent.control(), agent.state, agent.metrics);
+        agent.scheduler.start();
+        log.info("event=agent.started services={} http={}:{} state_dir={}", config.services().size(),
+                config.http().host(), agent.http.port(), config.stateDir());
+        return agent;
+    }
+
+    private void runPoll(Optional<String> service) {
+        try {
+            pollCycle.run(service);
+        } catch (RuntimeException e) {
+            // A poll must never kill the scheduler thread; the next one starts clean.
+            log.error("event=poll.crashed reason=\"{}\"", e.toString(), e);
+        } finally {
+            lastPollFinished.set(clock.instant());
+            pollsCompleted.incrementAndGet();
+        }
+    }
+
+    /** Queues a poll now; used by the HTTP trigger and by tests. */
+    public void triggerPoll(Optional<String> service) {
+        scheduler.triggerNow(service);
+    }
+
+    public int pollsCompleted() {
+        return pollsCompleted.get();
+    }
+
+    public StateStore state() {
+        return state;
+    }
+
+    public int httpPort() {
+        return http.port();
+    }
+
+    private AgentControl control() {
+        return new AgentControl() {
+            @Override public boolean schedulerRunning() { return scheduler.isRunning(); }
+            @Override public Optional<Instant> lastPollFinished() { return Optional.ofNullable(lastPollFinished.get()); }
+            @Override public Optional<Instant> nextPoll() { return scheduler.nextPoll(); }
+            @Override public Duration pollInterval() { return scheduler.period(); }
+            @Override public boolean dockerAnswers() { return docker.ping(); }
+            @Override public Set<String> serviceNames() {
+                Set<String> names = new LinkedHashSet<>();
+                config.services().forEach(s -> names.add(s.name()));
+                return names;
+            }
+            @Override public void triggerPoll(Optional<String> service) { Agent.this.triggerPoll(service); }
+        };
+    }
+
+    /** Stop scheduling, let a poll in flight finish (bounded), then release everything. */
+    @Override
+    public void close() {
+        log.info("event=agent.stopping grace_s={}", SHUTDOWN_GRACE.toSeconds());
+        boolean clean = scheduler.shutdown(SHUTDOWN_GRACE);
+        if (!clean) {
+            log.warn("event=agent.stop_timeout reason=\"a deploy was still running; the next start heals it\"");
+        }
+        if (http != null) http.close();
+        registryExecutor.shutdownNow();
+        registry.close();
+        docker.close();
+        log.info("event=agent.stopped clean={}", clean);
+    }
+
+    private static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

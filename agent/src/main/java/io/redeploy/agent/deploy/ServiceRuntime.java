@@ -1,0 +1,14 @@
+package io.redeploy.agent.deploy;
+
+import io.redeploy.agent.config.RegistryConfig;
+import io.redeploy.agent.config.ServiceConfig;
+import io.redeploy.agent.registry.Digest;
+
+/** What a poll needs from the Docker side; {@link Deployer} is the real one, tests use a fake. */
+public interface ServiceRuntime {
+    RunningService inspect(ServiceConfig service);
+
+    DeployResult deploy(ServiceConfig service, Digest target, RegistryConfig registry);
+
+    void restart(ServiceConfig service);
+}

@@ -1,0 +1,208 @@
+package io.redeploy.agent.schedule;
+
+import io.redeploy.agent.config.AgentConfig;
+import io.redeploy.agent.config.ServiceConfig;
+import io.redeploy.agent.deploy.DeployResult;
+import io.redeploy.agent.deploy.Planner;
+import io.redeploy.agent.deploy.Planner.Action;
+import io.redeploy.agent.deploy.Planner.Decision;
+import io.redeploy.agent.deploy.Planner.Observation;
+import io.redeploy.agent.deploy.RunningService;
+import io.redeploy.agent.deploy.ServiceRuntime;
+import io.redeploy.agent.metrics.AgentMetrics;
+import io.redeploy.agent.registry.Digest;
+import io.redeploy.agent.registry.DigestSource;
+import io.redeploy.agent.registry.RegistryException;
+import io.redeploy.agent.state.StateStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+
+/**
+ * One poll: ask the registry about every watched service (in parallel, bounded by the executor),
+ * look at what runs, let the {@link Planner} decide, then deploy what changed in dependency order.
+ * Not thread-safe by design: the scheduler never runs two polls at once.
+ */
+public final class PollCycle {
+    private static final Logger log = LoggerFactory.getLogger(PollCycle.class);
+
+    private final AgentConfig config;
+    private final List<ServiceConfig> orderedServices;
+    private final DigestSource registry;
+    private final ServiceRuntime runtime;
+    private final StateStore state;
+    private final AgentMetrics metrics;
+    private final ExecutorService registryExecutor;
+    private final Clock clock;
+    private final Planner planner = new Planner();
+
+    public PollCycle(AgentConfig config, List<ServiceConfig> orderedServices, DigestSource registry, ServiceRuntime runtime,
+                     StateStore state, AgentMetrics metrics, ExecutorService registryExecutor, Clock clock) {
+        this.config = config;
+        this.orderedServices = List.copyOf(orderedServices);
+        this.registry = registry;
+        this.runtime = runtime;
+        this.state = state;
+        this.metrics = metrics;
+        this.registryExecutor = registryExecutor;
+        this.clock = clock;
+    }
+
+    /** What one poll did, for tests and the trigger's answer. */
+    public record Report(List<Decision> decisions, List<DeployResult> deploys, List<String> restarted, int registryErrors) {}
+
+    /** Polls every service, or only {@code only} (a manual trigger for one service). */
+    public Report run(Optional<String> only) {
+        Instant started = clock.instant();
+        metrics.pollStarted();
+        List<ServiceConfig> services = only
+                .map(name -> orderedServices.stream().filter(s -> s.name().equals(name)).toList())
+                .orElse(orderedServices);
+        Map<String, Observation> observations = observe(services);
+        int registryErrors = (int) observations.values().stream().filter(o -> o.registryDigest().isEmpty()).count();
+
+        List<Decision> decisions = planner.plan(services, observations);
+        List<DeployResult> deploys = new ArrayList<>();
+        Set<String> recreated = new HashSet<>();
+        Set<String> failed = new HashSet<>();
+        for (Decision decision : decisions) {
+            act(decision, deploys, recreated, failed);
+        }
+        List<String> restarted = restartDependents(recreated, decisions);
+
+        Duration took = Duration.between(started, clock.instant());
+        boolean ok = registryErrors == 0 && failed.isEmpty();
+        metrics.pollFinished(took, ok);
+        log.info("event=poll.done services={} changed={} deployed={} failed={} registry_errors={} duration_ms={}",
+                services.size(), decisions.stream().filter(d -> d.action() != Action.UNCHANGED
+                        && d.action() != Action.SKIP_REGISTRY_ERROR).count(),
+                recreated.size(), failed.size(), registryErrors, took.toMillis());
+        return new Report(decisions, deploys, restarted, registryErrors);
+    }
+
+    private Map<String, Observation> observe(List<ServiceConfig> services) {
+        Map<String, Future<Optional<Digest>>> lookups = new LinkedHashMap<>();
+        for (ServiceConfig service : services) {
+            lookups.put(service.name(), registryExecutor.submit(() -> lookUp(service)));
+        }
+        Map<String, Observation> observations = new LinkedHashMap<>();
+        for (ServiceConfig service : services) {
+            Optional<Digest> registryDigest = await(lookups.get(service.name()), service);
+            RunningService running = runtime.inspect(service);
+            Set<Digest> failedDigests = state.get(service.name()).failedDigests().stream()
+                    .filter(Digest::isValid).map(Digest::parse).collect(Collectors.toSet());
+            state.recordObservation(service.name(), service.image().toString(),
+                    running.repoDigests().stream().filter(registryDigest.map(Set::of).orElse(Set.of())::contains)
+                            .findFirst().or(() -> running.repoDigests().stream().findFirst()).map(Digest::value),
+                    registryDigest.map(Digest::value));
+            observations.put(service.name(), new Observation(registryDigest, running.containerId().isPresent(),
+                    running.repoDigests(), failedDigests));
+        }
+        return observations;
+    }
+
+    /** Never throws: a failure of one image must not stop the others. */
+    private Optional<Digest> lookUp(ServiceConfig service) {
+        try {
+            Digest digest = registry.digestOf(service.image());
+            log.debug("event=registry.digest service={} image={} digest={}", service.name(), service.image(), digest.shortForm());
+            return Optional.of(digest);
+        } catch (RegistryException e) {
+            log.warn("event=registry.error service={} image={} transient={} reason=\"{}\"",
+                    service.name(), service.image(), e.isTransient(), e.getMessage());
+            state.recordCheck(service.name(), "error: " + e.getMessage());
+            return Optional.empty();
+        } catch (RuntimeException e) {
+            log.error("event=registry.error service={} image={} reason=\"{}\"", service.name(), service.image(), e.toString());
+            state.recordCheck(service.name(), "error: " + e);
+            return Optional.empty();
+        }
+    }
+
+    private Optional<Digest> await(Future<Optional<Digest>> lookup, ServiceConfig service) {
+        try {
+            return lookup.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        } catch (ExecutionException e) {
+            log.error("event=registry.error service={} reason=\"{}\"", service.name(), e.getCause().toString());
+            return Optional.empty();
+        }
+    }
+
+    private void act(Decision decision, List<DeployResult> deploys, Set<String> recreated, Set<String> failed) {
+        ServiceConfig service = decision.service();
+        String digest = decision.target().map(Digest::shortForm).orElse("-");
+        switch (decision.action()) {
+            case UNCHANGED -> {
+                log.debug("event=poll.unchanged service={} digest={}", service.name(), digest);
+                state.recordCheck(service.name(), "unchanged");
+            }
+            case REPORT_ONLY -> {
+                log.info("event=digest.new service={} image={} digest={} action=report-only", service.name(), service.image(), digest);
+                state.recordCheck(service.name(), "new-digest (monitor only)");
+            }
+            case SKIP_FAILED -> {
+                log.info("event=deploy.skipped service={} digest={} reason=\"digest failed before; waiting for a newer build\"",
+                        service.name(), digest);
+                state.recordCheck(service.name(), "new-digest (failed before, not retried)");
+            }
+            case SKIP_REGISTRY_ERROR -> { /* logged and recorded by lookUp */ }
+            case DEPLOY -> {
+                if (service.dependsOn().stream().anyMatch(failed::contains)) {
+                    log.warn("event=deploy.postponed service={} digest={} reason=\"a dependency failed to deploy in this poll\"",
+                            service.name(), digest);
+                    state.recordCheck(service.name(), "new-digest (postponed: dependency failed)");
+                    return;
+                }
+                state.recordCheck(service.name(), "new-digest");
+                DeployResult result = runtime.deploy(service, decision.target().orElseThrow(), config.registryFor(service.image()));
+                deploys.add(result);
+                state.recordDeploy(result);
+                metrics.deployFinished(service.name(), result.outcome().name().toLowerCase(), result.duration());
+                if (result.outcome() == DeployResult.Outcome.DEPLOYED) {
+                    recreated.add(service.name());
+                } else {
+                    failed.add(service.name());
+                }
+            }
+        }
+    }
+
+    /** Services marked restart_on_dependency_update whose dependency was recreated, and that were not recreated themselves. */
+    private List<String> restartDependents(Set<String> recreated, List<Decision> decisions) {
+        List<String> restarted = new ArrayList<>();
+        if (recreated.isEmpty()) {
+            return restarted;
+        }
+        for (ServiceConfig service : orderedServices) {
+            boolean dependencyRecreated = service.dependsOn().stream().anyMatch(recreated::contains);
+            if (service.restartOnDependencyUpdate() && dependencyRecreated && !recreated.contains(service.name())
+                    && runtime.inspect(service).containerId().isPresent()) {
+                try {
+                    runtime.restart(service);
+                    restarted.add(service.name());
+                    log.info("event=service.restarted service={} reason=dependency-updated", service.name());
+                } catch (RuntimeException e) {
+                    log.error("event=service.restart_failed service={} reason=\"{}\"", service.name(), e.getMessage());
+                }
+            }
+        }
+        return restarted;
+    }
+}
