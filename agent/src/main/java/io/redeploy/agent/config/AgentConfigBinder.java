@@ -63,13 +63,19 @@ final class AgentConfigBinder {
         services.stream().filter(s -> s.image != null).forEach(s -> imageHosts.add(s.image.registry()));
         Map<String, RegistryConfig> registries = new RegistriesBinder(secrets, problems)
                 .bind(reader.mapping("registries", "a mapping of registry hosts, e.g. {ghcr.io: {username: bot, "
-                        + "password_env: GHCR_TOKEN}}"), imageHosts);
-        new ServiceSetValidator(problems).validate(services);
+                        + "password_env: GHCR_TOKEN}}"), imageHosts, everyImageRead(reader, services));
+        new ServiceSetValidator(problems).validate(services, new PortMapping(http.host(), http.port(), 0, "tcp"));
         if (!problems.isEmpty()) {
             return Optional.empty();
         }
         return Optional.of(new AgentConfig(registries, schedule, stateDir, http, docker,
                 services.stream().map(ServiceDraft::toConfig).toList()));
+    }
+
+    private static boolean everyImageRead(MappingReader reader, List<ServiceDraft> services) {
+        int declared = reader.node("services")
+                .map(n -> n instanceof YamlNode.Mapping m ? m.entries().size() : -1).orElse(-1);
+        return declared == services.size() && services.stream().allMatch(s -> s.image != null);
     }
 
     private List<ServiceDraft> services(MappingReader reader) {

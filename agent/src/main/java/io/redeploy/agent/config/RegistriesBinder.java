@@ -36,7 +36,13 @@ final class RegistriesBinder {
         return "REDEPLOY_REGISTRY_" + host.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_") + "_" + what;
     }
 
-    Map<String, RegistryConfig> bind(Optional<YamlNode.Mapping> registries, Collection<String> imageHosts) {
+    /**
+     * @param imageHosts the registry of every service image
+     * @param imageHostsComplete false when some image could not be read; unused registries are then not reported,
+     *        since the unreadable image may be the one that uses it
+     */
+    Map<String, RegistryConfig> bind(Optional<YamlNode.Mapping> registries, Collection<String> imageHosts,
+                                     boolean imageHostsComplete) {
         Map<String, RegistryConfig> result = new LinkedHashMap<>();
         Map<String, Integer> keyLines = new LinkedHashMap<>();
         registries.ifPresent(mapping -> mapping.entries().values().forEach(entry -> {
@@ -52,6 +58,9 @@ final class RegistriesBinder {
                 problems.add(entry.keyLine(), "registries", "'" + entry.key() + "' is the same host as the key at line "
                         + firstLine + "; expected each registry once");
                 return;
+            }
+            if (imageHostsComplete && !imageHosts.contains(host)) {
+                unused(entry, host, imageHosts);
             }
             String path = MappingReader.child("registries", entry.key());
             MappingReader.of(entry.value(), path, problems, "a mapping such as {username: bot, password_env: TOKEN}",
@@ -69,6 +78,19 @@ final class RegistriesBinder {
                             r.password())));
         }
         return result;
+    }
+
+    /** Credentials for a registry no image uses are never sent: usually a typo such as ghcr.com. */
+    private void unused(YamlNode.Entry entry, String host, Collection<String> imageHosts) {
+        String hint;
+        if (host.endsWith(".docker.io") || host.equals("docker.com") || host.equals("hub.docker.com")) {
+            hint = "Docker Hub images use the key docker.io";
+        } else {
+            hint = KeySuggester.nearest(host, imageHosts).map(h -> "did you mean '" + h + "'?")
+                    .orElse("expected the registry of a service image: " + String.join(", ", imageHosts));
+        }
+        problems.add(entry.keyLine(), MappingReader.child("registries", entry.key()),
+                "no service image is on this registry; " + hint);
     }
 
     private Optional<RegistryConfig> bindOne(String host, MappingReader reader) {

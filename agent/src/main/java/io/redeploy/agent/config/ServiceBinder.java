@@ -21,6 +21,7 @@ final class ServiceBinder {
 
     /** Docker's rule for container names; service names follow it because they are the default container name. */
     static final Pattern CONTAINER_NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]+");
+    private static final List<String> BUILT_IN_NETWORKS = List.of("bridge", "host", "none");
     private static final Pattern NETWORK_NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]*");
     private static final Pattern RESTART_POLICY = Pattern.compile("no|always|unless-stopped|on-failure(:[1-9]\\d{0,5})?");
     private static final String NAME_RULE = "letters, digits, '_', '.' or '-', at least 2 characters, "
@@ -72,7 +73,15 @@ final class ServiceBinder {
         reader.bool("restart_on_dependency_update").ifPresent(b -> draft.restartOnDependencyUpdate = b);
         reader.reader("health", "a mapping such as {type: http, port: 8000, path: /health}", HEALTH_KEYS)
                 .flatMap(this::health).ifPresent(h -> draft.health = h);
-        reader.duration("stop_timeout", Duration.ZERO).ifPresent(d -> draft.stopTimeout = d);
+        reader.duration("stop_timeout", Duration.ZERO).ifPresent(d -> {
+            if (d.toMillis() % 1000 != 0) {
+                // Docker's stop API takes whole seconds; silently rounding would change what was asked for.
+                problems.add(reader.lineOf("stop_timeout"), reader.pathOf("stop_timeout"), "'"
+                        + Durations.format(d) + "' is not a whole number of seconds; expected e.g. 10s or 1m30s");
+            } else {
+                draft.stopTimeout = d;
+            }
+        });
         reader.parsed("restart_policy", "a restart policy", ServiceBinder::restartPolicy)
                 .ifPresent(p -> draft.restartPolicy = p);
         bindCommand(reader, draft);
@@ -151,10 +160,17 @@ final class ServiceBinder {
                     }
                     return text;
                 }).ifPresent(draft.networkAliases::add));
-        if (reader.has("network_aliases") && !reader.has("network")) {
-            // Docker only resolves aliases on a user-defined network; on the default bridge they are ignored.
+        boolean builtIn = draft.network.map(BUILT_IN_NETWORKS::contains).orElse(false);
+        if (reader.has("network_aliases") && (!reader.has("network") || builtIn)) {
+            // Docker only resolves aliases on a user-defined network; on the built-in ones they are ignored.
             problems.add(reader.lineOf("network_aliases"), reader.pathOf("network_aliases"),
-                    "aliases need a user-defined network; expected 'network' to be set as well");
+                    "aliases need a user-defined network" + draft.network.filter(n -> builtIn)
+                            .map(n -> ", not '" + n + "'").orElse("") + "; expected 'network' set to a network "
+                            + "of your own, e.g. network: survey");
+        }
+        if (reader.has("ports") && draft.network.filter(n -> n.equals("host") || n.equals("none")).isPresent()) {
+            problems.add(reader.lineOf("ports"), reader.pathOf("ports"), "ports are not published on network '"
+                    + draft.network.get() + "'; expected no ports, or another network");
         }
     }
 

@@ -14,9 +14,10 @@ final class ServiceSetValidator {
         this.problems = problems;
     }
 
-    void validate(List<ServiceDraft> services) {
+    /** @param agentListen the agent's own HTTP address, which no service may publish on */
+    void validate(List<ServiceDraft> services, PortMapping agentListen) {
         uniqueContainerNames(services);
-        uniqueHostPorts(services);
+        uniqueHostPorts(services, agentListen);
         knownDependencies(services);
         noCycles(services);
     }
@@ -33,9 +34,10 @@ final class ServiceSetValidator {
         }
     }
 
-    private void uniqueHostPorts(List<ServiceDraft> services) {
+    private void uniqueHostPorts(List<ServiceDraft> services, PortMapping agentListen) {
         record Published(PortMapping mapping, String path) {}
         List<Published> published = new ArrayList<>();
+        published.add(new Published(agentListen, "the agent itself (http.listen)"));
         for (ServiceDraft service : services) {
             for (int i = 0; i < service.ports.size(); i++) {
                 ServiceDraft.Located<PortMapping> port = service.ports.get(i);

@@ -487,7 +487,7 @@ class ConfigProblemsTest {
                     image: ghcr.io/acme/app
                     network_aliases: [web]
                 """)).containsExactly("agent.yml:4: services.web.network_aliases: aliases need a user-defined network; "
-                + "expected 'network' to be set as well");
+                + "expected 'network' set to a network of your own, e.g. network: survey");
     }
 
     @Test
@@ -566,5 +566,59 @@ class ConfigProblemsTest {
                     command: []
                 """)).containsExactly("agent.yml:4: services.web.command: got an empty list; expected at least one "
                 + "argument, or no 'command' key to keep the image's default");
+    }
+
+    @Test
+    void registryNoImageUsesIsATypo() {
+        assertThat(problems("""
+                registries:
+                  ghcr.com: {username: bot, password_env: GHCR_TOKEN}
+                  index.docker.io: {username: bot, password_env: GHCR_TOKEN}
+                services:
+                  web: {image: ghcr.io/acme/app}
+                  db: {image: postgres}
+                """)).containsExactly(
+                "agent.yml:2: registries.ghcr.com: no service image is on this registry; did you mean 'ghcr.io'?",
+                "agent.yml:3: registries.index.docker.io: no service image is on this registry; Docker Hub images "
+                        + "use the key docker.io");
+    }
+
+    @Test
+    void portsOnTheHostNetworkAreNotPublished() {
+        assertThat(problems("""
+                services:
+                  web:
+                    image: ghcr.io/acme/app
+                    network: host
+                    network_aliases: [web]
+                    ports: ["8000:8000"]
+                """)).containsExactly(
+                "agent.yml:5: services.web.network_aliases: aliases need a user-defined network, not 'host'; "
+                        + "expected 'network' set to a network of your own, e.g. network: survey",
+                "agent.yml:6: services.web.ports: ports are not published on network 'host'; expected no ports, or "
+                        + "another network");
+    }
+
+    @Test
+    void stopTimeoutInWholeSeconds() {
+        assertThat(problems("""
+                services:
+                  web:
+                    image: ghcr.io/acme/app
+                    stop_timeout: 1500ms
+                """)).containsExactly("agent.yml:4: services.web.stop_timeout: '1s500ms' is not a whole number of "
+                + "seconds; expected e.g. 10s or 1m30s");
+    }
+
+    @Test
+    void serviceCannotPublishTheAgentsOwnPort() {
+        assertThat(problems("""
+                http: {listen: "127.0.0.1:8686"}
+                services:
+                  web:
+                    image: ghcr.io/acme/app
+                    ports: ["8686:80"]
+                """)).containsExactly("agent.yml:5: services.web.ports[0]: host port 8686/tcp is already published by "
+                + "the agent itself (http.listen); expected each host port published once");
     }
 }

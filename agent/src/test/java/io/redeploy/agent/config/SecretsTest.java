@@ -190,6 +190,6 @@ class SecretsTest {
                     image: postgres
                     env: {A: "${PG}$", B: "%1$s${NOPE}", C: "${PG}${X Y}"}
                 """.formatted(SECRET, file));
-        assertThat(lines).hasSize(7);
+        assertThat(lines).hasSize(9);
     }
 }
