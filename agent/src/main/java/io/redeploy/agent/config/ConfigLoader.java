@@ -35,7 +35,7 @@ public final class ConfigLoader {
         } catch (CharacterCodingException e) {
             throw problem(source, "file is not UTF-8 text" + expected);
         } catch (IOException e) {
-            throw problem(source, "file cannot be read (" + e.getClass().getSimpleName() + ")" + expected);
+            throw problem(source, "file cannot be read (" + IoReason.of(e) + ")" + expected);
         }
     }
 

@@ -134,7 +134,7 @@ final class SecretResolver {
         } catch (NoSuchFileException e) {
             problems.add(line, path, "'" + file + "' does not exist" + expected);
         } catch (IOException e) {
-            problems.add(line, path, "'" + file + "' cannot be read (" + e.getClass().getSimpleName() + ")" + expected);
+            problems.add(line, path, "'" + file + "' cannot be read (" + IoReason.of(e) + ")" + expected);
         }
         return Optional.empty();
     }

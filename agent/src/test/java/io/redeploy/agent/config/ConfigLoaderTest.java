@@ -192,6 +192,26 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void unreadableFile() throws IOException {
+        // Running as root defeats chmod 000, so "unreadable" is a path through a regular file.
+        Path file = Files.writeString(dir.resolve("plain"), "x").resolve("agent.yml");
+        assertThat(problemsLoading(file)).containsExactly(
+                file + ": file cannot be read (Not a directory); expected the agent's YAML config file (--config)");
+    }
+
+    @Test
+    void listenOnAllInterfacesGoStyle() throws ConfigException {
+        AgentConfig config = new ConfigLoader(Map.of()).parse("""
+                http: {listen: ":9000"}
+                services:
+                  db: {image: postgres, tag: 16}
+                """, "agent.yml");
+        assertThat(config.http().host()).isEqualTo("0.0.0.0");
+        assertThat(config.http().port()).isEqualTo(9000);
+        assertThat(config.services().get(0).image().tag()).isEqualTo("16");
+    }
+
+    @Test
     void toStringShowsNoSecret() throws Exception {
         AgentConfig config = new ConfigLoader(EXAMPLE_ENV).load(exampleFile());
         assertThat(config.toString())

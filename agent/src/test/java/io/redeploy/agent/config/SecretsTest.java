@@ -84,6 +84,10 @@ class SecretsTest {
         assertThat(problems(Map.of(), registry("{username: bot, password_file: " + dir + "}"))).containsExactly(
                 "agent.yml:2: registries.ghcr.io.password_file: '" + dir + "' is a directory; expected a readable "
                         + "file holding the registry password");
+        Path unreadable = empty.resolve("token");
+        assertThat(problems(Map.of(), registry("{username: bot, password_file: " + unreadable + "}"))).containsExactly(
+                "agent.yml:2: registries.ghcr.io.password_file: '" + unreadable + "' cannot be read (Not a directory); "
+                        + "expected a readable file holding the registry password");
         assertThat(problems(Map.of(), registry("{username: bot, password_file: token.txt}"))).containsExactly(
                 "agent.yml:2: registries.ghcr.io.password_file: 'token.txt' is a relative path; expected an absolute "
                         + "path to a file holding the registry password");
