@@ -24,6 +24,11 @@ public record ImageRef(String registry, String repository, String tag) {
         }
     }
 
+    /** Whether {@code tag} is a valid tag (up to 128 of [A-Za-z0-9_.-], not starting with '.' or '-'). */
+    public static boolean isValidTag(String tag) {
+        return TAG.matcher(tag).matches();
+    }
+
     /**
      * Parses {@code [registry/]repository} (no tag, no digest: the tag is its own key).
      * The first component is a registry host when it has a dot, a colon, or is {@code localhost}.

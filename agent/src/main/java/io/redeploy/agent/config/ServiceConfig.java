@@ -37,6 +37,19 @@ public record ServiceConfig(
         labels = Map.copyOf(labels);
     }
 
+    /** Like the record's own, but env values are masked: they routinely hold passwords (DATABASE_URL, ...). */
+    @Override
+    public String toString() {
+        Map<String, String> maskedEnv = new java.util.TreeMap<>();
+        env.keySet().forEach(key -> maskedEnv.put(key, "****"));
+        return "ServiceConfig[name=" + name + ", image=" + image + ", containerName=" + containerName
+                + ", mode=" + mode + ", env=" + maskedEnv + ", ports=" + ports + ", volumes=" + volumes
+                + ", network=" + network + ", networkAliases=" + networkAliases + ", dependsOn=" + dependsOn
+                + ", restartOnDependencyUpdate=" + restartOnDependencyUpdate + ", health=" + health
+                + ", stopTimeout=" + stopTimeout + ", restartPolicy=" + restartPolicy + ", command=" + command
+                + ", labels=" + labels + ", pruneOldImages=" + pruneOldImages + "]";
+    }
+
     public enum UpdateMode {
         /** Deploy every new digest of the tag. */
         AUTO,

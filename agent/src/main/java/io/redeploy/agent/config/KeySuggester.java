@@ -1,0 +1,47 @@
+package io.redeploy.agent.config;
+
+import java.util.Collection;
+import java.util.Locale;
+import java.util.Optional;
+
+/** Finds the known key an unknown one was probably meant to be ("servcies" -> "services"). */
+final class KeySuggester {
+    private KeySuggester() {}
+
+    static Optional<String> nearest(String unknown, Collection<String> known) {
+        String typed = unknown.toLowerCase(Locale.ROOT).replace('-', '_');
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String candidate : known) {
+            int distance = distance(typed, candidate);
+            if (distance < bestDistance) {
+                best = candidate;
+                bestDistance = distance;
+            }
+        }
+        // Beyond about a third of the word the "suggestion" is a guess that misleads more than it helps.
+        int tolerated = Math.max(2, typed.length() / 3);
+        return bestDistance <= tolerated ? Optional.ofNullable(best) : Optional.empty();
+    }
+
+    /** Optimal string alignment distance: Levenshtein plus adjacent transpositions, the commonest typo. */
+    static int distance(String a, String b) {
+        int[][] d = new int[a.length() + 1][b.length() + 1];
+        for (int i = 0; i <= a.length(); i++) {
+            d[i][0] = i;
+        }
+        for (int j = 0; j <= b.length(); j++) {
+            d[0][j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+                }
+            }
+        }
+        return d[a.length()][b.length()];
+    }
+}
