@@ -35,7 +35,7 @@ public record AuthChallenge(String scheme, Map<String, String> params) {
     }
 
     public static List<AuthChallenge> parse(String headerValue) {
-        return parseAll(List.of(headerValue));
+        return headerValue == null ? List.of() : parseAll(List.of(headerValue));
     }
 
     /**
@@ -58,7 +58,12 @@ public record AuthChallenge(String scheme, Map<String, String> params) {
                 skip(" \t,");
                 if (pos >= s.length()) break;
                 String token = token();
-                if (token.isEmpty()) { pos++; continue; } // a stray character: skip it
+                if (token.isEmpty()) { // a stray '=' or quoted string without a name: drop it with its value
+                    if (s.charAt(pos) == '=') pos++;
+                    skip(" \t");
+                    value();
+                    continue;
+                }
                 skip(" \t");
                 if (pos < s.length() && s.charAt(pos) == '=' && scheme != null) {
                     pos++;
