@@ -92,8 +92,9 @@ public final class RegistryClient implements DigestSource, AutoCloseable {
                 if (!failure.isTransient()) throw failure;
                 Optional<Duration> wait = retryPolicy.waitBeforeRetry(attempt, retryAfterOf(failure));
                 if (wait.isEmpty()) throw failure;
-                LOG.warn("event=registry.retry registry={} repository={} attempt={} status={} wait_ms={}",
-                        target.registry(), target.repository(), attempt + 1, statusOf(failure), wait.get().toMillis());
+                LOG.warn("event=registry.retry registry={} repository={} attempt={} status={} wait_ms={}{}",
+                        target.registry(), target.repository(), attempt + 1, statusOf(failure), wait.get().toMillis(),
+                        ioErrorOf(failure));
                 pause(wait.get(), failure);
             }
         }
@@ -119,6 +120,11 @@ public final class RegistryClient implements DigestSource, AutoCloseable {
         if (failure instanceof RateLimitedException limited) return limited.retryAfter();
         if (failure instanceof RegistryUnavailableException unavailable) return unavailable.retryAfter();
         return Optional.empty();
+    }
+
+    /** {@code " error=SocketTimeoutException"} for an I/O failure, so a timeout is told apart from a refusal. */
+    private static String ioErrorOf(RegistryException failure) {
+        return failure.getCause() == null ? "" : " error=" + failure.getCause().getClass().getSimpleName();
     }
 
     private static int statusOf(RegistryException failure) {

@@ -457,6 +457,21 @@ class RegistryClientTest {
         }
 
         @Test
+        void remembersTheScopeTheRegistryAskedForWhenRenewing() throws Exception {
+            String custom = "repository:acme/app:pull,metadata_read";
+            wm.stubFor(anonymousHead().willReturn(aResponse().withStatus(401).withHeader("WWW-Authenticate",
+                    "Bearer realm=\"http://" + host() + "/token\",service=\"s\",scope=\"" + custom + "\"")));
+            wm.stubFor(get(urlPathEqualTo("/token")).willReturn(okJson("{\"token\":\"t1\"}")));
+            wm.stubFor(headWithToken("t1").willReturn(digestResponse(DIGEST)));
+            RegistryClient client = client(anonymous());
+            client.digestOf(image());
+            clock.advance(Duration.ofMinutes(5));
+            client.digestOf(image());
+            wm.verify(exactly(2), getRequestedFor(urlPathEqualTo("/token")).withQueryParam("scope", equalTo(custom)));
+            assertThat(heads()).isEqualTo(3); // the renewal went out before the HEAD: no second challenge
+        }
+
+        @Test
         void refusedCachedTokenIsReplacedOnce() throws Exception {
             stubTokenFlow("{\"token\":\"t1\",\"expires_in\":300}");
             RegistryClient client = client(anonymous());
