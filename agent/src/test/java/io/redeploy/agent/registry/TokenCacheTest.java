@@ -1,12 +1,14 @@
 package io.redeploy.agent.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -59,9 +61,9 @@ class TokenCacheTest {
     @Test
     void failedFetchCachesNothing() {
         TokenCache.Fetcher failing = () -> {
-            throw new RegistryUnavailableException("down", 503, java.util.Optional.empty(), null);
+            throw new RegistryUnavailableException("down", 503, Optional.empty(), null);
         };
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> cache.getOrFetch(key, failing))
+        assertThatThrownBy(() -> cache.getOrFetch(key, failing))
                 .isInstanceOf(RegistryUnavailableException.class);
         assertThat(cache.valid(key)).isEmpty();
     }
