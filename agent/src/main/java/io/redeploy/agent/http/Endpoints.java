@@ -8,6 +8,7 @@ import io.redeploy.agent.state.StateJson;
 import io.redeploy.agent.state.StateStore;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -92,7 +93,7 @@ final class Endpoints {
         BearerToken.Verdict verdict = triggerToken.get().check(request.header("Authorization"));
         if (verdict != BearerToken.Verdict.ACCEPTED) {
             log.warn("event=http.unauthorized path=/v1/update remote={} reason={}", request.remote(),
-                    verdict.name().toLowerCase(java.util.Locale.ROOT));
+                    verdict.name().toLowerCase(Locale.ROOT));
             String challenge = verdict == BearerToken.Verdict.MISSING
                     ? "Bearer realm=\"redeploy-agent\""
                     : "Bearer realm=\"redeploy-agent\", error=\"invalid_token\"";

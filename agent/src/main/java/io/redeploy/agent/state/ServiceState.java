@@ -1,5 +1,7 @@
 package io.redeploy.agent.state;
 
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -24,7 +26,7 @@ public record ServiceState(
     public ServiceState {
         Objects.requireNonNull(service, "service");
         image = image == null ? "" : image;
-        failedDigests = java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(failedDigests));
+        failedDigests = Collections.unmodifiableSet(new LinkedHashSet<>(failedDigests));
         history = List.copyOf(history);
     }
 
