@@ -70,6 +70,11 @@ public final class AgentHttpServer implements AutoCloseable {
         AgentHttpServer started = new AgentHttpServer(server, executor, dispatcher);
         log.info("event=http.started address={}:{} trigger={}", cfg.host(), started.port(),
                 cfg.triggerToken().isPresent() ? "enabled" : "disabled");
+        if (!server.getAddress().getAddress().isLoopbackAddress()) {
+            // Plain HTTP: a bearer token sent over the network can be read by anyone on the path.
+            log.warn("event=http.not_loopback address={}:{} hint=\"serve it through a TLS reverse proxy or bind 127.0.0.1\"",
+                    cfg.host(), started.port());
+        }
         return started;
     }
 
