@@ -1,0 +1,115 @@
+package io.redeploy.agent.http;
+
+import com.sun.net.httpserver.HttpServer;
+import io.redeploy.agent.config.HttpConfig;
+import io.redeploy.agent.metrics.AgentMetrics;
+import io.redeploy.agent.state.StateStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The operator endpoint on the JDK's built-in HTTP server: {@code GET /healthz}, {@code GET /status},
+ * {@code GET /metrics}, {@code POST /v1/update}. Requests run on a small bounded pool; when it is full the
+ * accepting thread runs the request itself, which slows accepting down instead of queueing without bound.
+ */
+public final class AgentHttpServer implements AutoCloseable {
+    /** How long {@link #close()} lets requests in progress finish. */
+    public static final Duration CLOSE_GRACE = Duration.ofSeconds(1);
+    private static final int THREADS = 4;
+    private static final int QUEUE = 32;
+    private static final int BACKLOG = 32;
+
+    private static final Logger log = LoggerFactory.getLogger(AgentHttpServer.class);
+
+    private final HttpServer server;
+    private final ThreadPoolExecutor executor;
+    private final Dispatcher dispatcher;
+    private boolean closed;
+
+    private AgentHttpServer(HttpServer server, ThreadPoolExecutor executor, Dispatcher dispatcher) {
+        this.server = server;
+        this.executor = executor;
+        this.dispatcher = dispatcher;
+    }
+
+    /**
+     * Binds {@code cfg.host():cfg.port()} (port 0 picks a free port, see {@link #port()}) and starts serving.
+     *
+     * @throws UncheckedIOException when the address cannot be bound (port in use, unknown host)
+     */
+    public static AgentHttpServer start(HttpConfig cfg, AgentControl control, StateStore state, AgentMetrics metrics) {
+        return start(cfg, control, state, metrics, Clock.systemUTC());
+    }
+
+    static AgentHttpServer start(HttpConfig cfg, AgentControl control, StateStore state, AgentMetrics metrics, Clock clock) {
+        ServerTimeouts.applyDefaults();
+        HttpServer server;
+        try {
+            server = HttpServer.create(new InetSocketAddress(cfg.host(), cfg.port()), BACKLOG);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot listen on " + cfg.host() + ":" + cfg.port() + ": " + e.getMessage(), e);
+        }
+        ThreadPoolExecutor executor = new ThreadPoolExecutor(THREADS, THREADS, 30, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(QUEUE), namedDaemonThreads(), new ThreadPoolExecutor.CallerRunsPolicy());
+        executor.allowCoreThreadTimeOut(true);
+        Endpoints endpoints = new Endpoints(control, state, metrics, cfg.triggerToken().map(BearerToken::new), clock);
+        Dispatcher dispatcher = new Dispatcher(endpoints.byPath());
+        server.createContext("/", dispatcher);
+        server.setExecutor(executor);
+        server.start();
+        AgentHttpServer started = new AgentHttpServer(server, executor, dispatcher);
+        log.info("event=http.started address={}:{} trigger={}", cfg.host(), started.port(),
+                cfg.triggerToken().isPresent() ? "enabled" : "disabled");
+        if (!server.getAddress().getAddress().isLoopbackAddress()) {
+            // Plain HTTP: a bearer token sent over the network can be read by anyone on the path.
+            log.warn("event=http.not_loopback address={}:{} hint=\"serve it through a TLS reverse proxy or bind 127.0.0.1\"",
+                    cfg.host(), started.port());
+        }
+        return started;
+    }
+
+    /** The port actually bound. */
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    /** Stops accepting, lets requests in progress finish for up to {@link #CLOSE_GRACE}, then stops. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        // HttpServer.stop(n) waits the full n seconds on JDK 17 even when idle; only wait when there is work.
+        server.stop(dispatcher.inFlight() > 0 ? (int) CLOSE_GRACE.toSeconds() : 0);
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                executor.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            executor.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+        log.info("event=http.stopped");
+    }
+
+    private static ThreadFactory namedDaemonThreads() {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, "http-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

@@ -1,0 +1,72 @@
+package io.redeploy.agent.http;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** An agent whose answers the test sets directly. */
+final class FakeControl implements AgentControl {
+    volatile boolean schedulerRunning = true;
+    volatile Optional<Instant> lastPollFinished = Optional.empty();
+    volatile Optional<Instant> nextPoll = Optional.empty();
+    volatile Duration pollInterval = Duration.ofMinutes(5);
+    volatile boolean dockerAnswers = true;
+    volatile Set<String> serviceNames = Set.of("web", "db");
+    volatile RuntimeException failure;
+    volatile RuntimeException triggerFailure;
+    final List<Optional<String>> triggered = new CopyOnWriteArrayList<>();
+
+    @Override
+    public boolean schedulerRunning() {
+        failIfAsked();
+        return schedulerRunning;
+    }
+
+    @Override
+    public Optional<Instant> lastPollFinished() {
+        failIfAsked();
+        return lastPollFinished;
+    }
+
+    @Override
+    public Optional<Instant> nextPoll() {
+        failIfAsked();
+        return nextPoll;
+    }
+
+    @Override
+    public Duration pollInterval() {
+        failIfAsked();
+        return pollInterval;
+    }
+
+    @Override
+    public boolean dockerAnswers() {
+        failIfAsked();
+        return dockerAnswers;
+    }
+
+    @Override
+    public Set<String> serviceNames() {
+        failIfAsked();
+        return serviceNames;
+    }
+
+    @Override
+    public void triggerPoll(Optional<String> service) {
+        failIfAsked();
+        if (triggerFailure != null) {
+            throw triggerFailure;
+        }
+        triggered.add(service);
+    }
+
+    private void failIfAsked() {
+        if (failure != null) {
+            throw failure;
+        }
+    }
+}
