@@ -114,7 +114,7 @@ resolve_config_example() {
         return
     fi
     local candidate
-    for candidate in "$repo/examples/agent.yml" "$repo/agent.example.yml" "$repo/examples/agent.example.yml"; do
+    for candidate in "$repo/systemd/agent.example.yml"; do
         if [[ -f "$candidate" ]]; then
             config_example="$candidate"
             return

@@ -13,6 +13,8 @@ import io.redeploy.agent.metrics.AgentMetrics;
 import io.redeploy.agent.registry.Digest;
 import io.redeploy.agent.registry.DigestSource;
 import io.redeploy.agent.registry.RegistryException;
+import io.redeploy.agent.state.Check;
+import io.redeploy.agent.state.DeployRecord;
 import io.redeploy.agent.state.StateStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +26,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -49,6 +52,8 @@ public final class PollCycle {
     private final ExecutorService registryExecutor;
     private final Clock clock;
     private final Planner planner = new Planner();
+    /** Why the registry did not answer, per service, for the poll in progress (filled by the lookup threads). */
+    private final Map<String, String> registryErrors = new java.util.concurrent.ConcurrentHashMap<>();
 
     public PollCycle(AgentConfig config, List<ServiceConfig> orderedServices, DigestSource registry, ServiceRuntime runtime,
                      StateStore state, AgentMetrics metrics, ExecutorService registryExecutor, Clock clock) {
@@ -72,7 +77,9 @@ public final class PollCycle {
         List<ServiceConfig> services = only
                 .map(name -> orderedServices.stream().filter(s -> s.name().equals(name)).toList())
                 .orElse(orderedServices);
-        Map<String, Observation> observations = observe(services);
+        Map<String, Optional<Digest>> running = new LinkedHashMap<>();
+        registryErrors.clear();
+        Map<String, Observation> observations = observe(services, running);
         int registryErrors = (int) observations.values().stream().filter(o -> o.registryDigest().isEmpty()).count();
 
         List<Decision> decisions = planner.plan(services, observations);
@@ -80,7 +87,7 @@ public final class PollCycle {
         Set<String> recreated = new HashSet<>();
         Set<String> failed = new HashSet<>();
         for (Decision decision : decisions) {
-            act(decision, deploys, recreated, failed);
+            act(decision, running.get(decision.service().name()), deploys, recreated, failed);
         }
         List<String> restarted = restartDependents(recreated, decisions);
 
@@ -94,7 +101,7 @@ public final class PollCycle {
         return new Report(decisions, deploys, restarted, registryErrors);
     }
 
-    private Map<String, Observation> observe(List<ServiceConfig> services) {
+    private Map<String, Observation> observe(List<ServiceConfig> services, Map<String, Optional<Digest>> runningDigests) {
         Map<String, Future<Optional<Digest>>> lookups = new LinkedHashMap<>();
         for (ServiceConfig service : services) {
             lookups.put(service.name(), registryExecutor.submit(() -> lookUp(service)));
@@ -103,16 +110,22 @@ public final class PollCycle {
         for (ServiceConfig service : services) {
             Optional<Digest> registryDigest = await(lookups.get(service.name()), service);
             RunningService running = runtime.inspect(service);
+            runningDigests.put(service.name(), shownDigest(running, registryDigest));
             Set<Digest> failedDigests = state.get(service.name()).failedDigests().stream()
                     .filter(Digest::isValid).map(Digest::parse).collect(Collectors.toSet());
-            state.recordObservation(service.name(), service.image().toString(),
-                    running.repoDigests().stream().filter(registryDigest.map(Set::of).orElse(Set.of())::contains)
-                            .findFirst().or(() -> running.repoDigests().stream().findFirst()).map(Digest::value),
-                    registryDigest.map(Digest::value));
             observations.put(service.name(), new Observation(registryDigest, running.containerId().isPresent(),
                     running.repoDigests(), failedDigests));
         }
         return observations;
+    }
+
+    /** The running image's digest as operators should see it: the registry's one when it is among the RepoDigests. */
+    private static Optional<Digest> shownDigest(RunningService running, Optional<Digest> registryDigest) {
+        if (running.containerId().isEmpty()) {
+            return Optional.empty();
+        }
+        return registryDigest.filter(running::runs).or(() -> running.repoDigests().stream().sorted(
+                java.util.Comparator.comparing(Digest::value)).findFirst());
     }
 
     /** Never throws: a failure of one image must not stop the others. */
@@ -124,11 +137,11 @@ public final class PollCycle {
         } catch (RegistryException e) {
             log.warn("event=registry.error service={} image={} transient={} reason=\"{}\"",
                     service.name(), service.image(), e.isTransient(), e.getMessage());
-            state.recordCheck(service.name(), "error: " + e.getMessage());
+            registryErrors.put(service.name(), e.getMessage());
             return Optional.empty();
         } catch (RuntimeException e) {
             log.error("event=registry.error service={} image={} reason=\"{}\"", service.name(), service.image(), e.toString());
-            state.recordCheck(service.name(), "error: " + e);
+            registryErrors.put(service.name(), e.toString());
             return Optional.empty();
         }
     }
@@ -145,36 +158,41 @@ public final class PollCycle {
         }
     }
 
-    private void act(Decision decision, List<DeployResult> deploys, Set<String> recreated, Set<String> failed) {
+    private void act(Decision decision, Optional<Digest> running, List<DeployResult> deploys, Set<String> recreated,
+                     Set<String> failed) {
         ServiceConfig service = decision.service();
         String digest = decision.target().map(Digest::shortForm).orElse("-");
         switch (decision.action()) {
             case UNCHANGED -> {
                 log.debug("event=poll.unchanged service={} digest={}", service.name(), digest);
-                state.recordCheck(service.name(), "unchanged");
+                check(decision, running, Check.UNCHANGED);
             }
             case REPORT_ONLY -> {
                 log.info("event=digest.new service={} image={} digest={} action=report-only", service.name(), service.image(), digest);
-                state.recordCheck(service.name(), "new-digest (monitor only)");
+                check(decision, running, Check.NEW_DIGEST + " (monitor only)");
             }
             case SKIP_FAILED -> {
-                log.info("event=deploy.skipped service={} digest={} reason=\"digest failed before; waiting for a newer build\"",
+                log.debug("event=deploy.skipped service={} digest={} reason=\"failed before; waiting for a newer build\"",
                         service.name(), digest);
-                state.recordCheck(service.name(), "new-digest (failed before, not retried)");
+                check(decision, running, Check.NEW_DIGEST + " (failed before, not retried)");
             }
-            case SKIP_REGISTRY_ERROR -> { /* logged and recorded by lookUp */ }
+            case SKIP_REGISTRY_ERROR -> check(decision, running,
+                    Check.error(registryErrors.getOrDefault(service.name(), "registry did not answer")));
             case DEPLOY -> {
                 if (service.dependsOn().stream().anyMatch(failed::contains)) {
                     log.warn("event=deploy.postponed service={} digest={} reason=\"a dependency failed to deploy in this poll\"",
                             service.name(), digest);
-                    state.recordCheck(service.name(), "new-digest (postponed: dependency failed)");
+                    check(decision, running, Check.NEW_DIGEST + " (postponed: a dependency failed)");
                     return;
                 }
-                state.recordCheck(service.name(), "new-digest");
+                log.info("event=digest.new service={} image={} digest={} action=deploy", service.name(), service.image(), digest);
+                check(decision, running, Check.NEW_DIGEST);
                 DeployResult result = runtime.deploy(service, decision.target().orElseThrow(), config.registryFor(service.image()));
                 deploys.add(result);
-                state.recordDeploy(result);
-                metrics.deployFinished(service.name(), result.outcome().name().toLowerCase(), result.duration());
+                state.recordDeploy(service.name(), new DeployRecord(result.from().map(Digest::value).orElse(""),
+                        result.to().value(), clock.instant().minus(result.duration()), result.duration(),
+                        result.outcome().name().toLowerCase(Locale.ROOT), result.reason()));
+                metrics.deployFinished(service.name(), result.outcome().name().toLowerCase(Locale.ROOT), result.duration());
                 if (result.outcome() == DeployResult.Outcome.DEPLOYED) {
                     recreated.add(service.name());
                 } else {
@@ -182,6 +200,12 @@ public final class PollCycle {
                 }
             }
         }
+    }
+
+    private void check(Decision decision, Optional<Digest> running, String result) {
+        ServiceConfig service = decision.service();
+        state.recordCheck(service.name(), service.image().toString(), running.map(Digest::value),
+                decision.target().map(Digest::value), result);
     }
 
     /** Services marked restart_on_dependency_update whose dependency was recreated, and that were not recreated themselves. */

@@ -201,11 +201,12 @@ class AgentEndToEndIT {
     }
 
     private String config(String interval, String services, int extraRegistryPort) {
-        String extra = extraRegistryPort == 0 ? "" : "  \"127.0.0.1:" + extraRegistryPort + "\": { insecure: true }\n";
+        // Loopback registries speak plain HTTP without an entry, as with Docker; list only the one watched.
+        String registry = extraRegistryPort == 0 ? LocalStack.REGISTRY : "127.0.0.1:" + extraRegistryPort;
         return "state_dir: " + stateDir + "\n"
                 + "schedule: { interval: " + interval + " }\n"
                 + "http: { listen: \"127.0.0.1:" + LocalStack.freePort() + "\" }\n"
-                + "registries:\n  \"" + LocalStack.REGISTRY + "\": { insecure: true }\n" + extra
+                + "registries:\n  \"" + registry + "\": { insecure: true }\n"
                 + "services:\n" + services;
     }
 
