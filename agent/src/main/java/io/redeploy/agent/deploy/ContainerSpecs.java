@@ -1,0 +1,38 @@
+package io.redeploy.agent.deploy;
+
+import io.redeploy.agent.config.ServiceConfig;
+import io.redeploy.agent.docker.AgentLabels;
+import io.redeploy.agent.docker.ContainerSpec;
+import io.redeploy.agent.registry.Digest;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Turns a service's configuration and a target digest into the container to create. */
+public final class ContainerSpecs {
+    private ContainerSpecs() {}
+
+    /** The image by digest ({@code repo@sha256:...}), so the new container's RepoDigests match exactly. */
+    public static String imageReference(ServiceConfig service, Digest digest) {
+        return service.image().dockerName() + "@" + digest.value();
+    }
+
+    public static ContainerSpec forDeploy(ServiceConfig service, Digest target) {
+        Map<String, String> labels = new LinkedHashMap<>(service.labels());
+        // Ours last: a configured label must not be able to disown or mislabel the container.
+        labels.put(AgentLabels.MANAGED, "true");
+        labels.put(AgentLabels.SERVICE, service.name());
+        labels.put(AgentLabels.DIGEST, target.value());
+        return new ContainerSpec(
+                service.containerName(),
+                imageReference(service, target),
+                service.env(),
+                service.ports(),
+                service.volumes(),
+                service.network(),
+                service.networkAliases(),
+                labels,
+                service.restartPolicy() == null || service.restartPolicy().isBlank() ? "no" : service.restartPolicy(),
+                service.command(),
+                service.stopTimeout());
+    }
+}
