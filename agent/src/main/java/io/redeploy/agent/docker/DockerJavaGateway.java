@@ -124,13 +124,9 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
     public void pull(String repository, String tagOrDigest, RegistryConfig registry, Duration timeout) {
         String what = "pull " + repository + (tagOrDigest.contains(":") ? "@" : ":") + tagOrDigest;
         try {
-            PullImageCmd cmd = client.pullImageCmd(repository).withTag(tagOrDigest);
-            if (registry.hasCredentials()) {
-                cmd.withAuthConfig(new AuthConfig()
-                        .withRegistryAddress(registry.host())
-                        .withUsername(registry.username().orElseThrow())
-                        .withPassword(registry.password().orElseThrow().reveal()));
-            }
+            // Always set: otherwise docker-java falls back to ~/.docker/config.json, and a pull would silently
+            // use credentials the agent's config does not have (the registry poll would not).
+            PullImageCmd cmd = client.pullImageCmd(repository).withTag(tagOrDigest).withAuthConfig(authFor(registry));
             boolean done = cmd.exec(new PullImageResultCallback()).awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (!done) {
                 throw new DockerGatewayException("could not " + what + ": not finished within " + timeout.toSeconds() + "s");
@@ -143,6 +139,16 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
         } catch (RuntimeException e) {
             throw failure(what, e);
         }
+    }
+
+    private static AuthConfig authFor(RegistryConfig registry) {
+        if (!registry.hasCredentials()) {
+            return new AuthConfig(); // anonymous
+        }
+        return new AuthConfig()
+                .withRegistryAddress(registry.host())
+                .withUsername(registry.username().orElseThrow())
+                .withPassword(registry.password().orElseThrow().reveal());
     }
 
     @Override
@@ -405,6 +411,6 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
     /** docker-java wraps the engine's JSON error as {"message":"..."}; keep only the sentence. */
     private static String engineMessage(String detail) {
         var m = java.util.regex.Pattern.compile("\"message\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"").matcher(detail);
-        return m.find() ? m.group(1) : detail;
+        return m.find() ? m.group(1).replace("\\\"", "\"").replace("\\\\", "\\") : detail;
     }
 }
