@@ -143,7 +143,7 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
 
     private static AuthConfig authFor(RegistryConfig registry) {
         if (!registry.hasCredentials()) {
-            return new AuthConfig(); // anonymous
+            return new AuthConfig().withRegistryAddress(registry.host()); // anonymous: no username, no password
         }
         return new AuthConfig()
                 .withRegistryAddress(registry.host())
