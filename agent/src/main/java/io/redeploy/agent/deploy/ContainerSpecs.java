@@ -1,11 +1,16 @@
 package io.redeploy.agent.deploy;
 
 import io.redeploy.agent.config.ServiceConfig;
+import io.redeploy.agent.config.VolumeMount;
 import io.redeploy.agent.docker.AgentLabels;
 import io.redeploy.agent.docker.ContainerSpec;
 import io.redeploy.agent.registry.Digest;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /** Turns a service's configuration and a target digest into the container to create. */
 public final class ContainerSpecs {
@@ -17,6 +22,21 @@ public final class ContainerSpecs {
     }
 
     public static ContainerSpec forDeploy(ServiceConfig service, Digest target) {
+        return forDeploy(service, target, Map.of());
+    }
+
+    /**
+     * @param keptVolumes volumes of the old container to mount again (destination to volume name): the anonymous
+     *                    volumes Docker created for the image's VOLUME declarations, which hold data (a Postgres
+     *                    cluster without a configured volume) but appear in no configuration. Destinations the
+     *                    configuration mounts itself are ignored.
+     */
+    public static ContainerSpec forDeploy(ServiceConfig service, Digest target, Map<String, String> keptVolumes) {
+        List<VolumeMount> volumes = new ArrayList<>(service.volumes());
+        Set<String> configured = service.volumes().stream().map(VolumeMount::target).collect(Collectors.toSet());
+        keptVolumes.forEach((destination, name) -> {
+            if (!configured.contains(destination)) volumes.add(new VolumeMount(name, destination, false));
+        });
         Map<String, String> labels = new LinkedHashMap<>(service.labels());
         // Ours last: a configured label must not be able to disown or mislabel the container.
         labels.put(AgentLabels.MANAGED, "true");
@@ -27,7 +47,7 @@ public final class ContainerSpecs {
                 imageReference(service, target),
                 service.env(),
                 service.ports(),
-                service.volumes(),
+                volumes,
                 service.network(),
                 service.networkAliases(),
                 labels,

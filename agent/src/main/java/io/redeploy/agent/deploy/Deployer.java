@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -134,7 +135,8 @@ public final class Deployer {
         try {
             swap.setOldAside(service);
             swap.step = "create";
-            swap.newId = Optional.of(docker.create(ContainerSpecs.forDeploy(service, target)));
+            swap.newId = Optional.of(docker.create(
+                    ContainerSpecs.forDeploy(service, target, old.map(ContainerInfo::anonymousVolumes).orElse(Map.of()))));
             swap.step = "start";
             docker.start(swap.newId.get());
             swap.step = "health (" + gate.describe() + ")";

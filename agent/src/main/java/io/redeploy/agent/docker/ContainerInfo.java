@@ -2,6 +2,7 @@ package io.redeploy.agent.docker;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * What the engine says about one container, reduced to what the deploy logic needs.
@@ -13,6 +14,7 @@ import java.util.Optional;
  * @param health         Docker HEALTHCHECK status (starting, healthy, unhealthy) when the image defines one
  * @param ipAddresses    network name to the container's IP address on it
  * @param publishedPorts container TCP port to the host port it is published on
+ * @param volumes        mount destination to volume name, for volume mounts (named or anonymous; not binds)
  */
 public record ContainerInfo(
         String id,
@@ -25,10 +27,14 @@ public record ContainerInfo(
         int restartCount,
         Optional<String> health,
         Map<String, String> ipAddresses,
-        Map<Integer, Integer> publishedPorts) {
+        Map<Integer, Integer> publishedPorts,
+        Map<String, String> volumes) {
+
+    private static final Pattern ANONYMOUS_VOLUME = Pattern.compile("[0-9a-f]{64}");
 
     public ContainerInfo {
         labels = Map.copyOf(labels);
+        volumes = Map.copyOf(volumes);
         ipAddresses = Map.copyOf(ipAddresses);
         publishedPorts = Map.copyOf(publishedPorts);
     }
@@ -49,6 +55,15 @@ public record ContainerInfo(
 
     public boolean managed() {
         return AgentLabels.isManaged(labels);
+    }
+
+    /** Volumes Docker created for the image's VOLUME declarations (no name given): destination to volume name. */
+    public Map<String, String> anonymousVolumes() {
+        Map<String, String> anonymous = new java.util.TreeMap<>();
+        volumes.forEach((destination, name) -> {
+            if (ANONYMOUS_VOLUME.matcher(name).matches()) anonymous.put(destination, name);
+        });
+        return anonymous;
     }
 
     public String shortId() {

@@ -346,6 +346,15 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
                 });
             }
         }
+        Map<String, String> volumes = new LinkedHashMap<>();
+        if (c.getMounts() != null) {
+            for (InspectContainerResponse.Mount m : c.getMounts()) {
+                // Bind mounts have no name; volume mounts (named or anonymous) have one.
+                if (m.getName() != null && !m.getName().isEmpty() && m.getDestination() != null) {
+                    volumes.put(m.getDestination().getPath(), m.getName());
+                }
+            }
+        }
         String name = c.getName() == null ? "" : c.getName().replaceFirst("^/", "");
         Long exitCode = state == null ? null : state.getExitCodeLong();
         return new ContainerInfo(
@@ -359,7 +368,8 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
                 c.getRestartCount() == null ? 0 : c.getRestartCount(),
                 Optional.ofNullable(state == null || state.getHealth() == null ? null : state.getHealth().getStatus()),
                 ips,
-                published);
+                published,
+                volumes);
     }
 
     private static Optional<Integer> parsePort(String spec) {

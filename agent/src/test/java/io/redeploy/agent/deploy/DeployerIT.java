@@ -223,6 +223,35 @@ class DeployerIT {
     }
 
     @Test
+    void anAnonymousVolumeFromTheImagesVolumeDeclarationSurvivesARedeploy() {
+        // Like the postgres image, which declares VOLUME /var/lib/postgresql/data: without a configured volume
+        // the data lives in an anonymous volume, which the new container must mount again.
+        String volRepo = "127.0.0.1:5000/" + PREFIX + "/vol";
+        Digest v1 = withVolumeDeclaration(REPO + ":b1", volRepo + ":1");
+        Digest v2 = withVolumeDeclaration(REPO + ":b2", volRepo + ":2");
+        ServiceConfig db = new ServiceConfig("anon", ImageRef.parse(volRepo, "main"), name("anon"), ServiceConfig.UpdateMode.AUTO,
+                Map.of(), List.of(), List.of(), Optional.empty(), List.of(), List.of(), false, httpHealth(Duration.ofSeconds(20)),
+                Duration.ofSeconds(2), "no", Optional.empty(), Map.of(), false);
+        assertThat(deployer.deploy(db, v1, REGISTRY).outcome()).isEqualTo(Outcome.DEPLOYED);
+        Cli.run("docker", "exec", db.containerName(), "sh", "-c", "echo rows > /var/lib/db/table");
+
+        DeployResult result = deployer.deploy(db, v2, REGISTRY);
+
+        assertThat(result.outcome()).as(result.reason()).isEqualTo(Outcome.DEPLOYED);
+        assertThat(answer(db.containerName())).isEqualTo("build=2");
+        assertThat(Cli.run("docker", "exec", db.containerName(), "cat", "/var/lib/db/table")).isEqualTo("rows");
+        String volume = docker.inspectContainer(db.containerName()).orElseThrow().anonymousVolumes().get("/var/lib/db");
+        Cli.run("docker", "rm", "-f", db.containerName());
+        Cli.tryRun(Map.of(), "docker", "volume", "rm", volume);
+    }
+
+    private static Digest withVolumeDeclaration(String base, String reference) {
+        Cli.run(Map.of("DOCKER_BUILDKIT", "0"), "sh", "-c",
+                "printf 'FROM " + base + "\\nVOLUME /var/lib/db\\n' | docker build -q -t " + reference + " - && docker push -q " + reference);
+        return digestOf(reference, reference.substring(0, reference.lastIndexOf(':')));
+    }
+
+    @Test
     void aDependentIsRestartedInPlace() {
         ServiceConfig app = service("dependent", httpHealth(Duration.ofSeconds(20)), List.of());
         assertThat(deployer.deploy(app, build1, REGISTRY).outcome()).isEqualTo(Outcome.DEPLOYED);

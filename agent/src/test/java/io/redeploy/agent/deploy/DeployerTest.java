@@ -81,6 +81,21 @@ class DeployerTest {
     }
 
     @Test
+    void anonymousVolumesOfTheOldContainerAreMountedAgainUnlessConfigured() {
+        String oldId = oldRunningV1();
+        String anonymous = "f".repeat(64);
+        docker.mountVolume(oldId, "/var/lib/postgresql/data", anonymous);
+        docker.mountVolume(oldId, "/data", "e".repeat(64)); // configured as web-data: the configuration wins
+        docker.registryHas(REPO, V2.value(), false, Behaviour.HEALTHY);
+
+        assertThat(deployer.deploy(web, V2, REGISTRY).outcome()).isEqualTo(Outcome.DEPLOYED);
+
+        assertThat(docker.specOf("acme-web").orElseThrow().volumes()).containsExactlyInAnyOrder(
+                new io.redeploy.agent.config.VolumeMount("web-data", "/data", false),
+                new io.redeploy.agent.config.VolumeMount(anonymous, "/var/lib/postgresql/data", false));
+    }
+
+    @Test
     void pullFailureLeavesTheOldContainerUntouched() {
         String oldId = oldRunningV1();
         docker.registryHas(REPO, V2.value(), false, Behaviour.HEALTHY);

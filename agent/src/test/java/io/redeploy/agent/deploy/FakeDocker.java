@@ -47,6 +47,7 @@ final class FakeDocker implements DockerGateway {
         Optional<String> health = Optional.empty();
         Behaviour behaviour = Behaviour.HEALTHY;
         boolean crashOnNextInspect;
+        final Map<String, String> volumes = new LinkedHashMap<>();
 
         Container(String id, String name, String image, String imageId, Map<String, String> labels, ContainerSpec spec) {
             this.id = id;
@@ -59,7 +60,7 @@ final class FakeDocker implements DockerGateway {
 
         ContainerInfo info() {
             return new ContainerInfo(id, name, image, imageId, labels, status, exitCode, 0, health,
-                    status.equals("running") ? Map.of("bridge", "172.17.0.99") : Map.of(), Map.of());
+                    status.equals("running") ? Map.of("bridge", "172.17.0.99") : Map.of(), Map.of(), volumes);
         }
     }
 
@@ -113,6 +114,11 @@ final class FakeDocker implements DockerGateway {
         applyBehaviour(containers.get(id), image);
         containers.get(id).status = status;
         return id;
+    }
+
+    /** Gives a container a volume mount, e.g. the anonymous one Docker creates for an image's VOLUME. */
+    void mountVolume(String containerId, String destination, String volumeName) {
+        containers.get(containerId).volumes.put(destination, volumeName);
     }
 
     Optional<ContainerInfo> byName(String name) {
@@ -214,7 +220,9 @@ final class FakeDocker implements DockerGateway {
             throw new DockerGatewayException("could not create container " + spec.name() + ": No such image " + spec.image());
         }
         String id = newId();
-        containers.put(id, new Container(id, spec.name(), spec.image(), image.info().id(), spec.labels(), spec));
+        Container c = new Container(id, spec.name(), spec.image(), image.info().id(), spec.labels(), spec);
+        spec.volumes().stream().filter(v -> v.isNamedVolume()).forEach(v -> c.volumes.put(v.target(), v.source()));
+        containers.put(id, c);
         return id;
     }
 

@@ -36,7 +36,7 @@ class HealthGatesTest {
     /** A running container reachable on loopback, as if 127.0.0.1 were its bridge IP. */
     private static ContainerInfo running(int restartCount, Optional<String> health) {
         return new ContainerInfo("c1", "web", "img", "sha256:i", Map.of(), "running", 0, restartCount, health,
-                Map.of("bridge", "127.0.0.1"), Map.of());
+                Map.of("bridge", "127.0.0.1"), Map.of(), Map.of());
     }
 
     private int httpServer(int... statuses) throws IOException {
@@ -102,7 +102,7 @@ class HealthGatesTest {
 
     @Test
     void aContainerThatExitsFailsEveryGateAtOnce() {
-        docker.state = new ContainerInfo("c1", "web", "img", "sha256:i", Map.of(), "exited", 3, 0, Optional.empty(), Map.of(), Map.of());
+        docker.state = new ContainerInfo("c1", "web", "img", "sha256:i", Map.of(), "exited", 3, 0, Optional.empty(), Map.of(), Map.of(), Map.of());
         for (HealthGate gate : List.of(
                 new HttpGate(docker, clock, clock.sleeper(), TIMEOUT, INTERVAL, 8080, "/", Optional.empty()),
                 new TcpGate(docker, clock, clock.sleeper(), TIMEOUT, INTERVAL, 8080, Optional.empty()),
@@ -156,10 +156,10 @@ class HealthGatesTest {
     @Test
     void probeAddressPrefersTheConfiguredNetworkThenAnyIpThenThePublishedPort() {
         ContainerInfo twoNetworks = new ContainerInfo("c", "n", "i", "i", Map.of(), "running", 0, 0, Optional.empty(),
-                Map.of("bridge", "172.17.0.2", "app", "172.20.0.5"), Map.of(8080, 18080));
+                Map.of("bridge", "172.17.0.2", "app", "172.20.0.5"), Map.of(8080, 18080), Map.of());
         assertThat(ProbeAddress.of(twoNetworks, 8080, Optional.of("app")).orElseThrow().getHostString()).isEqualTo("172.20.0.5");
         ContainerInfo published = new ContainerInfo("c", "n", "i", "i", Map.of(), "running", 0, 0, Optional.empty(),
-                Map.of(), Map.of(8080, 18080));
+                Map.of(), Map.of(8080, 18080), Map.of());
         assertThat(ProbeAddress.of(published, 8080, Optional.empty())).contains(new InetSocketAddress("127.0.0.1", 18080));
         assertThat(ProbeAddress.of(published, 9090, Optional.empty())).isEmpty();
         assertThat(ProbeAddress.of(published, 9090, Optional.of("host"))).contains(new InetSocketAddress("127.0.0.1", 9090));
