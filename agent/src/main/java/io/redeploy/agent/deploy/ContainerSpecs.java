@@ -10,10 +10,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /** Turns a service's configuration and a target digest into the container to create. */
 public final class ContainerSpecs {
+    private static final Pattern RESTART_POLICY = Pattern.compile("no|always|unless-stopped|on-failure(:[0-9]+)?");
+
     private ContainerSpecs() {}
 
     /** The image by digest ({@code repo@sha256:...}), so the new container's RepoDigests match exactly. */
@@ -32,6 +35,12 @@ public final class ContainerSpecs {
      *                    configuration mounts itself are ignored.
      */
     public static ContainerSpec forDeploy(ServiceConfig service, Digest target, Map<String, String> keptVolumes) {
+        String restartPolicy = service.restartPolicy() == null || service.restartPolicy().isBlank() ? "no" : service.restartPolicy();
+        if (!RESTART_POLICY.matcher(restartPolicy).matches()) {
+            // Checked here, before the old container is touched, rather than by the engine at create time.
+            throw new IllegalArgumentException("restart policy '" + restartPolicy
+                    + "' is not one of no, always, unless-stopped, on-failure[:N]");
+        }
         List<VolumeMount> volumes = new ArrayList<>(service.volumes());
         Set<String> configured = service.volumes().stream().map(VolumeMount::target).collect(Collectors.toSet());
         keptVolumes.forEach((destination, name) -> {
@@ -51,7 +60,7 @@ public final class ContainerSpecs {
                 service.network(),
                 service.networkAliases(),
                 labels,
-                service.restartPolicy() == null || service.restartPolicy().isBlank() ? "no" : service.restartPolicy(),
+                restartPolicy,
                 service.command(),
                 service.stopTimeout());
     }

@@ -4,6 +4,7 @@ import io.redeploy.agent.config.RegistryConfig;
 import io.redeploy.agent.config.ServiceConfig;
 import io.redeploy.agent.docker.AgentLabels;
 import io.redeploy.agent.docker.ContainerInfo;
+import io.redeploy.agent.docker.ContainerSpec;
 import io.redeploy.agent.docker.DockerGateway;
 import io.redeploy.agent.docker.DockerGatewayException;
 import io.redeploy.agent.docker.ImageInfo;
@@ -120,14 +121,25 @@ public final class Deployer {
                 .with("adopting", old.isPresent() && !old.get().managed()));
 
         String image = ContainerSpecs.imageReference(service, target);
-        HealthGate gate;
+        ContainerSpec spec;
+        try {
+            spec = ContainerSpecs.forDeploy(service, target, old.map(ContainerInfo::anonymousVolumes).orElse(Map.of()));
+        } catch (IllegalArgumentException e) {
+            return failed(service, from, target, started, "settings", e.getMessage());
+        }
+        ImageInfo pulled;
         try {
             docker.pull(service.image().dockerName(), target.value(), registry, pullTimeout);
-            ImageInfo pulled = docker.inspectImage(image)
+            pulled = docker.inspectImage(image)
                     .orElseThrow(() -> new DockerGatewayException("pulled image " + image + " is not present locally"));
-            gate = gates.gateFor(service, pulled);
-        } catch (DockerGatewayException | IllegalArgumentException e) {
+        } catch (DockerGatewayException e) {
             return failed(service, from, target, started, "pull", e.getMessage());
+        }
+        HealthGate gate;
+        try {
+            gate = gates.gateFor(service, pulled);
+        } catch (IllegalArgumentException e) {
+            return failed(service, from, target, started, "settings", e.getMessage());
         }
         log.info("{}", LogLine.event("deploy.pulled").with("service", service.name()).digest("to", target).duration(elapsed(started)));
 
@@ -135,8 +147,7 @@ public final class Deployer {
         try {
             swap.setOldAside(service);
             swap.step = "create";
-            swap.newId = Optional.of(docker.create(
-                    ContainerSpecs.forDeploy(service, target, old.map(ContainerInfo::anonymousVolumes).orElse(Map.of()))));
+            swap.newId = Optional.of(docker.create(spec));
             swap.step = "start";
             docker.start(swap.newId.get());
             swap.step = "health (" + gate.describe() + ")";

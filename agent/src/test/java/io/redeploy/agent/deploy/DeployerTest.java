@@ -121,6 +121,37 @@ class DeployerTest {
     }
 
     @Test
+    void invalidSettingsFailBeforeTheOldContainerIsTouched() {
+        oldRunningV1();
+        docker.registryHas(REPO, V2.value(), false, Behaviour.HEALTHY);
+        ServiceConfig bad = new ServiceConfig(web.name(), web.image(), web.containerName(), web.mode(), web.env(), web.ports(),
+                web.volumes(), web.network(), web.networkAliases(), web.dependsOn(), false, web.health(), web.stopTimeout(),
+                "sometimes", web.command(), web.labels(), false);
+
+        DeployResult result = deployer.deploy(bad, V2, REGISTRY);
+
+        assertThat(result.outcome()).isEqualTo(Outcome.FAILED);
+        assertThat(result.reason()).startsWith("settings failed: restart policy 'sometimes'");
+        assertThat(docker.operations).isEmpty();
+    }
+
+    @Test
+    void healthSettingsWithoutAPortFailBeforeTheOldContainerIsTouched() {
+        oldRunningV1();
+        docker.registryHas(REPO, V2.value(), false, Behaviour.HEALTHY);
+        ServiceConfig noPort = new ServiceConfig(web.name(), web.image(), web.containerName(), web.mode(), web.env(), List.of(),
+                web.volumes(), web.network(), web.networkAliases(), web.dependsOn(), false,
+                Services.health(HealthCheckConfig.Type.HTTP, Duration.ofSeconds(5)), web.stopTimeout(), "no", web.command(),
+                web.labels(), false);
+
+        DeployResult result = deployer.deploy(noPort, V2, REGISTRY);
+
+        assertThat(result.outcome()).isEqualTo(Outcome.FAILED);
+        assertThat(result.reason()).startsWith("settings failed").contains("set health.port");
+        assertThat(docker.operations).containsExactly("pull");
+    }
+
+    @Test
     void createFailureRestoresTheOldContainer() {
         String oldId = oldRunningV1();
         docker.registryHas(REPO, V2.value(), false, Behaviour.HEALTHY);
