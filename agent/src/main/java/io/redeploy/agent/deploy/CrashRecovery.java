@@ -54,9 +54,11 @@ final class CrashRecovery {
             }
             action.ifPresent(a -> log.warn("{}", LogLine.event("recover").with("service", service.name()).with("action", a)));
             return action.map(a -> service.name() + ": " + a);
-        } catch (DockerGatewayException e) {
-            log.error("{}", LogLine.event("recover.failed").with("service", service.name()).with("reason", e.getMessage()));
-            return Optional.of(service.name() + ": recovery failed: " + e.getMessage());
+        } catch (RuntimeException e) {
+            // Engine failures (DockerGatewayException) and bugs alike: report, and go on with the other services.
+            String reason = e instanceof DockerGatewayException ? e.getMessage() : e.toString();
+            log.error("{}", LogLine.event("recover.failed").with("service", service.name()).with("reason", reason));
+            return Optional.of(service.name() + ": recovery failed: " + reason);
         }
     }
 

@@ -62,7 +62,10 @@ public final class Deployer {
      * configured repository. Throws {@link DockerGatewayException} when the engine cannot be asked.
      */
     public RunningService inspect(ServiceConfig service) {
-        Optional<ContainerInfo> container = docker.inspectContainer(service.containerName());
+        return runningService(service, docker.inspectContainer(service.containerName()));
+    }
+
+    private RunningService runningService(ServiceConfig service, Optional<ContainerInfo> container) {
         if (container.isEmpty()) {
             return RunningService.absent(service.name());
         }
@@ -104,7 +107,7 @@ public final class Deployer {
         try {
             healLeftovers(service);
             old = docker.inspectContainer(name);
-            current = inspect(service);
+            current = runningService(service, old);
         } catch (DockerGatewayException e) {
             return failed(service, Optional.empty(), target, started, "inspect", e.getMessage());
         }
@@ -154,6 +157,10 @@ public final class Deployer {
             gate.await(swap.newId.get());
         } catch (DockerGatewayException | HealthCheckFailedException e) {
             return rolledBack(service, from, target, started, swap, e.getMessage());
+        } catch (RuntimeException e) {
+            // A bug must not leave the old container aside either.
+            log.error("unexpected failure during the deploy of {}", service.name(), e);
+            return rolledBack(service, from, target, started, swap, "unexpected " + e);
         } catch (InterruptedException e) {
             DeployResult result = rolledBack(service, from, target, started, swap, "interrupted (agent stopping)");
             Thread.currentThread().interrupt();

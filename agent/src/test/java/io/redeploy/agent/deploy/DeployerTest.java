@@ -236,6 +236,30 @@ class DeployerTest {
     }
 
     @Test
+    void anUnexpectedErrorDuringTheSwapStillRollsBack() {
+        String oldId = oldRunningV1();
+        docker.registryHas(REPO, V2.value(), false, Behaviour.HEALTHY);
+        HealthGate broken = new HealthGate() {
+            @Override
+            public void await(String containerId) {
+                throw new IllegalStateException("bug in a gate");
+            }
+
+            @Override
+            public String describe() {
+                return "broken";
+            }
+        };
+        Deployer d = new Deployer(docker, (service, image) -> broken, clock);
+
+        DeployResult result = d.deploy(web, V2, REGISTRY);
+
+        assertThat(result.outcome()).isEqualTo(Outcome.ROLLED_BACK);
+        assertThat(result.reason()).contains("bug in a gate");
+        assertOldRestored(oldId);
+    }
+
+    @Test
     void anOldContainerThatWasStoppedStaysStoppedAfterARollback() {
         String oldId = docker.existingManaged("acme-web", "web", REPO, V1.value(), "exited");
         docker.registryHas(REPO, V2.value(), false, Behaviour.CRASH);
