@@ -291,28 +291,42 @@ public final class Deployer {
     }
 
     /**
-     * Removes local images of the service's repository except the one the container runs and
-     * {@code previousImageId} (kept for a manual rollback). Images in use by any container are never removed.
-     * Returns the removed image ids.
+     * Removes the service repository's references (tags and digests) to its older local images, keeping the
+     * image the container runs and {@code previousImageId} (for a manual rollback). An image also referenced by
+     * another repository stays (only this repository's names go); one used by any container is never removed.
+     * Returns the removed references.
      */
     public synchronized List<String> pruneImages(ServiceConfig service, Optional<String> previousImageId) {
+        String repository = service.image().dockerName();
         List<String> removed = new ArrayList<>();
         try {
             Optional<String> currentImage = docker.inspectContainer(service.containerName()).map(ContainerInfo::imageId);
-            for (ImageInfo image : docker.listImages(service.image().dockerName())) {
+            for (ImageInfo image : docker.listImages(repository)) {
                 boolean keep = currentImage.filter(image.id()::equals).isPresent()
                         || previousImageId.filter(image.id()::equals).isPresent();
-                if (!keep && docker.removeImage(image.id())) {
-                    removed.add(image.id());
+                if (keep) {
+                    continue;
+                }
+                for (String reference : referencesIn(image, repository)) {
+                    if (docker.removeImage(reference)) {
+                        removed.add(reference);
+                    }
                 }
             }
         } catch (DockerGatewayException e) {
             log.warn("{}", LogLine.event("deploy.prune_failed").with("service", service.name()).with("reason", e.getMessage()));
         }
         if (!removed.isEmpty()) {
-            log.info("{}", LogLine.event("deploy.pruned").with("service", service.name()).with("images", removed.size()));
+            log.info("{}", LogLine.event("deploy.pruned").with("service", service.name()).with("references", removed.size()));
         }
         return List.copyOf(removed);
+    }
+
+    private static List<String> referencesIn(ImageInfo image, String repository) {
+        List<String> references = new ArrayList<>();
+        image.repoTags().stream().filter(t -> t.startsWith(repository + ":")).forEach(references::add);
+        image.repoDigests().stream().filter(d -> d.startsWith(repository + "@")).forEach(references::add);
+        return references;
     }
 
     /** A deploy that finds a container still aside (crash not yet recovered) heals it first. */

@@ -54,8 +54,11 @@ public interface DockerGateway {
     /** Local images of the repository (e.g. {@code ghcr.io/acme/app}), tagged or only digested. */
     List<ImageInfo> listImages(String repository);
 
-    /** Removes the image unless a container uses it or it is referenced elsewhere; returns false then. */
-    boolean removeImage(String imageId);
+    /**
+     * Removes one reference ({@code repo:tag} or {@code repo@sha256:...}); the image itself goes once nothing
+     * references it. Returns false, removing nothing, when a container uses the image or the reference is gone.
+     */
+    boolean removeImage(String reference);
 
     /** Streams container events of containers carrying {@code labelKey=labelValue}; close to stop. */
     Closeable containerEvents(String labelKey, String labelValue, Consumer<ContainerEvent> listener);

@@ -258,14 +258,14 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
     }
 
     @Override
-    public boolean removeImage(String imageId) {
+    public boolean removeImage(String reference) {
         try {
-            client.removeImageCmd(imageId).withForce(false).exec();
+            client.removeImageCmd(reference).withForce(false).exec();
             return true;
         } catch (ConflictException | NotFoundException inUseOrGone) {
             return false;
         } catch (RuntimeException e) {
-            throw failure("remove image " + imageId, e);
+            throw failure("remove image " + reference, e);
         }
     }
 

@@ -252,6 +252,34 @@ class DeployerIT {
     }
 
     @Test
+    void pruningRemovesOnlyThisRepositorysReferencesToOlderImages() {
+        String pruneRepo = "127.0.0.1:5000/" + PREFIX + "/prune";
+        Digest p1 = retag(REPO + ":b1", pruneRepo + ":1");
+        Digest p2 = retag(REPO + ":b2", pruneRepo + ":2");
+        Digest p3 = retag(REPO + ":hc", pruneRepo + ":3");
+        ServiceConfig web = new ServiceConfig("prune", ImageRef.parse(pruneRepo, "main"), name("prune"), ServiceConfig.UpdateMode.AUTO,
+                Map.of(), List.of(), List.of(), Optional.empty(), List.of(), List.of(), false, httpHealth(Duration.ofSeconds(20)),
+                Duration.ofSeconds(2), "no", Optional.empty(), Map.of(), true);
+
+        for (Digest d : List.of(p1, p2, p3)) {
+            DeployResult result = deployer.deploy(web, d, REGISTRY);
+            assertThat(result.outcome()).as(result.reason()).isEqualTo(Outcome.DEPLOYED);
+        }
+
+        assertThat(docker.inspectImage(pruneRepo + "@" + p1.value())).isEmpty();
+        assertThat(docker.inspectImage(pruneRepo + ":1")).isEmpty();
+        assertThat(docker.inspectImage(pruneRepo + "@" + p2.value())).as("previous, kept for rollback").isPresent();
+        assertThat(docker.inspectImage(pruneRepo + "@" + p3.value())).as("current").isPresent();
+        assertThat(docker.inspectImage(REPO + ":b1")).as("another repository's reference").isPresent();
+    }
+
+    private static Digest retag(String source, String reference) {
+        Cli.run("docker", "tag", source, reference);
+        Cli.run("docker", "push", "-q", reference);
+        return digestOf(reference, reference.substring(0, reference.lastIndexOf(':')));
+    }
+
+    @Test
     void aDependentIsRestartedInPlace() {
         ServiceConfig app = service("dependent", httpHealth(Duration.ofSeconds(20)), List.of());
         assertThat(deployer.deploy(app, build1, REGISTRY).outcome()).isEqualTo(Outcome.DEPLOYED);

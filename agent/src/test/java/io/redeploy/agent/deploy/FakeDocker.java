@@ -282,12 +282,16 @@ final class FakeDocker implements DockerGateway {
     }
 
     @Override
-    public boolean removeImage(String imageId) {
+    public boolean removeImage(String reference) {
         operations.add("removeImage");
-        if (containers.values().stream().anyMatch(c -> c.imageId.equals(imageId))) {
+        Image image = images.get(reference);
+        if (image == null || containers.values().stream().anyMatch(c -> c.imageId.equals(image.info().id()))) {
             return false;
         }
-        images.values().removeIf(i -> i.info().id().equals(imageId));
+        images.remove(reference);
+        if (images.entrySet().stream().noneMatch(e -> e.getValue() == image && !e.getKey().equals(image.info().id()))) {
+            images.remove(image.info().id());
+        }
         return true;
     }
 

@@ -35,7 +35,7 @@ class ForwardingDocker implements DockerGateway {
     @Override public List<ContainerInfo> listByLabel(String key, String value) { return delegate.listByLabel(key, value); }
     @Override public String logsTail(String containerId, int lines) { return delegate.logsTail(containerId, lines); }
     @Override public List<ImageInfo> listImages(String repository) { return delegate.listImages(repository); }
-    @Override public boolean removeImage(String imageId) { return delegate.removeImage(imageId); }
+    @Override public boolean removeImage(String reference) { return delegate.removeImage(reference); }
     @Override public Closeable containerEvents(String key, String value, Consumer<ContainerEvent> listener) {
         return delegate.containerEvents(key, value, listener);
     }
