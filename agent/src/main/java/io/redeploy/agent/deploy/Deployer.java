@@ -43,6 +43,7 @@ public final class Deployer {
     private final Duration pullTimeout;
     private final Rollback rollback;
     private final CrashRecovery recovery;
+    private final ImagePruner pruner;
 
     public Deployer(DockerGateway docker, HealthGateFactory gates, Clock clock, Duration pullTimeout) {
         this.docker = docker;
@@ -51,6 +52,7 @@ public final class Deployer {
         this.pullTimeout = pullTimeout;
         this.rollback = new Rollback(docker);
         this.recovery = new CrashRecovery(docker, gates, rollback);
+        this.pruner = new ImagePruner(docker);
     }
 
     public Deployer(DockerGateway docker, HealthGateFactory gates, Clock clock) {
@@ -171,7 +173,7 @@ public final class Deployer {
 
         old.ifPresent(o -> removeOld(service, o));
         if (service.pruneOldImages()) {
-            pruneImages(service, old.map(ContainerInfo::imageId));
+            pruner.prune(service, old.map(ContainerInfo::imageId));
         }
         Duration duration = elapsed(started);
         log.info("{}", LogLine.event("deploy.done").with("service", service.name()).digest("from", from).digest("to", target)
@@ -297,36 +299,7 @@ public final class Deployer {
      * Returns the removed references.
      */
     public synchronized List<String> pruneImages(ServiceConfig service, Optional<String> previousImageId) {
-        String repository = service.image().dockerName();
-        List<String> removed = new ArrayList<>();
-        try {
-            Optional<String> currentImage = docker.inspectContainer(service.containerName()).map(ContainerInfo::imageId);
-            for (ImageInfo image : docker.listImages(repository)) {
-                boolean keep = currentImage.filter(image.id()::equals).isPresent()
-                        || previousImageId.filter(image.id()::equals).isPresent();
-                if (keep) {
-                    continue;
-                }
-                for (String reference : referencesIn(image, repository)) {
-                    if (docker.removeImage(reference)) {
-                        removed.add(reference);
-                    }
-                }
-            }
-        } catch (DockerGatewayException e) {
-            log.warn("{}", LogLine.event("deploy.prune_failed").with("service", service.name()).with("reason", e.getMessage()));
-        }
-        if (!removed.isEmpty()) {
-            log.info("{}", LogLine.event("deploy.pruned").with("service", service.name()).with("references", removed.size()));
-        }
-        return List.copyOf(removed);
-    }
-
-    private static List<String> referencesIn(ImageInfo image, String repository) {
-        List<String> references = new ArrayList<>();
-        image.repoTags().stream().filter(t -> t.startsWith(repository + ":")).forEach(references::add);
-        image.repoDigests().stream().filter(d -> d.startsWith(repository + "@")).forEach(references::add);
-        return references;
+        return pruner.prune(service, previousImageId);
     }
 
     /** A deploy that finds a container still aside (crash not yet recovered) heals it first. */

@@ -8,15 +8,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.redeploy.agent.config.HealthCheckConfig;
 import io.redeploy.agent.config.RegistryConfig;
 import io.redeploy.agent.config.ServiceConfig;
+import io.redeploy.agent.config.VolumeMount;
 import io.redeploy.agent.deploy.DeployResult.Outcome;
 import io.redeploy.agent.deploy.FakeDocker.Behaviour;
 import io.redeploy.agent.docker.AgentLabels;
 import io.redeploy.agent.docker.ContainerInfo;
 import io.redeploy.agent.docker.ContainerSpec;
+import io.redeploy.agent.docker.DockerGatewayException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class DeployerTest {
@@ -91,8 +92,8 @@ class DeployerTest {
         assertThat(deployer.deploy(web, V2, REGISTRY).outcome()).isEqualTo(Outcome.DEPLOYED);
 
         assertThat(docker.specOf("acme-web").orElseThrow().volumes()).containsExactlyInAnyOrder(
-                new io.redeploy.agent.config.VolumeMount("web-data", "/data", false),
-                new io.redeploy.agent.config.VolumeMount(anonymous, "/var/lib/postgresql/data", false));
+                new VolumeMount("web-data", "/data", false),
+                new VolumeMount(anonymous, "/var/lib/postgresql/data", false));
     }
 
     @Test
@@ -447,7 +448,7 @@ class DeployerTest {
         public void start(String containerId) {
             if (!failed) {
                 failed = true;
-                throw new io.redeploy.agent.docker.DockerGatewayException("could not start container: port is already allocated");
+                throw new DockerGatewayException("could not start container: port is already allocated");
             }
             super.start(containerId);
         }
@@ -464,7 +465,7 @@ class DeployerTest {
         @Override
         public void rename(String containerId, String newName) {
             if (++renames > 1) {
-                throw new io.redeploy.agent.docker.DockerGatewayException("could not rename container: engine hiccup");
+                throw new DockerGatewayException("could not rename container: engine hiccup");
             }
             super.rename(containerId, newName);
         }
