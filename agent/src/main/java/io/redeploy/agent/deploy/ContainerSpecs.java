@@ -1,0 +1,67 @@
+package io.redeploy.agent.deploy;
+
+import io.redeploy.agent.config.ServiceConfig;
+import io.redeploy.agent.config.VolumeMount;
+import io.redeploy.agent.docker.AgentLabels;
+import io.redeploy.agent.docker.ContainerSpec;
+import io.redeploy.agent.registry.Digest;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/** Turns a service's configuration and a target digest into the container to create. */
+public final class ContainerSpecs {
+    private static final Pattern RESTART_POLICY = Pattern.compile("no|always|unless-stopped|on-failure(:[0-9]+)?");
+
+    private ContainerSpecs() {}
+
+    /** The image by digest ({@code repo@sha256:...}), so the new container's RepoDigests match exactly. */
+    public static String imageReference(ServiceConfig service, Digest digest) {
+        return service.image().dockerName() + "@" + digest.value();
+    }
+
+    public static ContainerSpec forDeploy(ServiceConfig service, Digest target) {
+        return forDeploy(service, target, Map.of());
+    }
+
+    /**
+     * @param keptVolumes volumes of the old container to mount again (destination to volume name): the anonymous
+     *                    volumes Docker created for the image's VOLUME declarations, which hold data (a Postgres
+     *                    cluster without a configured volume) but appear in no configuration. Destinations the
+     *                    configuration mounts itself are ignored.
+     */
+    public static ContainerSpec forDeploy(ServiceConfig service, Digest target, Map<String, String> keptVolumes) {
+        String restartPolicy = service.restartPolicy() == null || service.restartPolicy().isBlank() ? "no" : service.restartPolicy();
+        if (!RESTART_POLICY.matcher(restartPolicy).matches()) {
+            // Checked here, before the old container is touched, rather than by the engine at create time.
+            throw new IllegalArgumentException("restart policy '" + restartPolicy
+                    + "' is not one of no, always, unless-stopped, on-failure[:N]");
+        }
+        List<VolumeMount> volumes = new ArrayList<>(service.volumes());
+        Set<String> configured = service.volumes().stream().map(VolumeMount::target).collect(Collectors.toSet());
+        keptVolumes.forEach((destination, name) -> {
+            if (!configured.contains(destination)) volumes.add(new VolumeMount(name, destination, false));
+        });
+        Map<String, String> labels = new LinkedHashMap<>(service.labels());
+        // Ours last: a configured label must not be able to disown or mislabel the container.
+        labels.put(AgentLabels.MANAGED, "true");
+        labels.put(AgentLabels.SERVICE, service.name());
+        labels.put(AgentLabels.DIGEST, target.value());
+        return new ContainerSpec(
+                service.containerName(),
+                imageReference(service, target),
+                service.env(),
+                service.ports(),
+                volumes,
+                service.network(),
+                service.networkAliases(),
+                labels,
+                restartPolicy,
+                service.command(),
+                service.stopTimeout());
+    }
+}

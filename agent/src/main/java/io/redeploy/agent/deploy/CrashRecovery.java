@@ -1,0 +1,96 @@
+package io.redeploy.agent.deploy;
+
+import io.redeploy.agent.config.ServiceConfig;
+import io.redeploy.agent.docker.AgentLabels;
+import io.redeploy.agent.docker.ContainerInfo;
+import io.redeploy.agent.docker.DockerGateway;
+import io.redeploy.agent.docker.DockerGatewayException;
+import io.redeploy.agent.docker.ImageInfo;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Heals a deploy interrupted by a crash, recognised by a container named {@code <name>.redeploy-old}:
+ * <ul>
+ *   <li>no container under the name: the crash came before the new one was created; put the old one back;</li>
+ *   <li>the agent's new container runs and passes its health gate: finish, remove the old one;</li>
+ *   <li>the new container is not running or fails its gate: roll back to the old one;</li>
+ *   <li>the name is held by a container the agent did not create: touch nothing, report it.</li>
+ * </ul>
+ * Without an aside container, a new container left created but never started (first deploy interrupted) is started.
+ */
+final class CrashRecovery {
+    private static final Logger log = LoggerFactory.getLogger(CrashRecovery.class);
+
+    private final DockerGateway docker;
+    private final HealthGateFactory gates;
+    private final Rollback rollback;
+
+    CrashRecovery(DockerGateway docker, HealthGateFactory gates, Rollback rollback) {
+        this.docker = docker;
+        this.gates = gates;
+        this.rollback = rollback;
+    }
+
+    /** What was done for the service, as one line for the operator; empty when it was whole already. */
+    Optional<String> recover(ServiceConfig service) {
+        String name = service.containerName();
+        try {
+            Optional<ContainerInfo> aside = docker.inspectContainer(ContainerNames.aside(name));
+            Optional<ContainerInfo> primary = docker.inspectContainer(name);
+            Optional<String> action;
+            if (aside.isEmpty()) {
+                action = primary.filter(p -> p.neverStarted() && AgentLabels.isManagedFor(p.labels(), service.name()))
+                        .map(p -> startLeftCreated(p));
+            } else if (primary.isEmpty()) {
+                action = Optional.of(restoreOld(name, aside.get(), Optional.empty(), "no new container had been created"));
+            } else if (!AgentLabels.isManagedFor(primary.get().labels(), service.name())) {
+                action = Optional.of("left " + name + " and " + ContainerNames.aside(name)
+                        + " as they are: " + name + " was not created by the agent; resolve by hand");
+            } else {
+                action = Optional.of(finishOrRollBack(service, primary.get(), aside.get()));
+            }
+            action.ifPresent(a -> log.warn("{}", LogLine.event("recover").with("service", service.name()).with("action", a)));
+            return action.map(a -> service.name() + ": " + a);
+        } catch (RuntimeException e) {
+            // Engine failures (DockerGatewayException) and bugs alike: report, and go on with the other services.
+            String reason = e instanceof DockerGatewayException ? e.getMessage() : e.toString();
+            log.error("{}", LogLine.event("recover.failed").with("service", service.name()).with("reason", reason));
+            return Optional.of(service.name() + ": recovery failed: " + reason);
+        }
+    }
+
+    private String startLeftCreated(ContainerInfo created) {
+        docker.start(created.id());
+        return "started container " + created.name() + " left created by an interrupted deploy";
+    }
+
+    private String finishOrRollBack(ServiceConfig service, ContainerInfo primary, ContainerInfo aside) {
+        String digest = primary.labels().getOrDefault(AgentLabels.DIGEST, primary.image());
+        if (primary.running()) {
+            ImageInfo image = docker.inspectImage(primary.imageId())
+                    .orElse(new ImageInfo(primary.imageId(), List.of(), List.of(), false));
+            try {
+                gates.gateFor(service, image).await(primary.id());
+                docker.remove(aside.id());
+                return "finished interrupted deploy of " + digest + ": new container is healthy, removed the old one";
+            } catch (HealthCheckFailedException | IllegalArgumentException e) {
+                return restoreOld(service.containerName(), aside, Optional.of(primary.id()),
+                        "interrupted deploy of " + digest + " is not healthy: " + e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return "recovery interrupted; left as is";
+            }
+        }
+        return restoreOld(service.containerName(), aside, Optional.of(primary.id()),
+                "interrupted deploy of " + digest + " left the new container " + primary.status());
+    }
+
+    private String restoreOld(String name, ContainerInfo aside, Optional<String> newId, String why) {
+        Rollback.Restored restored = rollback.restore(name, newId, Optional.of(aside), true, true);
+        String result = "rolled back to the old container (" + why + ")";
+        return restored.complete() ? result : result + "; rollback incomplete: " + String.join("; ", restored.problems());
+    }
+}

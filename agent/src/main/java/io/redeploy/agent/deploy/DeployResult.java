@@ -1,0 +1,27 @@
+package io.redeploy.agent.deploy;
+
+import io.redeploy.agent.registry.Digest;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * How one deploy ended.
+ *
+ * @param from   the digest the old container ran, when known
+ * @param reason one readable sentence: what was done, or which step failed and why (never a secret)
+ */
+public record DeployResult(String service, Optional<Digest> from, Digest to, Outcome outcome, String reason, Duration duration) {
+
+    public enum Outcome {
+        /** The new container runs and passed its health gate; the old one is removed. */
+        DEPLOYED,
+        /** A step after the old container was touched failed; the old one runs again under its name. */
+        ROLLED_BACK,
+        /** Could not even start (pull failed, engine down, bad settings): the old container was not touched. */
+        FAILED
+    }
+
+    public boolean succeeded() {
+        return outcome == Outcome.DEPLOYED;
+    }
+}

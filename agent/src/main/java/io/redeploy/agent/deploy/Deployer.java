@@ -1,0 +1,333 @@
+package io.redeploy.agent.deploy;
+
+import io.redeploy.agent.config.RegistryConfig;
+import io.redeploy.agent.config.ServiceConfig;
+import io.redeploy.agent.docker.AgentLabels;
+import io.redeploy.agent.docker.ContainerInfo;
+import io.redeploy.agent.docker.ContainerSpec;
+import io.redeploy.agent.docker.DockerGateway;
+import io.redeploy.agent.docker.DockerGatewayException;
+import io.redeploy.agent.docker.ImageInfo;
+import io.redeploy.agent.registry.Digest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Recreates a service's container on a new image digest, keeping the old container aside until the new one
+ * is healthy and putting it back on any failure, so the stack is never left half-deployed.
+ *
+ * <p>The steps of {@link #deploy}: pull by digest; stop the old container (its stop timeout) and rename it
+ * to {@code <name>.redeploy-old}; create the new one under the configured name from the configured settings;
+ * start it; wait for its {@link HealthGate}; remove the old one. Named volumes are never removed, so data
+ * (a Postgres cluster) carries over. Only a container carrying the agent's labels for the service, or one
+ * found under the exact configured name (adoption), is ever stopped, renamed or removed.
+ *
+ * <p>Calls are serialised: one deploy, restart or recovery at a time.
+ */
+public final class Deployer {
+    private static final Logger log = LoggerFactory.getLogger(Deployer.class);
+    public static final Duration DEFAULT_PULL_TIMEOUT = Duration.ofMinutes(10);
+
+    private final DockerGateway docker;
+    private final HealthGateFactory gates;
+    private final Clock clock;
+    private final Duration pullTimeout;
+    private final Rollback rollback;
+    private final CrashRecovery recovery;
+    private final ImagePruner pruner;
+
+    public Deployer(DockerGateway docker, HealthGateFactory gates, Clock clock, Duration pullTimeout) {
+        this.docker = docker;
+        this.gates = gates;
+        this.clock = clock;
+        this.pullTimeout = pullTimeout;
+        this.rollback = new Rollback(docker);
+        this.recovery = new CrashRecovery(docker, gates, rollback);
+        this.pruner = new ImagePruner(docker);
+    }
+
+    public Deployer(DockerGateway docker, HealthGateFactory gates, Clock clock) {
+        this(docker, gates, clock, DEFAULT_PULL_TIMEOUT);
+    }
+
+    /**
+     * The container under the service's configured name and the registry digests of its image for the
+     * configured repository. Throws {@link DockerGatewayException} when the engine cannot be asked.
+     */
+    public RunningService inspect(ServiceConfig service) {
+        return runningService(service, docker.inspectContainer(service.containerName()));
+    }
+
+    private RunningService runningService(ServiceConfig service, Optional<ContainerInfo> container) {
+        if (container.isEmpty()) {
+            return RunningService.absent(service.name());
+        }
+        ContainerInfo c = container.get();
+        Set<Digest> digests = docker.inspectImage(c.imageId())
+                .map(image -> digestsFor(image, service.image().dockerName()))
+                .orElse(Set.of());
+        return new RunningService(service.name(), Optional.of(c.id()), Optional.of(c.imageId()), digests,
+                c.running(), AgentLabels.isManagedFor(c.labels(), service.name()));
+    }
+
+    /** RepoDigests are {@code repo@sha256:...}; only those of the configured repository count. */
+    static Set<Digest> digestsFor(ImageInfo image, String repository) {
+        String wanted = normaliseRepository(repository);
+        return image.repoDigests().stream()
+                .filter(rd -> rd.contains("@"))
+                .filter(rd -> normaliseRepository(rd.substring(0, rd.indexOf('@'))).equals(wanted))
+                .map(rd -> rd.substring(rd.indexOf('@') + 1))
+                .filter(Digest::isValid)
+                .map(Digest::parse)
+                .collect(Collectors.toUnmodifiableSet());
+    }
+
+    private static String normaliseRepository(String repository) {
+        String r = repository.startsWith("docker.io/") ? repository.substring("docker.io/".length()) : repository;
+        return r.startsWith("library/") ? r.substring("library/".length()) : r;
+    }
+
+    /**
+     * Deploys {@code target}. Never throws for expected failures (engine errors, pull failures, unhealthy
+     * builds): the outcome and reason say what happened. When the service already runs {@code target} nothing
+     * is pulled or restarted.
+     */
+    public synchronized DeployResult deploy(ServiceConfig service, Digest target, RegistryConfig registry) {
+        Instant started = clock.instant();
+        String name = service.containerName();
+        Optional<ContainerInfo> old;
+        RunningService current;
+        try {
+            healLeftovers(service);
+            old = docker.inspectContainer(name);
+            current = runningService(service, old);
+        } catch (DockerGatewayException e) {
+            return failed(service, Optional.empty(), target, started, "inspect", e.getMessage());
+        }
+        Optional<Digest> from = old.flatMap(c -> currentDigest(c, current));
+        if (old.isPresent() && !mayTouch(old.get(), service)) {
+            return failed(service, from, target, started, "inspect", "container " + name
+                    + " is managed by the agent for service " + old.get().labels().get(AgentLabels.SERVICE) + ", not " + service.name());
+        }
+        if (current.running() && current.runs(target)) {
+            return new DeployResult(service.name(), from, target, DeployResult.Outcome.DEPLOYED,
+                    "already running " + target.shortForm(), elapsed(started));
+        }
+        log.info("{}", LogLine.event("deploy.start").with("service", service.name()).digest("from", from).digest("to", target)
+                .with("adopting", old.isPresent() && !old.get().managed()));
+
+        String image = ContainerSpecs.imageReference(service, target);
+        ContainerSpec spec;
+        try {
+            spec = ContainerSpecs.forDeploy(service, target, old.map(ContainerInfo::anonymousVolumes).orElse(Map.of()));
+        } catch (IllegalArgumentException e) {
+            return failed(service, from, target, started, "settings", e.getMessage());
+        }
+        ImageInfo pulled;
+        try {
+            docker.pull(service.image().dockerName(), target.value(), registry, pullTimeout);
+            pulled = docker.inspectImage(image)
+                    .orElseThrow(() -> new DockerGatewayException("pulled image " + image + " is not present locally"));
+        } catch (DockerGatewayException e) {
+            return failed(service, from, target, started, "pull", e.getMessage());
+        }
+        HealthGate gate;
+        try {
+            gate = gates.gateFor(service, pulled);
+        } catch (IllegalArgumentException e) {
+            return failed(service, from, target, started, "settings", e.getMessage());
+        }
+        log.info("{}", LogLine.event("deploy.pulled").with("service", service.name()).digest("to", target).duration(elapsed(started)));
+
+        Swap swap = new Swap(old);
+        try {
+            swap.setOldAside(service);
+            swap.step = "create";
+            swap.newId = Optional.of(docker.create(spec));
+            swap.step = "start";
+            docker.start(swap.newId.get());
+            swap.step = "health (" + gate.describe() + ")";
+            gate.await(swap.newId.get());
+        } catch (DockerGatewayException | HealthCheckFailedException e) {
+            return rolledBack(service, from, target, started, swap, e.getMessage());
+        } catch (RuntimeException e) {
+            // A bug must not leave the old container aside either.
+            log.error("unexpected failure during the deploy of {}", service.name(), e);
+            return rolledBack(service, from, target, started, swap, "unexpected " + e);
+        } catch (InterruptedException e) {
+            DeployResult result = rolledBack(service, from, target, started, swap, "interrupted (agent stopping)");
+            Thread.currentThread().interrupt();
+            return result;
+        }
+        log.info("{}", LogLine.event("deploy.healthy").with("service", service.name()).digest("to", target)
+                .with("gate", gate.describe()).duration(elapsed(started)));
+
+        old.ifPresent(o -> removeOld(service, o));
+        if (service.pruneOldImages()) {
+            pruner.prune(service, old.map(ContainerInfo::imageId));
+        }
+        Duration duration = elapsed(started);
+        log.info("{}", LogLine.event("deploy.done").with("service", service.name()).digest("from", from).digest("to", target)
+                .duration(duration));
+        return new DeployResult(service.name(), from, target, DeployResult.Outcome.DEPLOYED,
+                "deployed " + target.shortForm() + " (" + gate.describe() + ")", duration);
+    }
+
+    /** The state of one recreation, so that a rollback knows exactly what to undo. */
+    private final class Swap {
+        final Optional<ContainerInfo> old;
+        final boolean oldWasRunning;
+        boolean oldIsAside;
+        Optional<String> newId = Optional.empty();
+        String step = "stop old container";
+
+        Swap(Optional<ContainerInfo> old) {
+            this.old = old;
+            this.oldWasRunning = old.map(c -> c.running() || "restarting".equals(c.status())).orElse(false);
+        }
+
+        void setOldAside(ServiceConfig service) {
+            if (old.isEmpty()) {
+                return;
+            }
+            docker.stop(old.get().id(), service.stopTimeout());
+            step = "rename old container";
+            docker.rename(old.get().id(), ContainerNames.aside(service.containerName()));
+            oldIsAside = true;
+        }
+    }
+
+    private void removeOld(ServiceConfig service, ContainerInfo old) {
+        try {
+            docker.remove(old.id());
+        } catch (DockerGatewayException e) {
+            // The new container is healthy and serving; the leftover is cleaned up by recover() or the next deploy.
+            log.warn("{}", LogLine.event("deploy.cleanup_failed").with("service", service.name())
+                    .with("container", ContainerNames.aside(service.containerName())).with("reason", e.getMessage()));
+        }
+    }
+
+    private DeployResult rolledBack(ServiceConfig service, Optional<Digest> from, Digest target, Instant started,
+                                    Swap swap, String cause) {
+        Rollback.Restored restored = rollback.restore(service.containerName(), swap.newId, swap.old, swap.oldIsAside,
+                swap.oldWasRunning);
+        StringBuilder reason = new StringBuilder(swap.step).append(" failed: ").append(cause);
+        if (!restored.newContainerLogs().isEmpty()) {
+            reason.append("; last log lines: ").append(restored.newContainerLogs().replace("\r", "").replace("\n", " | "));
+        }
+        if (!restored.complete()) {
+            reason.append("; rollback incomplete: ").append(String.join("; ", restored.problems()));
+        }
+        Duration duration = elapsed(started);
+        log.error("{}", LogLine.event("deploy.rollback").with("service", service.name()).digest("from", from).digest("to", target)
+                .with("restored", swap.old.isPresent() && restored.complete()).with("reason", reason).duration(duration));
+        return new DeployResult(service.name(), from, target, DeployResult.Outcome.ROLLED_BACK, reason.toString(), duration);
+    }
+
+    private DeployResult failed(ServiceConfig service, Optional<Digest> from, Digest target, Instant started,
+                                String step, String cause) {
+        String reason = step + " failed: " + cause;
+        Duration duration = elapsed(started);
+        log.error("{}", LogLine.event("deploy.failed").with("service", service.name()).digest("from", from).digest("to", target)
+                .with("reason", reason).duration(duration));
+        return new DeployResult(service.name(), from, target, DeployResult.Outcome.FAILED, reason, duration);
+    }
+
+    /**
+     * Restarts the service's container (stop with its stop timeout, start, health gate), after a dependency
+     * it is configured to follow was recreated. Returns false, after logging why, when that did not work.
+     */
+    public synchronized boolean restart(ServiceConfig service) {
+        Instant started = clock.instant();
+        try {
+            Optional<ContainerInfo> container = docker.inspectContainer(service.containerName());
+            if (container.isEmpty()) {
+                log.warn("{}", LogLine.event("deploy.restart_skipped").with("service", service.name())
+                        .with("reason", "no container named " + service.containerName()));
+                return false;
+            }
+            ContainerInfo c = container.get();
+            if (!mayTouch(c, service)) {
+                log.warn("{}", LogLine.event("deploy.restart_skipped").with("service", service.name())
+                        .with("reason", "container belongs to service " + c.labels().get(AgentLabels.SERVICE)));
+                return false;
+            }
+            docker.stop(c.id(), service.stopTimeout());
+            docker.start(c.id());
+            ImageInfo image = docker.inspectImage(c.imageId()).orElse(new ImageInfo(c.imageId(), List.of(), List.of(), false));
+            HealthGate gate = gates.gateFor(service, image);
+            gate.await(c.id());
+            log.info("{}", LogLine.event("deploy.restart").with("service", service.name()).with("gate", gate.describe())
+                    .duration(elapsed(started)));
+            return true;
+        } catch (DockerGatewayException | HealthCheckFailedException | IllegalArgumentException e) {
+            log.error("{}", LogLine.event("deploy.restart_failed").with("service", service.name()).with("reason", e.getMessage())
+                    .duration(elapsed(started)));
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /**
+     * At start-up: finishes or rolls back deploys that were interrupted (agent killed with an old container
+     * renamed aside), so every service is whole again. Returns one line per action taken; empty when there
+     * was nothing to heal.
+     */
+    public synchronized List<String> recover(List<ServiceConfig> services) {
+        List<String> actions = new ArrayList<>();
+        for (ServiceConfig service : services) {
+            recovery.recover(service).ifPresent(actions::add);
+        }
+        return List.copyOf(actions);
+    }
+
+    /**
+     * Removes the service repository's references (tags and digests) to its older local images, keeping the
+     * image the container runs and {@code previousImageId} (for a manual rollback). An image also referenced by
+     * another repository stays (only this repository's names go); one used by any container is never removed.
+     * Returns the removed references.
+     */
+    public synchronized List<String> pruneImages(ServiceConfig service, Optional<String> previousImageId) {
+        return pruner.prune(service, previousImageId);
+    }
+
+    /** A deploy that finds a container still aside (crash not yet recovered) heals it first. */
+    private void healLeftovers(ServiceConfig service) {
+        if (docker.inspectContainer(ContainerNames.aside(service.containerName())).isPresent()) {
+            recovery.recover(service).ifPresent(action -> log.warn("{}", LogLine.event("deploy.healed").with("service", service.name())
+                    .with("action", action)));
+            if (docker.inspectContainer(ContainerNames.aside(service.containerName())).isPresent()) {
+                throw new DockerGatewayException("container " + ContainerNames.aside(service.containerName())
+                        + " is left over from an interrupted deploy and could not be resolved; remove or rename it");
+            }
+        }
+    }
+
+    /** The agent's own container for this service, or one found under the exact configured name (adoption). */
+    static boolean mayTouch(ContainerInfo container, ServiceConfig service) {
+        return !container.managed() || AgentLabels.isManagedFor(container.labels(), service.name());
+    }
+
+    private static Optional<Digest> currentDigest(ContainerInfo container, RunningService current) {
+        String label = container.labels().get(AgentLabels.DIGEST);
+        if (Digest.isValid(label) && (current.repoDigests().isEmpty() || current.runs(Digest.parse(label)))) {
+            return Optional.of(Digest.parse(label));
+        }
+        return current.repoDigests().stream().map(Digest::value).sorted().findFirst().map(Digest::parse);
+    }
+
+    private Duration elapsed(Instant started) {
+        return Duration.between(started, clock.instant());
+    }
+}

@@ -1,0 +1,65 @@
+package io.redeploy.agent.deploy;
+
+import io.redeploy.agent.docker.ContainerInfo;
+import io.redeploy.agent.docker.DockerGateway;
+import io.redeploy.agent.docker.DockerGatewayException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Puts the old container back: removes the failed new one (keeping the tail of its logs for the reason),
+ * renames the old one back to the configured name and starts it again. Every step is attempted even when
+ * an earlier one fails, so that as much as possible is restored; what could not be done is returned.
+ */
+final class Rollback {
+    static final int LOG_LINES = 5;
+
+    private final DockerGateway docker;
+
+    Rollback(DockerGateway docker) {
+        this.docker = docker;
+    }
+
+    /** The outcome: the failed container's last log lines (may be empty) and the steps that failed. */
+    record Restored(String newContainerLogs, List<String> problems) {
+        boolean complete() {
+            return problems.isEmpty();
+        }
+    }
+
+    /**
+     * @param newContainerId the replacement, if it was created
+     * @param old            the previous container, if there was one
+     * @param oldIsAside     the old container currently carries the aside name
+     * @param startOld       start the old container again (it was running before the deploy)
+     */
+    Restored restore(String containerName, Optional<String> newContainerId, Optional<ContainerInfo> old,
+                     boolean oldIsAside, boolean startOld) {
+        List<String> problems = new ArrayList<>();
+        String logs = "";
+        if (newContainerId.isPresent()) {
+            logs = docker.logsTail(newContainerId.get(), LOG_LINES);
+            // Removed before the rename: the new container holds the configured name.
+            attempt(problems, () -> docker.remove(newContainerId.get()));
+        }
+        if (old.isPresent()) {
+            String oldId = old.get().id();
+            if (oldIsAside) {
+                attempt(problems, () -> docker.rename(oldId, containerName));
+            }
+            if (startOld) {
+                attempt(problems, () -> docker.start(oldId));
+            }
+        }
+        return new Restored(logs, List.copyOf(problems));
+    }
+
+    private static void attempt(List<String> problems, Runnable step) {
+        try {
+            step.run();
+        } catch (DockerGatewayException e) {
+            problems.add(e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package io.redeploy.agent.docker;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * What the engine says about one container, reduced to what the deploy logic needs.
+ *
+ * @param name           without Docker's leading slash
+ * @param image          the reference the container was created from (a tag or {@code repo@sha256:...})
+ * @param imageId        the local image id ({@code sha256:...} of the image config)
+ * @param status         Docker's state: created, running, restarting, paused, exited, dead, removing
+ * @param health         Docker HEALTHCHECK status (starting, healthy, unhealthy) when the image defines one
+ * @param ipAddresses    network name to the container's IP address on it
+ * @param publishedPorts container TCP port to the host port it is published on
+ * @param volumes        mount destination to volume name, for volume mounts (named or anonymous; not binds)
+ */
+public record ContainerInfo(
+        String id,
+        String name,
+        String image,
+        String imageId,
+        Map<String, String> labels,
+        String status,
+        int exitCode,
+        int restartCount,
+        Optional<String> health,
+        Map<String, String> ipAddresses,
+        Map<Integer, Integer> publishedPorts,
+        Map<String, String> volumes) {
+
+    private static final Pattern ANONYMOUS_VOLUME = Pattern.compile("[0-9a-f]{64}");
+
+    public ContainerInfo {
+        labels = Map.copyOf(labels);
+        volumes = Map.copyOf(volumes);
+        ipAddresses = Map.copyOf(ipAddresses);
+        publishedPorts = Map.copyOf(publishedPorts);
+    }
+
+    public boolean running() {
+        return "running".equals(status);
+    }
+
+    /** Created but never started: what a deploy interrupted between create and start leaves behind. */
+    public boolean neverStarted() {
+        return "created".equals(status);
+    }
+
+    /** Stopped by itself or being restarted by its restart policy: either way it is not serving. */
+    public boolean exitedOrRestarting() {
+        return "exited".equals(status) || "dead".equals(status) || "restarting".equals(status);
+    }
+
+    public boolean managed() {
+        return AgentLabels.isManaged(labels);
+    }
+
+    /** Volumes Docker created for the image's VOLUME declarations (no name given): destination to volume name. */
+    public Map<String, String> anonymousVolumes() {
+        Map<String, String> anonymous = new java.util.TreeMap<>();
+        volumes.forEach((destination, name) -> {
+            if (ANONYMOUS_VOLUME.matcher(name).matches()) anonymous.put(destination, name);
+        });
+        return anonymous;
+    }
+
+    public String shortId() {
+        return id.length() > 12 ? id.substring(0, 12) : id;
+    }
+}

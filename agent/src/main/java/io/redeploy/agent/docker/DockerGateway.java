@@ -1,0 +1,65 @@
+package io.redeploy.agent.docker;
+
+import io.redeploy.agent.config.RegistryConfig;
+import java.io.Closeable;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The few Docker Engine operations the agent needs, in its own types. The only implementation that talks
+ * to an engine is {@link DockerJavaGateway}; the deploy logic is tested against an in-memory fake.
+ * Failures are {@link DockerGatewayException}s carrying a readable message.
+ */
+public interface DockerGateway {
+
+    /** Fails when the engine does not answer. */
+    void ping();
+
+    /** The engine's version and the API version it serves, e.g. {@code 20.10.24 (API 1.41)}. */
+    String version();
+
+    /** By name (without slash) or id; empty when no such container exists. */
+    Optional<ContainerInfo> inspectContainer(String nameOrId);
+
+    /** By id or reference ({@code repo:tag}, {@code repo@sha256:...}); empty when not present locally. */
+    Optional<ImageInfo> inspectImage(String idOrReference);
+
+    /**
+     * Pulls {@code repository} at {@code tagOrDigest} (a digest pulls exactly that content), sending the
+     * registry's credentials when it has some. Blocks until done or {@code timeout}.
+     */
+    void pull(String repository, String tagOrDigest, RegistryConfig registry, Duration timeout);
+
+    /** Creates (does not start) the container; returns its id. */
+    String create(ContainerSpec spec);
+
+    void rename(String containerId, String newName);
+
+    void start(String containerId);
+
+    /** Asks the process to stop, killing it after {@code timeout}. Stopping a stopped container is a no-op. */
+    void stop(String containerId, Duration timeout);
+
+    /** Removes the container (forcefully when running) but never its volumes. A missing container is a no-op. */
+    void remove(String containerId);
+
+    /** Every container, running or not, whose label {@code key} equals {@code value}. */
+    List<ContainerInfo> listByLabel(String key, String value);
+
+    /** The last {@code lines} lines of the container's stdout and stderr; empty when they cannot be read. */
+    String logsTail(String containerId, int lines);
+
+    /** Local images of the repository (e.g. {@code ghcr.io/acme/app}), tagged or only digested. */
+    List<ImageInfo> listImages(String repository);
+
+    /**
+     * Removes one reference ({@code repo:tag} or {@code repo@sha256:...}); the image itself goes once nothing
+     * references it. Returns false, removing nothing, when a container uses the image or the reference is gone.
+     */
+    boolean removeImage(String reference);
+
+    /** Streams container events of containers carrying {@code labelKey=labelValue}; close to stop. */
+    Closeable containerEvents(String labelKey, String labelValue, Consumer<ContainerEvent> listener);
+}

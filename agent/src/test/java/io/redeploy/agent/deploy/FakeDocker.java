@@ -1,0 +1,302 @@
+package io.redeploy.agent.deploy;
+
+import io.redeploy.agent.config.RegistryConfig;
+import io.redeploy.agent.docker.AgentLabels;
+import io.redeploy.agent.docker.ContainerEvent;
+import io.redeploy.agent.docker.ContainerInfo;
+import io.redeploy.agent.docker.ContainerSpec;
+import io.redeploy.agent.docker.DockerGateway;
+import io.redeploy.agent.docker.DockerGatewayException;
+import io.redeploy.agent.docker.ImageInfo;
+import java.io.Closeable;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/** An in-memory engine: containers, images, injected failures and how each image behaves once started. */
+final class FakeDocker implements DockerGateway {
+
+    enum Behaviour {
+        /** Runs; healthy when its image has a HEALTHCHECK. */
+        HEALTHY,
+        /** Runs; its HEALTHCHECK reports unhealthy. */
+        UNHEALTHY,
+        /** Runs; its HEALTHCHECK never leaves "starting". */
+        NEVER_READY,
+        /** Runs until first inspected, then has exited with code 1. */
+        CRASH
+    }
+
+    private record Image(ImageInfo info, Behaviour behaviour) {}
+
+    private static final class Container {
+        final String id;
+        String name;
+        final String image;
+        final String imageId;
+        final Map<String, String> labels;
+        final ContainerSpec spec;
+        String status = "created";
+        int exitCode;
+        Optional<String> health = Optional.empty();
+        Behaviour behaviour = Behaviour.HEALTHY;
+        boolean crashOnNextInspect;
+        final Map<String, String> volumes = new LinkedHashMap<>();
+
+        Container(String id, String name, String image, String imageId, Map<String, String> labels, ContainerSpec spec) {
+            this.id = id;
+            this.name = name;
+            this.image = image;
+            this.imageId = imageId;
+            this.labels = labels;
+            this.spec = spec;
+        }
+
+        ContainerInfo info() {
+            return new ContainerInfo(id, name, image, imageId, labels, status, exitCode, 0, health,
+                    status.equals("running") ? Map.of("bridge", "172.17.0.99") : Map.of(), Map.of(), volumes);
+        }
+    }
+
+    private final Map<String, Image> pending = new LinkedHashMap<>();  // in the registry, by reference
+    private final Map<String, Image> images = new LinkedHashMap<>();   // local, by reference and by id
+    private final Map<String, Container> containers = new LinkedHashMap<>(); // by id
+    private final Set<String> failing = new HashSet<>();
+    final List<String> operations = new ArrayList<>();
+    private int nextId = 1;
+
+    /** Makes every later call of {@code operation} (pull, create, start, stop, rename, remove) fail. */
+    void failOn(String operation) {
+        failing.add(operation);
+    }
+
+    void heal(String operation) {
+        failing.remove(operation);
+    }
+
+    /** An image known to the "registry": pullable as {@code repository@digest}. */
+    void registryHas(String repository, String digest, boolean hasHealthcheck, Behaviour behaviour) {
+        String id = "sha256:" + String.format("%064x", 1000L + pending.size());
+        ImageInfo info = new ImageInfo(id, List.of(), List.of(repository + "@" + digest), hasHealthcheck);
+        Image image = new Image(info, behaviour);
+        pending.put(repository + "@" + digest, image);
+    }
+
+    /** A container that already exists (a previous deploy, or one started by someone else). */
+    String existing(String name, String repository, String digest, Map<String, String> labels, boolean running) {
+        String ref = repository + "@" + digest;
+        Image image = pending.get(ref);
+        if (image == null) {
+            registryHas(repository, digest, false, Behaviour.HEALTHY);
+            image = pending.get(ref);
+        }
+        images.put(ref, image);
+        images.put(image.info().id(), image);
+        String id = newId();
+        Container c = new Container(id, name, ref, image.info().id(), Map.copyOf(labels), null);
+        c.status = running ? "running" : "exited";
+        containers.put(id, c);
+        return id;
+    }
+
+    /** A container the agent created in an earlier run (labels included). */
+    String existingManaged(String name, String service, String repository, String digest, String status) {
+        String id = existing(name, repository, digest,
+                Map.of(AgentLabels.MANAGED, "true", AgentLabels.SERVICE, service, AgentLabels.DIGEST, digest), true);
+        containers.get(id).status = status;
+        Image image = images.get(repository + "@" + digest);
+        applyBehaviour(containers.get(id), image);
+        containers.get(id).status = status;
+        return id;
+    }
+
+    /** Gives a container a volume mount, e.g. the anonymous one Docker creates for an image's VOLUME. */
+    void mountVolume(String containerId, String destination, String volumeName) {
+        containers.get(containerId).volumes.put(destination, volumeName);
+    }
+
+    Optional<ContainerInfo> byName(String name) {
+        return containers.values().stream().filter(c -> c.name.equals(name)).findFirst().map(Container::info);
+    }
+
+    List<ContainerInfo> all() {
+        return containers.values().stream().map(Container::info).toList();
+    }
+
+    Optional<ContainerSpec> specOf(String name) {
+        return containers.values().stream().filter(c -> c.name.equals(name)).findFirst().map(c -> c.spec);
+    }
+
+    boolean hasImage(String idOrRef) {
+        return images.containsKey(idOrRef);
+    }
+
+    private String newId() {
+        return String.format("%064x", nextId++);
+    }
+
+    private void maybeFail(String operation) {
+        operations.add(operation);
+        if (failing.contains(operation)) {
+            throw new DockerGatewayException("could not " + operation + ": injected failure");
+        }
+    }
+
+    private Container container(String nameOrId) {
+        Container byId = containers.get(nameOrId);
+        if (byId != null) return byId;
+        return containers.values().stream().filter(c -> c.name.equals(nameOrId)).findFirst()
+                .orElseThrow(() -> new DockerGatewayException("No such container: " + nameOrId));
+    }
+
+    private void applyBehaviour(Container c, Image image) {
+        c.behaviour = image.behaviour();
+        if (image.info().hasHealthcheck()) {
+            c.health = Optional.of(switch (image.behaviour()) {
+                case HEALTHY -> "healthy";
+                case UNHEALTHY -> "unhealthy";
+                case NEVER_READY, CRASH -> "starting";
+            });
+        }
+        c.crashOnNextInspect = image.behaviour() == Behaviour.CRASH;
+    }
+
+    @Override
+    public void ping() {}
+
+    @Override
+    public String version() {
+        return "fake (API 1.41)";
+    }
+
+    @Override
+    public Optional<ContainerInfo> inspectContainer(String nameOrId) {
+        Container c = containers.get(nameOrId);
+        if (c == null) {
+            c = containers.values().stream().filter(x -> x.name.equals(nameOrId)).findFirst().orElse(null);
+        }
+        if (c == null) return Optional.empty();
+        if (c.crashOnNextInspect && c.status.equals("running")) {
+            ContainerInfo before = c.info();
+            c.status = "exited";
+            c.exitCode = 1;
+            c.crashOnNextInspect = false;
+            return Optional.of(before);
+        }
+        return Optional.of(c.info());
+    }
+
+    @Override
+    public Optional<ImageInfo> inspectImage(String idOrReference) {
+        return Optional.ofNullable(images.get(idOrReference)).map(Image::info);
+    }
+
+    @Override
+    public void pull(String repository, String tagOrDigest, RegistryConfig registry, Duration timeout) {
+        maybeFail("pull");
+        String ref = repository + "@" + tagOrDigest;
+        Image image = pending.get(ref);
+        if (image == null) {
+            throw new DockerGatewayException("could not pull " + ref + ": manifest unknown");
+        }
+        images.put(ref, image);
+        images.put(image.info().id(), image);
+    }
+
+    @Override
+    public String create(ContainerSpec spec) {
+        maybeFail("create");
+        if (containers.values().stream().anyMatch(c -> c.name.equals(spec.name()))) {
+            throw new DockerGatewayException("could not create container " + spec.name() + ": name already in use");
+        }
+        Image image = images.get(spec.image());
+        if (image == null) {
+            throw new DockerGatewayException("could not create container " + spec.name() + ": No such image " + spec.image());
+        }
+        String id = newId();
+        Container c = new Container(id, spec.name(), spec.image(), image.info().id(), spec.labels(), spec);
+        spec.volumes().stream().filter(v -> v.isNamedVolume()).forEach(v -> c.volumes.put(v.target(), v.source()));
+        containers.put(id, c);
+        return id;
+    }
+
+    @Override
+    public void rename(String containerId, String newName) {
+        maybeFail("rename");
+        if (containers.values().stream().anyMatch(c -> c.name.equals(newName))) {
+            throw new DockerGatewayException("could not rename: name " + newName + " already in use");
+        }
+        container(containerId).name = newName;
+    }
+
+    @Override
+    public void start(String containerId) {
+        maybeFail("start");
+        Container c = container(containerId);
+        if (c.status.equals("running")) return;
+        c.status = "running";
+        c.exitCode = 0;
+        Image image = images.get(c.imageId);
+        if (image != null && c.spec != null) {
+            applyBehaviour(c, image);
+        }
+    }
+
+    @Override
+    public void stop(String containerId, Duration timeout) {
+        maybeFail("stop");
+        Container c = container(containerId);
+        if (c.status.equals("running")) {
+            c.status = "exited";
+            c.exitCode = 0;
+        }
+    }
+
+    @Override
+    public void remove(String containerId) {
+        maybeFail("remove");
+        containers.remove(containerId);
+    }
+
+    @Override
+    public List<ContainerInfo> listByLabel(String key, String value) {
+        return containers.values().stream().filter(c -> value.equals(c.labels.get(key))).map(Container::info).toList();
+    }
+
+    @Override
+    public String logsTail(String containerId, int lines) {
+        return "crashing\nbye";
+    }
+
+    @Override
+    public List<ImageInfo> listImages(String repository) {
+        return images.values().stream().map(Image::info).distinct()
+                .filter(i -> i.repoDigests().stream().anyMatch(d -> d.startsWith(repository + "@")))
+                .toList();
+    }
+
+    @Override
+    public boolean removeImage(String reference) {
+        operations.add("removeImage");
+        Image image = images.get(reference);
+        if (image == null || containers.values().stream().anyMatch(c -> c.imageId.equals(image.info().id()))) {
+            return false;
+        }
+        images.remove(reference);
+        if (images.entrySet().stream().noneMatch(e -> e.getValue() == image && !e.getKey().equals(image.info().id()))) {
+            images.remove(image.info().id());
+        }
+        return true;
+    }
+
+    @Override
+    public Closeable containerEvents(String labelKey, String labelValue, Consumer<ContainerEvent> listener) {
+        return () -> {};
+    }
+}
