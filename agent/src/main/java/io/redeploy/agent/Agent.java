@@ -3,7 +3,14 @@ package io.redeploy.agent;
 import io.redeploy.agent.config.AgentConfig;
 import io.redeploy.agent.config.DependencyOrder;
 import io.redeploy.agent.config.ServiceConfig;
+import io.redeploy.agent.config.RegistryConfig;
+import io.redeploy.agent.deploy.DefaultHealthGates;
+import io.redeploy.agent.deploy.DeployResult;
 import io.redeploy.agent.deploy.Deployer;
+import io.redeploy.agent.deploy.RunningService;
+import io.redeploy.agent.deploy.ServiceRuntime;
+import io.redeploy.agent.deploy.Sleeper;
+import io.redeploy.agent.registry.Digest;
 import io.redeploy.agent.docker.DockerJavaGateway;
 import io.redeploy.agent.http.AgentControl;
 import io.redeploy.agent.http.AgentHttpServer;
@@ -55,13 +62,14 @@ public final class Agent implements AutoCloseable {
         this.clock = clock;
         this.metrics = new AgentMetrics();
         this.state = StateStore.open(config.stateDir(), clock);
-        this.registry = new RegistryClient(config, metrics::registryResponse);
+        this.registry = RegistryClient.builder(config).clock(clock)
+                .listener((registryHost, method, status) -> metrics.registryResponse(registryHost, status)).build();
         this.docker = DockerJavaGateway.connect(config.docker());
-        Deployer deployer = new Deployer(docker, clock);
+        Deployer deployer = new Deployer(docker, new DefaultHealthGates(docker, clock, Sleeper.real()), clock);
         this.registryExecutor = Executors.newFixedThreadPool(Math.min(REGISTRY_CONCURRENCY, Math.max(1, config.services().size())),
                 daemonThreads("registry"));
         List<ServiceConfig> ordered = DependencyOrder.order(config.services());
-        this.pollCycle = new PollCycle(config, ordered, registry, deployer, state, metrics, registryExecutor, clock);
+        this.pollCycle = new PollCycle(config, ordered, registry, runtimeOf(deployer), state, metrics, registryExecutor, clock);
         this.scheduler = new PollScheduler(config.schedule(), this::runPoll);
 
         List<String> healed = deployer.recover(ordered);
@@ -112,7 +120,14 @@ public final class Agent implements AutoCloseable {
             @Override public Optional<Instant> lastPollFinished() { return Optional.ofNullable(lastPollFinished.get()); }
             @Override public Optional<Instant> nextPoll() { return scheduler.nextPoll(); }
             @Override public Duration pollInterval() { return scheduler.period(); }
-            @Override public boolean dockerAnswers() { return docker.ping(); }
+            @Override public boolean dockerAnswers() {
+                try {
+                    docker.ping();
+                    return true;
+                } catch (RuntimeException e) {
+                    return false;
+                }
+            }
             @Override public Set<String> serviceNames() {
                 Set<String> names = new LinkedHashSet<>();
                 config.services().forEach(s -> names.add(s.name()));
@@ -135,6 +150,16 @@ public final class Agent implements AutoCloseable {
         registry.close();
         docker.close();
         log.info("event=agent.stopped clean={}", clean);
+    }
+
+    private static ServiceRuntime runtimeOf(Deployer deployer) {
+        return new ServiceRuntime() {
+            @Override public RunningService inspect(ServiceConfig service) { return deployer.inspect(service); }
+            @Override public DeployResult deploy(ServiceConfig service, Digest target, RegistryConfig registry) {
+                return deployer.deploy(service, target, registry);
+            }
+            @Override public boolean restart(ServiceConfig service) { return deployer.restart(service); }
+        };
     }
 
     private static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {

@@ -10,5 +10,6 @@ public interface ServiceRuntime {
 
     DeployResult deploy(ServiceConfig service, Digest target, RegistryConfig registry);
 
-    void restart(ServiceConfig service);
+    /** Restarts the service's container (a dependency was recreated); false when there was nothing to restart. */
+    boolean restart(ServiceConfig service);
 }

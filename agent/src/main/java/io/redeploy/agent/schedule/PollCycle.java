@@ -95,8 +95,8 @@ public final class PollCycle {
         boolean ok = registryErrors == 0 && failed.isEmpty();
         metrics.pollFinished(took, ok);
         log.info("event=poll.done services={} changed={} deployed={} failed={} registry_errors={} duration_ms={}",
-                services.size(), decisions.stream().filter(d -> d.action() != Action.UNCHANGED
-                        && d.action() != Action.SKIP_REGISTRY_ERROR).count(),
+                services.size(), decisions.stream().filter(d -> d.action() == Action.DEPLOY
+                        || d.action() == Action.REPORT_ONLY).count(),
                 recreated.size(), failed.size(), registryErrors, took.toMillis());
         return new Report(decisions, deploys, restarted, registryErrors);
     }
@@ -219,9 +219,10 @@ public final class PollCycle {
             if (service.restartOnDependencyUpdate() && dependencyRecreated && !recreated.contains(service.name())
                     && runtime.inspect(service).containerId().isPresent()) {
                 try {
-                    runtime.restart(service);
-                    restarted.add(service.name());
-                    log.info("event=service.restarted service={} reason=dependency-updated", service.name());
+                    if (runtime.restart(service)) {
+                        restarted.add(service.name());
+                        log.info("event=service.restarted service={} reason=dependency-updated", service.name());
+                    }
                 } catch (RuntimeException e) {
                     log.error("event=service.restart_failed service={} reason=\"{}\"", service.name(), e.getMessage());
                 }

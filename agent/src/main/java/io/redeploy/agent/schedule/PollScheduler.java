@@ -40,7 +40,6 @@ public final class PollScheduler implements AutoCloseable {
         this.schedule = schedule;
         Properties props = new Properties();
         props.setProperty(StdSchedulerFactory.PROP_SCHED_INSTANCE_NAME, "redeploy-agent");
-        props.setProperty(StdSchedulerFactory.PROP_SCHED_SKIP_UPDATE_CHECK, "true");
         props.setProperty("org.quartz.threadPool.threadCount", "2");
         props.setProperty("org.quartz.threadPool.threadNamePrefix", "poll");
         props.setProperty("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
