@@ -55,6 +55,10 @@ public final class Agent implements AutoCloseable {
     private final AtomicReference<Instant> lastPollFinished = new AtomicReference<>();
     private final AtomicInteger pollsCompleted = new AtomicInteger();
     private final Clock clock;
+    private final Deployer deployer;
+    private final List<ServiceConfig> orderedServices;
+    /** Only touched by the poll thread (Quartz never runs two polls at once). */
+    private boolean recovered;
     private AgentHttpServer http;
 
     private Agent(AgentConfig config, Clock clock) throws Exception {
@@ -69,11 +73,10 @@ public final class Agent implements AutoCloseable {
         this.registryExecutor = Executors.newFixedThreadPool(Math.min(REGISTRY_CONCURRENCY, Math.max(1, config.services().size())),
                 daemonThreads("registry"));
         List<ServiceConfig> ordered = DependencyOrder.order(config.services());
-        this.pollCycle = new PollCycle(config, ordered, registry, runtimeOf(deployer), state, metrics, registryExecutor, clock);
+        this.pollCycle = new PollCycle(config, ordered, registry, runtimeOf(deployer, docker), state, metrics, registryExecutor, clock);
+        this.deployer = deployer;
+        this.orderedServices = ordered;
         this.scheduler = new PollScheduler(config.schedule(), this::runPoll);
-
-        List<String> healed = deployer.recover(ordered);
-        healed.forEach(action -> log.warn("event=recover.done action=\"{}\"", action));
     }
 
     public static Agent start(AgentConfig config, Clock clock) throws Exception {
@@ -87,6 +90,9 @@ public final class Agent implements AutoCloseable {
 
     private void runPoll(Optional<String> service) {
         try {
+            if (!recovered) {
+                recovered = recoverInterruptedDeploys();
+            }
             pollCycle.run(service);
         } catch (RuntimeException e) {
             // A poll must never kill the scheduler thread; the next one starts clean.
@@ -94,6 +100,20 @@ public final class Agent implements AutoCloseable {
         } finally {
             lastPollFinished.set(clock.instant());
             pollsCompleted.incrementAndGet();
+        }
+    }
+
+    /**
+     * Heals what a killed agent left behind (a container renamed aside, a half-started new one) before
+     * anything else touches the stack. Runs in the poll thread, so it retries each poll while Docker is down.
+     */
+    private boolean recoverInterruptedDeploys() {
+        try {
+            deployer.recover(orderedServices).forEach(action -> log.warn("event=recover.done action=\"{}\"", action));
+            return true;
+        } catch (RuntimeException e) {
+            log.warn("event=recover.deferred reason=\"{}\"", e.getMessage());
+            return false;
         }
     }
 
@@ -152,8 +172,9 @@ public final class Agent implements AutoCloseable {
         log.info("event=agent.stopped clean={}", clean);
     }
 
-    private static ServiceRuntime runtimeOf(Deployer deployer) {
+    private static ServiceRuntime runtimeOf(Deployer deployer, DockerJavaGateway docker) {
         return new ServiceRuntime() {
+            @Override public void ping() { docker.ping(); }
             @Override public RunningService inspect(ServiceConfig service) { return deployer.inspect(service); }
             @Override public DeployResult deploy(ServiceConfig service, Digest target, RegistryConfig registry) {
                 return deployer.deploy(service, target, registry);

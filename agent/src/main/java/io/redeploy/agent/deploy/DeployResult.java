@@ -24,4 +24,12 @@ public record DeployResult(String service, Optional<Digest> from, Digest to, Out
     public boolean succeeded() {
         return outcome == Outcome.DEPLOYED;
     }
+
+    /**
+     * True when the build itself was never tried (the pull or the engine failed before the old container was
+     * touched): the next poll should try the same digest again instead of waiting for a newer build.
+     */
+    public boolean worthRetrying() {
+        return outcome == Outcome.FAILED && (reason.startsWith("pull failed") || reason.startsWith("inspect failed"));
+    }
 }

@@ -6,6 +6,9 @@ import io.redeploy.agent.registry.Digest;
 
 /** What a poll needs from the Docker side; {@link Deployer} is the real one, tests use a fake. */
 public interface ServiceRuntime {
+    /** Throws when the Docker engine does not answer; a poll then changes nothing. */
+    void ping();
+
     RunningService inspect(ServiceConfig service);
 
     DeployResult deploy(ServiceConfig service, Digest target, RegistryConfig registry);

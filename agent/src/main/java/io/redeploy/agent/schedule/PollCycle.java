@@ -52,8 +52,8 @@ public final class PollCycle {
     private final ExecutorService registryExecutor;
     private final Clock clock;
     private final Planner planner = new Planner();
-    /** Why the registry did not answer, per service, for the poll in progress (filled by the lookup threads). */
-    private final Map<String, String> registryErrors = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Why a service could not be checked in the poll in progress (registry or Docker; filled by the lookup threads). */
+    private final Map<String, String> checkErrors = new java.util.concurrent.ConcurrentHashMap<>();
 
     public PollCycle(AgentConfig config, List<ServiceConfig> orderedServices, DigestSource registry, ServiceRuntime runtime,
                      StateStore state, AgentMetrics metrics, ExecutorService registryExecutor, Clock clock) {
@@ -77,8 +77,17 @@ public final class PollCycle {
         List<ServiceConfig> services = only
                 .map(name -> orderedServices.stream().filter(s -> s.name().equals(name)).toList())
                 .orElse(orderedServices);
+        Optional<String> dockerDown = dockerProblem();
+        if (dockerDown.isPresent()) {
+            // Without Docker nothing can be compared or changed: skip the registry too, try again next poll.
+            log.warn("event=poll.skipped reason=\"docker unavailable: {}\"", dockerDown.get());
+            services.forEach(s -> state.recordCheck(s.name(), s.image().toString(), state.get(s.name()).runningDigest(),
+                    state.get(s.name()).registryDigest(), Check.error("docker unavailable: " + dockerDown.get())));
+            metrics.pollFinished(Duration.between(started, clock.instant()), false);
+            return new Report(List.of(), List.of(), List.of(), 0);
+        }
         Map<String, Optional<Digest>> running = new LinkedHashMap<>();
-        registryErrors.clear();
+        checkErrors.clear();
         Map<String, Observation> observations = observe(services, running);
         int registryErrors = (int) observations.values().stream().filter(o -> o.registryDigest().isEmpty()).count();
 
@@ -87,7 +96,7 @@ public final class PollCycle {
         Set<String> recreated = new HashSet<>();
         Set<String> failed = new HashSet<>();
         for (Decision decision : decisions) {
-            act(decision, running.get(decision.service().name()), deploys, recreated, failed);
+            act(decision, running.getOrDefault(decision.service().name(), Optional.empty()), deploys, recreated, failed);
         }
         List<String> restarted = restartDependents(recreated, decisions);
 
@@ -101,6 +110,15 @@ public final class PollCycle {
         return new Report(decisions, deploys, restarted, registryErrors);
     }
 
+    private Optional<String> dockerProblem() {
+        try {
+            runtime.ping();
+            return Optional.empty();
+        } catch (RuntimeException e) {
+            return Optional.of(String.valueOf(e.getMessage()));
+        }
+    }
+
     private Map<String, Observation> observe(List<ServiceConfig> services, Map<String, Optional<Digest>> runningDigests) {
         Map<String, Future<Optional<Digest>>> lookups = new LinkedHashMap<>();
         for (ServiceConfig service : services) {
@@ -109,7 +127,15 @@ public final class PollCycle {
         Map<String, Observation> observations = new LinkedHashMap<>();
         for (ServiceConfig service : services) {
             Optional<Digest> registryDigest = await(lookups.get(service.name()), service);
-            RunningService running = runtime.inspect(service);
+            RunningService running;
+            try {
+                running = runtime.inspect(service);
+            } catch (RuntimeException e) {
+                log.warn("event=docker.error service={} reason=\"{}\"", service.name(), e.getMessage());
+                checkErrors.put(service.name(), "docker: " + e.getMessage());
+                observations.put(service.name(), new Observation(Optional.empty(), false, Set.of(), Set.of()));
+                continue;
+            }
             runningDigests.put(service.name(), shownDigest(running, registryDigest));
             Set<Digest> failedDigests = state.get(service.name()).failedDigests().stream()
                     .filter(Digest::isValid).map(Digest::parse).collect(Collectors.toSet());
@@ -137,11 +163,11 @@ public final class PollCycle {
         } catch (RegistryException e) {
             log.warn("event=registry.error service={} image={} transient={} reason=\"{}\"",
                     service.name(), service.image(), e.isTransient(), e.getMessage());
-            registryErrors.put(service.name(), e.getMessage());
+            checkErrors.put(service.name(), e.getMessage());
             return Optional.empty();
         } catch (RuntimeException e) {
             log.error("event=registry.error service={} image={} reason=\"{}\"", service.name(), service.image(), e.toString());
-            registryErrors.put(service.name(), e.toString());
+            checkErrors.put(service.name(), e.toString());
             return Optional.empty();
         }
     }
@@ -177,7 +203,7 @@ public final class PollCycle {
                 check(decision, running, Check.NEW_DIGEST + " (failed before, not retried)");
             }
             case SKIP_REGISTRY_ERROR -> check(decision, running,
-                    Check.error(registryErrors.getOrDefault(service.name(), "registry did not answer")));
+                    Check.error(checkErrors.getOrDefault(service.name(), "registry did not answer")));
             case DEPLOY -> {
                 if (service.dependsOn().stream().anyMatch(failed::contains)) {
                     log.warn("event=deploy.postponed service={} digest={} reason=\"a dependency failed to deploy in this poll\"",
@@ -192,6 +218,9 @@ public final class PollCycle {
                 state.recordDeploy(service.name(), new DeployRecord(result.from().map(Digest::value).orElse(""),
                         result.to().value(), clock.instant().minus(result.duration()), result.duration(),
                         result.outcome().name().toLowerCase(Locale.ROOT), result.reason()));
+                if (result.worthRetrying()) {
+                    state.unmarkFailed(service.name(), result.to().value());
+                }
                 metrics.deployFinished(service.name(), result.outcome().name().toLowerCase(Locale.ROOT), result.duration());
                 if (result.outcome() == DeployResult.Outcome.DEPLOYED) {
                     recreated.add(service.name());
@@ -216,8 +245,7 @@ public final class PollCycle {
         }
         for (ServiceConfig service : orderedServices) {
             boolean dependencyRecreated = service.dependsOn().stream().anyMatch(recreated::contains);
-            if (service.restartOnDependencyUpdate() && dependencyRecreated && !recreated.contains(service.name())
-                    && runtime.inspect(service).containerId().isPresent()) {
+            if (service.restartOnDependencyUpdate() && dependencyRecreated && !recreated.contains(service.name())) {
                 try {
                     if (runtime.restart(service)) {
                         restarted.add(service.name());

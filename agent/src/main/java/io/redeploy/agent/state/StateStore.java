@@ -160,6 +160,16 @@ public final class StateStore {
         return count;
     }
 
+    /** Forgets one failed digest (its failure was not the build's fault, e.g. the pull broke off). */
+    public synchronized void unmarkFailed(String service, String digest) {
+        ServiceState old = get(service);
+        if (old.failedDigests().contains(digest)) {
+            Set<String> failed = new LinkedHashSet<>(old.failedDigests());
+            failed.remove(digest);
+            update(withFailed(old, failed));
+        }
+    }
+
     /** Drops a service that is no longer configured. */
     public synchronized void forget(String service) {
         if (services.remove(service) != null) {
