@@ -86,9 +86,14 @@ start_registry() { # start_registry NAME PORT [HTPASSWD]
   log "registry $name on 127.0.0.1:$port"
 }
 
+pg_bindir() { # the newest installed PostgreSQL's bin directory
+  local dirs=(/usr/lib/postgresql/*/bin)
+  printf '%s\n' "${dirs[@]}" | sort -V | tail -1
+}
+
 start_postgres() {
   if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then log "postgres already on :5432"; return; fi
-  local bindir; bindir=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+  local bindir; bindir=$(pg_bindir)
   local data="$WORK/postgres"
   mkdir -p "$data"
   if id postgres >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then chown -R postgres "$data"; RUN_PG="runuser -u postgres --"; else RUN_PG=""; fi
@@ -96,10 +101,12 @@ start_postgres() {
     $RUN_PG "$bindir/initdb" -D "$data" -U postgres -A trust >/dev/null
   fi
   $RUN_PG "$bindir/pg_ctl" -D "$data" -l "$data/server.log" -o "-c listen_addresses=127.0.0.1 -p 5432 -k /tmp" -w start >/dev/null
-  psql -h 127.0.0.1 -U postgres -tAc "select 1 from pg_roles where rolname='survey'" | grep -q 1 \
-    || psql -q -h 127.0.0.1 -U postgres -c "create role survey login superuser password 'survey'" \
-    && psql -h 127.0.0.1 -U postgres -tAc "select 1 from pg_database where datname='survey'" | grep -q 1 \
-    || psql -q -h 127.0.0.1 -U postgres -c "create database survey owner survey"
+  if ! psql -h 127.0.0.1 -U postgres -tAc "select 1 from pg_roles where rolname='survey'" | grep -q 1; then
+    psql -q -h 127.0.0.1 -U postgres -c "create role survey login superuser password 'survey'"
+  fi
+  if ! psql -h 127.0.0.1 -U postgres -tAc "select 1 from pg_database where datname='survey'" | grep -q 1; then
+    psql -q -h 127.0.0.1 -U postgres -c "create database survey owner survey"
+  fi
   log "postgres on 127.0.0.1:5432"
 }
 
@@ -132,7 +139,7 @@ down() {
   stop_pidfile "$WORK/registry/pid"
   stop_pidfile "$WORK/registry-auth/pid"
   if [ -f "$WORK/postgres/postmaster.pid" ]; then
-    local bindir; bindir=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+    local bindir; bindir=$(pg_bindir)
     if id postgres >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$bindir/pg_ctl" -D "$WORK/postgres" -m fast stop >/dev/null || true
     else "$bindir/pg_ctl" -D "$WORK/postgres" -m fast stop >/dev/null || true; fi
   fi

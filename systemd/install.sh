@@ -113,13 +113,9 @@ resolve_config_example() {
         [[ -f "$config_example" ]] || die "no example config at $config_example"
         return
     fi
-    local candidate
-    for candidate in "$repo/systemd/agent.example.yml"; do
-        if [[ -f "$candidate" ]]; then
-            config_example="$candidate"
-            return
-        fi
-    done
+    if [[ -f "$repo/systemd/agent.example.yml" ]]; then
+        config_example="$repo/systemd/agent.example.yml"
+    fi
 }
 
 ensure_user() {

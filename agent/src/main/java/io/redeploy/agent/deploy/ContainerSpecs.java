@@ -17,6 +17,11 @@ import java.util.stream.Collectors;
 public final class ContainerSpecs {
     private static final Pattern RESTART_POLICY = Pattern.compile("no|always|unless-stopped|on-failure(:[0-9]+)?");
 
+    /** Docker's own networks (and {@code container:<id>} sharing) exist on every host and cannot be created. */
+    public static boolean isBuiltInNetwork(String network) {
+        return network.equals("bridge") || network.equals("host") || network.equals("none") || network.startsWith("container:");
+    }
+
     private ContainerSpecs() {}
 
     /** The image by digest ({@code repo@sha256:...}), so the new container's RepoDigests match exactly. */

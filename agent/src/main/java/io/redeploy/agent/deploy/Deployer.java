@@ -143,7 +143,9 @@ public final class Deployer {
         HealthGate gate;
         try {
             gate = gates.gateFor(service, pulled);
-        } catch (IllegalArgumentException e) {
+            // Before the old container is touched: a missing network must not cost a rollback.
+            service.network().filter(n -> !ContainerSpecs.isBuiltInNetwork(n)).ifPresent(docker::ensureNetwork);
+        } catch (IllegalArgumentException | DockerGatewayException e) {
             return failed(service, from, target, started, "settings", e.getMessage());
         }
         log.info("{}", LogLine.event("deploy.pulled").with("service", service.name()).digest("to", target).duration(elapsed(started)));

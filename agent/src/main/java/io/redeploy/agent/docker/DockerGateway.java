@@ -33,6 +33,12 @@ public interface DockerGateway {
     void pull(String repository, String tagOrDigest, RegistryConfig registry, Duration timeout);
 
     /** Creates (does not start) the container; returns its id. */
+    /**
+     * Makes sure a user-defined network exists (created as a bridge network carrying the agent's label when
+     * missing), so a service can be deployed on a fresh host as docker compose would. Never removes one.
+     */
+    void ensureNetwork(String name);
+
     String create(ContainerSpec spec);
 
     void rename(String containerId, String newName);

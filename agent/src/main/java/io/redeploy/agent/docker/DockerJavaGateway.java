@@ -47,6 +47,7 @@ import java.util.function.Consumer;
  * versioned requests below 1.44.
  */
 public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(DockerJavaGateway.class);
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration LOGS_TIMEOUT = Duration.ofSeconds(5);
 
@@ -77,6 +78,17 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
     @Override
     public void ping() {
         call("ping the Docker engine", () -> client.pingCmd().exec());
+    }
+
+    @Override
+    public void ensureNetwork(String name) {
+        boolean exists = call("list networks", () -> client.listNetworksCmd().withNameFilter(name).exec())
+                .stream().anyMatch(n -> n.getName().equals(name));
+        if (!exists) {
+            call("create network " + name, () -> client.createNetworkCmd().withName(name).withDriver("bridge")
+                    .withLabels(java.util.Map.of(AgentLabels.MANAGED, "true")).exec());
+            log.info("event=docker.network_created network={}", name);
+        }
     }
 
     @Override

@@ -53,6 +53,7 @@ public final class PollCycle {
     private final Clock clock;
     private final Planner planner = new Planner();
     /** Why a service could not be checked in the poll in progress (registry or Docker; filled by the lookup threads). */
+    private final Set<String> announced = new HashSet<>();
     private final Map<String, String> checkErrors = new java.util.concurrent.ConcurrentHashMap<>();
 
     public PollCycle(AgentConfig config, List<ServiceConfig> orderedServices, DigestSource registry, ServiceRuntime runtime,
@@ -190,7 +191,12 @@ public final class PollCycle {
         String digest = decision.target().map(Digest::shortForm).orElse("-");
         switch (decision.action()) {
             case UNCHANGED -> {
-                log.debug("event=poll.unchanged service={} digest={}", service.name(), digest);
+                // INFO once per service per process, so an operator sees after start what each tag points at.
+                if (announced.add(service.name())) {
+                    log.info("event=registry.digest service={} image={} digest={} running=yes", service.name(), service.image(), digest);
+                } else {
+                    log.debug("event=registry.digest service={} image={} digest={} running=yes", service.name(), service.image(), digest);
+                }
                 check(decision, running, Check.UNCHANGED);
             }
             case REPORT_ONLY -> {

@@ -170,6 +170,13 @@ final class FakeDocker implements DockerGateway {
     @Override
     public void ping() {}
 
+    final java.util.Set<String> networks = new java.util.LinkedHashSet<>();
+
+    @Override
+    public void ensureNetwork(String name) {
+        networks.add(name);
+    }
+
     @Override
     public String version() {
         return "fake (API 1.41)";

@@ -27,6 +27,7 @@ class ForwardingDocker implements DockerGateway {
     @Override public void pull(String repository, String tagOrDigest, RegistryConfig registry, Duration timeout) {
         delegate.pull(repository, tagOrDigest, registry, timeout);
     }
+    @Override public void ensureNetwork(String name) { delegate.ensureNetwork(name); }
     @Override public String create(ContainerSpec spec) { return delegate.create(spec); }
     @Override public void rename(String containerId, String newName) { delegate.rename(containerId, newName); }
     @Override public void start(String containerId) { delegate.start(containerId); }
