@@ -109,12 +109,13 @@ public final class Agent implements AutoCloseable {
      */
     private boolean recoverInterruptedDeploys() {
         try {
-            deployer.recover(orderedServices).forEach(action -> log.warn("event=recover.done action=\"{}\"", action));
-            return true;
+            docker.ping();
         } catch (RuntimeException e) {
-            log.warn("event=recover.deferred reason=\"{}\"", e.getMessage());
+            log.warn("event=recover.deferred reason=\"docker unavailable: {}\"", e.getMessage());
             return false;
         }
+        deployer.recover(orderedServices); // logs one event=recover line per service it had to heal
+        return true;
     }
 
     /** Queues a poll now; used by the HTTP trigger and by tests. */

@@ -252,13 +252,13 @@ public final class PollCycle {
         for (ServiceConfig service : orderedServices) {
             boolean dependencyRecreated = service.dependsOn().stream().anyMatch(recreated::contains);
             if (service.restartOnDependencyUpdate() && dependencyRecreated && !recreated.contains(service.name())) {
+                // The deployer logs the restart (event=deploy.restart) or why it could not.
                 try {
                     if (runtime.restart(service)) {
                         restarted.add(service.name());
-                        log.info("event=service.restarted service={} reason=dependency-updated", service.name());
                     }
                 } catch (RuntimeException e) {
-                    log.error("event=service.restart_failed service={} reason=\"{}\"", service.name(), e.getMessage());
+                    log.error("event=deploy.restart_failed service={} reason=\"{}\"", service.name(), e.getMessage());
                 }
             }
         }
