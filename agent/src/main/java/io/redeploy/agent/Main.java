@@ -39,7 +39,7 @@ public final class Main implements Callable<Integer> {
 
     /** Runs the agent for a validated config until it is told to stop; throws when it cannot run. */
     @FunctionalInterface
-    interface AgentLauncher {
+    public interface AgentLauncher {
         /** Returns normally on a clean stop; any exception is a runtime failure (exit 1). */
         void runUntilStopped(AgentConfig config) throws Exception;
     }
@@ -74,12 +74,12 @@ public final class Main implements Callable<Integer> {
 
     /**
      * The whole CLI with its environment, streams and agent start injected, so tests run it without a JVM exit,
-     * real signals or Docker.
+     * real signals or Docker. Public for the config package's CLI-level fuzz test.
      *
      * @return the process exit code
      */
-    static int run(String[] args, Map<String, String> environment, PrintStream out, PrintStream err,
-                   AgentLauncher launcher) {
+    public static int run(String[] args, Map<String, String> environment, PrintStream out, PrintStream err,
+                          AgentLauncher launcher) {
         CommandLine cli = new CommandLine(new Main(environment, out, err, launcher));
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
