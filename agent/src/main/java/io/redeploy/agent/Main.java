@@ -129,10 +129,18 @@ public final class Main implements Callable<Integer> {
     private static void runUntilSignal(AgentConfig agentConfig) throws Exception {
         CountDownLatch stop = new CountDownLatch(1);
         // Handle TERM/INT ourselves so a clean stop exits 0 (a JVM killed through its shutdown hooks exits 143).
-        Signal.handle(new Signal("TERM"), s -> stop.countDown());
-        Signal.handle(new Signal("INT"), s -> stop.countDown());
+        onSignal("TERM", stop);
+        onSignal("INT", stop);
         try (Agent agent = Agent.start(agentConfig, Clock.systemUTC())) {
             stop.await();
+        }
+    }
+
+    private static void onSignal(String name, CountDownLatch stop) {
+        try {
+            Signal.handle(new Signal(name), s -> stop.countDown());
+        } catch (IllegalArgumentException reservedHere) {
+            // The JVM or OS reserves this signal here; the other one still stops the agent.
         }
     }
 

@@ -29,7 +29,8 @@ final class YamlTreeReader {
             Set.of(CORE_TAG_PREFIX + "str", CORE_TAG_PREFIX + "map", CORE_TAG_PREFIX + "seq");
 
     // Not YAMLFactory.builder(): it drops the default parser features, and `key:` would read as "" instead of null.
-    private final YAMLFactory factory = new YAMLFactory();
+    // Immutable once built and thread-safe, so one is shared rather than built per file.
+    private static final YAMLFactory FACTORY = new YAMLFactory();
     private final Problems problems;
 
     YamlTreeReader(Problems problems) {
@@ -40,7 +41,7 @@ final class YamlTreeReader {
     Optional<YamlNode> read(String yaml) {
         YAMLParser parser = null;
         try {
-            parser = (YAMLParser) factory.createParser(yaml);
+            parser = (YAMLParser) FACTORY.createParser(yaml);
             JsonToken first = parser.nextToken();
             if (first == null) {
                 return Optional.empty();
