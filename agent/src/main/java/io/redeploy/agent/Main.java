@@ -3,17 +3,33 @@ package io.redeploy.agent;
 import io.redeploy.agent.config.AgentConfig;
 import io.redeploy.agent.config.ConfigException;
 import io.redeploy.agent.config.ConfigLoader;
+import io.redeploy.agent.config.RegistryConfig;
+import io.redeploy.agent.config.Secret;
+import io.redeploy.agent.config.ServiceConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import sun.misc.Signal;
 
+import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
-/** {@code java -jar redeploy-agent.jar --config PATH [--check]}. Exit: 0 clean stop, 2 bad config or usage, 1 runtime failure. */
+/**
+ * {@code java -jar redeploy-agent.jar [--config PATH] [--check]}.
+ * Exit: 0 clean stop (SIGTERM/SIGINT) or valid config, 2 bad config or usage, 1 runtime failure.
+ * Nothing here prints a stack trace: every failure an operator can cause is one readable line.
+ */
 @Command(name = "redeploy-agent", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Watches registry tags and redeploys their containers when a new build appears.")
 public final class Main implements Callable<Integer> {
@@ -21,21 +37,59 @@ public final class Main implements Callable<Integer> {
     static final int EXIT_RUNTIME = 1;
     static final int EXIT_CONFIG = 2;
 
+    /** Runs the agent for a validated config until it is told to stop; throws when it cannot run. */
+    @FunctionalInterface
+    public interface AgentLauncher {
+        /** Returns normally on a clean stop; any exception is a runtime failure (exit 1). */
+        void runUntilStopped(AgentConfig config) throws Exception;
+    }
+
+    /** Environment variable names whose values are credentials, redacted from failure lines like config secrets. */
+    private static final Pattern SECRET_VARIABLE = Pattern.compile("(?i).*(PASSWORD|PASSWD|TOKEN|SECRET|KEY|CREDENTIAL).*");
+    private static final int MIN_REDACTED_LENGTH = 4;
+
     @Option(names = "--config", paramLabel = "PATH", defaultValue = "/etc/redeploy-agent/agent.yml",
             description = "Config file (default: ${DEFAULT-VALUE}).")
     Path config;
 
-    @Option(names = "--check", description = "Validate the config, print a summary and exit.")
+    @Option(names = "--check", description = "Validate the config, print a one-line summary and exit without "
+            + "starting anything.")
     boolean check;
 
-    public static void main(String[] args) {
-        System.exit(run(args));
+    private final Map<String, String> environment;
+    private final PrintStream out;
+    private final PrintStream err;
+    private final AgentLauncher launcher;
+
+    private Main(Map<String, String> environment, PrintStream out, PrintStream err, AgentLauncher launcher) {
+        this.environment = Map.copyOf(environment);
+        this.out = out;
+        this.err = err;
+        this.launcher = launcher;
     }
 
-    static int run(String[] args) {
-        CommandLine cli = new CommandLine(new Main());
-        cli.setExitCodeExceptionMapper(e -> EXIT_RUNTIME);
+    public static void main(String[] args) {
+        System.exit(run(args, System.getenv(), System.out, System.err, Main::runUntilSignal));
+    }
+
+    /**
+     * The whole CLI with its environment, streams and agent start injected, so tests run it without a JVM exit,
+     * real signals or Docker. Public for the config package's CLI-level fuzz test.
+     *
+     * @return the process exit code
+     */
+    public static int run(String[] args, Map<String, String> environment, PrintStream out, PrintStream err,
+                          AgentLauncher launcher) {
+        CommandLine cli = new CommandLine(new Main(environment, out, err, launcher));
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
         cli.getCommandSpec().exitCodeOnInvalidInput(EXIT_CONFIG);
+        cli.getCommandSpec().exitCodeOnExecutionException(EXIT_RUNTIME);
+        // call() handles its own failures; this only guards against a bug printing picocli's stack trace.
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            err.println("event=agent.failed reason=\"" + oneLine(describe(e)) + "\"");
+            return EXIT_RUNTIME;
+        });
         return cli.execute(args);
     }
 
@@ -43,34 +97,95 @@ public final class Main implements Callable<Integer> {
     public Integer call() {
         AgentConfig agentConfig;
         try {
-            agentConfig = new ConfigLoader(System.getenv()).load(config);
+            agentConfig = new ConfigLoader(environment).load(config);
         } catch (ConfigException e) {
-            System.err.println("config: " + config + " has " + e.problems().size() + " problem(s):");
-            e.problems().forEach(p -> System.err.println("config: " + p));
+            List<String> problems = e.problems();
+            err.println("config: " + config + " has " + problems.size() + (problems.size() == 1 ? " problem" : " problems")
+                    + "; nothing was started:");
+            problems.forEach(p -> err.println("config: " + p));
             return EXIT_CONFIG;
-        }
-        if (check) {
-            System.out.println("config: " + config + " is valid: " + agentConfig.services().size() + " service(s): "
-                    + String.join(", ", agentConfig.services().stream().map(s -> s.name() + "=" + s.image()).toList()));
-            return EXIT_OK;
-        }
-        return runUntilSignal(agentConfig);
-    }
-
-    private int runUntilSignal(AgentConfig agentConfig) {
-        CountDownLatch stop = new CountDownLatch(1);
-        // Handle TERM/INT ourselves so a clean stop exits 0 (a JVM killed through its shutdown hooks exits 143).
-        Signal.handle(new Signal("TERM"), s -> stop.countDown());
-        Signal.handle(new Signal("INT"), s -> stop.countDown());
-        try (Agent agent = Agent.start(agentConfig, Clock.systemUTC())) {
-            stop.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (Exception e) {
-            org.slf4j.LoggerFactory.getLogger(Main.class).error("event=agent.failed reason=\"{}\"", e.getMessage() == null ? e.toString() : e.getMessage());
+        } catch (RuntimeException e) {
+            // A bug in the loader, not in the file: exit 1 so it is never mistaken for a config problem.
+            err.println("config: " + config + " could not be checked: internal error: " + oneLine(describe(e)));
             return EXIT_RUNTIME;
         }
-        return EXIT_OK;
+        if (check) {
+            out.println("config: " + config + " is valid: " + summary(agentConfig));
+            return EXIT_OK;
+        }
+        try {
+            launcher.runUntilStopped(agentConfig);
+            return EXIT_OK;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return EXIT_OK;
+        } catch (Exception e) {
+            err.println("event=agent.failed reason=\"" + redact(oneLine(describe(e)), agentConfig) + "\"");
+            return EXIT_RUNTIME;
+        }
+    }
+
+    /** The production launcher: starts the agent and blocks until SIGTERM or SIGINT. */
+    private static void runUntilSignal(AgentConfig agentConfig) throws Exception {
+        CountDownLatch stop = new CountDownLatch(1);
+        // Handle TERM/INT ourselves so a clean stop exits 0 (a JVM killed through its shutdown hooks exits 143).
+        onSignal("TERM", stop);
+        onSignal("INT", stop);
+        try (Agent agent = Agent.start(agentConfig, Clock.systemUTC())) {
+            stop.await();
+        }
+    }
+
+    private static void onSignal(String name, CountDownLatch stop) {
+        try {
+            Signal.handle(new Signal(name), s -> stop.countDown());
+        } catch (IllegalArgumentException reservedHere) {
+            // The JVM or OS reserves this signal here; the other one still stops the agent.
+        }
+    }
+
+    /** e.g. {@code 2 services (db=postgres:16, web=ghcr.io/acme/app:main), poll every 1m, http 127.0.0.1:8686}. */
+    static String summary(AgentConfig config) {
+        List<ServiceConfig> services = config.services();
+        String schedule = config.schedule().interval().map(i -> "poll every " + describe(i))
+                .orElseGet(() -> "poll on cron '" + config.schedule().cron().orElse("") + "'");
+        String host = config.http().host().contains(":") ? "[" + config.http().host() + "]" : config.http().host();
+        return services.size() + (services.size() == 1 ? " service (" : " services (")
+                + String.join(", ", services.stream().map(s -> s.name() + "=" + s.image()).toList()) + "), "
+                + schedule + ", http " + host + ":" + config.http().port();
+    }
+
+    private static String describe(Duration d) {
+        return d.toString().substring(2).toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private static String describe(Throwable e) {
+        String message = e.getMessage();
+        return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+    }
+
+    private static String oneLine(String text) {
+        return text.replaceAll("\\s*\\R\\s*", " ").replace("\"", "'");
+    }
+
+    /**
+     * A failure message may quote what a component was given; config secrets and credential-like environment
+     * variables never reach the journal through it. Longest first, so a secret containing another is fully hidden.
+     */
+    private String redact(String message, AgentConfig agentConfig) {
+        Stream<String> configSecrets = Stream.concat(
+                agentConfig.registries().values().stream().map(RegistryConfig::password),
+                Stream.of(agentConfig.http().triggerToken()))
+                .flatMap(java.util.Optional::stream).map(Secret::reveal);
+        Stream<String> environmentSecrets = environment.entrySet().stream()
+                .filter(e -> SECRET_VARIABLE.matcher(e.getKey()).matches()).map(Map.Entry::getValue);
+        String redacted = message;
+        for (String secret : Stream.concat(configSecrets, environmentSecrets).filter(Objects::nonNull)
+                .map(String::strip).filter(s -> s.length() >= MIN_REDACTED_LENGTH).distinct()
+                .sorted(Comparator.comparingInt(String::length).reversed()).toList()) {
+            redacted = redacted.replace(secret, "****");
+        }
+        return redacted;
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -64,7 +64,11 @@ final class AgentConfigBinder {
         Map<String, RegistryConfig> registries = new RegistriesBinder(secrets, problems)
                 .bind(reader.mapping("registries", "a mapping of registry hosts, e.g. {ghcr.io: {username: bot, "
                         + "password_env: GHCR_TOKEN}}"), imageHosts, everyImageRead(reader, services));
-        new ServiceSetValidator(problems).validate(services, new PortMapping(http.host(), http.port(), 0, "tcp"));
+        List<String> declaredNames = reader.node("services")
+                .map(n -> n instanceof YamlNode.Mapping m ? List.copyOf(m.entries().keySet()) : List.<String>of())
+                .orElse(List.of());
+        new ServiceSetValidator(problems).validate(services, declaredNames,
+                new PortMapping(http.host(), http.port(), 0, "tcp"));
         if (!problems.isEmpty()) {
             return Optional.empty();
         }

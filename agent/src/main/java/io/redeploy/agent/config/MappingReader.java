@@ -84,6 +84,11 @@ final class MappingReader {
     Optional<Integer> port(String key) {
         return node(key).flatMap(n -> {
             if (n instanceof YamlNode.Scalar s && s.kind() == YamlNode.Scalar.Kind.INTEGER) {
+                if (!s.text().matches("-?\\d+")) {
+                    // YAML 1.1 reads 0x1538 and 0o17 as integers; a port written so is almost surely a slip.
+                    problems.add(n.line(), pathOf(key), "port " + s.text() + " is not a decimal number; expected 1-65535");
+                    return Optional.empty();
+                }
                 try {
                     int port = Integer.parseInt(s.text());
                     if (port >= 1 && port <= 65535) {

@@ -59,7 +59,7 @@ final class RegistriesBinder {
                         + firstLine + "; expected each registry once");
                 return;
             }
-            if (imageHostsComplete && !imageHosts.contains(host)) {
+            if (imageHostsComplete && !imageHosts.isEmpty() && !imageHosts.contains(host)) {
                 unused(entry, host, imageHosts);
             }
             String path = MappingReader.child("registries", entry.key());

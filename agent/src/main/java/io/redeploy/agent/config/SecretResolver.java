@@ -103,38 +103,40 @@ final class SecretResolver {
             problems.add(line, path, e.getMessage());
             return Optional.empty();
         }
+        // Messages quote the path as written: an expanded ${VARIABLE} may be a secret put there by mistake.
+        String shown = "'" + rawFile + "'";
         String expected = "; expected a readable file holding the " + what;
         Path location;
         try {
             location = Path.of(file);
         } catch (InvalidPathException e) {
-            problems.add(line, path, "'" + file + "' is not a file path" + expected);
+            problems.add(line, path, shown + " is not a file path" + expected);
             return Optional.empty();
         }
         if (!location.isAbsolute()) {
-            problems.add(line, path, "'" + file + "' is a relative path; expected an absolute path to a file holding "
+            problems.add(line, path, shown + " is a relative path; expected an absolute path to a file holding "
                     + "the " + what);
             return Optional.empty();
         }
         try {
             if (Files.isDirectory(location)) {
-                problems.add(line, path, "'" + file + "' is a directory" + expected);
+                problems.add(line, path, shown + " is a directory" + expected);
                 return Optional.empty();
             }
             if (Files.size(location) > MAX_FILE_BYTES) {
-                problems.add(line, path, "'" + file + "' is larger than 64 KiB" + expected);
+                problems.add(line, path, shown + " is larger than 64 KiB" + expected);
                 return Optional.empty();
             }
             String value = new String(Files.readAllBytes(location), StandardCharsets.UTF_8).strip();
             if (value.isEmpty()) {
-                problems.add(line, path, "'" + file + "' is empty" + expected);
+                problems.add(line, path, shown + " is empty" + expected);
                 return Optional.empty();
             }
             return Optional.of(new Secret(value));
         } catch (NoSuchFileException e) {
-            problems.add(line, path, "'" + file + "' does not exist" + expected);
+            problems.add(line, path, shown + " does not exist" + expected);
         } catch (IOException e) {
-            problems.add(line, path, "'" + file + "' cannot be read (" + IoReason.of(e) + ")" + expected);
+            problems.add(line, path, shown + " cannot be read (" + IoReason.of(e) + ")" + expected);
         }
         return Optional.empty();
     }

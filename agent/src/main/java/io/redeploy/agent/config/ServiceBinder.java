@@ -55,10 +55,12 @@ final class ServiceBinder {
         reader.parsed("mode", "auto or monitor", ServiceBinder::mode).ifPresent(mode -> draft.mode = mode);
         bindEnv(reader, draft);
         forEachItem(reader, "ports", "a list of port mappings, e.g. [\"8000:8000\"]", (item, itemPath) ->
-                MappingReader.parse(item, itemPath, problems, "a port mapping", PortMappings::parse)
+                MappingReader.parse(item, itemPath, problems, "a port mapping such as \"8000:8000\"",
+                        PortMappings::parse)
                         .ifPresent(p -> draft.ports.add(new ServiceDraft.Located<>(p, item.line()))));
         forEachItem(reader, "volumes", "a list of volume mounts, e.g. [\"data:/var/lib/data\"]", (item, itemPath) ->
-                MappingReader.parse(item, itemPath, problems, "a volume mount", VolumeMounts::parse)
+                MappingReader.parse(item, itemPath, problems, "a volume mount such as \"data:/var/lib/data\"",
+                        VolumeMounts::parse)
                         .ifPresent(draft.volumes::add));
         bindNetwork(reader, draft);
         forEachItem(reader, "depends_on", "a list of service names", (item, itemPath) ->
@@ -77,7 +79,8 @@ final class ServiceBinder {
             if (d.toMillis() % 1000 != 0) {
                 // Docker's stop API takes whole seconds; silently rounding would change what was asked for.
                 problems.add(reader.lineOf("stop_timeout"), reader.pathOf("stop_timeout"), "'"
-                        + Durations.format(d) + "' is not a whole number of seconds; expected e.g. 10s or 1m30s");
+                        + reader.string("stop_timeout", "a duration").orElse(Durations.format(d))
+                        + "' is not a whole number of seconds; expected e.g. 10s or 1m30s");
             } else {
                 draft.stopTimeout = d;
             }

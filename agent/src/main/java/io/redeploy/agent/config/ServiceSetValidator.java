@@ -14,11 +14,15 @@ final class ServiceSetValidator {
         this.problems = problems;
     }
 
-    /** @param agentListen the agent's own HTTP address, which no service may publish on */
-    void validate(List<ServiceDraft> services, PortMapping agentListen) {
+    /**
+     * @param declaredNames every service name in the file, including those whose settings could not be read:
+     *        depending on one of them is not a second mistake
+     * @param agentListen the agent's own HTTP address, which no service may publish on
+     */
+    void validate(List<ServiceDraft> services, List<String> declaredNames, PortMapping agentListen) {
         uniqueContainerNames(services);
         uniqueHostPorts(services, agentListen);
-        knownDependencies(services);
+        knownDependencies(services, declaredNames);
         noCycles(services);
     }
 
@@ -51,8 +55,7 @@ final class ServiceSetValidator {
         }
     }
 
-    private void knownDependencies(List<ServiceDraft> services) {
-        List<String> names = services.stream().map(s -> s.name).toList();
+    private void knownDependencies(List<ServiceDraft> services, List<String> names) {
         for (ServiceDraft service : services) {
             for (int i = 0; i < service.dependsOn.size(); i++) {
                 ServiceDraft.Located<String> dependency = service.dependsOn.get(i);

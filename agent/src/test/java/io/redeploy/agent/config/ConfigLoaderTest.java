@@ -188,7 +188,24 @@ class ConfigLoaderTest {
     void binaryFile() throws IOException {
         Path file = Files.write(dir.resolve("agent.yml"), new byte[] {(byte) 0xff, (byte) 0xfe, 0x00, (byte) 0xc3});
         assertThat(problemsLoading(file)).containsExactly(
-                file + ": file is not UTF-8 text; expected the agent's YAML config file (--config)");
+                file + ":1: file is not UTF-8 text: byte 0xff at column 1 is not valid UTF-8; expected the agent's "
+                        + "YAML config file saved as UTF-8");
+    }
+
+    @Test
+    void notUtf8NamesLineAndColumnOfTheFirstBadByte() throws IOException {
+        byte[] latin1 = "services:\n  web: {image: caf\u00e9}\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        Path file = Files.write(dir.resolve("agent.yml"), latin1);
+        assertThat(problemsLoading(file)).containsExactly(
+                file + ":2: file is not UTF-8 text: byte 0xe9 at column 19 is not valid UTF-8; expected the agent's "
+                        + "YAML config file saved as UTF-8");
+    }
+
+    @Test
+    void fileOverOneMebibyteIsRefusedBeforeParsing() throws IOException {
+        Path file = Files.writeString(dir.resolve("agent.yml"), "services: {}\n# " + "x".repeat(1024 * 1024) + "\n");
+        assertThat(problemsLoading(file)).containsExactly(
+                file + ": file is larger than 1 MiB; expected the agent's YAML config file (--config)");
     }
 
     @Test

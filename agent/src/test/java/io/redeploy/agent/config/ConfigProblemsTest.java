@@ -606,7 +606,7 @@ class ConfigProblemsTest {
                   web:
                     image: ghcr.io/acme/app
                     stop_timeout: 1500ms
-                """)).containsExactly("agent.yml:4: services.web.stop_timeout: '1s500ms' is not a whole number of "
+                """)).containsExactly("agent.yml:4: services.web.stop_timeout: '1500ms' is not a whole number of "
                 + "seconds; expected e.g. 10s or 1m30s");
     }
 
@@ -620,5 +620,142 @@ class ConfigProblemsTest {
                     ports: ["8686:80"]
                 """)).containsExactly("agent.yml:5: services.web.ports[0]: host port 8686/tcp is already published by "
                 + "the agent itself (http.listen); expected each host port published once");
+    }
+
+    // --- found by ConfigFuzzTest ---
+
+    @Test
+    void yamlTagsAreRefusedInsteadOfHalfHonoured() {
+        assertThat(problems("""
+                services:
+                  web:
+                    image: ghcr.io/acme/app
+                    tag: !!int sixteen
+                    stop_timeout: !!binary MTY=
+                    container_name: !!str web-1
+                """)).containsExactly(
+                "agent.yml:4: services.web.tag: YAML tag '!!int' is not supported; expected a plain value "
+                        + "(quote it to make it a string)",
+                "agent.yml:5: services.web.stop_timeout: YAML tag '!!binary' is not supported; expected a plain value "
+                        + "(quote it to make it a string)",
+                "agent.yml:5: services.web.stop_timeout: 'MTY=' is not a duration; expected a number with a unit ms, "
+                        + "s, m or h, e.g. 500ms, 30s, 5m, 1h30m");
+    }
+
+    @Test
+    void localTagIsNamedAsWritten() {
+        assertThat(problems("""
+                registries:
+                  ghcr.io: {username: bot, password_env: !env GHCR_TOKEN}
+                services:
+                  web: {image: ghcr.io/acme/app}
+                """)).containsExactly("agent.yml:2: registries.ghcr.io.password_env: YAML tag '!env' is not "
+                + "supported; expected a plain value (quote it to make it a string)");
+    }
+
+    @Test
+    void controlCharacterNamesItsLineColumnAndCodePoint() {
+        assertThat(problems("services:\n  web:\n    image: ghcr.io/acme/app\n    tag: ma\u0000in\n"))
+                .containsExactly("agent.yml:4: invalid YAML at column 12: control character U+0000 is not allowed; "
+                        + "expected text (tabs and line breaks are the only control characters YAML accepts)");
+    }
+
+    @Test
+    void complexKeyIsExplainedWithoutParserClassNames() {
+        assertThat(problems("? [a, b]\n: c\nservices: {web: {image: ghcr.io/acme/app}}\n")).containsExactly(
+                "agent.yml:1: a key is a list or mapping (a YAML complex key); expected keys written as plain text");
+    }
+
+    @Test
+    void deepNestingIsRefusedWithoutJacksonApiNames() {
+        List<String> problems = problems("services: " + "[".repeat(2000) + "]".repeat(2000) + "\n");
+        assertThat(problems).containsExactly("agent.yml:1: the YAML is too large or too deeply nested for a config "
+                + "file: Document nesting depth (1001) exceeds the maximum allowed (1000); expected the agent's YAML "
+                + "config file");
+    }
+
+    @Test
+    void valueContainingColonSpaceGetsAQuotingHint() {
+        assertThat(problems("""
+                services:
+                  web:
+                    image: ghcr.io/acme/app
+                    tag: main: latest
+                """)).containsExactly("agent.yml:4: invalid YAML at column 14: mapping values are not allowed here; "
+                + "expected valid YAML syntax (quote a value that contains ': ', and check the indentation)");
+    }
+
+    @Test
+    void overlongKeyIsNamedAsTheCause() {
+        assertThat(problems("services:\n  " + "k".repeat(1100) + ": 1\n")).singleElement().asString()
+                .startsWith("agent.yml:2: invalid YAML at column 1103: mapping values are not allowed here")
+                .endsWith("(a key is limited to 1024 characters)");
+    }
+
+    @Test
+    void lineBreaksAndControlsInValuesAndKeysAreEscapedSoEachProblemStaysOneLine() {
+        assertThat(problems("""
+                services:
+                  web:
+                    image: ghcr.io/acme/app
+                    container_name: "survey\\nweb\\t\\e"
+                    "imag\\ne": x
+                """)).containsExactly(
+                "agent.yml:4: services.web.container_name: 'survey\\nweb\\t\\u001b' is not a valid container name; "
+                        + "expected letters, digits, '_', '.' or '-', at least 2 characters, starting with a letter "
+                        + "or digit",
+                "agent.yml:5: services.web: unknown key 'imag\\ne'; did you mean 'image'?");
+    }
+
+    @Test
+    void hugeValueIsShortenedInTheMiddle() {
+        assertThat(problems("services:\n  web: {image: ghcr.io/acme/app, tag: " + "a".repeat(5000) + "}\n"))
+                .containsExactly("agent.yml:2: services.web.tag: '" + "a".repeat(59) + "...(5002 characters)..."
+                        + "a".repeat(19) + "' is not a valid tag; expected up to 128 letters, digits, '_', '.' or "
+                        + "'-', not starting with '.' or '-'");
+    }
+
+    @Test
+    void portWrittenInHexIsNotCalledOutOfRange() {
+        assertThat(problems("""
+                services:
+                  web:
+                    image: ghcr.io/acme/app
+                    health: {type: tcp, port: 0x1538}
+                """)).containsExactly("agent.yml:4: services.web.health.port: port 0x1538 is not a decimal number; "
+                + "expected 1-65535");
+    }
+
+    @Test
+    void dependingOnAServiceWhoseSettingsAreBrokenIsNotASecondProblem() {
+        assertThat(problems("""
+                services:
+                  db: postgres
+                  web: {image: ghcr.io/acme/app, depends_on: [db]}
+                """)).containsExactly("agent.yml:2: services.db: got 'postgres' (a string); expected a mapping with "
+                + "at least 'image'");
+    }
+
+    @Test
+    void registryIsNotCalledUnusedWhenNoServiceIsDeclared() {
+        assertThat(problems("""
+                registries:
+                  ghcr.io: {username: bot, password_env: GHCR_TOKEN}
+                services: {}
+                """)).containsExactly("agent.yml:3: services: got an empty mapping; expected at least one service");
+    }
+
+    @Test
+    void portAndVolumeItemsOfTheWrongTypeShowAnExample() {
+        assertThat(problems("""
+                services:
+                  web:
+                    image: ghcr.io/acme/app
+                    ports: [{published: 8000}]
+                    volumes: [[data, /data]]
+                """)).containsExactly(
+                "agent.yml:4: services.web.ports[0]: got a mapping; expected a port mapping such as \"8000:8000\"",
+                "agent.yml:5: services.web.volumes[0]: got a list; expected a volume mount such as "
+                        + "\"data:/var/lib/data\"");
     }
 }

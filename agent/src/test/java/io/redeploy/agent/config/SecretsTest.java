@@ -196,4 +196,14 @@ class SecretsTest {
                 """.formatted(SECRET, file));
         assertThat(lines).hasSize(9);
     }
+
+    @Test
+    void passwordFilePathIsQuotedAsWrittenSoAVariableHoldingASecretIsNeverExpandedIntoTheMessage() {
+        assertThat(problems(Map.of("GHCR_TOKEN", SECRET), registry("{username: bot, password_file: \"${GHCR_TOKEN}\"}")))
+                .containsExactly("agent.yml:2: registries.ghcr.io.password_file: '${GHCR_TOKEN}' is a relative path; "
+                        + "expected an absolute path to a file holding the registry password");
+        assertThat(problems(Map.of("GHCR_TOKEN", SECRET), registry("{username: bot, password_file: \"/run/${GHCR_TOKEN}\"}")))
+                .containsExactly("agent.yml:2: registries.ghcr.io.password_file: '/run/${GHCR_TOKEN}' does not exist; "
+                        + "expected a readable file holding the registry password");
+    }
 }
