@@ -1,0 +1,88 @@
+package io.redeploy.survey.web;
+
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.HttpStatus;
+import io.redeploy.survey.service.ConflictException;
+import io.redeploy.survey.service.NotFoundException;
+import io.redeploy.survey.service.ValidationException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Turns every failure into a page or a JSON error: users never see a stack trace. Expected failures
+ * (not found, conflict, bad input) are answered quietly; anything else is logged with its trace.
+ */
+public final class ErrorHandlers {
+    private static final Logger log = LoggerFactory.getLogger(ErrorHandlers.class);
+    private static final String HANDLED = "errorHandled";
+
+    private final Templates templates;
+
+    public ErrorHandlers(Templates templates) {
+        this.templates = templates;
+    }
+
+    public void register(RoutesConfig routes) {
+        routes.exception(NotFoundException.class, (e, ctx) -> respond(ctx, 404, "Not found", e.getMessage(), null));
+        routes.exception(ConflictException.class, (e, ctx) -> respond(ctx, 409, "Not possible", e.getMessage(), null));
+        routes.exception(ValidationException.class,
+                (e, ctx) -> respond(ctx, 422, "Invalid input", "Some fields need attention.", e.errors()));
+        routes.exception(CsrfRejectedException.class,
+                (e, ctx) -> respond(ctx, 403, "Request refused", e.getMessage(), null));
+        routes.exception(ApiUnauthorizedException.class,
+                (e, ctx) -> respond(ctx, 401, "Not signed in", e.getMessage(), null));
+        routes.exception(AuthRequiredException.class, (e, ctx) -> {
+            if (RequestGuards.isApi(ctx)) {
+                respond(ctx, 401, "Not signed in", "Sign in first: POST /api/session.", null);
+            } else {
+                ctx.attribute(HANDLED, true);
+                ctx.redirect("/login", HttpStatus.SEE_OTHER);
+            }
+        });
+        routes.exception(HttpResponseException.class, (e, ctx) ->
+                respond(ctx, e.getStatus(), HttpStatus.forStatus(e.getStatus()).getMessage(), e.getMessage(), null));
+        routes.exception(Exception.class, (e, ctx) -> {
+            log.error("event=http.error method={} path={} error={}", ctx.method(), ctx.path(),
+                    e.getClass().getSimpleName(), e);
+            respond(ctx, 500, "Something went wrong", "The error has been logged. Please try again later.", null);
+        });
+        // Unmatched routes and 405s: Javalin sets the status, we provide the body.
+        routes.error(404, ctx -> {
+            if (ctx.attribute(HANDLED) == null) {
+                respond(ctx, 404, "Not found", "There is nothing at this address.", null);
+            }
+        });
+        routes.error(405, ctx -> {
+            if (ctx.attribute(HANDLED) == null) {
+                respond(ctx, 405, "Method not allowed", "This address does not accept that request.", null);
+            }
+        });
+    }
+
+    private void respond(Context ctx, int status, String title, String message, Map<String, String> fields) {
+        ctx.attribute(HANDLED, true);
+        if (RequestGuards.isApi(ctx)) {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("error", message);
+            if (fields != null) {
+                body.put("fields", fields);
+            }
+            ctx.status(status).json(body);
+            return;
+        }
+        StringBuilder text = new StringBuilder(message);
+        if (fields != null) {
+            fields.values().forEach(v -> text.append(' ').append(v));
+        }
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("page", PageRoutes.page(ctx, title));
+        params.put("heading", title);
+        params.put("message", text.toString());
+        templates.render(ctx, status, "message.jte", params);
+    }
+}
