@@ -20,6 +20,8 @@ import java.util.Map;
 public final class ErrorHandlers {
     private static final Logger log = LoggerFactory.getLogger(ErrorHandlers.class);
     private static final String HANDLED = "errorHandled";
+    private static final String NOTHING_HERE = "There is nothing at this address.";
+    private static final String WRONG_METHOD = "This address does not accept that request.";
 
     private final Templates templates;
 
@@ -44,8 +46,13 @@ public final class ErrorHandlers {
                 ctx.redirect("/login", HttpStatus.SEE_OTHER);
             }
         });
-        routes.exception(HttpResponseException.class, (e, ctx) ->
-                respond(ctx, e.getStatus(), HttpStatus.forStatus(e.getStatus()).getMessage(), e.getMessage(), null));
+        // Javalin's own responses (unknown route, wrong method, body too large): our wording, not its internals.
+        routes.exception(HttpResponseException.class, (e, ctx) -> respond(ctx, e.getStatus(),
+                HttpStatus.forStatus(e.getStatus()).getMessage(), switch (e.getStatus()) {
+                    case 404 -> NOTHING_HERE;
+                    case 405 -> WRONG_METHOD;
+                    default -> "The request could not be handled.";
+                }, null));
         routes.exception(Exception.class, (e, ctx) -> {
             log.error("event=http.error method={} path={} error={}", ctx.method(), ctx.path(),
                     e.getClass().getSimpleName(), e);
@@ -54,12 +61,12 @@ public final class ErrorHandlers {
         // Unmatched routes and 405s: Javalin sets the status, we provide the body.
         routes.error(404, ctx -> {
             if (ctx.attribute(HANDLED) == null) {
-                respond(ctx, 404, "Not found", "There is nothing at this address.", null);
+                respond(ctx, 404, "Not found", NOTHING_HERE, null);
             }
         });
         routes.error(405, ctx -> {
             if (ctx.attribute(HANDLED) == null) {
-                respond(ctx, 405, "Method not allowed", "This address does not accept that request.", null);
+                respond(ctx, 405, "Method not allowed", WRONG_METHOD, null);
             }
         });
     }
