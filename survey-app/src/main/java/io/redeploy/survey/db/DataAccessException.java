@@ -15,6 +15,12 @@ public final class DataAccessException extends RuntimeException {
         return ((SQLException) getCause()).getSQLState();
     }
 
+    /** The pool could not hand out a connection: the database is down or unreachable, not a bug. */
+    public boolean isUnavailable() {
+        return getCause() instanceof java.sql.SQLTransientConnectionException
+                || (sqlState() != null && sqlState().startsWith("08"));
+    }
+
     public boolean isUniqueViolation() {
         return UNIQUE_VIOLATION.equals(sqlState());
     }

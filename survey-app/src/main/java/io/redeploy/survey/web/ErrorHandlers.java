@@ -4,6 +4,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
+import io.redeploy.survey.db.DataAccessException;
 import io.redeploy.survey.service.ConflictException;
 import io.redeploy.survey.service.NotFoundException;
 import io.redeploy.survey.service.ValidationException;
@@ -53,11 +54,19 @@ public final class ErrorHandlers {
                     case 405 -> WRONG_METHOD;
                     default -> "The request could not be handled.";
                 }, null));
-        routes.exception(Exception.class, (e, ctx) -> {
-            log.error("event=http.error method={} path={} error={}", ctx.method(), ctx.path(),
-                    e.getClass().getSimpleName(), e);
-            respond(ctx, 500, "Something went wrong", "The error has been logged. Please try again later.", null);
+        routes.exception(DataAccessException.class, (e, ctx) -> {
+            if (e.isUnavailable()) {
+                // An outage, not a bug: one line, no trace; /health reports it to the agent too.
+                log.warn("event=db.unavailable method={} path={} error=\"{}\"", ctx.method(), ctx.path(),
+                        e.getMessage());
+                respond(ctx, 503, "Temporarily unavailable", "The database cannot be reached. Please try again "
+                        + "in a moment.", null);
+            } else {
+                unexpected(ctx, e);
+            }
         });
+        routes.exception(Exception.class, (e, ctx) -> unexpected(ctx, e));
+
         // Unmatched routes and 405s: Javalin sets the status, we provide the body.
         routes.error(404, ctx -> {
             if (ctx.attribute(HANDLED) == null) {
@@ -69,6 +78,12 @@ public final class ErrorHandlers {
                 respond(ctx, 405, "Method not allowed", WRONG_METHOD, null);
             }
         });
+    }
+
+    private void unexpected(Context ctx, Exception e) {
+        log.error("event=http.error method={} path={} error={}", ctx.method(), ctx.path(),
+                e.getClass().getSimpleName(), e);
+        respond(ctx, 500, "Something went wrong", "The error has been logged. Please try again later.", null);
     }
 
     private void respond(Context ctx, int status, String title, String message, Map<String, String> fields) {
