@@ -30,8 +30,14 @@ public final class WebServer {
                 files.directory = "/public";
                 files.location = Location.CLASSPATH;
             });
-            config.requestLogger.http((ctx, ms) -> access.info("event=http.request method={} path={} status={} ms={}",
-                    ctx.method(), ctx.path(), ctx.status().getCode(), Math.round(ms)));
+            config.requestLogger.http((ctx, ms) -> {
+                // The agent and Docker probe /health every few seconds: log only when it is not green.
+                if (ctx.path().equals("/health") && ctx.status().getCode() == 200) {
+                    return;
+                }
+                access.info("event=http.request method={} path={} status={} ms={}",
+                        ctx.method(), ctx.path(), ctx.status().getCode(), Math.round(ms));
+            });
 
             config.routes.before(WebServer::securityHeaders);
             config.routes.before(guards::identify);
