@@ -38,7 +38,7 @@ public final class AuthService {
 
     /** Creates a surveyor account after checking the email and the password rules. */
     public User register(String email, String password) {
-        String normalizedEmail = email == null ? "" : email.trim();
+        String normalizedEmail = Text.clean(email);
         var errors = new ValidationException.Collector();
         if (!EMAIL.matcher(normalizedEmail).matches() || normalizedEmail.length() > 254) {
             errors.add("email", "Enter a valid email address.");
@@ -63,7 +63,7 @@ public final class AuthService {
 
     /** Creates the bootstrap surveyor unless an account with that email exists (its password is left alone). */
     public void ensureAccount(String email, String password) {
-        if (users.findByEmail(email.trim()).isPresent()) {
+        if (users.findByEmail(Text.clean(email)).isPresent()) {
             log.info("event=admin.exists");
             return;
         }
@@ -73,7 +73,7 @@ public final class AuthService {
 
     /** The account for these credentials, if they are right. */
     public Optional<User> authenticate(String email, String password) {
-        Optional<User> user = email == null ? Optional.empty() : users.findByEmail(email.trim());
+        Optional<User> user = email == null ? Optional.empty() : users.findByEmail(Text.clean(email));
         if (user.isEmpty()) {
             hasher.burnOneVerification(password);
             log.info("event=signin.failed reason=unknown_email");

@@ -90,7 +90,7 @@ public final class ResponseService {
         List<Answer> answers = new ArrayList<>();
         for (Question q : survey.questions()) {
             List<String> values = rawAnswers.getOrDefault(q.id(), List.of()).stream()
-                    .map(v -> v == null ? "" : v.trim())
+                    .map(Text::clean)
                     .filter(v -> !v.isEmpty())
                     .toList();
             String field = "q" + q.id();

@@ -149,7 +149,7 @@ public final class SurveyService {
             errors.add(prefix + "type", "Choose a question type.");
         }
         List<String> options = q.options().stream()
-                .map(o -> o == null ? "" : o.trim())
+                .map(Text::clean)
                 .filter(o -> !o.isEmpty())
                 .toList();
         if (type.isPresent() && type.get().hasOptions()) {
@@ -175,7 +175,7 @@ public final class SurveyService {
 
     private static String required(ValidationException.Collector errors, String field, String value, int max,
                                    String what) {
-        String clean = value == null ? "" : value.trim();
+        String clean = Text.clean(value);
         if (clean.isEmpty()) {
             errors.add(field, "Enter " + what + ".");
         } else if (clean.length() > max) {
@@ -185,7 +185,7 @@ public final class SurveyService {
     }
 
     private static String optional(ValidationException.Collector errors, String field, String value, int max) {
-        String clean = value == null ? "" : value.trim();
+        String clean = Text.clean(value);
         if (clean.length() > max) {
             errors.add(field, "Keep it under " + max + " characters.");
         }

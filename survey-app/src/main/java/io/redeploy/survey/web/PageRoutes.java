@@ -133,6 +133,8 @@ public final class PageRoutes {
     }
 
     private void startSession(Context ctx, User user) {
+        // A new sign-in never reuses the session the browser came with (no session fixation).
+        auth.endSession(ctx.attribute(RequestGuards.SESSION_TOKEN));
         String token = auth.startSession(user);
         cookies.set(ctx, Cookies.SESSION, token, sessionTtl.toSeconds(), "Lax");
     }

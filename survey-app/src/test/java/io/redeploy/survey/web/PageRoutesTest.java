@@ -242,6 +242,28 @@ class PageRoutesTest {
     }
 
     @Test
+    void nulCharactersInInputDoNotBreakAnything() {
+        WebClient client = new WebClient(app.baseUrl());
+        assertThat(client.postForm("/login", "email", "admin\u0000@example.test", "password", "x").statusCode())
+                .isEqualTo(401);
+        WebClient surveyor = signedIn();
+        long id = createSurvey(surveyor, "Nul\u0000 title");
+        assertThat(surveyor.get("/surveys/" + id).body()).contains("Nul title");
+    }
+
+    @Test
+    void signingInAgainReplacesTheOldSession() {
+        WebClient client = signedIn();
+        String first = client.cookie("survey_session");
+        client.postForm("/login", "email", TestApp.ADMIN_EMAIL, "password", TestApp.ADMIN_PASSWORD);
+        String second = client.cookie("survey_session");
+        assertThat(second).isNotEqualTo(first);
+        WebClient other = new WebClient(app.baseUrl());
+        assertThat(other.get("/api/surveys", first).statusCode()).isEqualTo(401);
+        assertThat(other.get("/api/surveys", second).statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void publishingAnEmptySurveyOrEditingAPublishedOneIsExplained() {
         WebClient surveyor = signedIn();
         long id = createSurvey(surveyor, "Empty");
