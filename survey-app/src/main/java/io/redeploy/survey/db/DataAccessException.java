@@ -15,10 +15,15 @@ public final class DataAccessException extends RuntimeException {
         return ((SQLException) getCause()).getSQLState();
     }
 
-    /** The pool could not hand out a connection: the database is down or unreachable, not a bug. */
+    /**
+     * The database is down, unreachable or restarting (no connection from the pool, SQLSTATE class 08
+     * "connection exception", or 57P0x "operator intervention": shutdown, crash, starting up). An outage,
+     * not a bug: it happens each time the database container is redeployed.
+     */
     public boolean isUnavailable() {
+        String state = sqlState();
         return getCause() instanceof java.sql.SQLTransientConnectionException
-                || (sqlState() != null && sqlState().startsWith("08"));
+                || (state != null && (state.startsWith("08") || state.startsWith("57P")));
     }
 
     public boolean isUniqueViolation() {
