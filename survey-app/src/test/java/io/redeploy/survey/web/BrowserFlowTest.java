@@ -14,6 +14,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.File;
 import java.io.IOException;
@@ -36,6 +37,10 @@ class BrowserFlowTest {
     private static final Path CHROMEDRIVER =
             Path.of(System.getenv().getOrDefault("CHROMEDRIVER_BINARY", "/usr/bin/chromedriver"));
 
+    // Selenium warns through java.util.logging that it has no CDP module for this exact Chromium (unused
+    // here). Held in a field: java.util.logging forgets the level of loggers nobody references.
+    private static final java.util.logging.Logger SELENIUM_LOG = java.util.logging.Logger.getLogger("org.openqa.selenium");
+
     private static TestApp app;
     private static WebDriver driver;
     private static Path profile;
@@ -51,8 +56,7 @@ class BrowserFlowTest {
             }
             Assumptions.abort(message);
         }
-        // Selenium warns through java.util.logging that it has no CDP module for this exact Chromium; unused here.
-        java.util.logging.Logger.getLogger("org.openqa.selenium").setLevel(java.util.logging.Level.SEVERE);
+        SELENIUM_LOG.setLevel(java.util.logging.Level.SEVERE);
         app = TestApp.start();
         profile = Files.createTempDirectory("survey-chromium-");
         ChromeOptions options = new ChromeOptions();
@@ -88,6 +92,16 @@ class BrowserFlowTest {
         driver.get(app.baseUrl() + path);
     }
 
+    /** Waits for the page after a click: the title names the page (see layout.jte). */
+    private static void awaitTitle(String prefix) {
+        new WebDriverWait(driver, Duration.ofSeconds(15)).until(d -> d.getTitle().startsWith(prefix));
+    }
+
+    private static void awaitQuestions(int count) {
+        new WebDriverWait(driver, Duration.ofSeconds(15))
+                .until(d -> d.findElements(By.cssSelector("ol.questions > li")).size() == count);
+    }
+
     private static WebElement byId(String id) {
         return driver.findElement(By.id(id));
     }
@@ -105,11 +119,12 @@ class BrowserFlowTest {
         type("email", TestApp.ADMIN_EMAIL);
         type("password", TestApp.ADMIN_PASSWORD);
         byId("sign-in").click();
-        assertThat(driver.getTitle()).startsWith("Your surveys");
+        awaitTitle("Your surveys");
 
         type("title", "Team lunch");
         type("description", "Where shall we go?");
         byId("create-survey").click();
+        awaitTitle("Team lunch");
         assertThat(driver.findElement(By.tagName("h1")).getText()).contains("Team lunch");
 
         type("text", "Favourite place");
@@ -117,24 +132,28 @@ class BrowserFlowTest {
         type("options", "Pizzeria\nNoodle bar");
         byId("required").click();
         byId("add-question-button").click();
+        awaitQuestions(1);
         type("text", "How hungry are you?");
         new Select(byId("type")).selectByValue("rating");
         byId("add-question-button").click();
-        assertThat(driver.findElements(By.cssSelector("ol.questions > li"))).hasSize(2);
+        awaitQuestions(2);
 
         byId("publish").click();
+        new WebDriverWait(driver, Duration.ofSeconds(15)).until(d -> !d.findElements(By.id("public-link")).isEmpty());
         String publicLink = byId("public-link").getAttribute("href");
         assertThat(publicLink).contains("/s/");
 
         // Submitting without the required answer shows the error on the page.
         driver.get(publicLink);
         byId("submit-answers").click();
+        new WebDriverWait(driver, Duration.ofSeconds(15)).until(d -> !d.findElements(By.id("form-errors")).isEmpty());
         assertThat(byId("form-errors").getText()).contains("Please check the answers");
         assertThat(driver.getPageSource()).contains("This question needs an answer.").doesNotContain("Exception");
 
         driver.findElement(By.xpath("//label[contains(., 'Noodle bar')]/input")).click();
         driver.findElement(By.xpath("//div[@class='rating']/label[4]/input")).click();
         byId("submit-answers").click();
+        new WebDriverWait(driver, Duration.ofSeconds(15)).until(d -> !d.findElements(By.id("message")).isEmpty());
         assertThat(byId("message").getText()).contains("Your answers have been recorded");
 
         driver.get(publicLink);
@@ -142,6 +161,7 @@ class BrowserFlowTest {
 
         open("/surveys");
         driver.findElement(By.linkText("Results")).click();
+        awaitTitle("Results");
         assertThat(byId("response-count").getText()).isEqualTo("1");
         String results = driver.findElement(By.tagName("main")).getText();
         assertThat(results).contains("Noodle bar 1 100%").contains("Pizzeria 0 0%").contains("average 4.0");
