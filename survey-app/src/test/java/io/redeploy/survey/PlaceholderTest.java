@@ -1,8 +1,0 @@
-package io.redeploy.survey;
-
-import org.junit.jupiter.api.Test;
-
-class PlaceholderTest {
-    @Test
-    void moduleBuilds() {}
-}
