@@ -132,8 +132,9 @@ up() {
 }
 
 down() {
-  # Only what this script started: containers the tests created carry our label.
-  if docker version >/dev/null 2>&1; then
+  # Only what this script started (pid files in $WORK): an engine, registry or database that was already
+  # running belongs to someone else and is left alone, and so are its containers.
+  if [ -f "$WORK/dockerd.pid" ] && docker version >/dev/null 2>&1; then
     docker ps -aq --filter label=redeploy-agent.managed=true | xargs -r docker rm -f >/dev/null 2>&1 || true
   fi
   stop_pidfile "$WORK/registry/pid"

@@ -20,7 +20,8 @@ class MainTest {
     static final Map<String, String> EXAMPLE_ENV = Map.of(
             "GHCR_TOKEN", "ghp_main-test-token",
             "REDEPLOY_TRIGGER_TOKEN", "trigger-main-test-token",
-            "POSTGRES_PASSWORD", "pg-main-test-password");
+            "POSTGRES_PASSWORD", "pg-main-test-password",
+            "SURVEY_ADMIN_EMAIL", "admin@example.com", "SURVEY_ADMIN_PASSWORD", "admin-example-secret");
 
     @TempDir
     Path dir;

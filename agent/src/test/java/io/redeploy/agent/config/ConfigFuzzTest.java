@@ -37,7 +37,8 @@ class ConfigFuzzTest {
     private static final Map<String, String> ENV = Map.of(
             "GHCR_TOKEN", "ghp_FuzzSecretToken123",
             "REDEPLOY_TRIGGER_TOKEN", "trigger-fuzz-secret-456",
-            "POSTGRES_PASSWORD", "pg-fuzz-secret-789");
+            "POSTGRES_PASSWORD", "pg-fuzz-secret-789",
+            "SURVEY_ADMIN_EMAIL", "admin@example.com", "SURVEY_ADMIN_PASSWORD", "admin-example-secret");
     /** Keys of the example, each misspelled once (the first occurrence in file order). */
     private static final List<String> KEYS = List.of("state_dir", "schedule", "interval", "http", "listen",
             "trigger_token_env", "docker", "host", "registries", "username", "password_env", "services", "image",

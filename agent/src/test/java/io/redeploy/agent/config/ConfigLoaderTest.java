@@ -18,7 +18,8 @@ class ConfigLoaderTest {
     private static final Map<String, String> EXAMPLE_ENV = Map.of(
             "GHCR_TOKEN", "ghp_example-token",
             "REDEPLOY_TRIGGER_TOKEN", "trigger-example-token",
-            "POSTGRES_PASSWORD", "pg-example-password");
+            "POSTGRES_PASSWORD", "pg-example-password",
+            "SURVEY_ADMIN_EMAIL", "admin@example.com", "SURVEY_ADMIN_PASSWORD", "admin-example-secret");
 
     @TempDir
     Path dir;
@@ -75,7 +76,11 @@ class ConfigLoaderTest {
                 source + ":" + lineOf("POSTGRES_PASSWORD: ") + ": services.db.env.POSTGRES_PASSWORD: environment variable 'POSTGRES_PASSWORD' is not "
                         + "set; expected it in the agent's environment (or ${POSTGRES_PASSWORD:-fallback})",
                 source + ":" + lineOf("DB_PASSWORD: ") + ": services.web.env.DB_PASSWORD: environment variable 'POSTGRES_PASSWORD' is not set; "
-                        + "expected it in the agent's environment (or ${POSTGRES_PASSWORD:-fallback})");
+                        + "expected it in the agent's environment (or ${POSTGRES_PASSWORD:-fallback})",
+                source + ":" + lineOf("SURVEY_ADMIN_EMAIL: ") + ": services.web.env.SURVEY_ADMIN_EMAIL: environment variable 'SURVEY_ADMIN_EMAIL' is not set; "
+                        + "expected it in the agent's environment (or ${SURVEY_ADMIN_EMAIL:-fallback})",
+                source + ":" + lineOf("SURVEY_ADMIN_PASSWORD: ") + ": services.web.env.SURVEY_ADMIN_PASSWORD: environment variable 'SURVEY_ADMIN_PASSWORD' is not set; "
+                        + "expected it in the agent's environment (or ${SURVEY_ADMIN_PASSWORD:-fallback})");
     }
 
     @Test
