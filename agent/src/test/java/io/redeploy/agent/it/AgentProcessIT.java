@@ -5,6 +5,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.IOException;
 import java.net.http.HttpResponse;
@@ -36,6 +38,8 @@ class AgentProcessIT {
     private static final String SLOW_RUNNING_GATE = "{ type: auto, interval: 3s, timeout: 30s }";
     /** The test image's httpd ignores SIGTERM (PID 1), so each stop of an old container takes this long. */
     private static final String STOP_TIMEOUT = "2s";
+    /** Each build is built once for the class and pushed under every test's own repository. */
+    private static final TestImages IMAGES = new TestImages();
 
     @TempDir
     Path dir;
@@ -43,7 +47,6 @@ class AgentProcessIT {
     private final List<AgentProcess> agents = new ArrayList<>();
     private final List<String> containerNames = new ArrayList<>();
     private int starts;
-    private static final TestImages IMAGES = new TestImages();
 
     @BeforeAll
     static void stack() {
@@ -70,8 +73,9 @@ class AgentProcessIT {
 
     /** Where in a deploy the agent is killed; each point is reached by watching the log or the engine. */
     enum KillPoint {
-        /** Pulled; the old container is being stopped (it ignores SIGTERM, so that takes the stop timeout). */
-        WHILE_THE_OLD_CONTAINER_STOPS {
+        /** Pulled, the old container renamed aside and being stopped (it ignores SIGTERM: that takes the stop timeout). */
+        WHILE_THE_OLD_CONTAINER_STOPS("rolled back to the old container (no new container had been created)",
+                "rolled back to the old container (no new container had been created)") {
             @Override void reach(AgentProcess agent, Deploy deploy, Service s) {
                 agent.awaitLog(deploy.mark(), "event=deploy.pulled", STEP);
                 // The engine has begun the stop (sent SIGTERM): it finishes it even when the agent dies.
@@ -79,7 +83,7 @@ class AgentProcessIT {
             }
         },
         /** Old container renamed aside, the new one created, started and in its health gate. */
-        DURING_THE_HEALTH_GATE {
+        DURING_THE_HEALTH_GATE("finished interrupted deploy", "rolled back to the old container (interrupted deploy of") {
             @Override void reach(AgentProcess agent, Deploy deploy, Service s) {
                 Instant deadline = Instant.now().plus(STEP);
                 while (true) {
@@ -95,40 +99,35 @@ class AgentProcessIT {
             }
         };
 
+        /** What the restarted agent's recovery reports after a kill at this point. */
+        final String recoveryOfAHealthyBuild;
+        final String recoveryOfABrokenBuild;
+
+        KillPoint(String recoveryOfAHealthyBuild, String recoveryOfABrokenBuild) {
+            this.recoveryOfAHealthyBuild = recoveryOfAHealthyBuild;
+            this.recoveryOfABrokenBuild = recoveryOfABrokenBuild;
+        }
+
         /** Returns once {@code deploy} reached this point. */
         abstract void reach(AgentProcess agent, Deploy deploy, Service s);
     }
 
-    @Test
-    void killedDuringTheHealthGateOfABrokenBuild_theRestartRollsBackToTheOldContainer() {
-        Service web = service("hg", FAILING_HTTP_GATE);
+    @ParameterizedTest
+    @EnumSource(KillPoint.class)
+    void killedMidDeployOfABrokenBuild_theRestartEndsOnTheOldBuild(KillPoint point) {
+        Service web = service("kb", FAILING_HTTP_GATE);
         AgentProcess agent = web.startWithFirstBuild();
 
         web.push("2-broken", "unhealthy");
-        KillPoint.DURING_THE_HEALTH_GATE.reach(agent, web.trigger(agent), web);
+        point.reach(agent, web.trigger(agent), web);
         agent.kill9();
         assertKilledMidDeploy(web, agent);
 
         AgentProcess restarted = web.startAgent();
-        restarted.awaitLog("event=recover service=", STEP);
-        assertThat(restarted.stdout()).contains("rolled back to the old container");
+        assertRecovered(restarted, point.recoveryOfABrokenBuild);
         // The first poll after the restart tries the broken build once more and rolls it back.
         restarted.awaitLog("event=poll.done", STEP);
-        assertWhole(web, "build=1");
-    }
-
-    @Test
-    void killedWhileTheOldContainerStopsForABrokenBuild_theRestartLeavesTheOldContainerRunning() {
-        Service web = service("st", FAILING_HTTP_GATE);
-        AgentProcess agent = web.startWithFirstBuild();
-
-        web.push("2-broken", "unhealthy");
-        KillPoint.WHILE_THE_OLD_CONTAINER_STOPS.reach(agent, web.trigger(agent), web);
-        agent.kill9();
-        assertKilledMidDeploy(web, agent);
-
-        AgentProcess restarted = web.startAgent();
-        restarted.awaitLog("event=poll.done", STEP);
+        assertThat(restarted.stdout()).contains("event=deploy.rollback");
         assertWhole(web, "build=1");
     }
 
@@ -146,6 +145,7 @@ class AgentProcessIT {
             assertKilledMidDeploy(web, agent);
 
             agent = web.startAgent();
+            assertRecovered(agent, point.recoveryOfAHealthyBuild);
             agent.awaitLog("event=poll.done", STEP);
             assertWhole(web, "build=" + build);
         }
@@ -250,6 +250,16 @@ class AgentProcessIT {
             stack = Stack.of(s.name);
         }
         assertThat(stack.whole()).as("stack right after the kill: %s\n%s", stack, killed.stdout()).isFalse();
+    }
+
+    /** The restarted agent healed the service as expected, before it started polling. */
+    private static void assertRecovered(AgentProcess restarted, String expectedAction) {
+        restarted.awaitLog("event=agent.started", STEP);
+        String log = restarted.stdout();
+        String recovery = log.lines().filter(l -> l.contains("event=recover service=")).findFirst()
+                .orElseThrow(() -> new AssertionError("no recovery logged:\n" + log));
+        assertThat(recovery).contains(expectedAction);
+        assertThat(log.indexOf(recovery)).isLessThan(log.indexOf("event=agent.started"));
     }
 
     private static void assertWhole(Service s, String build) {

@@ -31,10 +31,16 @@ final class TestImages implements AutoCloseable {
         published.add(ref);
     }
 
-    /** Drops the local names (the layers stay while another name or a container uses them). */
+    /** Drops the local names, tags and the digests the agent pulled by (layers stay while a container uses them). */
     @Override
     public synchronized void close() {
-        List<String> refs = new ArrayList<>(published);
+        List<String> refs = new ArrayList<>();
+        for (String ref : published) {
+            String repository = ref.substring(0, ref.lastIndexOf(':'));
+            String digests = LocalStack.exec("docker", "images", "--digests", "--format", "{{.Repository}}@{{.Digest}}", repository);
+            digests.lines().filter(d -> !d.endsWith("@<none>")).forEach(refs::add);
+            refs.add(ref);
+        }
         refs.addAll(built.values());
         for (String ref : refs) {
             try { LocalStack.exec("docker", "rmi", ref); } catch (IllegalStateException inUseOrGone) { }
