@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
  * Recreates a service's container on a new image digest, keeping the old container aside until the new one
  * is healthy and putting it back on any failure, so the stack is never left half-deployed.
  *
- * <p>The steps of {@link #deploy}: pull by digest; stop the old container (its stop timeout) and rename it
- * to {@code <name>.redeploy-old}; create the new one under the configured name from the configured settings;
+ * <p>The steps of {@link #deploy}: pull by digest; rename the old container to {@code <name>.redeploy-old} and
+ * stop it (its stop timeout); create the new one under the configured name from the configured settings;
  * start it; wait for its {@link HealthGate}; remove the old one. Named volumes are never removed, so data
  * (a Postgres cluster) carries over. Only a container carrying the agent's labels for the service, or one
  * found under the exact configured name (adoption), is ever stopped, renamed or removed.
@@ -190,7 +190,7 @@ public final class Deployer {
         final boolean oldWasRunning;
         boolean oldIsAside;
         Optional<String> newId = Optional.empty();
-        String step = "stop old container";
+        String step = "rename old container";
 
         Swap(Optional<ContainerInfo> old) {
             this.old = old;
@@ -201,10 +201,12 @@ public final class Deployer {
             if (old.isEmpty()) {
                 return;
             }
-            docker.stop(old.get().id(), service.stopTimeout());
-            step = "rename old container";
+            // Renamed before it is stopped: an agent killed during the stop then leaves <name>.redeploy-old, which
+            // recovery puts back and starts, rather than a stopped container under the name that nothing restarts.
             docker.rename(old.get().id(), ContainerNames.aside(service.containerName()));
             oldIsAside = true;
+            step = "stop old container";
+            docker.stop(old.get().id(), service.stopTimeout());
         }
     }
 

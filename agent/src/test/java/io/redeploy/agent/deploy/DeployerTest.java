@@ -77,7 +77,7 @@ class DeployerTest {
         assertThat(spec.restartPolicy()).isEqualTo("unless-stopped");
         assertThat(spec.stopTimeout()).isEqualTo(Duration.ofSeconds(7));
         assertThat(spec.toString()).doesNotContain("hunter2");
-        assertThat(docker.operations).containsExactly("pull", "stop", "rename", "create", "start", "remove");
+        assertThat(docker.operations).containsExactly("pull", "rename", "stop", "create", "start", "remove");
         assertThat(deployer.inspect(web).runs(V2)).isTrue();
     }
 
@@ -162,6 +162,20 @@ class DeployerTest {
 
         assertThat(result.outcome()).isEqualTo(Outcome.ROLLED_BACK);
         assertThat(result.reason()).startsWith("create failed");
+        assertOldRestored(oldId);
+    }
+
+    @Test
+    void aFailedStopOfTheOldContainerPutsItBackUnderItsName() {
+        String oldId = oldRunningV1();
+        docker.registryHas(REPO, V2.value(), false, Behaviour.HEALTHY);
+        docker.failOn("stop");
+
+        DeployResult result = deployer.deploy(web, V2, REGISTRY);
+
+        assertThat(result.outcome()).isEqualTo(Outcome.ROLLED_BACK);
+        assertThat(result.reason()).startsWith("stop old container failed");
+        assertThat(docker.operations).containsSubsequence("rename", "stop", "rename", "start").doesNotContain("create");
         assertOldRestored(oldId);
     }
 

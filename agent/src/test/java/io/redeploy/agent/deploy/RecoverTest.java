@@ -63,6 +63,18 @@ class RecoverTest {
     }
 
     @Test
+    void crashDuringTheStopOfTheOldContainerPutsItBackRunning() {
+        // Renamed aside first, then the agent died while the engine was still stopping it.
+        String old = docker.existingManaged("acme-web", "web", REPO, V1.value(), "running");
+        docker.rename(old, ASIDE);
+
+        List<String> actions = deployer.recover(List.of(web));
+
+        assertThat(actions).singleElement().asString().startsWith("web: rolled back to the old container");
+        assertOnly(old, true);
+    }
+
+    @Test
     void crashDuringHealthWithAHealthyNewContainerFinishesTheDeploy() {
         oldAside();
         String fresh = newContainer(Behaviour.HEALTHY, true, "running");

@@ -1,0 +1,392 @@
+package io.redeploy.agent.it;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+/**
+ * The packaged agent as a process (what systemd runs) against the real engine and registry: killed with
+ * SIGKILL in the middle of a deploy and started again, stopped with SIGTERM during a deploy, exit codes,
+ * and an unreachable Docker engine. "Whole" means: exactly one container under the service's name, running,
+ * and no {@code .redeploy-old} container left.
+ */
+class AgentProcessIT {
+    private static final Duration STEP = Duration.ofSeconds(90);
+    /** http probe on a build that never answers: fails after this timeout, long enough to kill the agent inside it. */
+    private static final String FAILING_HTTP_GATE = "{ type: http, port: 8080, path: /, timeout: 5s, interval: 200ms }";
+    /** No HEALTHCHECK in the image: "still running after 3s", so a healthy deploy spends ~3s in its gate. */
+    private static final String SLOW_RUNNING_GATE = "{ type: auto, interval: 3s, timeout: 30s }";
+    /** The test image's httpd ignores SIGTERM (PID 1), so each stop of an old container takes this long. */
+    private static final String STOP_TIMEOUT = "2s";
+    /** Each build is built once for the class and pushed under every test's own repository. */
+    private static final TestImages IMAGES = new TestImages();
+
+    @TempDir
+    Path dir;
+
+    private final List<AgentProcess> agents = new ArrayList<>();
+    private final List<String> containerNames = new ArrayList<>();
+    private int starts;
+
+    @BeforeAll
+    static void stack() {
+        LocalStack.requireRunning();
+        AgentProcess.jar();
+    }
+
+    @AfterEach
+    void cleanUp() {
+        agents.forEach(AgentProcess::close);
+        for (String name : containerNames) {
+            for (String c : List.of(name, aside(name))) {
+                try { LocalStack.exec("docker", "rm", "-f", "-v", c); } catch (IllegalStateException absent) { }
+            }
+        }
+    }
+
+    @AfterAll
+    static void dropImages() {
+        IMAGES.close();
+    }
+
+    // ---- kill -9 in the middle of a deploy, then a restart ----
+
+    /** Where in a deploy the agent is killed; each point is reached by watching the log or the engine. */
+    enum KillPoint {
+        /** Pulled, the old container renamed aside and being stopped (it ignores SIGTERM: that takes the stop timeout). */
+        WHILE_THE_OLD_CONTAINER_STOPS("rolled back to the old container (no new container had been created)",
+                "rolled back to the old container (no new container had been created)") {
+            @Override void reach(AgentProcess agent, Deploy deploy, Service s) {
+                agent.awaitLog(deploy.mark(), "event=deploy.pulled", STEP);
+                // The engine has begun the stop (sent SIGTERM): it finishes it even when the agent dies.
+                EngineEvents.awaitFirst(deploy.oldContainerId(), "kill", deploy.since(), STEP);
+            }
+        },
+        /** Old container renamed aside, the new one created, started and in its health gate. */
+        DURING_THE_HEALTH_GATE("finished interrupted deploy", "rolled back to the old container (interrupted deploy of") {
+            @Override void reach(AgentProcess agent, Deploy deploy, Service s) {
+                Instant deadline = Instant.now().plus(STEP);
+                while (true) {
+                    Stack stack = Stack.of(s.name);
+                    if (stack.hasAside() && "running".equals(stack.states.get(s.name))) {
+                        return;
+                    }
+                    if (!agent.isAlive() || Instant.now().isAfter(deadline)) {
+                        fail("never saw " + aside(s.name) + " next to a running " + s.name + "; last: " + stack + "\n" + agent.stdout());
+                    }
+                    AgentProcess.pause(Duration.ofMillis(100));
+                }
+            }
+        };
+
+        /** What the restarted agent's recovery reports after a kill at this point. */
+        final String recoveryOfAHealthyBuild;
+        final String recoveryOfABrokenBuild;
+
+        KillPoint(String recoveryOfAHealthyBuild, String recoveryOfABrokenBuild) {
+            this.recoveryOfAHealthyBuild = recoveryOfAHealthyBuild;
+            this.recoveryOfABrokenBuild = recoveryOfABrokenBuild;
+        }
+
+        /** Returns once {@code deploy} reached this point. */
+        abstract void reach(AgentProcess agent, Deploy deploy, Service s);
+    }
+
+    @ParameterizedTest
+    @EnumSource(KillPoint.class)
+    void killedMidDeployOfABrokenBuild_theRestartEndsOnTheOldBuild(KillPoint point) {
+        Service web = service("kb", FAILING_HTTP_GATE);
+        AgentProcess agent = web.startWithFirstBuild();
+
+        web.push("2-broken", "unhealthy");
+        point.reach(agent, web.trigger(agent), web);
+        agent.kill9();
+        assertKilledMidDeploy(web, agent);
+
+        AgentProcess restarted = web.startAgent();
+        assertRecovered(restarted, point.recoveryOfABrokenBuild);
+        // The first poll after the restart tries the broken build once more and rolls it back.
+        restarted.awaitLog("event=poll.done", STEP);
+        assertThat(restarted.stdout()).contains("event=deploy.rollback");
+        assertWhole(web, "build=1");
+    }
+
+    @Test
+    void killedAtAnyPointOfAHealthyDeploy_theRestartEndsOnTheNewBuild() {
+        Service web = service("ok", SLOW_RUNNING_GATE);
+        AgentProcess agent = web.startWithFirstBuild();
+
+        int build = 1;
+        for (KillPoint point : KillPoint.values()) {
+            build++;
+            web.push(String.valueOf(build));
+            point.reach(agent, web.trigger(agent), web);
+            agent.kill9();
+            assertKilledMidDeploy(web, agent);
+
+            agent = web.startAgent();
+            assertRecovered(agent, point.recoveryOfAHealthyBuild);
+            agent.awaitLog("event=poll.done", STEP);
+            assertWhole(web, "build=" + build);
+        }
+    }
+
+    // ---- SIGTERM ----
+
+    @Test
+    void sigtermDuringADeploy_letsItFinishThenExitsZero() {
+        Service web = service("term", SLOW_RUNNING_GATE);
+        AgentProcess agent = web.startWithFirstBuild();
+
+        web.push("2");
+        int mark = web.trigger(agent).mark();
+        agent.awaitLog(mark, "event=deploy.pulled", STEP);
+        agent.sigterm();
+
+        assertThat(agent.awaitExit(STEP)).as("exit code after SIGTERM\n%s", agent.stdout()).isEqualTo(0);
+        String log = agent.logSince(mark);
+        int stopping = log.indexOf("event=agent.stopping");
+        int done = log.indexOf("event=deploy.done");
+        int stopped = log.indexOf("event=agent.stopped");
+        assertThat(stopping).as("SIGTERM arrived during the deploy\n%s", log).isGreaterThan(log.indexOf("event=deploy.pulled"));
+        assertThat(done).as("the deploy finished after SIGTERM\n%s", log).isGreaterThan(stopping);
+        assertThat(stopped).as("and before the agent stopped\n%s", log).isGreaterThan(done);
+        assertThat(log).contains("event=agent.stopped clean=true").doesNotContain("event=deploy.rollback");
+        assertWhole(web, "build=2");
+    }
+
+    @Test
+    void sigtermWhenIdle_exitsZero() {
+        String repo = LocalStack.uniqueRepository("lc/idle");
+        String name = "lc-idle-" + repo.substring(repo.length() - 8);
+        containerNames.add(name);
+        int httpPort = LocalStack.freePort();
+        // The tag does not exist: every poll is a registry error, nothing is deployed.
+        Path config = writeConfig("1h", httpPort, "", serviceYaml(name, LocalStack.REGISTRY + "/" + repo, LocalStack.freePort(),
+                FAILING_HTTP_GATE));
+        AgentProcess agent = start(httpPort, config);
+        agent.awaitLog("event=poll.done", STEP);
+
+        agent.sigterm();
+        assertThat(agent.awaitExit(Duration.ofSeconds(30))).as("exit code after SIGTERM\n%s", agent.stdout()).isEqualTo(0);
+        assertThat(agent.stdout()).contains("event=agent.stopped clean=true");
+        assertThat(LocalStack.containersNamed(name)).isEmpty();
+    }
+
+    // ---- exit codes ----
+
+    @Test
+    void aBadConfigExitsTwoWithTheProblemOnStderr() throws IOException {
+        Path config = Files.writeString(dir.resolve("bad.yml"), "schedule: { interval: soon }\nservices: {}\n");
+        AgentProcess.Exit exit = AgentProcess.run(dir, "bad", STEP, "--config", config.toString());
+        assertThat(exit.code()).isEqualTo(2);
+        assertThat(exit.stderr()).contains("schedule.interval").contains("'soon' is not a duration");
+        assertThat(exit.stdout()).doesNotContain("event=agent.started");
+    }
+
+    @Test
+    void checkOnAValidConfigExitsZero() {
+        int httpPort = LocalStack.freePort();
+        Path config = writeConfig("1h", httpPort, "", serviceYaml("lc-check-never-created", LocalStack.REGISTRY + "/lc/check",
+                LocalStack.freePort(), FAILING_HTTP_GATE));
+        AgentProcess.Exit exit = AgentProcess.run(dir, "check", STEP, "--config", config.toString(), "--check");
+        assertThat(exit.code()).as(exit.stderr()).isEqualTo(0);
+        assertThat(exit.stdout()).contains("is valid").contains("web=");
+        assertThat(exit.stdout()).doesNotContain("event=agent.started");
+    }
+
+    // ---- Docker down ----
+
+    @Test
+    void dockerUnreachable_theAgentKeepsRunningReportsUnhealthyAndStopsCleanly() {
+        int httpPort = LocalStack.freePort();
+        String socket = "/tmp/redeploy-it-" + UUID.randomUUID() + ".sock";
+        Path config = writeConfig("1s", httpPort, "docker: { host: \"unix://" + socket + "\" }\n",
+                serviceYaml("lc-nodocker-never-created", LocalStack.REGISTRY + "/lc/nodocker", LocalStack.freePort(), FAILING_HTTP_GATE));
+        AgentProcess agent = start(httpPort, config);
+        agent.awaitLog("event=agent.started", STEP);
+        // Several polls go by without Docker and the process is still there: no exit, no crash loop.
+        agent.awaitLog("event=poll.", 3, STEP);
+        assertThat(agent.isAlive()).isTrue();
+
+        HttpResponse<String> health = agent.get("/healthz");
+        assertThat(health.statusCode()).isEqualTo(503);
+        assertThat(health.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
+        assertThat(health.body()).contains("\"status\" : \"unhealthy\"").containsIgnoringCase("docker");
+
+        agent.sigterm();
+        assertThat(agent.awaitExit(Duration.ofSeconds(30))).as("exit code after SIGTERM\n%s", agent.stdout()).isEqualTo(0);
+    }
+
+    // ---- helpers ----
+
+    /** The kill left the stack half-deployed, so the test really hit the window it is about. */
+    private static void assertKilledMidDeploy(Service s, AgentProcess killed) {
+        // The engine finishes a stop it was asked for even after the agent died; wait for things to settle.
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
+        Stack stack = Stack.of(s.name);
+        while (stack.whole() && Instant.now().isBefore(deadline)) {
+            AgentProcess.pause(Duration.ofMillis(200));
+            stack = Stack.of(s.name);
+        }
+        assertThat(stack.whole()).as("stack right after the kill: %s\n%s", stack, killed.stdout()).isFalse();
+    }
+
+    /** The restarted agent healed the service as expected, before it started polling. */
+    private static void assertRecovered(AgentProcess restarted, String expectedAction) {
+        restarted.awaitLog("event=agent.started", STEP);
+        String log = restarted.stdout();
+        String recovery = log.lines().filter(l -> l.contains("event=recover service=")).findFirst()
+                .orElseThrow(() -> new AssertionError("no recovery logged:\n" + log));
+        assertThat(recovery).contains(expectedAction);
+        assertThat(log.indexOf(recovery)).isLessThan(log.indexOf("event=agent.started"));
+    }
+
+    private static void assertWhole(Service s, String build) {
+        Stack stack = Stack.of(s.name);
+        assertThat(stack.states).as("containers of %s", s.name).containsOnlyKeys(s.name);
+        assertThat(stack.states.get(s.name)).as("state of %s", s.name).isEqualTo("running");
+        assertThat(LocalStack.containersNamed(s.name)).containsExactly(s.name);
+        awaitAnswer(s, build);
+    }
+
+    private static void awaitAnswer(Service s, String build) {
+        Instant deadline = Instant.now().plus(STEP);
+        Optional<String> answer = LocalStack.answer(s.hostPort);
+        while (!answer.equals(Optional.of(build))) {
+            if (Instant.now().isAfter(deadline)) {
+                fail(s.name + " answered " + answer + ", expected " + build + "; containers: " + Stack.of(s.name));
+            }
+            AgentProcess.pause(Duration.ofMillis(200));
+            answer = LocalStack.answer(s.hostPort);
+        }
+    }
+
+    private static String aside(String name) {
+        return name + ".redeploy-old";
+    }
+
+    /** The containers under a service's name and its aside name, with their state (running, exited, created...). */
+    record Stack(String name, Map<String, String> states) {
+        static Stack of(String name) {
+            Map<String, String> states = new LinkedHashMap<>();
+            String out = LocalStack.exec("docker", "ps", "-a", "--filter", "name=" + name, "--format", "{{.Names}} {{.State}}");
+            for (String line : out.isEmpty() ? new String[0] : out.split("\n")) {
+                String[] parts = line.trim().split(" ");
+                if (parts[0].equals(name) || parts[0].equals(aside(name))) {
+                    states.put(parts[0], parts.length > 1 ? parts[1] : "");
+                }
+            }
+            return new Stack(name, states);
+        }
+
+        boolean hasAside() {
+            return states.containsKey(aside(name));
+        }
+
+        boolean whole() {
+            return states.keySet().equals(java.util.Set.of(name)) && "running".equals(states.get(name));
+        }
+    }
+
+    /** A deploy triggered by a test: where the agent's log stood, the container it replaces, when. */
+    record Deploy(int mark, String oldContainerId, Instant since) {}
+
+    /** One watched service with its own repository, container name, published port and state dir. */
+    private final class Service {
+        final String image;
+        final String name;
+        final int hostPort = LocalStack.freePort();
+        final int httpPort = LocalStack.freePort();
+        final Path config;
+
+        Service(String label, String health) {
+            String repo = LocalStack.uniqueRepository("lc/" + label);
+            this.image = LocalStack.REGISTRY + "/" + repo;
+            this.name = "lc-" + label + "-" + repo.substring(repo.length() - 8);
+            containerNames.add(name);
+            this.config = writeConfig("1h", httpPort, "", serviceYaml(name, image, hostPort, health));
+        }
+
+        void push(String build, String... options) {
+            IMAGES.publish(image + ":main", build, options);
+        }
+
+        /** Build 1 pushed, the agent started and its first poll done: build 1 deployed and the agent idle. */
+        AgentProcess startWithFirstBuild() {
+            push("1");
+            AgentProcess agent = startAgent();
+            agent.awaitLog("event=poll.done", STEP);
+            assertThat(agent.stdout()).contains("event=deploy.done");
+            awaitAnswer(this, "build=1");
+            return agent;
+        }
+
+        /** POST /v1/update, remembering what a kill point needs to recognise this deploy. */
+        Deploy trigger(AgentProcess agent) {
+            Deploy deploy = new Deploy(agent.mark(), LocalStack.exec("docker", "inspect", "--format", "{{.Id}}", name), Instant.now());
+            assertThat(agent.triggerPoll()).as("trigger answer").isEqualTo(202);
+            return deploy;
+        }
+
+        /** A new agent process on the same config and state dir, as systemd would restart it. */
+        AgentProcess startAgent() {
+            return start(httpPort, config);
+        }
+    }
+
+    private Service service(String label, String health) {
+        return new Service(label, health);
+    }
+
+    private AgentProcess start(int httpPort, Path config) {
+        AgentProcess agent = AgentProcess.start(dir, "agent-" + (++starts), httpPort, "--config", config.toString());
+        agents.add(agent);
+        return agent;
+    }
+
+    private static String serviceYaml(String containerName, String image, int hostPort, String health) {
+        return "  web:\n"
+                + "    image: " + image + "\n"
+                + "    tag: main\n"
+                + "    container_name: " + containerName + "\n"
+                + "    ports: [\"127.0.0.1:" + hostPort + ":8080\"]\n"
+                + "    health: " + health + "\n"
+                + "    stop_timeout: " + STOP_TIMEOUT + "\n";
+    }
+
+    private Path writeConfig(String interval, int httpPort, String extra, String services) {
+        Path stateDir = dir.resolve("state-" + UUID.randomUUID().toString().substring(0, 8));
+        String yaml = "state_dir: " + stateDir + "\n"
+                + "schedule: { interval: " + interval + " }\n"
+                + "http: { listen: \"127.0.0.1:" + httpPort + "\", trigger_token_env: " + AgentProcess.TOKEN_ENV + " }\n"
+                + "registries:\n  \"" + LocalStack.REGISTRY + "\": { insecure: true }\n"
+                + extra
+                + "services:\n" + services;
+        try {
+            return Files.writeString(dir.resolve("agent-" + UUID.randomUUID().toString().substring(0, 8) + ".yml"), yaml);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
