@@ -162,6 +162,7 @@ public final class Agent implements AutoCloseable {
     @Override
     public void close() {
         log.info("event=agent.stopping grace_s={}", SHUTDOWN_GRACE.toSeconds());
+        pollCycle.requestStop();
         boolean clean = scheduler.shutdown(SHUTDOWN_GRACE);
         if (!clean) {
             log.warn("event=agent.stop_timeout reason=\"a deploy was still running; the next start heals it\"");

@@ -100,7 +100,8 @@ final class RegistriesBinder {
         Optional<Secret> password = overridden ? Optional.empty()
                 : secrets.resolve(reader, "password", "registry password");
         boolean passwordConfigured = !overridden && SecretResolver.keysFor("password").stream().anyMatch(reader::has);
-        boolean insecure = reader.bool("insecure").orElse(false);
+        // Like Docker: a loopback registry speaks plain HTTP unless told otherwise.
+        boolean insecure = reader.bool("insecure").orElse(isLoopback(host));
         return credentials(host, username, password, passwordConfigured, reader.line(), reader.path())
                 .map(c -> new RegistryConfig(host, insecure, c.username(), c.password()));
     }

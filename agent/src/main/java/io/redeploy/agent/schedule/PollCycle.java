@@ -54,6 +54,8 @@ public final class PollCycle {
     private final Planner planner = new Planner();
     /** Why a service could not be checked in the poll in progress (registry or Docker; filled by the lookup threads). */
     private final Set<String> announced = new HashSet<>();
+    /** Set by SIGTERM: a deploy in flight finishes, but no new one starts. */
+    private volatile boolean stopRequested;
     private final Map<String, String> checkErrors = new java.util.concurrent.ConcurrentHashMap<>();
 
     public PollCycle(AgentConfig config, List<ServiceConfig> orderedServices, DigestSource registry, ServiceRuntime runtime,
@@ -66,6 +68,11 @@ public final class PollCycle {
         this.metrics = metrics;
         this.registryExecutor = registryExecutor;
         this.clock = clock;
+    }
+
+    /** After this, the poll in flight (if any) starts no further deploy; the one running finishes. */
+    public void requestStop() {
+        stopRequested = true;
     }
 
     /** What one poll did, for tests and the trigger's answer. */
@@ -211,6 +218,12 @@ public final class PollCycle {
             case SKIP_REGISTRY_ERROR -> check(decision, running,
                     Check.error(checkErrors.getOrDefault(service.name(), "registry did not answer")));
             case DEPLOY -> {
+                if (stopRequested) {
+                    log.info("event=deploy.deferred service={} digest={} reason=\"agent stopping; the next start deploys it\"",
+                            service.name(), digest);
+                    check(decision, running, Check.NEW_DIGEST + " (deferred: agent stopping)");
+                    return;
+                }
                 if (service.dependsOn().stream().anyMatch(failed::contains)) {
                     log.warn("event=deploy.postponed service={} digest={} reason=\"a dependency failed to deploy in this poll\"",
                             service.name(), digest);

@@ -50,12 +50,18 @@ final class AgentProcess implements AutoCloseable {
 
     /** Starts the agent; {@code logDir/<label>.out|.err} receive its output. {@code httpPort} is the one in the config. */
     static AgentProcess start(Path logDir, String label, int httpPort, String... args) {
+        return start(logDir, label, httpPort, java.util.Map.of(), args);
+    }
+
+    /** As {@link #start(Path, String, int, String...)}, with extra environment variables (secrets referenced by the config). */
+    static AgentProcess start(Path logDir, String label, int httpPort, java.util.Map<String, String> env, String... args) {
         Path out = logDir.resolve(label + ".out");
         Path err = logDir.resolve(label + ".err");
         ProcessBuilder builder = new ProcessBuilder(command(args))
                 .redirectOutput(out.toFile())
                 .redirectError(err.toFile());
         builder.environment().put(TOKEN_ENV, TOKEN);
+        builder.environment().putAll(env);
         try {
             return new AgentProcess(builder.start(), out, err, httpPort);
         } catch (IOException e) {
@@ -184,6 +190,13 @@ final class AgentProcess implements AutoCloseable {
     int triggerPoll() {
         return send(HttpRequest.newBuilder(uri("/v1/update"))
                 .header("Authorization", "Bearer " + TOKEN)
+                .POST(HttpRequest.BodyPublishers.noBody())).statusCode();
+    }
+
+    /** POST /v1/update with an arbitrary Authorization header value. */
+    int triggerPollWith(String authorization) {
+        return send(HttpRequest.newBuilder(uri("/v1/update"))
+                .header("Authorization", authorization)
                 .POST(HttpRequest.BodyPublishers.noBody())).statusCode();
     }
 

@@ -196,6 +196,20 @@ class PollCycleTest {
     }
 
     @Test
+    void afterAStopRequestNoNewDeployStarts() {
+        ServiceConfig web = service("web", UpdateMode.AUTO, List.of(), false);
+        runtime.running.put("web", D1);
+        registry.put("web", D2);
+        PollCycle cycle = cycle(web);
+
+        cycle.requestStop();
+        cycle.run(Optional.empty());
+
+        assertThat(runtime.deploys()).isEmpty();
+        assertThat(state.get("web").lastCheck().orElseThrow().result()).contains("deferred");
+    }
+
+    @Test
     void aTriggerForOneServiceChecksOnlyThatService() {
         ServiceConfig db = service("db", UpdateMode.AUTO, List.of(), false);
         ServiceConfig web = service("web", UpdateMode.AUTO, List.of("db"), false);

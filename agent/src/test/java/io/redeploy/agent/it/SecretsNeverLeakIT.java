@@ -1,0 +1,108 @@
+package io.redeploy.agent.it;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The packaged agent handles a registry password, a wrong registry password, a trigger token, a wrong token
+ * and a database password in a container's env: none of them may appear in its logs, /status, /metrics or
+ * /healthz, whatever succeeds or fails.
+ */
+class SecretsNeverLeakIT {
+    private static final String AUTH_REGISTRY = "127.0.0.1:5001";
+    private static final String REGISTRY_PASSWORD = "tester-secret";            // scripts/dev-stack.sh
+    private static final String WRONG_REGISTRY_PASSWORD = "wrong-registry-secret-7c1f";
+    private static final String DB_PASSWORD = "db-password-secret-92ab";
+    private static final String WRONG_TRIGGER_TOKEN = "wrong-trigger-secret-5d3e";
+
+    @TempDir
+    Path dir;
+
+    private final List<AgentProcess> agents = new ArrayList<>();
+    private final List<String> containers = new ArrayList<>();
+
+    @BeforeAll
+    static void stack() {
+        LocalStack.requireRunning();
+        LocalStack.exec("sh", "-c", "echo " + REGISTRY_PASSWORD + " | docker login " + AUTH_REGISTRY + " -u tester --password-stdin");
+    }
+
+    @AfterEach
+    void cleanUp() {
+        agents.forEach(AgentProcess::close);
+        containers.forEach(LocalStack::removeContainersNamed);
+    }
+
+    @Test
+    void noSecretAppearsInLogsStatusMetricsOrHealth() throws Exception {
+        String repo = LocalStack.uniqueRepository("leak/web");
+        String suffix = repo.substring(repo.length() - 8);
+        String name = "leak-web-" + suffix;
+        containers.add(name);
+        int appPort = LocalStack.freePort();
+        int httpPort = LocalStack.freePort();
+        LocalStack.pushTestImage(AUTH_REGISTRY + "/" + repo + ":main", "1");
+
+        Path config = dir.resolve("agent.yml");
+        Files.writeString(config, """
+                state_dir: %s
+                schedule: { interval: 1h }
+                http: { listen: "127.0.0.1:%d", trigger_token_env: %s }
+                registries:
+                  "127.0.0.1:5001": { username: tester, password_env: REG_PASS }
+                  "localhost:5001": { username: tester, password_env: WRONG_PASS }
+                services:
+                  web:
+                    image: 127.0.0.1:5001/%s
+                    tag: main
+                    container_name: %s
+                    env: { DB_PASSWORD: "${DB_PASS}", DATABASE_URL: "postgres://survey:${DB_PASS}@db/survey" }
+                    ports: ["127.0.0.1:%d:8080"]
+                    health: { type: http, port: 8080, timeout: 20s, interval: 200ms }
+                    stop_timeout: 1s
+                  rejected:
+                    image: localhost:5001/%s
+                    tag: main
+                    container_name: leak-rejected-%s
+                """.formatted(dir.resolve("state"), httpPort, AgentProcess.TOKEN_ENV, repo, name, appPort, repo, suffix));
+
+        AgentProcess agent = AgentProcess.start(dir, "agent", httpPort,
+                Map.of("REG_PASS", REGISTRY_PASSWORD, "WRONG_PASS", WRONG_REGISTRY_PASSWORD, "DB_PASS", DB_PASSWORD),
+                "--config", config.toString());
+        agents.add(agent);
+        agent.awaitLog("event=deploy.done service=web", Duration.ofSeconds(90));
+        agent.awaitLog("event=registry.error service=rejected", Duration.ofSeconds(30));
+
+        assertThat(agent.triggerPollWith("Bearer " + WRONG_TRIGGER_TOKEN)).isEqualTo(401);
+        assertThat(agent.triggerPollWith("Basic " + WRONG_TRIGGER_TOKEN)).isEqualTo(401);
+        assertThat(agent.triggerPoll()).isEqualTo(202);
+        agent.awaitLog("event=poll.done", 2, Duration.ofSeconds(60));
+
+        List<String> surfaces = new ArrayList<>();
+        for (String path : List.of("/status", "/metrics", "/healthz", "/status?service=web", "/status?service=rejected")) {
+            surfaces.add(agent.get(path).body());
+        }
+        agent.sigterm();
+        assertThat(agent.awaitExit(Duration.ofSeconds(60))).isZero();
+        surfaces.add(agent.stdout());
+        surfaces.add(agent.stderr());
+        surfaces.add(Files.readString(dir.resolve("state/state.json")));
+
+        String everything = String.join("\n", surfaces);
+        assertThat(everything).contains("credentials rejected"); // the failure is reported, just not its secret
+        for (String secret : List.of(REGISTRY_PASSWORD, WRONG_REGISTRY_PASSWORD, DB_PASSWORD, AgentProcess.TOKEN, WRONG_TRIGGER_TOKEN)) {
+            assertThat(everything).as("secret %s leaked", secret).doesNotContain(secret);
+        }
+    }
+}
