@@ -1,5 +1,6 @@
 package io.redeploy.agent.http;
 
+import io.redeploy.agent.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,7 +11,6 @@ import io.redeploy.agent.config.Secret;
 import io.redeploy.agent.metrics.AgentMetrics;
 import io.redeploy.agent.state.Check;
 import io.redeploy.agent.state.DeployRecord;
-import io.redeploy.agent.state.MutableClock;
 import io.redeploy.agent.state.StateStore;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package io.redeploy.agent.registry;
 
+import io.redeploy.agent.testing.MutableClock;
 import static com.github.tomakehurst.wiremock.client.WireMock.absent;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;

@@ -1,5 +1,6 @@
 package io.redeploy.agent.state;
 
+import io.redeploy.agent.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

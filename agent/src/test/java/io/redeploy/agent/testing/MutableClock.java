@@ -1,4 +1,4 @@
-package io.redeploy.agent.state;
+package io.redeploy.agent.testing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,9 +6,9 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock the test moves by hand. */
-public final class MutableClock extends Clock {
-    private Instant now;
+/** A clock the test moves by hand, so no test waits for real time to pass. */
+public class MutableClock extends Clock {
+    private volatile Instant now;
 
     public MutableClock(Instant start) {
         this.now = start;
