@@ -19,7 +19,7 @@ final class AgentConfigBinder {
     static final Duration DEFAULT_INTERVAL = Duration.ofMinutes(5);
     static final Duration MINIMUM_INTERVAL = Duration.ofSeconds(1);
 
-    static final List<String> KEYS = List.of("state_dir", "schedule", "http", "docker", "registries", "services");
+    static final List<String> KEYS = List.of("state_dir", "schedule", "http", "docker", "registries", "services", "notifications");
     private static final List<String> SCHEDULE_KEYS = List.of("interval", "cron");
     private static final List<String> HTTP_KEYS;
     private static final List<String> DOCKER_KEYS = List.of("host");
@@ -64,12 +64,13 @@ final class AgentConfigBinder {
         Map<String, RegistryConfig> registries = new RegistriesBinder(secrets, problems)
                 .bind(reader.mapping("registries", "a mapping of registry hosts, e.g. {ghcr.io: {username: bot, "
                         + "password_env: GHCR_TOKEN}}"), imageHosts, everyImageRead(reader, services));
+        NotificationsConfig notifications = new NotificationsBinder(secrets, problems).bind(reader);
         new ServiceSetValidator(problems).validate(services, new PortMapping(http.host(), http.port(), 0, "tcp"));
         if (!problems.isEmpty()) {
             return Optional.empty();
         }
         return Optional.of(new AgentConfig(registries, schedule, stateDir, http, docker,
-                services.stream().map(ServiceDraft::toConfig).toList()));
+                services.stream().map(ServiceDraft::toConfig).toList(), notifications));
     }
 
     private static boolean everyImageRead(MappingReader reader, List<ServiceDraft> services) {
