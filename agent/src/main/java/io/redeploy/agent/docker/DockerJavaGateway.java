@@ -277,7 +277,7 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
         StringBuilder stderr = new StringBuilder();
         java.util.concurrent.atomic.AtomicReference<IOException> writeFailure = new java.util.concurrent.atomic.AtomicReference<>();
         try {
-            boolean done = client.execStartCmd(execId).exec(new ResultCallback.Adapter<Frame>() {
+            ResultCallback.Adapter<Frame> streaming = client.execStartCmd(execId).exec(new ResultCallback.Adapter<Frame>() {
                 @Override
                 public void onNext(Frame frame) {
                     if (frame.getStreamType() == com.github.dockerjava.api.model.StreamType.STDERR) {
@@ -291,9 +291,11 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
                         writeFailure.set(e);
                     }
                 }
-            }).awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            });
+            boolean done = streaming.awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (!done) {
-                // The Engine API cannot kill an exec'd process; it runs on inside the container.
+                // The Engine API cannot kill an exec'd process; it runs on inside the container. Stop reading it.
+                closeQuietly(streaming);
                 throw new DockerGatewayException("could not " + what + ": not finished within " + timeout.toSeconds() + "s");
             }
         } catch (InterruptedException e) {
@@ -337,6 +339,14 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
             client.close();
         } catch (IOException e) {
             // Closing at shutdown: nothing useful to do with the failure.
+        }
+    }
+
+    private static void closeQuietly(Closeable closeable) {
+        try {
+            closeable.close();
+        } catch (IOException ignored) {
+            // Giving up on the stream anyway.
         }
     }
 

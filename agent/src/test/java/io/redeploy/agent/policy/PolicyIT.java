@@ -189,6 +189,21 @@ class PolicyIT {
         assertThat(deployed.reason()).doesNotContain("post-update hook failed");
     }
 
+    @Test
+    void aPreUpdateHookPastItsTimeoutAbortsTheDeploy() {
+        assertThat(deployer.deploy(db(UpdatePolicy.defaults()), pg15a, REGISTRY).outcome()).isEqualTo(Outcome.DEPLOYED);
+        String oldId = running().id();
+        HookConfig slow = HookConfig.exec(List.of("sleep", "30"), Duration.ofSeconds(1));
+
+        DeployResult result = deployer.deploy(db(UpdatePolicy.defaults().withHooks(Optional.of(slow), Optional.empty())),
+                pg15b, REGISTRY);
+
+        assertThat(result.outcome()).isEqualTo(Outcome.FAILED);
+        assertThat(result.reason()).startsWith("pre-update hook failed: did not complete: ").contains("not finished within 1s");
+        assertThat(running().id()).isEqualTo(oldId);
+        assertThat(running().running()).isTrue();
+    }
+
     private static String gunzip(Path file) throws IOException {
         try (InputStream in = new GZIPInputStream(Files.newInputStream(file))) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
