@@ -38,6 +38,8 @@ public final class NotificationDispatcher implements AutoCloseable {
         this.worker = new Thread(this::deliverLoop, "notify");
         this.worker.setDaemon(true);
         if (!this.notifiers.isEmpty()) {
+            // URLs are masked by describe(): the operator sees where events go, never a token.
+            log.info("event=notify.ready notifiers=\"{}\"", String.join(", ", this.notifiers.stream().map(Notifier::describe).toList()));
             worker.start();
         }
     }
