@@ -11,13 +11,16 @@ import java.util.Optional;
 
 /**
  * Turns what a poll saw into notifications, once per occurrence: a new digest once per service and digest
- * (not at every poll while it waits), "degraded" once per outage and "recovered" when it ends.
+ * (not at every poll while it waits), the same failure retried at every poll once, "degraded" once per outage
+ * and "recovered" when it ends.
  */
 public final class NotifyingPollEvents implements PollEvents {
     private final NotificationDispatcher dispatcher;
     private final Clock clock;
     private final String host;
     private final Map<String, Digest> announced = new HashMap<>();
+    /** The last failure told per service: a failure retried at every poll (a pre-update hook) is told once. */
+    private final Map<String, String> lastFailure = new HashMap<>();
     private boolean degraded;
 
     public NotifyingPollEvents(NotificationDispatcher dispatcher, Clock clock, String host) {
@@ -38,7 +41,15 @@ public final class NotifyingPollEvents implements PollEvents {
     }
 
     @Override
-    public void deployFinished(ServiceConfig service, DeployResult result) {
+    public synchronized void deployFinished(ServiceConfig service, DeployResult result) {
+        if (result.outcome() == DeployResult.Outcome.FAILED) {
+            String failure = result.to().value() + " " + result.reason();
+            if (failure.equals(lastFailure.put(service.name(), failure))) {
+                return;
+            }
+        } else {
+            lastFailure.remove(service.name());
+        }
         String event = switch (result.outcome()) {
             case DEPLOYED -> "deploy.succeeded";
             case ROLLED_BACK -> "deploy.rolled_back";

@@ -42,14 +42,18 @@ class NotifyingPollEventsTest {
                     "health failed", Duration.ofSeconds(3)));
             events.deployFinished(web, new DeployResult("web", Optional.of(D1), D2, DeployResult.Outcome.SKIPPED,
                     "exit 75", Duration.ZERO));
+            DeployResult hookFailed = new DeployResult("web", Optional.of(D1), D2, DeployResult.Outcome.FAILED,
+                    "pre-update hook failed: exit 1", Duration.ZERO);
+            events.deployFinished(web, hookFailed);
+            events.deployFinished(web, hookFailed);           // retried next poll, failed the same way: not again
             events.degraded("docker unavailable");
             events.degraded("docker unavailable");
             events.healthy();
             events.healthy();
-            await().atMost(Duration.ofSeconds(10)).until(() -> sent.size() == 4);
+            await().atMost(Duration.ofSeconds(10)).until(() -> sent.size() == 5);
         }
         assertThat(sent).extracting(Notification::event)
-                .containsExactly("digest.new", "deploy.rolled_back", "agent.degraded", "agent.recovered");
+                .containsExactly("digest.new", "deploy.rolled_back", "deploy.failed", "agent.degraded", "agent.recovered");
         Notification rolledBack = sent.get(1);
         assertThat(rolledBack.service()).contains("web");
         assertThat(rolledBack.image()).contains("ghcr.io/acme/app:main");
