@@ -1,21 +1,23 @@
 #!/usr/bin/env bash
 # Builds a tiny HTTP image FROM scratch with Debian's busybox-static and pushes it.
 # GET / answers the build id; port 8080.
-# Usage: scripts/build-test-image.sh IMAGE:TAG BUILD_ID [healthy|unhealthy|crash] [--healthcheck] [--label K=V]...
+# Usage: scripts/build-test-image.sh IMAGE:TAG BUILD_ID [healthy|unhealthy|crash] [--healthcheck] [--label K=V]... [--env K=V]...
 #   healthy    serves / (default)
 #   unhealthy  runs, but never answers HTTP (health gate must time out)
 #   crash      exits 1 right after start
 #   --healthcheck  adds a Docker HEALTHCHECK (wget localhost:8080)
+#   --env K=V      adds an ENV to the image config (e.g. PG_MAJOR=16, like the official postgres image)
 # With --no-push the image is only built locally.
 set -euo pipefail
 ref=$1; build=$2; shift 2
-mode=healthy; healthcheck=""; push=1; labels=()
+mode=healthy; healthcheck=""; push=1; labels=(); envs=()
 while [ $# -gt 0 ]; do
   case "$1" in
     healthy|unhealthy|crash) mode=$1 ;;
     --healthcheck) healthcheck=1 ;;
     --no-push) push="" ;;
     --label) labels+=("$2"); shift ;;
+    --env) envs+=("$2"); shift ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
   shift
@@ -36,6 +38,7 @@ esac
   echo "COPY www /www"
   echo "LABEL org.opencontainers.image.version=\"$build\""
   for l in "${labels[@]}"; do echo "LABEL $l"; done
+  for e in "${envs[@]}"; do echo "ENV $e"; done
   echo "ENV PATH=/bin"
   echo 'RUN ["/bin/busybox","--install","-s","/bin"]'
   echo 'RUN ["/bin/busybox","mkdir","-p","/data","/tmp"]'

@@ -57,6 +57,7 @@ public final class Agent implements AutoCloseable {
     private final Clock clock;
     private final Deployer deployer;
     private final List<ServiceConfig> orderedServices;
+    private final io.redeploy.agent.notify.NotificationDispatcher notifications;
     /** Only touched by the poll thread (Quartz never runs two polls at once). */
     private boolean recovered;
     private AgentHttpServer http;
@@ -69,11 +70,15 @@ public final class Agent implements AutoCloseable {
         this.registry = RegistryClient.builder(config).clock(clock)
                 .listener((registryHost, method, status) -> metrics.registryResponse(registryHost, status)).build();
         this.docker = DockerJavaGateway.connect(config.docker());
-        Deployer deployer = new Deployer(docker, new DefaultHealthGates(docker, clock, Sleeper.real()), clock);
+        Deployer deployer = new Deployer(docker, new DefaultHealthGates(docker, clock, Sleeper.real()), clock,
+                Deployer.DEFAULT_PULL_TIMEOUT, new io.redeploy.agent.policy.PolicyHooks(docker, clock));
+        this.notifications = new io.redeploy.agent.notify.NotificationDispatcher(
+                io.redeploy.agent.notify.Notifiers.from(config.notifications()), Sleeper.real());
         this.registryExecutor = Executors.newFixedThreadPool(Math.min(REGISTRY_CONCURRENCY, Math.max(1, config.services().size())),
                 daemonThreads("registry"));
         List<ServiceConfig> ordered = DependencyOrder.order(config.services());
-        this.pollCycle = new PollCycle(config, ordered, registry, runtimeOf(deployer, docker), state, metrics, registryExecutor, clock);
+        this.pollCycle = new PollCycle(config, ordered, registry, runtimeOf(deployer, docker), state, metrics, registryExecutor,
+                clock, new io.redeploy.agent.notify.NotifyingPollEvents(notifications, clock, hostName()));
         this.deployer = deployer;
         this.orderedServices = ordered;
         this.scheduler = new PollScheduler(config.schedule(), this::runPoll);
@@ -169,6 +174,7 @@ public final class Agent implements AutoCloseable {
         }
         if (http != null) http.close();
         registryExecutor.shutdownNow();
+        notifications.close();
         registry.close();
         docker.close();
         log.info("event=agent.stopped clean={}", clean);
@@ -183,6 +189,15 @@ public final class Agent implements AutoCloseable {
             }
             @Override public boolean restart(ServiceConfig service) { return deployer.restart(service); }
         };
+    }
+
+    /** Names the machine in notifications, so a team with several hosts knows which one speaks. */
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return "redeploy-agent";
+        }
     }
 
     private static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {

@@ -12,11 +12,19 @@ public record AgentConfig(
         Path stateDir,
         HttpConfig http,
         DockerConfig docker,
-        List<ServiceConfig> services) {
+        List<ServiceConfig> services,
+        NotificationsConfig notifications) {
 
     public AgentConfig {
         registries = Map.copyOf(registries);
         services = List.copyOf(services);
+        notifications = notifications == null ? NotificationsConfig.none() : notifications;
+    }
+
+    /** A configuration without notifications. */
+    public AgentConfig(Map<String, RegistryConfig> registries, ScheduleConfig schedule, Path stateDir, HttpConfig http,
+                       DockerConfig docker, List<ServiceConfig> services) {
+        this(registries, schedule, stateDir, http, docker, services, NotificationsConfig.none());
     }
 
     /** Credentials and transport for the registry that serves {@code image}; anonymous HTTPS when not configured. */

@@ -19,7 +19,7 @@ final class AgentConfigBinder {
     static final Duration DEFAULT_INTERVAL = Duration.ofMinutes(5);
     static final Duration MINIMUM_INTERVAL = Duration.ofSeconds(1);
 
-    static final List<String> KEYS = List.of("state_dir", "schedule", "http", "docker", "registries", "services");
+    static final List<String> KEYS = List.of("state_dir", "schedule", "http", "docker", "registries", "services", "notifications");
     private static final List<String> SCHEDULE_KEYS = List.of("interval", "cron");
     private static final List<String> HTTP_KEYS;
     private static final List<String> DOCKER_KEYS = List.of("host");
@@ -67,13 +67,14 @@ final class AgentConfigBinder {
         List<String> declaredNames = reader.node("services")
                 .map(n -> n instanceof YamlNode.Mapping m ? List.copyOf(m.entries().keySet()) : List.<String>of())
                 .orElse(List.of());
+        NotificationsConfig notifications = new NotificationsBinder(secrets, problems).bind(reader);
         new ServiceSetValidator(problems).validate(services, declaredNames,
                 new PortMapping(http.host(), http.port(), 0, "tcp"));
         if (!problems.isEmpty()) {
             return Optional.empty();
         }
         return Optional.of(new AgentConfig(registries, schedule, stateDir, http, docker,
-                services.stream().map(ServiceDraft::toConfig).toList()));
+                services.stream().map(ServiceDraft::toConfig).toList(), notifications));
     }
 
     private static boolean everyImageRead(MappingReader reader, List<ServiceDraft> services) {

@@ -26,15 +26,46 @@ public record ServiceConfig(
         String restartPolicy,
         Optional<List<String>> command,
         Map<String, String> labels,
-        boolean pruneOldImages) {
+        boolean pruneOldImages,
+        UpdatePolicy policy) {
 
+    /**
+     * {@code mode} and {@code policy.kind} say the same thing twice for compatibility ({@code mode: monitor} is
+     * {@code policy: notify}); they are kept in step, and "report only" wins when they disagree.
+     */
     public ServiceConfig {
+        policy = policy == null ? UpdatePolicy.defaults() : policy;
+        if (mode == UpdateMode.MONITOR && policy.kind() != UpdatePolicy.Kind.NOTIFY) {
+            policy = new UpdatePolicy(UpdatePolicy.Kind.NOTIFY, policy.cooldown(), policy.preUpdate(), policy.postUpdate());
+        }
+        if (policy.kind() == UpdatePolicy.Kind.NOTIFY) {
+            mode = UpdateMode.MONITOR;
+        }
         env = Map.copyOf(env);
         ports = List.copyOf(ports);
         volumes = List.copyOf(volumes);
         networkAliases = List.copyOf(networkAliases);
         dependsOn = List.copyOf(dependsOn);
         labels = Map.copyOf(labels);
+    }
+
+    /** A service with the default policy ({@code auto}, or {@code notify} for {@code mode: MONITOR}) and no hooks. */
+    public ServiceConfig(String name, ImageRef image, String containerName, UpdateMode mode, Map<String, String> env,
+                         List<PortMapping> ports, List<VolumeMount> volumes, Optional<String> network,
+                         List<String> networkAliases, List<String> dependsOn, boolean restartOnDependencyUpdate,
+                         HealthCheckConfig health, Duration stopTimeout, String restartPolicy,
+                         Optional<List<String>> command, Map<String, String> labels, boolean pruneOldImages) {
+        this(name, image, containerName, mode, env, ports, volumes, network, networkAliases, dependsOn,
+                restartOnDependencyUpdate, health, stopTimeout, restartPolicy, command, labels, pruneOldImages,
+                UpdatePolicy.defaults());
+    }
+
+    /** The same service under another policy. */
+    public ServiceConfig withPolicy(UpdatePolicy newPolicy) {
+        return new ServiceConfig(name, image, containerName,
+                newPolicy.kind() == UpdatePolicy.Kind.NOTIFY ? UpdateMode.MONITOR : UpdateMode.AUTO, env, ports, volumes,
+                network, networkAliases, dependsOn, restartOnDependencyUpdate, health, stopTimeout, restartPolicy,
+                command, labels, pruneOldImages, newPolicy);
     }
 
     /** Like the record's own, but env values are masked: they routinely hold passwords (DATABASE_URL, ...). */
@@ -47,13 +78,13 @@ public record ServiceConfig(
                 + ", network=" + network + ", networkAliases=" + networkAliases + ", dependsOn=" + dependsOn
                 + ", restartOnDependencyUpdate=" + restartOnDependencyUpdate + ", health=" + health
                 + ", stopTimeout=" + stopTimeout + ", restartPolicy=" + restartPolicy + ", command=" + command
-                + ", labels=" + labels + ", pruneOldImages=" + pruneOldImages + "]";
+                + ", labels=" + labels + ", pruneOldImages=" + pruneOldImages + ", policy=" + policy + "]";
     }
 
     public enum UpdateMode {
         /** Deploy every new digest of the tag. */
         AUTO,
-        /** Report new digests, never touch the container. */
+        /** Report new digests, never touch the container (the same as {@code policy: notify}). */
         MONITOR
     }
 }

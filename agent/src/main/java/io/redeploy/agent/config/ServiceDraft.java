@@ -36,6 +36,7 @@ final class ServiceDraft {
     Optional<List<String>> command = Optional.empty();
     final Map<String, String> labels = new LinkedHashMap<>();
     boolean pruneOldImages;
+    UpdatePolicy policy = UpdatePolicy.defaults();
 
     ServiceDraft(String name, String path, int line) {
         this.name = name;
@@ -54,6 +55,6 @@ final class ServiceDraft {
         return new ServiceConfig(name, image, containerName, mode, env,
                 ports.stream().map(Located::value).toList(), volumes, network, networkAliases, dependencyNames(),
                 restartOnDependencyUpdate, health, stopTimeout, restartPolicy, command.map(List::copyOf), labels,
-                pruneOldImages);
+                pruneOldImages, policy);
     }
 }

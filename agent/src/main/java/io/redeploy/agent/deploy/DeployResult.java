@@ -18,8 +18,15 @@ public record DeployResult(String service, Optional<Digest> from, Digest to, Out
         /** A step after the old container was touched failed; the old one runs again under its name. */
         ROLLED_BACK,
         /** Could not even start (pull failed, engine down, bad settings): the old container was not touched. */
-        FAILED
+        FAILED,
+        /** The update policy refused this digest (e.g. a major version change): nothing was touched. */
+        REFUSED,
+        /** A pre-update hook said "not now": nothing was touched; the next poll tries again. */
+        SKIPPED
     }
+
+    /** The step name of a failed pre-update hook: the environment (disk, database) is to blame, not the build. */
+    public static final String PRE_UPDATE_STEP = "pre-update hook";
 
     public boolean succeeded() {
         return outcome == Outcome.DEPLOYED;
@@ -30,6 +37,7 @@ public record DeployResult(String service, Optional<Digest> from, Digest to, Out
      * touched): the next poll should try the same digest again instead of waiting for a newer build.
      */
     public boolean worthRetrying() {
-        return outcome == Outcome.FAILED && (reason.startsWith("pull failed") || reason.startsWith("inspect failed"));
+        return outcome == Outcome.SKIPPED || outcome == Outcome.FAILED && (reason.startsWith("pull failed")
+                || reason.startsWith("inspect failed") || reason.startsWith(PRE_UPDATE_STEP));
     }
 }

@@ -44,8 +44,15 @@ public final class Deployer {
     private final Rollback rollback;
     private final CrashRecovery recovery;
     private final ImagePruner pruner;
+    private final DeployHooks hooks;
 
     public Deployer(DockerGateway docker, HealthGateFactory gates, Clock clock, Duration pullTimeout) {
+        this(docker, gates, clock, pullTimeout, DeployHooks.NONE);
+    }
+
+    /** @param hooks the update policy and lifecycle hooks, consulted between the pull and the swap */
+    public Deployer(DockerGateway docker, HealthGateFactory gates, Clock clock, Duration pullTimeout, DeployHooks hooks) {
+        this.hooks = hooks;
         this.docker = docker;
         this.gates = gates;
         this.clock = clock;
@@ -149,6 +156,16 @@ public final class Deployer {
             return failed(service, from, target, started, "settings", e.getMessage());
         }
         log.info("{}", LogLine.event("deploy.pulled").with("service", service.name()).digest("to", target).duration(elapsed(started)));
+        DeployHooks.Verdict verdict = hooks.beforeSwap(service, target, old, pulled);
+        switch (verdict.kind()) {
+            case PROCEED -> { }
+            case ABORT -> {
+                return failed(service, from, target, started, DeployResult.PRE_UPDATE_STEP, verdict.reason());
+            }
+            case SKIP, REFUSE -> {
+                return untouched(service, from, target, started, verdict);
+            }
+        }
 
         Swap swap = new Swap(old);
         try {
@@ -180,8 +197,25 @@ public final class Deployer {
         Duration duration = elapsed(started);
         log.info("{}", LogLine.event("deploy.done").with("service", service.name()).digest("from", from).digest("to", target)
                 .duration(duration));
+        String afterwards = hooks.afterDeploy(service, target, swap.newId.get()).map(problem -> "; " + problem).orElse("");
         return new DeployResult(service.name(), from, target, DeployResult.Outcome.DEPLOYED,
-                "deployed " + target.shortForm() + " (" + gate.describe() + ")", duration);
+                "deployed " + target.shortForm() + " (" + gate.describe() + ")" + afterwards, duration);
+    }
+
+    /** The policy or a hook said no before anything was touched. */
+    private DeployResult untouched(ServiceConfig service, Optional<Digest> from, Digest target, Instant started,
+                                   DeployHooks.Verdict verdict) {
+        boolean refused = verdict.kind() == DeployHooks.Verdict.Kind.REFUSE;
+        Duration duration = elapsed(started);
+        LogLine line = LogLine.event(refused ? "deploy.refused" : "deploy.skipped").with("service", service.name())
+                .digest("from", from).digest("to", target).with("reason", verdict.reason()).duration(duration);
+        if (refused) {
+            log.warn("{}", line);
+        } else {
+            log.info("{}", line);
+        }
+        return new DeployResult(service.name(), from, target,
+                refused ? DeployResult.Outcome.REFUSED : DeployResult.Outcome.SKIPPED, verdict.reason(), duration);
     }
 
     /** The state of one recreation, so that a rollback knows exactly what to undo. */

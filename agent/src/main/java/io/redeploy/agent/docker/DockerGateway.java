@@ -66,6 +66,15 @@ public interface DockerGateway {
      */
     boolean removeImage(String reference);
 
+    /**
+     * Runs {@code command} inside the running container (like {@code docker exec}), streaming its stdout into
+     * {@code stdout}, and waits for it up to {@code timeout}. Throws {@link DockerGatewayException} when it cannot
+     * be started, writing stdout fails, or it does not finish in time.
+     */
+    default ExecResult exec(String containerId, java.util.List<String> command, Duration timeout, java.io.OutputStream stdout) {
+        throw new DockerGatewayException("exec is not supported by " + getClass().getSimpleName());
+    }
+
     /** Streams container events of containers carrying {@code labelKey=labelValue}; close to stop. */
     Closeable containerEvents(String labelKey, String labelValue, Consumer<ContainerEvent> listener);
 }

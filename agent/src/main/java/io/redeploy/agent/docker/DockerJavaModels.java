@@ -109,6 +109,20 @@ final class DockerJavaModels {
                 image.getId(),
                 image.getRepoTags() == null ? List.of() : image.getRepoTags(),
                 image.getRepoDigests() == null ? List.of() : image.getRepoDigests(),
-                hasHealthcheck);
+                hasHealthcheck,
+                image.getConfig() == null || image.getConfig().getLabels() == null ? Map.of() : image.getConfig().getLabels(),
+                environment(image.getConfig() == null ? null : image.getConfig().getEnv()));
+    }
+
+    /** {@code NAME=value} entries as a map; an entry without '=' has an empty value. */
+    static Map<String, String> environment(String[] entries) {
+        Map<String, String> env = new java.util.LinkedHashMap<>();
+        if (entries != null) {
+            for (String entry : entries) {
+                int eq = entry.indexOf('=');
+                env.put(eq < 0 ? entry : entry.substring(0, eq), eq < 0 ? "" : entry.substring(eq + 1));
+            }
+        }
+        return env;
     }
 }

@@ -1,16 +1,27 @@
 package io.redeploy.agent.docker;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * A local image.
  *
  * @param repoDigests    {@code repo@sha256:...} entries: the registry digests this image was pulled or pushed as
  * @param hasHealthcheck the image defines a Docker HEALTHCHECK (and does not disable it with NONE)
+ * @param labels         the image config's labels (e.g. {@code org.opencontainers.image.version})
+ * @param env            the image config's environment, name to value (e.g. {@code PG_MAJOR=16})
  */
-public record ImageInfo(String id, List<String> repoTags, List<String> repoDigests, boolean hasHealthcheck) {
+public record ImageInfo(String id, List<String> repoTags, List<String> repoDigests, boolean hasHealthcheck,
+                        Map<String, String> labels, Map<String, String> env) {
     public ImageInfo {
         repoTags = List.copyOf(repoTags);
         repoDigests = List.copyOf(repoDigests);
+        labels = Map.copyOf(labels);
+        env = Map.copyOf(env);
+    }
+
+    /** An image whose labels and environment do not matter to the caller. */
+    public ImageInfo(String id, List<String> repoTags, List<String> repoDigests, boolean hasHealthcheck) {
+        this(id, repoTags, repoDigests, hasHealthcheck, Map.of(), Map.of());
     }
 }

@@ -52,6 +52,8 @@ public final class PollCycle {
     private final ExecutorService registryExecutor;
     private final Clock clock;
     private final Planner planner = new Planner();
+    private final PollEvents events;
+    private final io.redeploy.agent.policy.DigestAges digestAges = new io.redeploy.agent.policy.DigestAges();
     /** Why a service could not be checked in the poll in progress (registry or Docker; filled by the lookup threads). */
     private final Set<String> announced = new HashSet<>();
     /** Set by SIGTERM: a deploy in flight finishes, but no new one starts. */
@@ -60,6 +62,13 @@ public final class PollCycle {
 
     public PollCycle(AgentConfig config, List<ServiceConfig> orderedServices, DigestSource registry, ServiceRuntime runtime,
                      StateStore state, AgentMetrics metrics, ExecutorService registryExecutor, Clock clock) {
+        this(config, orderedServices, registry, runtime, state, metrics, registryExecutor, clock, PollEvents.NONE);
+    }
+
+    /** @param events told about new digests, deploy outcomes and Docker outages (notifications) */
+    public PollCycle(AgentConfig config, List<ServiceConfig> orderedServices, DigestSource registry, ServiceRuntime runtime,
+                     StateStore state, AgentMetrics metrics, ExecutorService registryExecutor, Clock clock, PollEvents events) {
+        this.events = events;
         this.config = config;
         this.orderedServices = List.copyOf(orderedServices);
         this.registry = registry;
@@ -89,11 +98,13 @@ public final class PollCycle {
         if (dockerDown.isPresent()) {
             // Without Docker nothing can be compared or changed: skip the registry too, try again next poll.
             log.warn("event=poll.skipped reason=\"docker unavailable: {}\"", dockerDown.get());
+            events.degraded("docker unavailable: " + dockerDown.get());
             services.forEach(s -> state.recordCheck(s.name(), s.image().toString(), state.get(s.name()).runningDigest(),
                     state.get(s.name()).registryDigest(), Check.error("docker unavailable: " + dockerDown.get())));
             metrics.pollFinished(Duration.between(started, clock.instant()), false);
             return new Report(List.of(), List.of(), List.of(), 0);
         }
+        events.healthy();
         Map<String, Optional<Digest>> running = new LinkedHashMap<>();
         checkErrors.clear();
         Map<String, Observation> observations = observe(services, running);
@@ -135,6 +146,7 @@ public final class PollCycle {
         Map<String, Observation> observations = new LinkedHashMap<>();
         for (ServiceConfig service : services) {
             Optional<Digest> registryDigest = await(lookups.get(service.name()), service);
+            registryDigest.ifPresent(d -> digestAges.observe(service.name(), d, clock.instant()));
             RunningService running;
             try {
                 running = runtime.inspect(service);
@@ -209,6 +221,7 @@ public final class PollCycle {
             case REPORT_ONLY -> {
                 log.info("event=digest.new service={} image={} digest={} action=report-only", service.name(), service.image(), digest);
                 check(decision, running, Check.NEW_DIGEST + " (monitor only)");
+                events.newDigest(service, decision.target().orElseThrow(), false);
             }
             case SKIP_FAILED -> {
                 log.debug("event=deploy.skipped service={} digest={} reason=\"failed before; waiting for a newer build\"",
@@ -230,10 +243,27 @@ public final class PollCycle {
                     check(decision, running, Check.NEW_DIGEST + " (postponed: a dependency failed)");
                     return;
                 }
+                Optional<Duration> cooling = digestAges.remaining(service.name(), decision.target().orElseThrow(),
+                        service.policy().cooldown(), clock.instant());
+                events.newDigest(service, decision.target().orElseThrow(), cooling.isEmpty());
+                if (cooling.isPresent()) {
+                    log.info("event=deploy.cooldown service={} digest={} remaining_s={}", service.name(), digest,
+                            cooling.get().toSeconds());
+                    check(decision, running, Check.NEW_DIGEST + " (cooldown: deployed once unchanged for "
+                            + cooling.get().toSeconds() + "s more)");
+                    return;
+                }
                 log.info("event=digest.new service={} image={} digest={} action=deploy", service.name(), service.image(), digest);
                 check(decision, running, Check.NEW_DIGEST);
                 DeployResult result = runtime.deploy(service, decision.target().orElseThrow(), config.registryFor(service.image()));
                 deploys.add(result);
+                if (result.outcome() == DeployResult.Outcome.SKIPPED) {
+                    // "Not now" from a hook: no history entry per poll, the check says why.
+                    check(decision, running, Check.NEW_DIGEST + " (skipped: " + result.reason() + ")");
+                    failed.add(service.name()); // dependents wait for it
+                    return;
+                }
+                events.deployFinished(service, result);
                 state.recordDeploy(service.name(), new DeployRecord(result.from().map(Digest::value).orElse(""),
                         result.to().value(), clock.instant().minus(result.duration()), result.duration(),
                         result.outcome().name().toLowerCase(Locale.ROOT), result.reason()));

@@ -1,0 +1,119 @@
+package io.redeploy.agent.policy;
+
+import io.redeploy.agent.config.HookConfig;
+import io.redeploy.agent.config.ServiceConfig;
+import io.redeploy.agent.config.UpdatePolicy;
+import io.redeploy.agent.deploy.DeployHooks;
+import io.redeploy.agent.docker.ContainerInfo;
+import io.redeploy.agent.docker.DockerGateway;
+import io.redeploy.agent.docker.DockerGatewayException;
+import io.redeploy.agent.docker.ImageInfo;
+import io.redeploy.agent.registry.Digest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A service's update policy and lifecycle hooks, as the {@link DeployHooks} of the deployer: first the
+ * {@code pin-major} check (nothing is dumped for a deploy that will be refused), then the pre-update hook, which
+ * runs while the old container still serves. Exit codes of a hook: 0 go on; {@value HookConfig#EXIT_SKIP} skip
+ * this deploy (tried again at the next poll); anything else, or a timeout, aborts it.
+ */
+public final class PolicyHooks implements DeployHooks {
+    private static final Logger log = LoggerFactory.getLogger(PolicyHooks.class);
+
+    private final DockerGateway docker;
+    private final HookRunner runner;
+    private final MajorVersionGuard guard = new MajorVersionGuard();
+    private final Clock clock;
+
+    public PolicyHooks(DockerGateway docker, Clock clock) {
+        this.docker = docker;
+        this.clock = clock;
+        this.runner = new HookRunner(docker, clock);
+    }
+
+    @Override
+    public Verdict beforeSwap(ServiceConfig service, Digest target, Optional<ContainerInfo> old, ImageInfo pulled) {
+        if (service.policy().kind() == UpdatePolicy.Kind.PIN_MAJOR && old.isPresent()) {
+            Optional<ImageInfo> running;
+            try {
+                running = docker.inspectImage(old.get().imageId());
+            } catch (DockerGatewayException e) {
+                running = Optional.empty();
+            }
+            Verdict verdict = guard.check(running, pulled);
+            if (verdict.kind() != Verdict.Kind.PROCEED) {
+                return verdict;
+            }
+        }
+        Optional<HookConfig> hook = service.policy().preUpdate();
+        if (hook.isEmpty()) {
+            return Verdict.proceed();
+        }
+        Optional<String> container = old.filter(ContainerInfo::running).map(ContainerInfo::id);
+        if (hook.get().where() == HookConfig.Where.EXEC && container.isEmpty()) {
+            // Nothing runs yet (first deploy) or it is stopped: there is nothing to dump or drain.
+            log.info("event=hook.skipped phase=pre-update service={} reason=\"no running container to exec in\"", service.name());
+            return Verdict.proceed();
+        }
+        HookRunner.Result result = run("pre-update", service, hook.get(), container, old.map(ContainerInfo::imageId), target);
+        if (result.ok()) {
+            return Verdict.proceed();
+        }
+        if (result.exitCode() == HookConfig.EXIT_SKIP) {
+            return Verdict.skip("pre-update hook asked to skip this deploy (exit " + HookConfig.EXIT_SKIP + ")"
+                    + detail(result));
+        }
+        return Verdict.abort(describe(result));
+    }
+
+    @Override
+    public Optional<String> afterDeploy(ServiceConfig service, Digest target, String containerId) {
+        return service.policy().postUpdate().flatMap(hook -> {
+            HookRunner.Result result = run("post-update", service, hook, Optional.of(containerId), Optional.empty(), target);
+            return result.ok() ? Optional.empty() : Optional.of("post-update hook failed: " + describe(result));
+        });
+    }
+
+    private HookRunner.Result run(String phase, ServiceConfig service, HookConfig hook, Optional<String> container,
+                                  Optional<String> fromImage, Digest target) {
+        Instant started = clock.instant();
+        Map<String, String> environment = new LinkedHashMap<>();
+        environment.put("REDEPLOY_PHASE", phase);
+        environment.put("REDEPLOY_SERVICE", service.name());
+        environment.put("REDEPLOY_CONTAINER", service.containerName());
+        environment.put("REDEPLOY_IMAGE", service.image().toString());
+        environment.put("REDEPLOY_TO_DIGEST", target.value());
+        fromImage.ifPresent(id -> environment.put("REDEPLOY_FROM_IMAGE_ID", id));
+        HookRunner.Result result = runner.run(service.name(), hook, container, environment);
+        long ms = Duration.between(started, clock.instant()).toMillis();
+        String where = hook.where().name().toLowerCase(java.util.Locale.ROOT);
+        if (result.ok()) {
+            log.info("event=hook.done phase={} service={} where={} exit=0 output={} duration_ms={}", phase, service.name(),
+                    where, result.output().map(Object::toString).orElse("-"), ms);
+        } else {
+            log.error("event=hook.failed phase={} service={} where={} exit={} reason=\"{}\" duration_ms={}", phase,
+                    service.name(), where, result.exitCode(), oneLine(result.detail()), ms);
+        }
+        return result;
+    }
+
+    private static String describe(HookRunner.Result result) {
+        return (result.exitCode() == HookRunner.NOT_RUN ? "did not complete" : "exit " + result.exitCode()) + detail(result);
+    }
+
+    private static String detail(HookRunner.Result result) {
+        return result.detail().isBlank() ? "" : ": " + oneLine(result.detail());
+    }
+
+    private static String oneLine(String text) {
+        String line = text.replaceAll("\\s+", " ").replace("\"", "'").trim();
+        return line.length() > 300 ? line.substring(line.length() - 300) : line;
+    }
+}

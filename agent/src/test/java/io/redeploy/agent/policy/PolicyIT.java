@@ -1,0 +1,214 @@
+package io.redeploy.agent.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.redeploy.agent.config.DockerConfig;
+import io.redeploy.agent.config.HealthCheckConfig;
+import io.redeploy.agent.config.HookConfig;
+import io.redeploy.agent.config.ImageRef;
+import io.redeploy.agent.config.RegistryConfig;
+import io.redeploy.agent.config.ServiceConfig;
+import io.redeploy.agent.config.UpdatePolicy;
+import io.redeploy.agent.deploy.DefaultHealthGates;
+import io.redeploy.agent.deploy.DeployResult;
+import io.redeploy.agent.deploy.DeployResult.Outcome;
+import io.redeploy.agent.deploy.Deployer;
+import io.redeploy.agent.deploy.Sleeper;
+import io.redeploy.agent.docker.ContainerInfo;
+import io.redeploy.agent.docker.DockerJavaGateway;
+import io.redeploy.agent.it.LocalStack;
+import io.redeploy.agent.registry.Digest;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The update policy and hooks against the real engine and the local registry: a postgres-like test image that
+ * declares its major in {@code PG_MAJOR} (as the official image does), a pg_dump-like hook run through the Docker
+ * exec API. Containers and repositories are prefixed {@code it-policy-xxxxxxxx} and removed afterwards.
+ */
+class PolicyIT {
+    private static final String PREFIX = LocalStack.uniqueRepository("it-policy");
+    private static final String REPO = LocalStack.REGISTRY + "/" + PREFIX + "/db";
+    private static final RegistryConfig REGISTRY = new RegistryConfig(LocalStack.REGISTRY, true, Optional.empty(), Optional.empty());
+
+    private static DockerJavaGateway docker;
+    private static Digest pg15a;
+    private static Digest pg15b;
+    private static Digest pg16;
+
+    @TempDir
+    Path backups;
+
+    private final Clock clock = Clock.systemUTC();
+    private final Deployer deployer = new Deployer(docker, new DefaultHealthGates(docker, clock, Sleeper.real()), clock,
+            Duration.ofMinutes(2), new PolicyHooks(docker, clock));
+
+    @BeforeAll
+    static void buildImages() {
+        LocalStack.requireRunning(); // fails, not skips, without the stack
+        docker = DockerJavaGateway.connect(new DockerConfig(DockerConfig.DEFAULT_HOST));
+        pg15a = build("15a", "15.7", "PG_MAJOR=15");
+        pg15b = build("15b", "15.8", "PG_MAJOR=15");
+        pg16 = build("16", "16.4", "PG_MAJOR=16");
+    }
+
+    private static Digest build(String tag, String version, String env) {
+        LocalStack.pushTestImage(REPO + ":" + tag, version, "--env", env);
+        return docker.inspectImage(REPO + ":" + tag).orElseThrow().repoDigests().stream()
+                .filter(d -> d.startsWith(REPO + "@")).map(d -> Digest.parse(d.substring(d.indexOf('@') + 1)))
+                .findFirst().orElseThrow();
+    }
+
+    @AfterEach
+    void removeContainers() {
+        LocalStack.removeContainersNamed(PREFIX);
+    }
+
+    @AfterAll
+    static void removeImages() {
+        String images = LocalStack.exec("docker", "images", "--format", "{{.Repository}}:{{.Tag}}", REPO);
+        for (String image : images.isBlank() ? new String[0] : images.split("\\s+")) {
+            try { LocalStack.exec("docker", "rmi", "-f", image); } catch (IllegalStateException ignored) { }
+        }
+        docker.close();
+    }
+
+    private static ServiceConfig db(UpdatePolicy policy) {
+        return new ServiceConfig("db", ImageRef.parse(REPO, "main"), PREFIX + "-db", ServiceConfig.UpdateMode.AUTO,
+                Map.of(), List.of(), List.of(), Optional.empty(), List.of(), List.of(), false,
+                new HealthCheckConfig(HealthCheckConfig.Type.AUTO, "/", 0, Duration.ofSeconds(20), Duration.ofMillis(500)),
+                Duration.ofSeconds(1), "no", Optional.empty(), Map.of(), false, policy);
+    }
+
+    private ContainerInfo running() {
+        return docker.inspectContainer(PREFIX + "-db").orElseThrow();
+    }
+
+    @Test
+    void pinMajorDeploysTheSameMajorRefusesAnotherAndAutoDeploysIt() {
+        ServiceConfig pinned = db(UpdatePolicy.of(UpdatePolicy.Kind.PIN_MAJOR));
+        assertThat(deployer.deploy(pinned, pg15a, REGISTRY).outcome()).isEqualTo(Outcome.DEPLOYED); // nothing ran before
+
+        assertThat(deployer.deploy(pinned, pg15b, REGISTRY).outcome()).isEqualTo(Outcome.DEPLOYED);
+        String before = running().id();
+
+        DeployResult refused = deployer.deploy(pinned, pg16, REGISTRY);
+
+        assertThat(refused.outcome()).isEqualTo(Outcome.REFUSED);
+        assertThat(refused.reason()).contains("major version change 15 -> 16", "env:PG_MAJOR", "manual step");
+        assertThat(running().id()).isEqualTo(before);
+        assertThat(running().running()).isTrue();
+        assertThat(running().labels()).containsEntry("redeploy-agent.digest", pg15b.value());
+
+        DeployResult auto = deployer.deploy(db(UpdatePolicy.defaults()), pg16, REGISTRY);
+
+        assertThat(auto.outcome()).isEqualTo(Outcome.DEPLOYED);
+        assertThat(running().labels()).containsEntry("redeploy-agent.digest", pg16.value());
+    }
+
+    @Test
+    void thePreUpdateDumpRunsInTheOldContainerAndIsSavedAsABackup() throws IOException {
+        assertThat(deployer.deploy(db(UpdatePolicy.defaults()), pg15a, REGISTRY).outcome()).isEqualTo(Outcome.DEPLOYED);
+        String oldId = running().id();
+        HookConfig dump = HookConfig.exec(List.of("sh", "-c",
+                        "echo \"-- dump of $(cat /www/index.html)\" > /tmp/dump.sql && echo 'CREATE TABLE answers (id int);' "
+                                + ">> /tmp/dump.sql && cat /tmp/dump.sql"), Duration.ofSeconds(30))
+                .savingOutput(backups, "sql", 7);
+
+        DeployResult result = deployer.deploy(db(UpdatePolicy.defaults().withHooks(Optional.of(dump), Optional.empty())),
+                pg15b, REGISTRY);
+
+        assertThat(result.outcome()).isEqualTo(Outcome.DEPLOYED);
+        assertThat(running().id()).isNotEqualTo(oldId);
+        List<Path> files;
+        try (Stream<Path> list = Files.list(backups)) {
+            files = list.toList();
+        }
+        assertThat(files).hasSize(1);
+        assertThat(files.get(0).getFileName().toString()).matches("db-\\d{8}T\\d{6}\\.\\d{3}Z\\.sql\\.gz");
+        // The dump was taken from the OLD container (build 15.7), before it stopped.
+        assertThat(gunzip(files.get(0))).isEqualTo("-- dump of build=15.7\nCREATE TABLE answers (id int);\n");
+    }
+
+    @Test
+    void aFailingPreUpdateHookAbortsTheDeployAndLeavesTheOldContainerUntouched() throws IOException {
+        assertThat(deployer.deploy(db(UpdatePolicy.defaults()), pg15a, REGISTRY).outcome()).isEqualTo(Outcome.DEPLOYED);
+        ContainerInfo before = running();
+        HookConfig failing = HookConfig.exec(List.of("sh", "-c", "echo partial; echo 'pg_dump: error: connection refused' >&2; "
+                + "exit 1"), Duration.ofSeconds(30)).savingOutput(backups, "sql", 7);
+
+        DeployResult result = deployer.deploy(db(UpdatePolicy.defaults().withHooks(Optional.of(failing), Optional.empty())),
+                pg15b, REGISTRY);
+
+        assertThat(result.outcome()).isEqualTo(Outcome.FAILED);
+        assertThat(result.reason()).isEqualTo("pre-update hook failed: exit 1: pg_dump: error: connection refused");
+        ContainerInfo after = running();
+        assertThat(after.id()).isEqualTo(before.id());
+        assertThat(after.running()).isTrue();
+        assertThat(after.restartCount()).isEqualTo(before.restartCount());
+        assertThat(after.labels()).containsEntry("redeploy-agent.digest", pg15a.value());
+        assertThat(LocalStack.containersNamed(PREFIX)).containsExactly(PREFIX + "-db");
+        try (Stream<Path> list = Files.list(backups)) {
+            assertThat(list).isEmpty(); // no half-written backup
+        }
+    }
+
+    @Test
+    void exitCode75SkipsTheDeployAndThePostUpdateHookRunsInTheNewContainer() {
+        assertThat(deployer.deploy(db(UpdatePolicy.defaults()), pg15a, REGISTRY).outcome()).isEqualTo(Outcome.DEPLOYED);
+        String oldId = running().id();
+        HookConfig notNow = HookConfig.exec(List.of("sh", "-c", "exit 75"), Duration.ofSeconds(30));
+        HookConfig post = HookConfig.exec(List.of("sh", "-c", "grep -q build=15.8 /www/index.html || exit 3"), Duration.ofSeconds(30));
+
+        DeployResult skipped = deployer.deploy(db(UpdatePolicy.defaults().withHooks(Optional.of(notNow), Optional.of(post))),
+                pg15b, REGISTRY);
+
+        assertThat(skipped.outcome()).isEqualTo(Outcome.SKIPPED);
+        assertThat(running().id()).isEqualTo(oldId);
+
+        DeployResult deployed = deployer.deploy(db(UpdatePolicy.defaults().withHooks(Optional.empty(), Optional.of(post))),
+                pg15b, REGISTRY);
+
+        assertThat(deployed.outcome()).isEqualTo(Outcome.DEPLOYED);
+        assertThat(deployed.reason()).doesNotContain("post-update hook failed");
+    }
+
+    @Test
+    void aPreUpdateHookPastItsTimeoutAbortsTheDeploy() {
+        assertThat(deployer.deploy(db(UpdatePolicy.defaults()), pg15a, REGISTRY).outcome()).isEqualTo(Outcome.DEPLOYED);
+        String oldId = running().id();
+        HookConfig slow = HookConfig.exec(List.of("sleep", "30"), Duration.ofSeconds(1));
+
+        DeployResult result = deployer.deploy(db(UpdatePolicy.defaults().withHooks(Optional.of(slow), Optional.empty())),
+                pg15b, REGISTRY);
+
+        assertThat(result.outcome()).isEqualTo(Outcome.FAILED);
+        assertThat(result.reason()).startsWith("pre-update hook failed: did not complete: ").contains("not finished within 1s");
+        assertThat(running().id()).isEqualTo(oldId);
+        assertThat(running().running()).isTrue();
+    }
+
+    private static String gunzip(Path file) throws IOException {
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(file))) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            in.transferTo(out);
+            return out.toString(StandardCharsets.UTF_8);
+        }
+    }
+}
