@@ -252,14 +252,26 @@ class AgentProcessIT {
         assertThat(stack.whole()).as("stack right after the kill: %s\n%s", stack, killed.stdout()).isFalse();
     }
 
-    /** The restarted agent healed the service as expected, before it started polling. */
+    /**
+     * The restarted agent healed the service as expected, before its first poll looked at the registry
+     * (recovery runs in the poll thread, so that it can wait for a Docker engine that is not up yet).
+     */
     private static void assertRecovered(AgentProcess restarted, String expectedAction) {
-        restarted.awaitLog("event=agent.started", STEP);
+        restarted.awaitLog("event=recover service=", STEP);
         String log = restarted.stdout();
-        String recovery = log.lines().filter(l -> l.contains("event=recover service=")).findFirst()
-                .orElseThrow(() -> new AssertionError("no recovery logged:\n" + log));
+        String recovery = log.lines().filter(l -> l.contains("event=recover service=")).findFirst().orElseThrow();
         assertThat(recovery).contains(expectedAction);
-        assertThat(log.indexOf(recovery)).isLessThan(log.indexOf("event=agent.started"));
+        int firstPollStep = firstIndexOf(log, "event=digest.new", "event=registry.digest", "event=deploy.start", "event=poll.done");
+        assertThat(log.indexOf(recovery)).isLessThan(firstPollStep);
+    }
+
+    private static int firstIndexOf(String log, String... needles) {
+        int first = Integer.MAX_VALUE;
+        for (String needle : needles) {
+            int i = log.indexOf(needle);
+            if (i >= 0) first = Math.min(first, i);
+        }
+        return first;
     }
 
     private static void assertWhole(Service s, String build) {

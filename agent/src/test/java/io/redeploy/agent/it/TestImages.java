@@ -19,13 +19,15 @@ final class TestImages implements AutoCloseable {
     /** Tags {@code ref} (repo:tag) with the test image for {@code buildId} in {@code mode} and pushes it. */
     synchronized void publish(String ref, String buildId, String... options) {
         String key = buildId + " " + String.join(" ", options);
-        String local = built.computeIfAbsent(key, k -> {
-            String cached = cacheRepository + ":" + built.size();
+        String local = built.computeIfAbsent(key, k -> cacheRepository + ":" + built.size());
+        try {
+            LocalStack.exec("docker", "image", "inspect", local);
+        } catch (IllegalStateException notBuiltOrRemoved) {
+            // First use, or removed by something else sharing this engine (a prune): build it (again).
             List<String> args = new ArrayList<>(List.of(options));
             args.add("--no-push");
-            LocalStack.pushTestImage(cached, buildId, args.toArray(String[]::new));
-            return cached;
-        });
+            LocalStack.pushTestImage(local, buildId, args.toArray(String[]::new));
+        }
         LocalStack.exec("docker", "tag", local, ref);
         LocalStack.exec("docker", "push", "-q", ref);
         published.add(ref);
