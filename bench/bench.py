@@ -40,11 +40,11 @@ def web_service(name, image, tag, host_port, mode="auto"):
 """
 
 
-def agent_yaml(state_dir, http_port, interval, services, docker_host=None):
+def agent_yaml(state_dir, http_port, interval, services, docker_host=None, registries=""):
     docker = f"docker: {{ host: \"{docker_host}\" }}\n" if docker_host else ""
     return (f"state_dir: {state_dir}\nschedule: {{ interval: {interval} }}\n"
             f"http: {{ listen: \"127.0.0.1:{http_port}\", trigger_token_env: REDEPLOY_TRIGGER_TOKEN }}\n"
-            f"{docker}services:\n{services}")
+            f"{docker}{registries}services:\n{services}")
 
 
 class Workspace:
@@ -58,8 +58,8 @@ class Workspace:
         self.agents = []
         self.closers = []
 
-    def agent(self, yaml):
-        a = lib.AgentProcess(self.dir, yaml)
+    def agent(self, yaml, extra_env=None):
+        a = lib.AgentProcess(self.dir, yaml, extra_env)
         self.agents.append(a)
         return a
 
@@ -80,19 +80,25 @@ class Workspace:
 # --------------------------------------------------------------------------------------------------
 # 1. Registry cost per poll, steady state.
 
-def bench_cost(run):
+def cost_phase(upstream, auth):
+    """Steady-state cost against one registry: anonymous (:5000) or htpasswd Basic auth (:5001)."""
     ws = Workspace("cost")
     try:
-        proxy = lib.CountingRegistryProxy()
+        proxy = lib.CountingRegistryProxy(upstream)
         ws.closers.append(proxy.close)
         dproxy = lib.CountingDockerProxy(ws.dir)
         ws.closers.append(dproxy.close)
         tags = ["a", "b", "c"]
         repo = f"{ws.prefix}/web"
         for t in tags:
-            lib.build_image(f"{lib.REGISTRY}/{repo}:{t}", f"{t}1")
+            lib.build_image(f"{upstream}/{repo}:{t}", f"{t}1")
         services = "".join(web_service(f"{ws.prefix}-{t}", f"{proxy.host}/{repo}", t, lib.free_port()) for t in tags)
-        agent = ws.agent(agent_yaml(ws.state_dir, lib.free_port(), "1s", services, "unix://" + dproxy.path))
+        registries, env = "", None
+        if auth:
+            registries = (f"registries:\n  \"{proxy.host}\": {{ username: tester, password_env: BENCH_REGISTRY_PASSWORD,"
+                          f" insecure: true }}\n")
+            env = {"BENCH_REGISTRY_PASSWORD": "tester-secret"}
+        agent = ws.agent(agent_yaml(ws.state_dir, lib.free_port(), "1s", services, "unix://" + dproxy.path, registries), env)
         # First polls create the containers; wait for a poll that changes nothing.
         agent.wait_for("changed=0", timeout=120)
         idx, _ = agent.wait_for("event=poll.done", since=agent.mark(), timeout=30)
@@ -103,15 +109,27 @@ def bench_cost(run):
         for _ in range(polls):
             idx, _ = agent.wait_for("event=poll.done", since=since, timeout=30)
             since = idx + 1
-        reg = lib.classify_registry(proxy.snapshot())
+        requests = proxy.snapshot()
+        reg = lib.classify_registry(requests)
+        reg["status_401"] = sum(1 for r in requests if r[3] == 401)
         dock = lib.classify_docker(dproxy.snapshot())
-        return {"polls": polls, "tags": len(tags), "registry": reg, "docker": dock,
+        return {"registry_upstream": upstream, "auth": "basic" if auth else "anonymous", "polls": polls,
+                "tags": len(tags), "registry": reg, "docker": dock,
                 "registry_requests_per_tag_per_poll": reg["total"] / (polls * len(tags)),
                 "manifest_heads_per_tag_per_poll": reg["manifest_head"] / (polls * len(tags)),
                 "token_requests": reg["token"], "pulls": reg["blob"] + reg["manifest_get"],
                 "docker_writes": dock["writes"], "docker_reads_per_tag_per_poll": dock["reads"] / (polls * len(tags))}
     finally:
         ws.close()
+
+
+def bench_cost(run):
+    result = cost_phase(lib.REGISTRY, auth=False)
+    basic = cost_phase("127.0.0.1:5001", auth=True)
+    result["basic_auth"] = basic
+    result["basic_auth_requests_per_tag_per_poll"] = basic["registry_requests_per_tag_per_poll"]
+    result["basic_auth_401s"] = basic["registry"]["status_401"]
+    return result
 
 
 # --------------------------------------------------------------------------------------------------
@@ -200,6 +218,19 @@ class Prober:
         return runs
 
 
+def engine_steps(requests):
+    """Median time of each Docker call of the swap, from the request lines' timestamps: a call ends when the
+    agent sends its next request (the swap runs its calls one after the other)."""
+    steps = {"stop": [], "rename": [], "create": [], "start": []}
+    for i, (t, method, path) in enumerate(requests[:-1]):
+        if method != "POST":
+            continue
+        for step in steps:
+            if path.split("?")[0].endswith("/" + step):
+                steps[step].append(round((requests[i + 1][0] - t) * 1000))
+    return {k: lib.median(v) for k, v in steps.items()}
+
+
 def bench_downtime(run, redeploys=10):
     ws = Workspace("down")
     try:
@@ -207,8 +238,11 @@ def bench_downtime(run, redeploys=10):
         ref = f"{lib.REGISTRY}/{repo}:main"
         app_port, http_port = lib.free_port(), lib.free_port()
         lib.build_image(ref, 0)
+        dproxy = lib.CountingDockerProxy(ws.dir)
+        ws.closers.append(dproxy.close)
         agent = ws.agent(agent_yaml(ws.state_dir, http_port, "1h",
-                                    web_service(f"{ws.prefix}-web", f"{lib.REGISTRY}/{repo}", "main", app_port)))
+                                    web_service(f"{ws.prefix}-web", f"{lib.REGISTRY}/{repo}", "main", app_port),
+                                    "unix://" + dproxy.path))
         url = f"http://127.0.0.1:{app_port}/"
         lib.wait_http(url, "build=0", timeout=120)
         # Build and push every build first under its own tag (docker build is CPU-heavy); during the probe
@@ -217,6 +251,7 @@ def bench_downtime(run, redeploys=10):
             lib.build_image(f"{lib.REGISTRY}/{repo}:b{i}", i)
         prober = Prober(url)
         time.sleep(1)
+        dproxy.reset()
         deploys = []
         for i in range(1, redeploys + 1):
             put_tags(repo, f"b{i}", ["main"])
@@ -234,7 +269,8 @@ def bench_downtime(run, redeploys=10):
                 "failed_probes": sum(1 for _, ok in prober.samples if not ok),
                 "outages": [{"failed_probes": c, "ms": ms} for c, ms in outages],
                 "longest_outage_ms": longest, "longest_failed_run_probes": longest_count,
-                "agent_deploy_duration_ms": deploys, "stop_timeout": "5s (app exits on SIGTERM)"}
+                "agent_deploy_duration_ms": deploys, "stop_timeout": "5s (app exits on SIGTERM)",
+                "engine_steps_ms_median": engine_steps(dproxy.snapshot())}
     finally:
         ws.close()
 
@@ -267,7 +303,7 @@ def bench_footprint(run, polls=1000, idle_s=60):
         cpu1, t1 = agent.cpu_seconds(), time.monotonic()
         idle_cpu_pct = 100.0 * (cpu1 - cpu0) / (t1 - t0)
         rss_after_idle = agent.rss_kb()
-        series = []
+        series, heap = [], {}
         since = agent.mark()
         busy0 = time.monotonic()
         cpu_busy0 = agent.cpu_seconds()
@@ -277,6 +313,8 @@ def bench_footprint(run, polls=1000, idle_s=60):
             since = idx + 1
             if n % 100 == 0:
                 series.append({"polls": n, "rss_kb": agent.rss_kb()})
+            if n in (100, polls):
+                heap[n] = agent.live_heap_kb()
         busy_s = time.monotonic() - busy0
         cpu_per_poll_ms = 1000.0 * (agent.cpu_seconds() - cpu_busy0) / polls
         time.sleep(2)
@@ -286,7 +324,9 @@ def bench_footprint(run, polls=1000, idle_s=60):
                 "rss_after_start_mb": round(rss_start / 1024, 1), "rss_after_idle_mb": round(rss_after_idle / 1024, 1),
                 "rss_after_1000_polls_mb": round(rss_end / 1024, 1),
                 "rss_growth_100_to_1000_polls_mb": round((series[-1]["rss_kb"] - series[0]["rss_kb"]) / 1024, 1),
-                "rss_series": series, "idle_cpu_percent": round(idle_cpu_pct, 3), "idle_window_s": idle_s,
+                "rss_series": series, "live_heap_after_gc": heap,
+                "live_heap_growth_100_to_1000_polls_kb": heap[polls]["heap_used_kb"] - heap[100]["heap_used_kb"],
+                "idle_cpu_percent": round(idle_cpu_pct, 3), "idle_window_s": idle_s,
                 "idle_interval": "60s, 1 service", "polls": polls, "polls_wall_s": round(busy_s, 1),
                 "cpu_ms_per_poll": round(cpu_per_poll_ms, 2)}
     finally:
@@ -372,7 +412,10 @@ HEADLINES = {
              ("token_requests", "token requests (10 polls)", "0", lambda v: v == 0),
              ("pulls", "pulls (manifest GET + blobs)", "0", lambda v: v == 0),
              ("docker_writes", "Docker API writes (10 polls)", "0", lambda v: v == 0),
-             ("docker_reads_per_tag_per_poll", "Docker API reads per tag per poll", "(info)", None)],
+             ("docker_reads_per_tag_per_poll", "Docker API reads per tag per poll", "(info)", None),
+             ("basic_auth_requests_per_tag_per_poll", "Basic-auth registry (:5001): requests per tag per poll",
+              "exactly 1", lambda v: v == 1),
+             ("basic_auth_401s", "Basic-auth registry: 401 answers (10 polls)", "0", lambda v: v == 0)],
     "latency": [("trigger_p50_ms", "trigger path p50 (ms)", "< 3000", lambda v: v < 3000),
                 ("trigger_p95_ms", "trigger path p95 (ms)", "(info)", None),
                 ("poll_p50_ms", "poll path, interval 5 s, p50 (ms)", "<= 8000", lambda v: v <= 8000),
@@ -382,7 +425,9 @@ HEADLINES = {
                  ("failed_probes", "failed probes over 10 redeploys", "(info)", None)],
     "footprint": [("rss_after_start_mb", "RSS after start (MB)", "< 96", lambda v: v < 96),
                   ("rss_after_1000_polls_mb", "RSS after 1,000 polls (MB)", "< 96", lambda v: v < 96),
-                  ("rss_growth_100_to_1000_polls_mb", "RSS growth, poll 100 -> 1,000 (MB)", "~0", lambda v: v <= 2),
+                  ("rss_growth_100_to_1000_polls_mb", "RSS growth, poll 100 -> 1,000 (MB)", "(info)", None),
+                  ("live_heap_growth_100_to_1000_polls_kb", "live heap after full GC, growth poll 100 -> 1,000 (KB)",
+                   "no growth", lambda v: v <= 512),
                   ("startup_to_first_poll_ms", "start-up to first poll done (ms)", "< 1500", lambda v: v < 1500),
                   ("idle_cpu_percent", "idle CPU (% of one core)", "(info)", None),
                   ("cpu_ms_per_poll", "CPU per steady-state poll (ms)", "(info)", None)],

@@ -314,6 +314,14 @@ class AgentProcess:
         fields = open("/proc/%d/stat" % self.pid).read().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
+    def live_heap_kb(self):
+        """Heap in use right after a full GC (jcmd GC.run, then GC.heap_info): what a leak would grow."""
+        subprocess.run(["jcmd", str(self.pid), "GC.run"], capture_output=True, timeout=30)
+        out = subprocess.run(["jcmd", str(self.pid), "GC.heap_info"], capture_output=True, text=True, timeout=30).stdout
+        used = [int(m) for m in re.findall(r"(?:new generation|tenured generation)\s+total \d+K, used (\d+)K", out)]
+        meta = re.search(r"Metaspace\s+used (\d+)K", out)
+        return {"heap_used_kb": sum(used) if used else None, "metaspace_used_kb": int(meta.group(1)) if meta else None}
+
     def stop(self):
         if self.proc.poll() is None:
             self.proc.terminate()
