@@ -164,7 +164,9 @@ def classify_registry(requests):
 # --------------------------------------------------------------------------------------------------
 # Docker: a Unix-socket proxy in front of /var/run/docker.sock that records every API request line.
 
-REQUEST_LINE = re.compile(rb"^(GET|HEAD|POST|PUT|DELETE|PATCH) (\S+) HTTP/1\.[01]$")
+# Searched, not matched at the line start: a request body (JSON, no CRLF at its end) runs straight into the
+# next request line.
+REQUEST_LINE = re.compile(rb"(GET|HEAD|POST|PUT|DELETE|PATCH) (/\S*) HTTP/1\.[01]$")
 
 
 class CountingDockerProxy:
@@ -202,7 +204,7 @@ class CountingDockerProxy:
                     *lines, pending = pending.split(b"\r\n")
                     pending = pending[-4096:]
                     for line in lines:
-                        m = REQUEST_LINE.match(line)
+                        m = REQUEST_LINE.search(line)
                         if m:
                             with self.lock:
                                 self.requests.append((time.monotonic(), m.group(1).decode(), m.group(2).decode()))
