@@ -89,6 +89,11 @@ public final class PollCycle {
 
     /** Polls every service, or only {@code only} (a manual trigger for one service). */
     public Report run(Optional<String> only) {
+        // One state write per poll for the check records, not one per service.
+        return state.batchChecks(() -> poll(only));
+    }
+
+    private Report poll(Optional<String> only) {
         Instant started = clock.instant();
         metrics.pollStarted();
         List<ServiceConfig> services = only

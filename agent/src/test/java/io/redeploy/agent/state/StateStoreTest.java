@@ -191,6 +191,61 @@ class StateStoreTest {
                 .hasMessageContaining("cannot create state directory");
     }
 
+    @Test
+    void checksInABatchAreWrittenOnceAtTheEnd() {
+        java.util.concurrent.atomic.AtomicInteger writes = new java.util.concurrent.atomic.AtomicInteger();
+        StateStore store = StateStore.open(dir, clock, (file, content) -> {
+            writes.incrementAndGet();
+            AtomicFile.write(file, content);
+        });
+
+        String answer = store.batchChecks(() -> {
+            IntStream.range(0, 100).forEach(i -> store.recordCheck("s" + i, IMAGE, Optional.of(OLD), Optional.of(OLD), Check.UNCHANGED));
+            assertThat(writes).hasValue(0);
+            return "done";
+        });
+
+        assertThat(answer).isEqualTo("done");
+        assertThat(writes).hasValue(1);
+        assertThat(StateStore.open(dir, clock).snapshot()).hasSize(100);
+    }
+
+    @Test
+    void aDeployInsideABatchIsWrittenAtOnceWithThePendingChecks() {
+        StateStore store = StateStore.open(dir, clock);
+        DeployRecord deploy = new DeployRecord(OLD, NEW, clock.instant(), Duration.ofSeconds(3), DeployRecord.DEPLOYED, "");
+
+        store.batchChecks(() -> {
+            store.recordCheck("web", IMAGE, Optional.of(OLD), Optional.of(NEW), Check.NEW_DIGEST);
+            store.recordDeploy("web", deploy);
+            ServiceState onDisk = StateStore.open(dir, clock).get("web");
+            assertThat(onDisk.lastDeploy()).contains(deploy);
+            assertThat(onDisk.lastCheck().orElseThrow().result()).isEqualTo(Check.NEW_DIGEST);
+            return null;
+        });
+    }
+
+    @Test
+    void aBatchThatRecordedNothingWritesNothing() {
+        StateStore store = StateStore.open(dir, clock);
+
+        store.batchChecks(() -> null);
+
+        assertThat(dir.resolve(StateStore.FILE_NAME)).doesNotExist();
+    }
+
+    @Test
+    void checksAreWrittenEvenWhenTheBatchThrows() {
+        StateStore store = StateStore.open(dir, clock);
+
+        assertThatThrownBy(() -> store.batchChecks(() -> {
+            store.recordCheck("web", IMAGE, Optional.of(OLD), Optional.of(OLD), Check.UNCHANGED);
+            throw new IllegalStateException("poll broke");
+        })).hasMessage("poll broke");
+
+        assertThat(StateStore.open(dir, clock).get("web").lastCheck()).isPresent();
+    }
+
     private static String digest(int i) {
         return "sha256:" + String.format("%064x", i);
     }

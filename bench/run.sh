@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Benchmarks of redeploy-agent on the real local stack (Docker engine, registry on 127.0.0.1:5000).
+# Usage: bench/run.sh [all|cost|latency|downtime|footprint|scale|summary]   (BENCH_RUNS=3 by default)
+# Writes bench/results/<name>.json and bench/results/SUMMARY.md. See bench/README.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+what=${1:-all}
+case $what in
+  all|cost|latency|downtime|footprint|scale|summary) ;;
+  *) echo "usage: bench/run.sh [all|cost|latency|downtime|footprint|scale|summary]" >&2; exit 2 ;;
+esac
+if [ "$what" != summary ]; then
+  scripts/dev-stack.sh up >/dev/null
+  if [ ! -f agent/target/redeploy-agent.jar ] || [ -n "$(find agent/src -newer agent/target/redeploy-agent.jar -print -quit)" ]; then
+    mvn -q -B -o -pl agent -am package -DskipTests
+  fi
+fi
+if [ "$what" = all ]; then
+  for b in cost latency downtime footprint scale; do python3 bench/bench.py "$b"; done
+else
+  python3 bench/bench.py "$what"
+fi
