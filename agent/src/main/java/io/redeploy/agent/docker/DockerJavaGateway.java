@@ -100,23 +100,24 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
 
     @Override
     public Optional<ContainerInfo> inspectContainer(String nameOrId) {
-        try {
-            return Optional.of(DockerJavaModels.toContainerInfo(client.inspectContainerCmd(nameOrId).exec()));
-        } catch (NotFoundException e) {
-            return Optional.empty();
-        } catch (RuntimeException e) {
-            throw failure("inspect container " + nameOrId, e);
-        }
+        return findOrEmpty("inspect container " + nameOrId,
+                () -> DockerJavaModels.toContainerInfo(client.inspectContainerCmd(nameOrId).exec()));
     }
 
     @Override
     public Optional<ImageInfo> inspectImage(String idOrReference) {
+        return findOrEmpty("inspect image " + idOrReference,
+                () -> DockerJavaModels.toImageInfo(client.inspectImageCmd(idOrReference).exec()));
+    }
+
+    /** A lookup where "not found" is an answer, not a failure. */
+    private <T> Optional<T> findOrEmpty(String what, java.util.function.Supplier<T> lookup) {
         try {
-            return Optional.of(DockerJavaModels.toImageInfo(client.inspectImageCmd(idOrReference).exec()));
+            return Optional.of(lookup.get());
         } catch (NotFoundException e) {
             return Optional.empty();
         } catch (RuntimeException e) {
-            throw failure("inspect image " + idOrReference, e);
+            throw failure(what, e);
         }
     }
 
