@@ -55,10 +55,13 @@ public final class PollScheduler implements AutoCloseable {
         scheduler.addJob(job, false);
         scheduler.scheduleJob(buildTrigger());
         scheduler.start();
+        if (schedule.cron().isPresent()) {
+            triggerNow(Optional.empty()); // a cron trigger's first fire may be hours away: poll once at start-up
+        }
         log.info("event=scheduler.started schedule=\"{}\" next_poll={}", describe(), nextPoll().map(Instant::toString).orElse("-"));
     }
 
-    private Trigger buildTrigger() {
+    Trigger buildTrigger() {
         TriggerBuilder<Trigger> builder = TriggerBuilder.newTrigger().withIdentity(SCHEDULE).forJob(JOB).startNow();
         if (schedule.interval().isPresent()) {
             return builder.withSchedule(SimpleScheduleBuilder.simpleSchedule()
@@ -67,7 +70,7 @@ public final class PollScheduler implements AutoCloseable {
                     // After a suspend: one poll now, then every interval from there; never a burst of catch-up polls.
                     .withMisfireHandlingInstructionNowWithExistingCount()).build();
         }
-        // The cron trigger does not fire at start, so a first poll is triggered by hand.
+        // A cron trigger does not fire at start; start() queues the first poll by hand.
         return builder.withSchedule(CronScheduleBuilder.cronSchedule(schedule.cron().orElseThrow())
                 .withMisfireHandlingInstructionFireAndProceed()).build();
     }
