@@ -47,7 +47,7 @@ class DockerFaultsIT {
         stack = new FaultStack(area, stateDir);
         images.publish(stack.pushRef(), "1");
         stack.start(LocalStack.REGISTRY, extra);
-        stack.awaitAnswer("1");
+        stack.awaitDeployed("1");
         return stack;
     }
 
@@ -73,7 +73,7 @@ class DockerFaultsIT {
         Instant removed = Instant.now();
         images.publish(s.pushRef(), "3");
         s.agent().triggerPoll(Optional.empty());
-        FaultStack.timeRecovery("port-in-use", removed, () -> LocalStack.answer(s.port).equals(Optional.of("build=3")));
+        FaultStack.timeRecovery("port-in-use", removed, () -> s.isWhole("3"));
         s.assertWhole("3");
     }
 
@@ -97,7 +97,7 @@ class DockerFaultsIT {
         Instant removed = Instant.now();
         s.agent().triggerPoll(Optional.empty());
         FaultStack.timeRecovery("foreign-aside-container", removed,
-                () -> LocalStack.answer(s.port).equals(Optional.of("build=2")));
+                () -> s.isWhole("2"));
         s.assertWhole("2");
     }
 
@@ -115,7 +115,7 @@ class DockerFaultsIT {
 
         Instant removed = Instant.now();
         s.poll();
-        FaultStack.timeRecovery("image-deleted", removed, () -> LocalStack.answer(s.port).equals(Optional.of("build=1")));
+        FaultStack.timeRecovery("image-deleted", removed, () -> s.isWhole("1"));
         s.assertWhole("1");
         System.out.println("reliability fault=image-deleted poll_outcome="
                 + s.lastDeploy().map(d -> d.outcome() + " (" + d.reason() + ")").orElse("none"));
@@ -134,7 +134,7 @@ class DockerFaultsIT {
 
         Instant removed = Instant.now();
         s.agent().triggerPoll(Optional.empty());
-        FaultStack.timeRecovery("container-removed", removed, () -> LocalStack.answer(s.port).equals(Optional.of("build=1")));
+        FaultStack.timeRecovery("container-removed", removed, () -> s.isWhole("1"));
         s.assertWhole("1");
         assertThat(s.lastDeploy().orElseThrow().outcome()).isEqualTo("deployed");
     }
@@ -147,7 +147,7 @@ class DockerFaultsIT {
         s.closeLater(registry);
         images.publish(s.pushRef(), "1");
         s.start("127.0.0.1:" + registry.port(), "");
-        s.awaitAnswer("1");
+        s.awaitDeployed("1");
         String oldId = s.containerId();
         // A build this engine does not hold: its pull must download blobs (a local image would need none).
         String build2 = "cut-" + s.suffix;
@@ -166,7 +166,7 @@ class DockerFaultsIT {
         registry.heal();
         Instant healed = Instant.now();
         s.agent().triggerPoll(Optional.empty());
-        FaultStack.timeRecovery("pull-cut-off", healed, () -> LocalStack.answer(s.port).equals(Optional.of("build=" + build2)));
+        FaultStack.timeRecovery("pull-cut-off", healed, () -> s.isWhole(build2));
         s.assertWhole(build2);
     }
 }

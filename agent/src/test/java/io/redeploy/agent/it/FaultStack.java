@@ -22,7 +22,7 @@ import java.util.function.BooleanSupplier;
  * fault tests: start it, poll, wait for a build to answer, assert the stack is whole, and time a recovery.
  */
 final class FaultStack implements AutoCloseable {
-    static final Duration WAIT = Duration.ofSeconds(60);
+    static final Duration WAIT = Duration.ofSeconds(90);
 
     final String suffix;
     final String name;
@@ -94,6 +94,11 @@ final class FaultStack implements AutoCloseable {
         await().atMost(WAIT).until(() -> LocalStack.answer(port).equals(Optional.of("build=" + build)));
     }
 
+    /** The deploy of {@code build} is over (recorded) and the stack is whole on it. */
+    void awaitDeployed(String build) {
+        await().atMost(WAIT).until(() -> lastDeploy().isPresent() && isWhole(build));
+    }
+
     Optional<DeployRecord> lastDeploy() {
         return agent.state().get("web").lastDeploy();
     }
@@ -107,6 +112,12 @@ final class FaultStack implements AutoCloseable {
         assertThat(LocalStack.containersNamed(name)).containsExactly(name);
         assertThat(LocalStack.exec("docker", "inspect", "--format", "{{.State.Status}}", name)).isEqualTo("running");
         assertThat(LocalStack.answer(port)).contains("build=" + build);
+    }
+
+    /** The stack is whole on {@code build}: what a recovery is timed to. */
+    boolean isWhole(String build) {
+        return LocalStack.answer(port).equals(Optional.of("build=" + build))
+                && LocalStack.containersNamed(name).equals(List.of(name));
     }
 
     String containerId() {
