@@ -20,6 +20,15 @@ import org.junit.jupiter.api.io.TempDir;
  * answering a known build, no {@code .redeploy-old} leftover) and prints its recovery time for docs/reliability.md.
  */
 class DockerFaultsIT {
+    /**
+     * Build ids unique to this run: the legacy builder's cache gives identical builds the same image id across
+     * test classes, and a class that removes "its" image by id (rmi -f) would untag ours too.
+     */
+    private static final String RUN = java.util.UUID.randomUUID().toString().substring(0, 6);
+    private static final String B1 = "1-" + RUN;
+    private static final String B2 = "2-" + RUN;
+    private static final String B3 = "3-" + RUN;
+
     private static TestImages images;
 
     @TempDir
@@ -45,9 +54,9 @@ class DockerFaultsIT {
 
     private FaultStack deployBuild1(String area, String extra) {
         stack = new FaultStack(area, stateDir);
-        images.publish(stack.pushRef(), "1");
+        images.publish(stack.pushRef(), B1);
         stack.start(LocalStack.REGISTRY, extra);
-        stack.awaitDeployed("1");
+        stack.awaitDeployed(B1);
         return stack;
     }
 
@@ -57,8 +66,8 @@ class DockerFaultsIT {
         s.stopAgent();
         int second = LocalStack.freePort();
         String oldId = s.containerId();
-        images.publish(s.pushRef(), "2");
-        images.publish(s.pushRef().replace(":main", ":next"), "3"); // build 3 ready before the clock starts
+        images.publish(s.pushRef(), B2);
+        images.publish(s.pushRef().replace(":main", ":next"), B3); // build 3 ready before the clock starts
         String ports = "    ports: [\"127.0.0.1:" + s.port + ":8080\", \"127.0.0.1:" + second + ":8081\"]\n";
         try (ServerSocket squatter = new ServerSocket()) {
             squatter.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), second));
@@ -68,13 +77,13 @@ class DockerFaultsIT {
             assertThat(s.lastDeploy().orElseThrow().outcome()).isEqualTo("rolled_back");
             assertThat(s.lastDeploy().orElseThrow().reason()).startsWith("start failed");
             assertThat(s.containerId()).isEqualTo(oldId);
-            s.assertWhole("1");
+            s.assertWhole(B1);
         }
         Instant removed = Instant.now();
-        images.publish(s.pushRef(), "3");
+        images.publish(s.pushRef(), B3);
         s.agent().triggerPoll(Optional.empty());
-        FaultStack.timeRecovery("port-in-use", removed, () -> s.isWhole("3"));
-        s.assertWhole("3");
+        FaultStack.timeRecovery("port-in-use", removed, () -> s.isWhole(B3));
+        s.assertWhole(B3);
     }
 
     @Test
@@ -83,7 +92,7 @@ class DockerFaultsIT {
         String aside = s.name + ".redeploy-old";
         String foreign = LocalStack.exec("docker", "run", "-d", "--name", aside, s.pushRef());
         String current = s.containerId();
-        images.publish(s.pushRef(), "2");
+        images.publish(s.pushRef(), B2);
 
         s.poll();
         assertThat(s.lastDeploy().orElseThrow().outcome()).isEqualTo("failed");
@@ -91,19 +100,25 @@ class DockerFaultsIT {
         assertThat(LocalStack.exec("docker", "inspect", "--format", "{{.Id}} {{.State.Status}}", aside))
                 .isEqualTo(foreign + " running");
         assertThat(s.containerId()).isEqualTo(current);
-        assertThat(LocalStack.answer(s.port)).contains("build=1");
+        assertThat(LocalStack.answer(s.port)).contains("build=" + B1);
 
         LocalStack.exec("docker", "rm", "-f", aside);
         Instant removed = Instant.now();
         s.agent().triggerPoll(Optional.empty());
         FaultStack.timeRecovery("foreign-aside-container", removed,
-                () -> s.isWhole("2"));
-        s.assertWhole("2");
+                () -> s.isWhole(B2));
+        s.assertWhole(B2);
     }
 
     @Test
     void theRunningImageDeletedUnderTheAgentIsPulledAgainAndTheNextBuildDeploys() {
-        FaultStack s = deployBuild1("rmi", "");
+        // Its own build: every reference to the image goes, TestImages' cache tag would go with a shared one.
+        stack = new FaultStack("rmi", stateDir);
+        FaultStack s = stack;
+        String build1 = "rmi-" + s.suffix;
+        LocalStack.pushTestImage(s.pushRef(), build1);
+        s.start(LocalStack.REGISTRY, "");
+        s.awaitDeployed(build1);
         String imageId = LocalStack.exec("docker", "inspect", "--format", "{{.Image}}", s.name);
         String references = LocalStack.exec("docker", "image", "inspect", "--format",
                 "{{range .RepoTags}}{{.}} {{end}}{{range .RepoDigests}}{{.}} {{end}}", imageId);
@@ -115,15 +130,15 @@ class DockerFaultsIT {
 
         Instant removed = Instant.now();
         s.poll();
-        FaultStack.timeRecovery("image-deleted", removed, () -> s.isWhole("1"));
-        s.assertWhole("1");
+        FaultStack.timeRecovery("image-deleted", removed, () -> s.isWhole(build1));
+        s.assertWhole(build1);
         System.out.println("reliability fault=image-deleted poll_outcome="
                 + s.lastDeploy().map(d -> d.outcome() + " (" + d.reason() + ")").orElse("none"));
 
-        images.publish(s.pushRef(), "2");
+        images.publish(s.pushRef(), B2);
         s.poll();
-        s.awaitAnswer("2");
-        s.assertWhole("2");
+        s.awaitAnswer(B2);
+        s.assertWhole(B2);
     }
 
     @Test
@@ -134,8 +149,8 @@ class DockerFaultsIT {
 
         Instant removed = Instant.now();
         s.agent().triggerPoll(Optional.empty());
-        FaultStack.timeRecovery("container-removed", removed, () -> s.isWhole("1"));
-        s.assertWhole("1");
+        FaultStack.timeRecovery("container-removed", removed, () -> s.isWhole(B1));
+        s.assertWhole(B1);
         assertThat(s.lastDeploy().orElseThrow().outcome()).isEqualTo("deployed");
     }
 
@@ -145,9 +160,9 @@ class DockerFaultsIT {
         stack = new FaultStack("cut", stateDir);
         FaultStack s = stack;
         s.closeLater(registry);
-        images.publish(s.pushRef(), "1");
+        images.publish(s.pushRef(), B1);
         s.start("127.0.0.1:" + registry.port(), "");
-        s.awaitDeployed("1");
+        s.awaitDeployed(B1);
         String oldId = s.containerId();
         // A build this engine does not hold: its pull must download blobs (a local image would need none).
         String build2 = "cut-" + s.suffix;
@@ -161,7 +176,7 @@ class DockerFaultsIT {
         assertThat(s.lastDeploy().orElseThrow().reason()).startsWith("pull failed");
         assertThat(s.agent().state().get("web").failedDigests()).isEmpty();
         assertThat(s.containerId()).isEqualTo(oldId);
-        s.assertWhole("1");
+        s.assertWhole(B1);
 
         registry.heal();
         Instant healed = Instant.now();

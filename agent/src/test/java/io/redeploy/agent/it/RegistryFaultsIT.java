@@ -16,6 +16,15 @@ import org.junit.jupiter.api.io.TempDir;
  * (registry/RegistryClientTest) cannot show, because the check happens in dockerd's pull.
  */
 class RegistryFaultsIT {
+    /**
+     * Build ids unique to this run: the legacy builder's cache gives identical builds the same image id across
+     * test classes, and a class that removes "its" image by id (rmi -f) would untag ours too.
+     */
+    private static final String RUN = java.util.UUID.randomUUID().toString().substring(0, 6);
+    private static final String B1 = "1-" + RUN;
+    private static final String B2 = "2-" + RUN;
+    private static final String B3 = "3-" + RUN;
+
     private static TestImages images;
 
     @TempDir
@@ -51,11 +60,11 @@ class RegistryFaultsIT {
         stack = new FaultStack("digest", stateDir);
         FaultStack s = stack;
         s.closeLater(registry);
-        images.publish(s.pushRef(), "1");
+        images.publish(s.pushRef(), B1);
         s.start("127.0.0.1:" + registry.port(), "");
-        s.awaitDeployed("1");
+        s.awaitDeployed(B1);
         String oldId = s.containerId();
-        images.publish(s.pushRef(), "2");
+        images.publish(s.pushRef(), B2);
         String real = LocalStack.exec("docker", "image", "inspect", "--format", "{{range .RepoDigests}}{{.}} {{end}}", s.pushRef())
                 .lines().flatMap(l -> java.util.Arrays.stream(l.split("\\s+")))
                 .filter(d -> d.startsWith(LocalStack.REGISTRY + "/" + s.repository + "@"))
@@ -69,15 +78,15 @@ class RegistryFaultsIT {
         assertThat(s.lastDeploy().orElseThrow().outcome()).isEqualTo("failed");
         assertThat(s.lastDeploy().orElseThrow().reason()).startsWith("pull failed").contains("verification failed");
         assertThat(s.containerId()).isEqualTo(oldId);
-        s.assertWhole("1");
+        s.assertWhole(B1);
         assertThat(LocalStack.exec("docker", "ps", "-a", "--filter", "label=redeploy-agent.digest=" + lie, "--format", "{{.Names}}"))
                 .isEmpty();
 
         registry.heal();
         Instant healed = Instant.now();
         s.agent().triggerPoll(Optional.empty());
-        FaultStack.timeRecovery("manifest-digest-mismatch", healed, () -> s.isWhole("2"));
-        s.assertWhole("2");
+        FaultStack.timeRecovery("manifest-digest-mismatch", healed, () -> s.isWhole(B2));
+        s.assertWhole(B2);
         assertThat(s.lastDeploy().orElseThrow().to()).isEqualTo(real);
     }
 }
