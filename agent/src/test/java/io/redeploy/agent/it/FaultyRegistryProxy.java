@@ -91,6 +91,13 @@ final class FaultyRegistryProxy implements AutoCloseable {
         try (client; Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort)) {
             open.add(upstream);
             InputStream fromClient = new BufferedInputStream(client.getInputStream());
+            fromClient.mark(1);
+            if (fromClient.read() == 0x16) {
+                // A TLS ClientHello: dockerd tries HTTPS first on an insecure registry. Closing at once makes it fall
+                // back to HTTP now, as the plain-HTTP registry's own answer does, instead of after its 10 s timeout.
+                return;
+            }
+            fromClient.reset();
             List<String> request = readHead(fromClient);
             if (request.isEmpty()) return;
             String[] requestLine = request.get(0).split(" ");
