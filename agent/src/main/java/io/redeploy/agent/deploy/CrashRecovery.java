@@ -17,7 +17,9 @@ import org.slf4j.LoggerFactory;
  *   <li>no container under the name: the crash came before the new one was created; put the old one back;</li>
  *   <li>the agent's new container runs and passes its health gate: finish, remove the old one;</li>
  *   <li>the new container is not running or fails its gate: roll back to the old one;</li>
- *   <li>the name is held by a container the agent did not create: touch nothing, report it.</li>
+ *   <li>the name is held by a container the agent did not create: touch nothing, report it;</li>
+ *   <li>the agent's container holds the name and the aside one carries no agent label (a foreign container, or an
+ *       adopted one: they cannot be told apart): touch nothing, report it.</li>
  * </ul>
  * Without an aside container, a new container left created but never started (first deploy interrupted) is started.
  */
@@ -49,6 +51,11 @@ final class CrashRecovery {
             } else if (!AgentLabels.isManagedFor(primary.get().labels(), service.name())) {
                 action = Optional.of("left " + name + " and " + ContainerNames.aside(name)
                         + " as they are: " + name + " was not created by the agent; resolve by hand");
+            } else if (!AgentLabels.isManagedFor(aside.get().labels(), service.name())) {
+                // Finishing would remove it and rolling back would put it under the name: with the agent's container
+                // holding the name, an unlabelled aside container may be anyone's (an adopted one cannot be told apart).
+                action = Optional.of("left " + name + " and " + ContainerNames.aside(name) + " as they are: "
+                        + ContainerNames.aside(name) + " was not created by the agent; remove or rename it by hand");
             } else {
                 action = Optional.of(finishOrRollBack(service, primary.get(), aside.get()));
             }

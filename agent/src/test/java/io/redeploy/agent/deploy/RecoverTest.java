@@ -6,6 +6,7 @@ import static io.redeploy.agent.deploy.Services.V2;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.redeploy.agent.config.HealthCheckConfig;
+import io.redeploy.agent.config.RegistryConfig;
 import io.redeploy.agent.config.ServiceConfig;
 import io.redeploy.agent.deploy.FakeDocker.Behaviour;
 import io.redeploy.agent.docker.ContainerInfo;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
 /** The states a deploy killed halfway leaves behind, and how start-up heals each. */
 class RecoverTest {
     private static final String ASIDE = ContainerNames.aside("acme-web");
+    private static final RegistryConfig REGISTRY = RegistryConfig.anonymous("127.0.0.1:5000");
 
     private final FakeDocker docker = new FakeDocker();
     private final FakeClock clock = new FakeClock();
@@ -128,6 +130,32 @@ class RecoverTest {
         assertThat(docker.operations).isEmpty();
         assertThat(docker.byName("acme-web").orElseThrow().id()).isEqualTo(foreign);
         assertThat(docker.byName(ASIDE)).isPresent();
+    }
+
+    @Test
+    void aForeignContainerUnderTheAsideNameIsLeftAloneWhileTheAgentsContainerRuns() {
+        String foreign = docker.existing(ASIDE, "example/other", V1.value(), Map.of(), true);
+        String current = newContainer(Behaviour.HEALTHY, false, "running");
+
+        List<String> actions = deployer.recover(List.of(web));
+
+        assertThat(actions).singleElement().asString().contains("not created by the agent");
+        assertThat(docker.operations).isEmpty();
+        assertThat(docker.byName(ASIDE).orElseThrow().id()).isEqualTo(foreign);
+        assertThat(docker.byName("acme-web").orElseThrow().id()).isEqualTo(current);
+    }
+
+    @Test
+    void aDeployRefusesToStartWhileAForeignContainerHoldsTheAsideName() {
+        String foreign = docker.existing(ASIDE, "example/other", V1.value(), Map.of(), true);
+        String current = newContainer(Behaviour.HEALTHY, false, "running");
+
+        DeployResult result = deployer.deploy(web, Services.digest('3'), REGISTRY);
+
+        assertThat(result.outcome()).isEqualTo(DeployResult.Outcome.FAILED);
+        assertThat(result.reason()).contains(ASIDE);
+        assertThat(docker.byName(ASIDE).orElseThrow().id()).isEqualTo(foreign);
+        assertThat(docker.byName("acme-web").orElseThrow().id()).isEqualTo(current);
     }
 
     @Test
