@@ -169,7 +169,9 @@ public final class Deployer {
             }
         }
 
-        if (service.strategy() == ServiceConfig.Strategy.START_FIRST) return startFirst.swap(service, from, target, started, old, spec, gate);
+        if (service.strategy() == ServiceConfig.Strategy.START_FIRST) {
+            return startFirst.swap(service, from, target, started, old, spec, gate);
+        }
         Swap swap = new Swap(old);
         try {
             swap.setOldAside(service);
