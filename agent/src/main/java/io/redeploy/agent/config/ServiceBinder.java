@@ -16,7 +16,7 @@ final class ServiceBinder {
 
     static final List<String> KEYS = List.of("image", "tag", "container_name", "mode", "env", "ports", "volumes",
             "network", "network_aliases", "depends_on", "restart_on_dependency_update", "health", "stop_timeout",
-            "restart_policy", "command", "labels", "prune_old_images", "policy", "cooldown", "hooks");
+            "restart_policy", "command", "labels", "prune_old_images", "policy", "cooldown", "hooks", "strategy");
     private static final List<String> HEALTH_KEYS = List.of("type", "path", "port", "timeout", "interval");
 
     /** Docker's rule for container names; service names follow it because they are the default container name. */
@@ -63,6 +63,7 @@ final class ServiceBinder {
                         VolumeMounts::parse)
                         .ifPresent(draft.volumes::add));
         bindNetwork(reader, draft);
+        bindStrategy(reader, draft);
         forEachItem(reader, "depends_on", "a list of service names", (item, itemPath) ->
                 MappingReader.asText(item, itemPath, problems, "a service name").ifPresent(name -> {
                     if (draft.dependencyNames().contains(name)) {
@@ -268,6 +269,34 @@ final class ServiceBinder {
             throw new IllegalArgumentException("'" + text + "' is not a valid container name; expected " + NAME_RULE);
         }
         return text;
+    }
+
+    private void bindStrategy(MappingReader reader, ServiceDraft draft) {
+        reader.parsed("strategy", "stop-first or start-first", ServiceBinder::strategy).ifPresent(s -> draft.strategy = s);
+        if (draft.strategy != ServiceConfig.Strategy.START_FIRST) {
+            return;
+        }
+        // Old and new run side by side for a moment: they cannot both publish a host port, and without an alias on
+        // a network of the service's own there is nothing to switch over.
+        if (reader.has("ports")) {
+            problems.add(reader.lineOf("strategy"), reader.pathOf("strategy"), "'start-first' cannot be used with "
+                    + "published ports (two containers cannot publish the same host port); expected no 'ports', or "
+                    + "strategy: stop-first");
+        }
+        boolean userNetwork = draft.network.filter(n -> !BUILT_IN_NETWORKS.contains(n)).isPresent();
+        if (!userNetwork || draft.networkAliases.isEmpty()) {
+            problems.add(reader.lineOf("strategy"), reader.pathOf("strategy"), "'start-first' needs a user-defined "
+                    + "'network' and 'network_aliases' to switch clients over; expected e.g. network: survey and "
+                    + "network_aliases: [web]");
+        }
+    }
+
+    private static ServiceConfig.Strategy strategy(String text) {
+        return switch (text) {
+            case "stop-first" -> ServiceConfig.Strategy.STOP_FIRST;
+            case "start-first" -> ServiceConfig.Strategy.START_FIRST;
+            default -> throw new IllegalArgumentException("'" + text + "' is not a strategy; expected stop-first or start-first");
+        };
     }
 
     private static ServiceConfig.UpdateMode mode(String text) {

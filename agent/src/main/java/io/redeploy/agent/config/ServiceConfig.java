@@ -27,7 +27,8 @@ public record ServiceConfig(
         Optional<List<String>> command,
         Map<String, String> labels,
         boolean pruneOldImages,
-        UpdatePolicy policy) {
+        UpdatePolicy policy,
+        Strategy strategy) {
 
     /**
      * {@code mode} and {@code policy.kind} say the same thing twice for compatibility ({@code mode: monitor} is
@@ -35,6 +36,7 @@ public record ServiceConfig(
      */
     public ServiceConfig {
         policy = policy == null ? UpdatePolicy.defaults() : policy;
+        strategy = strategy == null ? Strategy.STOP_FIRST : strategy;
         if (mode == UpdateMode.MONITOR && policy.kind() != UpdatePolicy.Kind.NOTIFY) {
             policy = new UpdatePolicy(UpdatePolicy.Kind.NOTIFY, policy.cooldown(), policy.preUpdate(), policy.postUpdate());
         }
@@ -47,6 +49,18 @@ public record ServiceConfig(
         networkAliases = List.copyOf(networkAliases);
         dependsOn = List.copyOf(dependsOn);
         labels = Map.copyOf(labels);
+    }
+
+    /** A service with the default strategy ({@code stop-first}). */
+    public ServiceConfig(String name, ImageRef image, String containerName, UpdateMode mode, Map<String, String> env,
+                         List<PortMapping> ports, List<VolumeMount> volumes, Optional<String> network,
+                         List<String> networkAliases, List<String> dependsOn, boolean restartOnDependencyUpdate,
+                         HealthCheckConfig health, Duration stopTimeout, String restartPolicy,
+                         Optional<List<String>> command, Map<String, String> labels, boolean pruneOldImages,
+                         UpdatePolicy policy) {
+        this(name, image, containerName, mode, env, ports, volumes, network, networkAliases, dependsOn,
+                restartOnDependencyUpdate, health, stopTimeout, restartPolicy, command, labels, pruneOldImages,
+                policy, Strategy.STOP_FIRST);
     }
 
     /** A service with the default policy ({@code auto}, or {@code notify} for {@code mode: MONITOR}) and no hooks. */
@@ -65,7 +79,14 @@ public record ServiceConfig(
         return new ServiceConfig(name, image, containerName,
                 newPolicy.kind() == UpdatePolicy.Kind.NOTIFY ? UpdateMode.MONITOR : UpdateMode.AUTO, env, ports, volumes,
                 network, networkAliases, dependsOn, restartOnDependencyUpdate, health, stopTimeout, restartPolicy,
-                command, labels, pruneOldImages, newPolicy);
+                command, labels, pruneOldImages, newPolicy, strategy);
+    }
+
+    /** The same service deployed with another strategy. */
+    public ServiceConfig withStrategy(Strategy newStrategy) {
+        return new ServiceConfig(name, image, containerName, mode, env, ports, volumes, network, networkAliases,
+                dependsOn, restartOnDependencyUpdate, health, stopTimeout, restartPolicy, command, labels,
+                pruneOldImages, policy, newStrategy);
     }
 
     /** Like the record's own, but env values are masked: they routinely hold passwords (DATABASE_URL, ...). */
@@ -78,7 +99,7 @@ public record ServiceConfig(
                 + ", network=" + network + ", networkAliases=" + networkAliases + ", dependsOn=" + dependsOn
                 + ", restartOnDependencyUpdate=" + restartOnDependencyUpdate + ", health=" + health
                 + ", stopTimeout=" + stopTimeout + ", restartPolicy=" + restartPolicy + ", command=" + command
-                + ", labels=" + labels + ", pruneOldImages=" + pruneOldImages + ", policy=" + policy + "]";
+                + ", labels=" + labels + ", pruneOldImages=" + pruneOldImages + ", policy=" + policy + ", strategy=" + strategy + "]";
     }
 
     public enum UpdateMode {
@@ -86,5 +107,16 @@ public record ServiceConfig(
         AUTO,
         /** Report new digests, never touch the container (the same as {@code policy: notify}). */
         MONITOR
+    }
+
+    /** How a new build replaces the running container. */
+    public enum Strategy {
+        /** Stop the old container, then start the new one (a short outage; works for every service). */
+        STOP_FIRST,
+        /**
+         * Start the new container next to the old one and switch the service's network aliases over once it is
+         * healthy (no outage; only for a service without published ports, reached through aliases).
+         */
+        START_FIRST
     }
 }

@@ -37,6 +37,7 @@ final class ServiceDraft {
     final Map<String, String> labels = new LinkedHashMap<>();
     boolean pruneOldImages;
     UpdatePolicy policy = UpdatePolicy.defaults();
+    ServiceConfig.Strategy strategy = ServiceConfig.Strategy.STOP_FIRST;
 
     ServiceDraft(String name, String path, int line) {
         this.name = name;
@@ -55,6 +56,6 @@ final class ServiceDraft {
         return new ServiceConfig(name, image, containerName, mode, env,
                 ports.stream().map(Located::value).toList(), volumes, network, networkAliases, dependencyNames(),
                 restartOnDependencyUpdate, health, stopTimeout, restartPolicy, command.map(List::copyOf), labels,
-                pruneOldImages, policy);
+                pruneOldImages, policy, strategy);
     }
 }

@@ -22,6 +22,10 @@ import org.slf4j.LoggerFactory;
  *       adopted one: they cannot be told apart): touch nothing, report it.</li>
  * </ul>
  * Without an aside container, a new container left created but never started (first deploy interrupted) is started.
+ *
+ * <p>A start-first deploy leaves {@code <name>.redeploy-new} instead: with the old container gone (the crash came
+ * after the switch) and the new one healthy, the switch is finished (aliases, name); otherwise it is removed and
+ * the old container, never stopped, keeps serving (its aliases are reconnected if the crash came mid-switch).
  */
 final class CrashRecovery {
     private static final Logger log = LoggerFactory.getLogger(CrashRecovery.class);
@@ -42,8 +46,12 @@ final class CrashRecovery {
         try {
             Optional<ContainerInfo> aside = docker.inspectContainer(ContainerNames.aside(name));
             Optional<ContainerInfo> primary = docker.inspectContainer(name);
+            Optional<ContainerInfo> starting = docker.inspectContainer(ContainerNames.starting(name))
+                    .filter(s -> AgentLabels.isManagedFor(s.labels(), service.name()));
             Optional<String> action;
-            if (aside.isEmpty()) {
+            if (starting.isPresent() && aside.isEmpty()) {
+                action = Optional.of(startFirst(service, starting.get(), primary));
+            } else if (aside.isEmpty()) {
                 action = primary.filter(p -> p.neverStarted() && AgentLabels.isManagedFor(p.labels(), service.name()))
                         .map(p -> startLeftCreated(p));
             } else if (primary.isEmpty()) {
@@ -66,6 +74,50 @@ final class CrashRecovery {
             String reason = e instanceof DockerGatewayException ? e.getMessage() : e.toString();
             log.error("{}", LogLine.event("recover.failed").with("service", service.name()).with("reason", reason));
             return Optional.of(service.name() + ": recovery failed: " + reason);
+        }
+    }
+
+    private String startFirst(ServiceConfig service, ContainerInfo starting, Optional<ContainerInfo> primary) {
+        String name = service.containerName();
+        String network = service.network().orElse("");
+        if (primary.isPresent()) {
+            docker.remove(starting.id());
+            ContainerInfo old = primary.get();
+            if (!network.isEmpty() && old.running() && !old.ipAddresses().containsKey(network)
+                    && Deployer.mayTouch(old, service)) {
+                // The crash came between the disconnect of the old one and its stop: give it its aliases back.
+                docker.connectNetwork(old.id(), network, service.networkAliases());
+                return "removed " + starting.name() + " left by an interrupted start-first deploy and reconnected "
+                        + name + " to " + network;
+            }
+            return "removed " + starting.name() + " left by an interrupted start-first deploy; " + name + " serves on";
+        }
+        if (starting.running() && healthy(service, starting)) {
+            if (!network.isEmpty()) {
+                if (starting.ipAddresses().containsKey(network)) {
+                    docker.disconnectNetwork(starting.id(), network);
+                }
+                docker.connectNetwork(starting.id(), network, service.networkAliases());
+            }
+            docker.rename(starting.id(), name);
+            return "finished interrupted start-first deploy: " + starting.name() + " is healthy, renamed it to " + name;
+        }
+        docker.remove(starting.id());
+        return "removed " + starting.name() + " left " + starting.status() + " or unhealthy by an interrupted start-first "
+                + "deploy; no container runs under " + name + " until the next deploy";
+    }
+
+    private boolean healthy(ServiceConfig service, ContainerInfo container) {
+        ImageInfo image = docker.inspectImage(container.imageId())
+                .orElse(new ImageInfo(container.imageId(), List.of(), List.of(), false));
+        try {
+            gates.gateFor(service, image).await(container.id());
+            return true;
+        } catch (HealthCheckFailedException | IllegalArgumentException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 

@@ -45,6 +45,7 @@ public final class Deployer {
     private final CrashRecovery recovery;
     private final ImagePruner pruner;
     private final DeployHooks hooks;
+    private final StartFirstStrategy startFirst;
 
     public Deployer(DockerGateway docker, HealthGateFactory gates, Clock clock, Duration pullTimeout) {
         this(docker, gates, clock, pullTimeout, DeployHooks.NONE);
@@ -60,6 +61,7 @@ public final class Deployer {
         this.rollback = new Rollback(docker);
         this.recovery = new CrashRecovery(docker, gates, rollback);
         this.pruner = new ImagePruner(docker);
+        this.startFirst = new StartFirstStrategy(docker, clock, rollback, pruner, hooks);
     }
 
     public Deployer(DockerGateway docker, HealthGateFactory gates, Clock clock) {
@@ -167,6 +169,9 @@ public final class Deployer {
             }
         }
 
+        if (service.strategy() == ServiceConfig.Strategy.START_FIRST) {
+            return startFirst.swap(service, from, target, started, old, spec, gate);
+        }
         Swap swap = new Swap(old);
         try {
             swap.setOldAside(service);

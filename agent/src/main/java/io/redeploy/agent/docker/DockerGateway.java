@@ -75,6 +75,19 @@ public interface DockerGateway {
         throw new DockerGatewayException("exec is not supported by " + getClass().getSimpleName());
     }
 
+    /**
+     * Connects the container to a network under the given aliases (how a start-first deploy moves a service's
+     * name to the new container). Fails when it is already connected.
+     */
+    default void connectNetwork(String containerId, String network, List<String> aliases) {
+        throw new DockerGatewayException("network connect is not supported by " + getClass().getSimpleName());
+    }
+
+    /** Disconnects the container from a network; its aliases there stop resolving to it at once. */
+    default void disconnectNetwork(String containerId, String network) {
+        throw new DockerGatewayException("network disconnect is not supported by " + getClass().getSimpleName());
+    }
+
     /** Streams container events of containers carrying {@code labelKey=labelValue}; close to stop. */
     Closeable containerEvents(String labelKey, String labelValue, Consumer<ContainerEvent> listener);
 }

@@ -9,6 +9,7 @@ import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.exception.NotModifiedException;
+import com.github.dockerjava.api.model.ContainerNetwork;
 import com.github.dockerjava.api.model.AuthConfig;
 import com.github.dockerjava.api.model.Event;
 import com.github.dockerjava.api.model.EventType;
@@ -173,6 +174,19 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
             spec.command().ifPresent(cmd::withCmd);
             return cmd.exec().getId();
         });
+    }
+
+    @Override
+    public void connectNetwork(String containerId, String network, List<String> aliases) {
+        call("connect container " + shortId(containerId) + " to network " + network,
+                () -> client.connectToNetworkCmd().withContainerId(containerId).withNetworkId(network)
+                        .withContainerNetwork(new ContainerNetwork().withAliases(List.copyOf(aliases))).exec());
+    }
+
+    @Override
+    public void disconnectNetwork(String containerId, String network) {
+        call("disconnect container " + shortId(containerId) + " from network " + network,
+                () -> client.disconnectFromNetworkCmd().withContainerId(containerId).withNetworkId(network).exec());
     }
 
     @Override

@@ -39,7 +39,7 @@ class ConfigProblemsTest {
                 """)).containsExactly("agent.yml:4: services.web: unknown key 'replicas'; expected one of: image, "
                 + "tag, container_name, mode, env, ports, volumes, network, network_aliases, depends_on, "
                 + "restart_on_dependency_update, health, stop_timeout, restart_policy, command, labels, "
-                + "prune_old_images, policy, cooldown, hooks");
+                + "prune_old_images, policy, cooldown, hooks, strategy");
     }
 
     @Test
@@ -488,6 +488,59 @@ class ConfigProblemsTest {
                     network_aliases: [web]
                 """)).containsExactly("agent.yml:4: services.web.network_aliases: aliases need a user-defined network; "
                 + "expected 'network' set to a network of your own, e.g. network: survey");
+    }
+
+    @Test
+    void startFirstWithPublishedPorts() {
+        assertThat(problems("""
+                services:
+                  web:
+                    image: ghcr.io/acme/app
+                    network: survey
+                    network_aliases: [web]
+                    ports: ["8000:8000"]
+                    strategy: start-first
+                """)).containsExactly("agent.yml:7: services.web.strategy: 'start-first' cannot be used with published "
+                + "ports (two containers cannot publish the same host port); expected no 'ports', or strategy: stop-first");
+    }
+
+    @Test
+    void startFirstWithoutNetworkAliases() {
+        assertThat(problems("""
+                services:
+                  web:
+                    image: ghcr.io/acme/app
+                    network: survey
+                    strategy: start-first
+                """)).containsExactly("agent.yml:5: services.web.strategy: 'start-first' needs a user-defined 'network' "
+                + "and 'network_aliases' to switch clients over; expected e.g. network: survey and network_aliases: [web]");
+    }
+
+    @Test
+    void startFirstOnAnAliasedNetworkIsAccepted() throws ConfigException {
+        AgentConfig config = new ConfigLoader(ENV).parse("""
+                services:
+                  web:
+                    image: ghcr.io/acme/app
+                    network: survey
+                    network_aliases: [web]
+                    strategy: start-first
+                  db:
+                    image: ghcr.io/acme/db
+                """, "agent.yml");
+        assertThat(config.service("web").orElseThrow().strategy()).isEqualTo(ServiceConfig.Strategy.START_FIRST);
+        assertThat(config.service("db").orElseThrow().strategy()).isEqualTo(ServiceConfig.Strategy.STOP_FIRST);
+    }
+
+    @Test
+    void unknownStrategy() {
+        assertThat(problems("""
+                services:
+                  web:
+                    image: ghcr.io/acme/app
+                    strategy: blue-green
+                """)).containsExactly("agent.yml:4: services.web.strategy: 'blue-green' is not a strategy; expected "
+                + "stop-first or start-first");
     }
 
     @Test

@@ -48,6 +48,8 @@ final class FakeDocker implements DockerGateway {
         Behaviour behaviour = Behaviour.HEALTHY;
         boolean crashOnNextInspect;
         final Map<String, String> volumes = new LinkedHashMap<>();
+        /** Network name to the aliases the container has there; empty: Docker's default bridge. */
+        final Map<String, List<String>> endpoints = new LinkedHashMap<>();
 
         Container(String id, String name, String image, String imageId, Map<String, String> labels, ContainerSpec spec) {
             this.id = id;
@@ -60,7 +62,14 @@ final class FakeDocker implements DockerGateway {
 
         ContainerInfo info() {
             return new ContainerInfo(id, name, image, imageId, labels, status, exitCode, 0, health,
-                    status.equals("running") ? Map.of("bridge", "172.17.0.99") : Map.of(), Map.of(), volumes);
+                    status.equals("running") ? ipAddresses() : Map.of(), Map.of(), volumes);
+        }
+
+        private Map<String, String> ipAddresses() {
+            if (endpoints.isEmpty()) return Map.of("bridge", "172.17.0.99");
+            Map<String, String> ips = new LinkedHashMap<>();
+            endpoints.keySet().forEach(n -> ips.put(n, "10.9.0." + (Math.abs(id.hashCode()) % 250 + 1)));
+            return ips;
         }
     }
 
@@ -131,6 +140,12 @@ final class FakeDocker implements DockerGateway {
 
     Optional<ContainerSpec> specOf(String name) {
         return containers.values().stream().filter(c -> c.name.equals(name)).findFirst().map(c -> c.spec);
+    }
+
+    /** The aliases of the named container on {@code network}; empty when it is not connected there. */
+    Optional<List<String>> aliasesOf(String name, String network) {
+        return containers.values().stream().filter(c -> c.name.equals(name)).findFirst()
+                .flatMap(c -> Optional.ofNullable(c.endpoints.get(network)));
     }
 
     boolean hasImage(String idOrRef) {
@@ -228,9 +243,29 @@ final class FakeDocker implements DockerGateway {
         }
         String id = newId();
         Container c = new Container(id, spec.name(), spec.image(), image.info().id(), spec.labels(), spec);
+        spec.network().ifPresent(n -> c.endpoints.put(n, List.copyOf(spec.networkAliases())));
         spec.volumes().stream().filter(v -> v.isNamedVolume()).forEach(v -> c.volumes.put(v.target(), v.source()));
         containers.put(id, c);
         return id;
+    }
+
+    @Override
+    public void connectNetwork(String containerId, String network, List<String> aliases) {
+        maybeFail("connect");
+        Container c = container(containerId);
+        if (c.endpoints.containsKey(network)) {
+            throw new DockerGatewayException("container " + c.name + " is already connected to " + network);
+        }
+        c.endpoints.put(network, List.copyOf(aliases));
+    }
+
+    @Override
+    public void disconnectNetwork(String containerId, String network) {
+        maybeFail("disconnect");
+        Container c = container(containerId);
+        if (c.endpoints.remove(network) == null) {
+            throw new DockerGatewayException("container " + c.name + " is not connected to " + network);
+        }
     }
 
     @Override

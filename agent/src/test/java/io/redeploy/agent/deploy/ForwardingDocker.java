@@ -29,6 +29,8 @@ class ForwardingDocker implements DockerGateway {
     }
     @Override public void ensureNetwork(String name) { delegate.ensureNetwork(name); }
     @Override public String create(ContainerSpec spec) { return delegate.create(spec); }
+    @Override public void connectNetwork(String containerId, String network, List<String> aliases) { delegate.connectNetwork(containerId, network, aliases); }
+    @Override public void disconnectNetwork(String containerId, String network) { delegate.disconnectNetwork(containerId, network); }
     @Override public void rename(String containerId, String newName) { delegate.rename(containerId, newName); }
     @Override public void start(String containerId) { delegate.start(containerId); }
     @Override public void stop(String containerId, Duration timeout) { delegate.stop(containerId, timeout); }
