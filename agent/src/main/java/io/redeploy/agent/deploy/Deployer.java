@@ -120,11 +120,11 @@ public final class Deployer {
             old = docker.inspectContainer(name);
             current = runningService(service, old);
         } catch (DockerGatewayException e) {
-            return failed(service, Optional.empty(), target, started, "inspect", e.getMessage());
+            return failed(service, Optional.empty(), target, elapsed(started), "inspect", e.getMessage());
         }
         Optional<Digest> from = old.flatMap(c -> currentDigest(c, current));
         if (old.isPresent() && !mayTouch(old.get(), service)) {
-            return failed(service, from, target, started, "inspect", "container " + name
+            return failed(service, from, target, elapsed(started), "inspect", "container " + name
                     + " is managed by the agent for service " + old.get().labels().get(AgentLabels.SERVICE) + ", not " + service.name());
         }
         if (current.running() && current.runs(target)) {
@@ -139,7 +139,7 @@ public final class Deployer {
         try {
             spec = ContainerSpecs.forDeploy(service, target, old.map(ContainerInfo::anonymousVolumes).orElse(Map.of()));
         } catch (IllegalArgumentException e) {
-            return failed(service, from, target, started, "settings", e.getMessage());
+            return failed(service, from, target, elapsed(started), "settings", e.getMessage());
         }
         ImageInfo pulled;
         try {
@@ -147,7 +147,7 @@ public final class Deployer {
             pulled = docker.inspectImage(image)
                     .orElseThrow(() -> new DockerGatewayException("pulled image " + image + " is not present locally"));
         } catch (DockerGatewayException e) {
-            return failed(service, from, target, started, "pull", e.getMessage());
+            return failed(service, from, target, elapsed(started), "pull", e.getMessage());
         }
         HealthGate gate;
         try {
@@ -155,14 +155,14 @@ public final class Deployer {
             // Before the old container is touched: a missing network must not cost a rollback.
             service.network().filter(n -> !ContainerSpecs.isBuiltInNetwork(n)).ifPresent(docker::ensureNetwork);
         } catch (IllegalArgumentException | DockerGatewayException e) {
-            return failed(service, from, target, started, "settings", e.getMessage());
+            return failed(service, from, target, elapsed(started), "settings", e.getMessage());
         }
         log.info("{}", LogLine.event("deploy.pulled").with("service", service.name()).digest("to", target).duration(elapsed(started)));
         DeployHooks.Verdict verdict = hooks.beforeSwap(service, target, old, pulled);
         switch (verdict.kind()) {
             case PROCEED -> { }
             case ABORT -> {
-                return failed(service, from, target, started, DeployResult.PRE_UPDATE_STEP, verdict.reason());
+                return failed(service, from, target, elapsed(started), DeployResult.PRE_UPDATE_STEP, verdict.reason());
             }
             case SKIP, REFUSE -> {
                 return untouched(service, from, target, started, verdict);
@@ -276,10 +276,10 @@ public final class Deployer {
         return new DeployResult(service.name(), from, target, DeployResult.Outcome.ROLLED_BACK, reason.toString(), duration);
     }
 
-    private DeployResult failed(ServiceConfig service, Optional<Digest> from, Digest target, Instant started,
-                                String step, String cause) {
+    /** Logs and returns a deploy that stopped before the old container was touched (both strategies). */
+    static DeployResult failed(ServiceConfig service, Optional<Digest> from, Digest target, Duration duration,
+                               String step, String cause) {
         String reason = step + " failed: " + cause;
-        Duration duration = elapsed(started);
         log.error("{}", LogLine.event("deploy.failed").with("service", service.name()).digest("from", from).digest("to", target)
                 .with("reason", reason).duration(duration));
         return new DeployResult(service.name(), from, target, DeployResult.Outcome.FAILED, reason, duration);

@@ -58,7 +58,7 @@ final class StartFirstStrategy {
         if (network.isEmpty() || ContainerSpecs.isBuiltInNetwork(network) || service.networkAliases().isEmpty()
                 || !service.ports().isEmpty()) {
             // The config loader refuses this; a ServiceConfig built by hand must not get half a switch either.
-            return failed(service, from, target, started, "settings", "start-first needs a user-defined network, "
+            return Deployer.failed(service, from, target, elapsed(started), "settings", "start-first needs a user-defined network, "
                     + "network aliases and no published ports");
         }
         String step = "remove leftover " + ContainerNames.starting(name);
@@ -153,15 +153,6 @@ final class StartFirstStrategy {
         log.error("{}", LogLine.event("deploy.rollback").with("service", service.name()).digest("from", from).digest("to", target)
                 .with("strategy", "start-first").with("old_touched", false).with("reason", reason).duration(duration));
         return new DeployResult(service.name(), from, target, DeployResult.Outcome.ROLLED_BACK, reason.toString(), duration);
-    }
-
-    private DeployResult failed(ServiceConfig service, Optional<Digest> from, Digest target, Instant started,
-                                String step, String cause) {
-        String reason = step + " failed: " + cause;
-        Duration duration = elapsed(started);
-        log.error("{}", LogLine.event("deploy.failed").with("service", service.name()).digest("from", from).digest("to", target)
-                .with("reason", reason).duration(duration));
-        return new DeployResult(service.name(), from, target, DeployResult.Outcome.FAILED, reason, duration);
     }
 
     private static void attempt(List<String> problems, Runnable step) {
