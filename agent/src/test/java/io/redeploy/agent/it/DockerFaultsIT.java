@@ -5,53 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 7, Docker faults: the whole agent against the real engine and registry while the engine misbehaves or
  * someone works on the host by hand. Every test ends with the stack whole (one running container under the name,
  * answering a known build, no {@code .redeploy-old} leftover) and prints its recovery time for docs/reliability.md.
  */
-class DockerFaultsIT {
-    /**
-     * Build ids unique to this run: the legacy builder's cache gives identical builds the same image id across
-     * test classes, and a class that removes "its" image by id (rmi -f) would untag ours too.
-     */
-    private static final String RUN = java.util.UUID.randomUUID().toString().substring(0, 6);
-    private static final String B1 = "1-" + RUN;
-    private static final String B2 = "2-" + RUN;
-    private static final String B3 = "3-" + RUN;
-
-    private static TestImages images;
-
-    @TempDir
-    Path stateDir;
-
-    private FaultStack stack;
-
-    @BeforeAll
-    static void requireStack() {
-        LocalStack.requireRunning();
-        images = new TestImages();
-    }
-
-    @AfterAll
-    static void dropImages() {
-        images.close();
-    }
-
-    @AfterEach
-    void cleanUp() throws Exception {
-        if (stack != null) stack.close();
-    }
-
+class DockerFaultsIT extends FaultTestBase {
     private FaultStack deployBuild1(String area, String extra) {
         stack = new FaultStack(area, stateDir);
         images.publish(stack.pushRef(), B1);

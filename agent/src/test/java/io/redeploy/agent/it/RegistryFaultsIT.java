@@ -2,52 +2,15 @@ package io.redeploy.agent.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 7, registry faults that need the real engine: what the registry client's WireMock tests
  * (registry/RegistryClientTest) cannot show, because the check happens in dockerd's pull.
  */
-class RegistryFaultsIT {
-    /**
-     * Build ids unique to this run: the legacy builder's cache gives identical builds the same image id across
-     * test classes, and a class that removes "its" image by id (rmi -f) would untag ours too.
-     */
-    private static final String RUN = java.util.UUID.randomUUID().toString().substring(0, 6);
-    private static final String B1 = "1-" + RUN;
-    private static final String B2 = "2-" + RUN;
-    private static final String B3 = "3-" + RUN;
-
-    private static TestImages images;
-
-    @TempDir
-    Path stateDir;
-
-    private FaultStack stack;
-
-    @BeforeAll
-    static void requireStack() {
-        LocalStack.requireRunning();
-        images = new TestImages();
-    }
-
-    @AfterAll
-    static void dropImages() {
-        images.close();
-    }
-
-    @AfterEach
-    void cleanUp() throws Exception {
-        if (stack != null) stack.close();
-    }
-
+class RegistryFaultsIT extends FaultTestBase {
     /**
      * The registry's HEAD names digest X for the tag, and the manifest it serves for X hashes to Y. The agent pulls
      * by the digest it was told ({@code repo@X}) and dockerd verifies the manifest it receives against X, so the
