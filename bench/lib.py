@@ -37,12 +37,45 @@ def free_port():
         return s.getsockname()[1]
 
 
+CLASSLIST = os.path.join(ROOT, "systemd", "redeploy-agent.classlist")
+CDS_ARCHIVE = os.path.join(ROOT, "agent", "target", "bench-redeploy-agent.jsa")
+
+
+def _unit_lines():
+    return open(UNIT).read().replace("\\\n", " ").splitlines()
+
+
 def unit_jvm_flags():
-    """The JVM flags of the systemd unit's ExecStart (everything between java and -jar)."""
-    text = open(UNIT).read().replace("\\\n", " ")
-    line = next(l for l in text.splitlines() if l.startswith("ExecStart="))
+    """The JVM flags of the systemd unit's ExecStart (everything between java and -jar), with the class-data
+    archive pointed at one dumped for the bench's jar exactly as install.sh dumps it for the installed one."""
+    line = next(l for l in _unit_lines() if l.startswith("ExecStart="))
     words = shlex.split(line[len("ExecStart="):])
-    return words[1:words.index("-jar")]
+    flags = words[1:words.index("-jar")]
+    return [("-XX:SharedArchiveFile=" + cds_archive()) if f.startswith("-XX:SharedArchiveFile=") else f for f in flags]
+
+
+def unit_environment():
+    """The unit's Environment= settings (e.g. MALLOC_ARENA_MAX)."""
+    env = {}
+    for l in _unit_lines():
+        if l.startswith("Environment="):
+            for word in shlex.split(l[len("Environment="):]):
+                k, _, v = word.partition("=")
+                env[k] = v
+    return env
+
+
+def cds_archive():
+    """install.sh's class-data dump for the bench's jar; rebuilt when the jar or the class list is newer."""
+    fresh = os.path.exists(CDS_ARCHIVE) and all(
+        os.path.getmtime(CDS_ARCHIVE) > os.path.getmtime(p) for p in (JAR, CLASSLIST))
+    if not fresh:
+        if os.path.exists(CDS_ARCHIVE):
+            os.remove(CDS_ARCHIVE)  # the JVM writes it read-only
+        subprocess.run(["java", "-Xshare:dump", "-XX:SharedClassListFile=" + CLASSLIST,
+                        "-XX:SharedArchiveFile=" + CDS_ARCHIVE, "-cp", JAR, "-Xlog:cds=off", "-Xlog:cds+dynamic=off"],
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return CDS_ARCHIVE
 
 
 def machine():
@@ -252,6 +285,7 @@ class AgentProcess:
         with open(self.config_path, "w") as f:
             f.write(config_yaml)
         env = dict(os.environ, REDEPLOY_TRIGGER_TOKEN=TOKEN)
+        env.update(unit_environment())
         env.update(extra_env or {})
         self.cmd = ["java"] + unit_jvm_flags() + ["-jar", JAR, "--config", self.config_path]
         self.lines = []  # (monotonic time, text)

@@ -25,9 +25,9 @@ import org.slf4j.LoggerFactory;
  * Recreates a service's container on a new image digest, keeping the old container aside until the new one
  * is healthy and putting it back on any failure, so the stack is never left half-deployed.
  *
- * <p>The steps of {@link #deploy}: pull by digest; rename the old container to {@code <name>.redeploy-old} and
- * stop it (its stop timeout); create the new one under the configured name from the configured settings;
- * start it; wait for its {@link HealthGate}; remove the old one. Named volumes are never removed, so data
+ * <p>The steps of {@link #deploy}: pull by digest; rename the old container to {@code <name>.redeploy-old};
+ * create the new one under the configured name from the configured settings; stop the old one (its stop
+ * timeout); start the new one; wait for its {@link HealthGate}; remove the old one. Named volumes are never removed, so data
  * (a Postgres cluster) carries over. Only a container carrying the agent's labels for the service, or one
  * found under the exact configured name (adoption), is ever stopped, renamed or removed.
  *
@@ -175,8 +175,11 @@ public final class Deployer {
         Swap swap = new Swap(old);
         try {
             swap.setOldAside(service);
+            // Created before the old one stops: creating takes a few hundred ms that need not be downtime, and a
+            // created container binds no port yet.
             swap.step = "create";
             swap.newId = Optional.of(docker.create(spec));
+            swap.stopOld(service);
             swap.step = "start";
             docker.start(swap.newId.get());
             swap.step = "health (" + gate.describe() + ")";
@@ -244,6 +247,12 @@ public final class Deployer {
             // recovery puts back and starts, rather than a stopped container under the name that nothing restarts.
             docker.rename(old.get().id(), ContainerNames.aside(service.containerName()));
             oldIsAside = true;
+        }
+
+        void stopOld(ServiceConfig service) {
+            if (old.isEmpty()) {
+                return;
+            }
             step = "stop old container";
             docker.stop(old.get().id(), service.stopTimeout());
         }

@@ -77,7 +77,7 @@ class DeployerTest {
         assertThat(spec.restartPolicy()).isEqualTo("unless-stopped");
         assertThat(spec.stopTimeout()).isEqualTo(Duration.ofSeconds(7));
         assertThat(spec.toString()).doesNotContain("hunter2");
-        assertThat(docker.operations).containsExactly("pull", "rename", "stop", "create", "start", "remove");
+        assertThat(docker.operations).containsExactly("pull", "rename", "create", "stop", "start", "remove");
         assertThat(deployer.inspect(web).runs(V2)).isTrue();
     }
 
@@ -175,7 +175,7 @@ class DeployerTest {
 
         assertThat(result.outcome()).isEqualTo(Outcome.ROLLED_BACK);
         assertThat(result.reason()).startsWith("stop old container failed");
-        assertThat(docker.operations).containsSubsequence("rename", "stop", "rename", "start").doesNotContain("create");
+        assertThat(docker.operations).containsSubsequence("rename", "create", "stop", "remove", "rename", "start");
         assertOldRestored(oldId);
     }
 

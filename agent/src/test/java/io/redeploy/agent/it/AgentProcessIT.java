@@ -73,9 +73,12 @@ class AgentProcessIT {
 
     /** Where in a deploy the agent is killed; each point is reached by watching the log or the engine. */
     enum KillPoint {
-        /** Pulled, the old container renamed aside and being stopped (it ignores SIGTERM: that takes the stop timeout). */
-        WHILE_THE_OLD_CONTAINER_STOPS("rolled back to the old container (no new container had been created)",
-                "rolled back to the old container (no new container had been created)") {
+        /**
+         * Pulled, the old container renamed aside, the new one created (not started) and the old one being stopped
+         * (it ignores SIGTERM: that takes the stop timeout).
+         */
+        WHILE_THE_OLD_CONTAINER_STOPS("rolled back to the old container (interrupted deploy of",
+                "rolled back to the old container (interrupted deploy of") {
             @Override void reach(AgentProcess agent, Deploy deploy, Service s) {
                 agent.awaitLog(deploy.mark(), "event=deploy.pulled", STEP);
                 // The engine has begun the stop (sent SIGTERM): it finishes it even when the agent dies.

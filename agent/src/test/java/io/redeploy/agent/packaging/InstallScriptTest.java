@@ -31,6 +31,8 @@ class InstallScriptTest {
                         "install -d -m 0755 -o root -g root /opt/redeploy-agent",
                         "install -D -m 0644 -o root -g root " + jar + " /opt/redeploy-agent/redeploy-agent.jar.new",
                         "mv -f /opt/redeploy-agent/redeploy-agent.jar.new /opt/redeploy-agent/redeploy-agent.jar",
+                        "/usr/bin/java -Xshare:dump -XX:SharedClassListFile=",
+                        "mv -f /opt/redeploy-agent/redeploy-agent.jsa.new /opt/redeploy-agent/redeploy-agent.jsa",
                         "/etc/systemd/system/redeploy-agent.service",
                         "install -d -m 0750 -o root -g redeploy-agent /etc/redeploy-agent",
                         "install -m 0640 -o root -g redeploy-agent " + example + " /etc/redeploy-agent/agent.yml",
