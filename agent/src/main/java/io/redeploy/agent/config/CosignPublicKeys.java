@@ -51,22 +51,22 @@ final class CosignPublicKeys {
     }
 
     private static PublicKey ecP256(String base64, int number) {
-        String which = number == 1 ? "the key" : "key #" + number;
+        String which = number == 1 ? "holds a key" : "holds a key (#" + number + ")";
         byte[] der;
         try {
-            der = Base64.getMimeDecoder().decode(base64.strip());
+            der = Base64.getDecoder().decode(base64.replaceAll("\\s", ""));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(which + " is not valid base64; expected a PEM public key");
+            throw new IllegalArgumentException(which + " that is not valid base64; expected a PEM public key");
         }
         PublicKey key;
         try {
             key = KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(der));
         } catch (GeneralSecurityException | RuntimeException e) {
-            throw new IllegalArgumentException(which + " is not an ECDSA public key (RSA, ed25519 and other cosign "
+            throw new IllegalArgumentException(which + " that is not an ECDSA public key (RSA, ed25519 and other cosign "
                     + "key types are not supported); expected an ECDSA P-256 key as made by cosign generate-key-pair");
         }
         if (!(key instanceof ECPublicKey ec) || !isP256(ec.getParams())) {
-            throw new IllegalArgumentException(which + " is on another curve than P-256; expected an ECDSA P-256 key "
+            throw new IllegalArgumentException(which + " on another curve than P-256; expected an ECDSA P-256 key "
                     + "as made by cosign generate-key-pair");
         }
         return key;
