@@ -195,6 +195,19 @@ class CosignVerifierTest {
     }
 
     @Test
+    void anOversizedManifestOrTooManyLayersAreRefusedUnread() throws Exception {
+        serveManifest(new byte[(int) CosignVerifier.MAX_MANIFEST_BYTES + 1]);
+        assertThat(verify().detail()).isEqualTo("signature manifest " + CosignVerifier.signatureTag(BUILD)
+                + " unusable: registry sent a response larger than 524288 bytes for repository acme/web on registry "
+                + "127.0.0.1:" + wm.getPort() + "; refused");
+
+        Layer layer = CosignFixture.signedLayer(CI_KEY, reference(), BUILD);
+        serveManifest(CosignFixture.manifest(java.util.Collections.nCopies(CosignVerifier.MAX_LAYERS + 1, layer)));
+        assertThat(verify().detail()).endsWith("has 33 layers, more than 32 signatures are not examined");
+        wm.verify(0, getRequestedFor(urlPathMatching("/v2/acme/web/blobs/.*")));
+    }
+
+    @Test
     void aLayerOfAnotherMediaTypeOrTypeDoesNotCount() throws Exception {
         byte[] payload = CosignFixture.payload(reference(), BUILD.value(), "atomic container signature");
         Layer wrongType = new Layer(payload, CosignFixture.sign(CI_KEY.getPrivate(), payload));
