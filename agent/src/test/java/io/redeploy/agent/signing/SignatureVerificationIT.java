@@ -57,6 +57,7 @@ class SignatureVerificationIT {
         registry.close();
         push.close();
         LocalStack.removeContainersNamed(container);
+        try { LocalStack.exec("docker", "network", "rm", container + "-net"); } catch (IllegalStateException ignored) { }
         String images = LocalStack.exec("docker", "images", "--format", "{{.Repository}}:{{.Tag}}", image);
         for (String i : images.isBlank() ? new String[0] : images.split("\\s+")) {
             try { LocalStack.exec("docker", "rmi", "-f", i); } catch (IllegalStateException ignored) { }
@@ -131,6 +132,7 @@ class SignatureVerificationIT {
                 + "    ports: [\"127.0.0.1:" + port + ":8080\"]\n"
                 + "    health: { type: http, port: 8080, path: /, timeout: 5s, interval: 200ms }\n"
                 + "    stop_timeout: 1s\n"
+                + "    network: " + container + "-net\n" // its own bridge: independent of docker0 and other tests
                 + "    verify:\n"
                 + "      cosign_public_key_file: " + key + "\n";
         AgentConfig config = new ConfigLoader(Map.of()).parse(yaml, "signing-it");
