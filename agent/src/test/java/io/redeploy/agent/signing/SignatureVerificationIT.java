@@ -102,7 +102,9 @@ class SignatureVerificationIT {
         push.pushSignature(repo, unsigned, List.of(CosignFixture.signedLayer(stranger, image, unsigned),
                 CosignFixture.signedLayer(CI_KEY, image, unsigned)));
         await().atMost(WAIT).until(() -> LocalStack.answer(port).equals(Optional.of("build=2")));
-        assertThat(lastDeploy().orElseThrow().outcome()).isEqualTo("deployed");
+        // The new container answers once healthy, a moment before the poll records the deploy.
+        await().atMost(WAIT).until(() -> lastDeploy().map(DeployRecord::outcome).equals(Optional.of("deployed")));
+        assertThat(lastDeploy().orElseThrow().to()).isEqualTo(unsigned.value());
         assertThat(LocalStack.containersNamed(container)).containsExactly(container);
     }
 
