@@ -78,7 +78,8 @@ public final class Agent implements AutoCloseable {
                 daemonThreads("registry"));
         List<ServiceConfig> ordered = DependencyOrder.order(config.services());
         this.pollCycle = new PollCycle(config, ordered, registry, runtimeOf(deployer, docker), state, metrics, registryExecutor,
-                clock, new io.redeploy.agent.notify.NotifyingPollEvents(notifications, clock, hostName()));
+                clock, new io.redeploy.agent.notify.NotifyingPollEvents(notifications, clock, hostName()),
+                new io.redeploy.agent.signing.CosignSignatureCheck(registry));
         this.deployer = deployer;
         this.orderedServices = ordered;
         this.scheduler = new PollScheduler(config.schedule(), this::runPoll);

@@ -89,6 +89,23 @@ class MainTest {
     }
 
     @Test
+    void checkRefusesAVerifyKeyFileThatIsNotAPublicKeyWithExit2() throws IOException {
+        Path key = Files.writeString(dir.resolve("cosign.key"),
+                "-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----\nabc\n-----END ENCRYPTED SIGSTORE PRIVATE KEY-----\n");
+        Path file = write("services:\n  web:\n    image: ghcr.io/acme/app\n    verify:\n      cosign_public_key_file: "
+                + key + "\n");
+
+        Result result = run("--check", "--config", file.toString());
+
+        assertThat(result.exitCode).isEqualTo(2);
+        assertThat(result.errLines()).containsExactly(
+                "config: " + file + " has 1 problem; nothing was started:",
+                "config: " + file + ":5: services.web.verify.cosign_public_key_file: '" + key + "' holds a PRIVATE key; "
+                        + "expected the public key (cosign.pub), never the private one on the deploy host");
+        assertNoStackTrace(result.err);
+    }
+
+    @Test
     void checkOnABadConfigAlsoExits2() throws IOException {
         Path file = write("services: {web: {tag: main}}\n");
 

@@ -9,19 +9,21 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Reads a service's {@code policy}, {@code cooldown} and {@code hooks} keys into an {@link UpdatePolicy}.
+ * Reads a service's {@code policy}, {@code cooldown}, {@code hooks} and {@code verify} keys into an {@link UpdatePolicy}.
  * {@code mode} (the older key) is read by {@link ServiceBinder}; both together are an error.
  */
 final class PolicyBinder {
-    static final List<String> SERVICE_KEYS = List.of("policy", "cooldown", "hooks");
+    static final List<String> SERVICE_KEYS = List.of("policy", "cooldown", "hooks", "verify");
     private static final List<String> HOOKS_KEYS = List.of("pre_update", "post_update");
     private static final List<String> HOOK_KEYS = List.of("exec", "host", "timeout", "output_dir", "output_extension", "keep");
     private static final Pattern EXTENSION = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9._-]{0,15}");
 
     private final Problems problems;
+    private final VerifyBinder verify;
 
-    PolicyBinder(Problems problems) {
+    PolicyBinder(Problems problems, EnvInterpolator interpolator) {
         this.problems = problems;
+        this.verify = new VerifyBinder(problems, interpolator);
     }
 
     UpdatePolicy bind(MappingReader service) {
@@ -35,7 +37,7 @@ final class PolicyBinder {
         Optional<MappingReader> hooks = service.reader("hooks", "a mapping with pre_update and/or post_update", HOOKS_KEYS);
         Optional<HookConfig> pre = hooks.flatMap(h -> hook(h, "pre_update"));
         Optional<HookConfig> post = hooks.flatMap(h -> hook(h, "post_update"));
-        return new UpdatePolicy(kind, cooldown, pre, post);
+        return new UpdatePolicy(kind, cooldown, pre, post, verify.bind(service));
     }
 
     private Optional<HookConfig> hook(MappingReader hooks, String key) {

@@ -16,7 +16,7 @@ final class ServiceBinder {
 
     static final List<String> KEYS = List.of("image", "tag", "container_name", "mode", "env", "ports", "volumes",
             "network", "network_aliases", "depends_on", "restart_on_dependency_update", "health", "stop_timeout",
-            "restart_policy", "command", "labels", "prune_old_images", "policy", "cooldown", "hooks", "strategy");
+            "restart_policy", "command", "labels", "prune_old_images", "policy", "cooldown", "hooks", "strategy", "verify");
     private static final List<String> HEALTH_KEYS = List.of("type", "path", "port", "timeout", "interval");
 
     /** Docker's rule for container names; service names follow it because they are the default container name. */
@@ -91,7 +91,7 @@ final class ServiceBinder {
         bindCommand(reader, draft);
         bindLabels(reader, draft);
         reader.bool("prune_old_images").ifPresent(b -> draft.pruneOldImages = b);
-        draft.policy = new PolicyBinder(problems).bind(reader);
+        draft.policy = new PolicyBinder(problems, interpolator).bind(reader);
         return draft;
     }
 

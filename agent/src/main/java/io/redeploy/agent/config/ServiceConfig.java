@@ -38,7 +38,7 @@ public record ServiceConfig(
         policy = policy == null ? UpdatePolicy.defaults() : policy;
         strategy = strategy == null ? Strategy.STOP_FIRST : strategy;
         if (mode == UpdateMode.MONITOR && policy.kind() != UpdatePolicy.Kind.NOTIFY) {
-            policy = new UpdatePolicy(UpdatePolicy.Kind.NOTIFY, policy.cooldown(), policy.preUpdate(), policy.postUpdate());
+            policy = policy.withKind(UpdatePolicy.Kind.NOTIFY);
         }
         if (policy.kind() == UpdatePolicy.Kind.NOTIFY) {
             mode = UpdateMode.MONITOR;

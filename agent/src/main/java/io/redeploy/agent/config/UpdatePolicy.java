@@ -10,8 +10,10 @@ import java.util.Optional;
  * @param cooldown  a new digest is deployed only once it has been the tag's digest this long ({@code 0} = at once)
  * @param preUpdate run before the old container is stopped; its failure aborts the deploy
  * @param postUpdate run in the new container once it is healthy; its failure is reported, never rolled back
+ * @param verify    when present, only a digest with a cosign signature by one of these keys is deployed
  */
-public record UpdatePolicy(Kind kind, Duration cooldown, Optional<HookConfig> preUpdate, Optional<HookConfig> postUpdate) {
+public record UpdatePolicy(Kind kind, Duration cooldown, Optional<HookConfig> preUpdate, Optional<HookConfig> postUpdate,
+                           Optional<VerifyConfig> verify) {
 
     public enum Kind {
         /** Deploy every new digest of the tag. */
@@ -27,6 +29,15 @@ public record UpdatePolicy(Kind kind, Duration cooldown, Optional<HookConfig> pr
         }
     }
 
+    public UpdatePolicy {
+        verify = verify == null ? Optional.empty() : verify;
+    }
+
+    /** A policy without signature verification. */
+    public UpdatePolicy(Kind kind, Duration cooldown, Optional<HookConfig> preUpdate, Optional<HookConfig> postUpdate) {
+        this(kind, cooldown, preUpdate, postUpdate, Optional.empty());
+    }
+
     public static UpdatePolicy defaults() {
         return new UpdatePolicy(Kind.AUTO, Duration.ZERO, Optional.empty(), Optional.empty());
     }
@@ -35,11 +46,19 @@ public record UpdatePolicy(Kind kind, Duration cooldown, Optional<HookConfig> pr
         return new UpdatePolicy(kind, Duration.ZERO, Optional.empty(), Optional.empty());
     }
 
+    public UpdatePolicy withKind(Kind newKind) {
+        return new UpdatePolicy(newKind, cooldown, preUpdate, postUpdate, verify);
+    }
+
     public UpdatePolicy withHooks(Optional<HookConfig> pre, Optional<HookConfig> post) {
-        return new UpdatePolicy(kind, cooldown, pre, post);
+        return new UpdatePolicy(kind, cooldown, pre, post, verify);
     }
 
     public UpdatePolicy withCooldown(Duration wait) {
-        return new UpdatePolicy(kind, wait, preUpdate, postUpdate);
+        return new UpdatePolicy(kind, wait, preUpdate, postUpdate, verify);
+    }
+
+    public UpdatePolicy withVerify(VerifyConfig keys) {
+        return new UpdatePolicy(kind, cooldown, preUpdate, postUpdate, Optional.of(keys));
     }
 }

@@ -17,7 +17,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads the digest a registry holds for a tag, over the OCI Distribution API.
+ * Reads the digest a registry holds for a tag, over the OCI Distribution API; and, for signature verification, a
+ * manifest by tag and a blob by digest.
  *
  * <p>Steady-state cost: one HEAD per tag per poll once a token is cached; token requests only when a token expires.
  * Transient failures (5xx, 429, I/O, timeouts) are retried with backoff within one call; every other failure is a
@@ -39,6 +40,7 @@ public final class RegistryClient implements DigestSource, AutoCloseable {
     private final Function<ImageRef, RegistryConfig> registryFor;
     private final OkHttpClient http;
     private final ManifestDigestFetcher fetcher;
+    private final ContentFetcher content;
     private final RetryPolicy retryPolicy;
     private final Sleeper sleeper;
 
@@ -62,6 +64,7 @@ public final class RegistryClient implements DigestSource, AutoCloseable {
         RegistryAuthInterceptor auth = new RegistryAuthInterceptor(new TokenCache(b.clock, TOKEN_SAFETY_MARGIN), tokenClient);
         this.http = shared.newBuilder().addInterceptor(userAgent).addInterceptor(auth).addInterceptor(counting).build();
         this.fetcher = new ManifestDigestFetcher(http, b.settings.maxBodyBytes(), failures);
+        this.content = new ContentFetcher(http, failures);
     }
 
     /** @param registryFor credentials and transport per image, usually {@code agentConfig::registryFor} */
@@ -82,18 +85,49 @@ public final class RegistryClient implements DigestSource, AutoCloseable {
     @Override
     public Digest digestOf(ImageRef image) throws RegistryException {
         RegistryTarget target = RegistryTarget.of(image, registryFor.apply(image));
-        for (int attempt = 1; ; attempt++) {
+        Digest digest = withRetries(target, () -> fetcher.fetch(target));
+        LOG.debug("event=registry.digest registry={} repository={} tag={} digest={}",
+                target.registry(), target.repository(), target.tag(), digest);
+        return digest;
+    }
+
+    /**
+     * The manifest {@code image}'s tag names, exactly as stored (GET, same authentication and retries as
+     * {@link #digestOf}); empty when the tag does not exist.
+     *
+     * @param accept   the Accept header: the manifest media types the caller understands
+     * @param maxBytes a larger manifest fails with {@link MalformedResponseException}
+     */
+    public Optional<StoredManifest> manifest(ImageRef image, String accept, long maxBytes) throws RegistryException {
+        RegistryTarget target = RegistryTarget.of(image, registryFor.apply(image));
+        return withRetries(target, () -> content.manifest(target, accept, maxBytes));
+    }
+
+    /**
+     * The blob {@code digest} of {@code image}'s repository, whose bytes are checked against the digest; a missing,
+     * larger than {@code maxBytes} or mismatching blob fails with {@link MalformedResponseException}.
+     */
+    public byte[] blob(ImageRef image, Digest digest, long maxBytes) throws RegistryException {
+        RegistryTarget target = RegistryTarget.of(image, registryFor.apply(image));
+        return withRetries(target, () -> content.blob(target, digest, maxBytes));
+    }
+
+    @FunctionalInterface
+    private interface Attempt<T> {
+        T run() throws RegistryException;
+    }
+
+    /** Transient failures (5xx, 429, I/O) are tried again with backoff; every other failure is thrown at once. */
+    private <T> T withRetries(RegistryTarget target, Attempt<T> attempt) throws RegistryException {
+        for (int n = 1; ; n++) {
             try {
-                Digest digest = fetcher.fetch(target);
-                LOG.debug("event=registry.digest registry={} repository={} tag={} digest={}",
-                        target.registry(), target.repository(), target.tag(), digest);
-                return digest;
+                return attempt.run();
             } catch (RegistryException failure) {
                 if (!failure.isTransient()) throw failure;
-                Optional<Duration> wait = retryPolicy.waitBeforeRetry(attempt, retryAfterOf(failure));
+                Optional<Duration> wait = retryPolicy.waitBeforeRetry(n, retryAfterOf(failure));
                 if (wait.isEmpty()) throw failure;
                 LOG.warn("event=registry.retry registry={} repository={} attempt={} status={} wait_ms={}{}",
-                        target.registry(), target.repository(), attempt + 1, statusOf(failure), wait.get().toMillis(),
+                        target.registry(), target.repository(), n + 1, statusOf(failure), wait.get().toMillis(),
                         ioErrorOf(failure));
                 pause(wait.get(), failure);
             }

@@ -13,6 +13,7 @@ import io.redeploy.agent.metrics.AgentMetrics;
 import io.redeploy.agent.registry.Digest;
 import io.redeploy.agent.registry.DigestSource;
 import io.redeploy.agent.registry.RegistryException;
+import io.redeploy.agent.signing.SignatureCheck;
 import io.redeploy.agent.state.Check;
 import io.redeploy.agent.state.DeployRecord;
 import io.redeploy.agent.state.StateStore;
@@ -53,6 +54,7 @@ public final class PollCycle {
     private final Clock clock;
     private final Planner planner = new Planner();
     private final PollEvents events;
+    private final SignatureCheck signatures;
     private final io.redeploy.agent.policy.DigestAges digestAges = new io.redeploy.agent.policy.DigestAges();
     /** Why a service could not be checked in the poll in progress (registry or Docker; filled by the lookup threads). */
     private final Set<String> announced = new HashSet<>();
@@ -68,6 +70,14 @@ public final class PollCycle {
     /** @param events told about new digests, deploy outcomes and Docker outages (notifications) */
     public PollCycle(AgentConfig config, List<ServiceConfig> orderedServices, DigestSource registry, ServiceRuntime runtime,
                      StateStore state, AgentMetrics metrics, ExecutorService registryExecutor, Clock clock, PollEvents events) {
+        this(config, orderedServices, registry, runtime, state, metrics, registryExecutor, clock, events, SignatureCheck.NONE);
+    }
+
+    /** @param signatures asked before each deploy, before the pull, whether the new digest is signed as required */
+    public PollCycle(AgentConfig config, List<ServiceConfig> orderedServices, DigestSource registry, ServiceRuntime runtime,
+                     StateStore state, AgentMetrics metrics, ExecutorService registryExecutor, Clock clock, PollEvents events,
+                     SignatureCheck signatures) {
+        this.signatures = signatures;
         this.events = events;
         this.config = config;
         this.orderedServices = List.copyOf(orderedServices);
@@ -250,6 +260,10 @@ public final class PollCycle {
                 }
                 Optional<Duration> cooling = digestAges.remaining(service.name(), decision.target().orElseThrow(),
                         service.policy().cooldown(), clock.instant());
+                if (cooling.isEmpty() && !signatureAllows(decision, running, deploys)) {
+                    failed.add(service.name()); // dependents wait for it, as for any refusal
+                    return;
+                }
                 events.newDigest(service, decision.target().orElseThrow(), cooling.isEmpty());
                 if (cooling.isPresent()) {
                     log.info("event=deploy.cooldown service={} digest={} remaining_s={}", service.name(), digest,
@@ -283,6 +297,47 @@ public final class PollCycle {
                 }
             }
         }
+    }
+
+    /**
+     * The signature check, before the pull: true when the digest may be deployed. A fresh refusal is reported like
+     * a policy refusal (WARN line, a {@code refused} deploy record, a {@code deploy.refused} notification) but the
+     * digest is not marked failed: {@link SignatureCheck} re-checks it cheaply and a signature pushed later lets it
+     * through. A registry failure is a check error, tried again at the next poll.
+     */
+    private boolean signatureAllows(Decision decision, Optional<Digest> running, List<DeployResult> deploys) {
+        ServiceConfig service = decision.service();
+        Digest target = decision.target().orElseThrow();
+        SignatureCheck.Result signature = signatures.check(service, target);
+        String detail = signature.detail().replace('"', '\'');
+        switch (signature.kind()) {
+            case NOT_REQUIRED -> { }
+            case VERIFIED -> log.info("event=signature.verified service={} digest={} key={}", service.name(),
+                    target.shortForm(), detail);
+            case UNAVAILABLE -> {
+                log.warn("event=signature.error service={} digest={} reason=\"{}\"", service.name(), target.shortForm(), detail);
+                check(decision, running, Check.error("signature check: " + detail));
+            }
+            case STILL_REFUSED -> {
+                log.debug("event=deploy.refused service={} digest={} reason=\"signature: {}\" repeated=true",
+                        service.name(), target.shortForm(), detail);
+                check(decision, running, Check.NEW_DIGEST + " (refused: signature; checked again when its .sig tag changes)");
+            }
+            case REFUSED -> {
+                String reason = "signature: " + detail;
+                log.warn("event=deploy.refused service={} digest={} reason=\"{}\"", service.name(), target.shortForm(), reason);
+                check(decision, running, Check.NEW_DIGEST + " (refused: signature)");
+                DeployResult result = new DeployResult(service.name(), running, target, DeployResult.Outcome.REFUSED,
+                        reason, Duration.ZERO);
+                deploys.add(result);
+                events.deployFinished(service, result);
+                state.recordDeploy(service.name(), new DeployRecord(running.map(Digest::value).orElse(""), target.value(),
+                        clock.instant(), Duration.ZERO, "refused", reason));
+                state.unmarkFailed(service.name(), target.value()); // re-checked by the signature check, not skipped
+                metrics.deployFinished(service.name(), "refused", Duration.ZERO);
+            }
+        }
+        return signature.allowsDeploy();
     }
 
     private void check(Decision decision, Optional<Digest> running, String result) {

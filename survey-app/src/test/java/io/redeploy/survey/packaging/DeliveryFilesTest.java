@@ -99,6 +99,29 @@ class DeliveryFilesTest {
     }
 
     @Test
+    void publishSignsThePushedDigestWithCosignBeforeAskingForADeploy() throws IOException {
+        JsonNode image = yaml(".github/workflows/publish.yml").path("jobs").path("image");
+        assertThat(image.path("env").path("SIGNING").asText()).isEqualTo("${{ secrets.COSIGN_PRIVATE_KEY != '' }}");
+        List<JsonNode> steps = steps(image);
+        JsonNode build = stepUsing(image, "docker/build-push-action");
+        JsonNode install = stepUsing(image, "sigstore/cosign-installer");
+        JsonNode sign = steps.stream().filter(s -> s.path("run").asText().contains("cosign sign")).findFirst()
+                .orElseThrow(() -> new AssertionError("no cosign sign step"));
+
+        assertThat(build.path("id").asText()).isEqualTo("build");
+        assertThat(steps.indexOf(build)).isLessThan(steps.indexOf(install));
+        assertThat(steps.indexOf(install)).isLessThan(steps.indexOf(sign));
+        assertThat(steps.indexOf(sign)).isLessThan(steps.size() - 1); // the deploy trigger stays last
+        assertThat(install.path("if").asText()).isEqualTo("env.SIGNING == 'true'");
+        assertThat(sign.path("if").asText()).isEqualTo("env.SIGNING == 'true'");
+        assertThat(sign.path("env").path("COSIGN_PRIVATE_KEY").asText()).isEqualTo("${{ secrets.COSIGN_PRIVATE_KEY }}");
+        assertThat(sign.path("env").path("COSIGN_PASSWORD").asText()).isEqualTo("${{ secrets.COSIGN_PASSWORD }}");
+        assertThat(sign.path("env").path("DIGEST").asText()).isEqualTo("${{ steps.build.outputs.digest }}");
+        assertThat(sign.path("run").asText()).contains("cosign sign --yes --key env://COSIGN_PRIVATE_KEY")
+                .contains("@${DIGEST}");
+    }
+
+    @Test
     void everyWorkflowStepIsWellFormed() throws IOException {
         try (var files = Files.list(ROOT.resolve(".github/workflows"))) {
             for (Path file : files.filter(f -> f.toString().endsWith(".yml")).toList()) {
