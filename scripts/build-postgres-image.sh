@@ -43,7 +43,8 @@ PG_GID=999
 
 missing=()
 ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing+=(postgresql)
-[ -x /bin/busybox ] && busybox --list 2>/dev/null | grep -qx sh || missing+=(busybox-static)
+# No `grep -q` or `head` after a pipe here: a reader that quits early kills the writer with SIGPIPE (pipefail).
+[ -x /bin/busybox ] && busybox --list 2>/dev/null | grep -x sh >/dev/null || missing+=(busybox-static)
 if [ ${#missing[@]} -gt 0 ]; then
   log "installing ${missing[*]}"
   as_root apt-get update -qq
@@ -57,7 +58,8 @@ major=$(basename "$pgroot")
 # "postgres (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)" -> 15.18
 full=$("$pgbin/postgres" --version | awk '{print $3}')
 busybox_bin=$(readlink -f /bin/busybox)
-key=$( { echo "$LAYOUT"; "$pgbin/postgres" --version; "$busybox_bin" | head -1; } | sha256sum | cut -c1-12)
+busybox_version=$("$busybox_bin" 2>&1 | sed -n 1p)
+key=$(printf '%s\n' "$LAYOUT" "$("$pgbin/postgres" --version)" "$busybox_version" | sha256sum | cut -c1-12)
 
 cache=${REDEPLOY_CACHE_DIR:-/var/cache/redeploy-agent}
 mkdir -p "$cache" 2>/dev/null && [ -w "$cache" ] || cache=/tmp/redeploy-agent-cache

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,6 +21,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,6 +57,7 @@ class DatabaseDurabilityIT {
     private static final String DB_NAME = PREFIX + "-db";
     private static final String APP_NAME = PREFIX + "-app";
     private static final String VOLUME = PREFIX + "-pgdata";
+    private static final String NETWORK = PREFIX + "-net";
     private static final String DB_REPO = LocalStack.REGISTRY + "/pgdata/" + RUN + "/db";
     private static final String APP_REPO = LocalStack.REGISTRY + "/pgdata/" + RUN + "/app";
     private static final Set<String> IMAGE_IDS = new LinkedHashSet<>();
@@ -71,6 +74,7 @@ class DatabaseDurabilityIT {
     private final int httpPort = LocalStack.freePort();
     private final String password = "pw-" + UUID.randomUUID();
     private String appBuild;
+    private boolean appBaseBuilt;
     private int burstsFired;
 
     @BeforeAll
@@ -86,6 +90,7 @@ class DatabaseDurabilityIT {
         if (engineEvents != null) engineEvents.close();
         LocalStack.removeContainersNamed(PREFIX);
         tryExec("docker", "volume", "rm", VOLUME);
+        tryExec("docker", "network", "rm", NETWORK);
         // Every build of this run has its own id (its build id is in it), so removing by id touches no one else's.
         String refs = LocalStack.exec("docker", "images", "--digests", "--format", "{{.Repository}}:{{.Tag}} {{.Repository}}@{{.Digest}}");
         for (String ref : refs.split("\\s+")) {
@@ -96,27 +101,37 @@ class DatabaseDurabilityIT {
         IMAGE_IDS.forEach(id -> tryExec("docker", "rmi", "-f", id));
     }
 
+    /** The event log stays for whoever reads a failure (the temp dir holding it goes with the test). */
+    @AfterEach
+    void keepTheAgentLog() throws IOException {
+        if (agent != null) {
+            Files.writeString(LocalStack.repoRoot().resolve("agent/target/DatabaseDurabilityIT-agent.log"), agent.stdout());
+        }
+    }
+
     @Test
     void everyCommittedRowSurvivesTwentyAppAndThreeDatabaseRedeploysAndDeploysNeverOverlap() throws Exception {
         Instant begin = Instant.now();
         engineEvents = ContainerCreations.record(PREFIX, begin);
         pushDb("db-0");
         pushApp("app-0");
+        System.out.println("durability first_builds_ms=" + Duration.between(begin, Instant.now()).toMillis());
         agent = AgentProcess.start(dir, "agent", httpPort, Map.of(PASSWORD_ENV, password),
                 "--config", writeConfig().toString());
         agent.awaitLog("event=poll.done", STEP);
         assertThat(agent.stdout()).contains("event=deploy.done service=db").contains("event=deploy.done service=app");
-        String volumeCreated = LocalStack.exec("docker", "volume", "inspect", "--format", "{{.CreatedAt}}", VOLUME);
-
         writer = new CommittedRowWriter(dbPort, DATABASE, "postgres", password);
         await().atMost(STEP).ignoreExceptions().until(() -> {
             try (Connection c = writer.connect()) {
                 return c.isValid(2);
             }
         });
+        String cluster = clusterIdentifier();
         writer.seed(SEEDED_ROWS);
         writer.start();
         Instant redeploysBegin = Instant.now();
+        System.out.println("durability setup_ms=" + Duration.between(begin, redeploysBegin).toMillis()
+                + " (first builds, agent start, first deploy of both services, seed)");
 
         for (int i = 1, db = 1; i <= APP_REDEPLOYS; i++) {
             redeployApp(i);
@@ -144,26 +159,36 @@ class DatabaseDurabilityIT {
         // A row present but never acknowledged can only be a commit whose answer was lost with its connection.
         assertThat(inDoubt).isLessThanOrEqualTo(writer.failedAttempts());
 
-        assertSameVolume(volumeCreated);
+        assertSameVolumeAndCluster(cluster);
         assertWhole();
         assertDeploysNeverOverlapped();
     }
 
     // ---- the steps ----
 
-    private void redeployApp(int i) {
+    private void redeployApp(int i) throws IOException {
         int mark = agent.mark();
+        Instant t0 = Instant.now();
         pushApp("app-" + i);
+        Instant pushed = Instant.now();
         assertThat(agent.triggerPoll()).as("trigger").isEqualTo(202);
         if (i == BURST_DURING_APP) burstWhileDeploying(mark, "app");
         awaitDeployDoneAndIdle(mark, "event=deploy.done service=app");
         assertThat(LocalStack.answer(appPort)).contains("build=" + appBuild);
+        printStep("app-" + i, t0, pushed);
+    }
+
+    private static void printStep(String step, Instant started, Instant pushed) {
+        System.out.println("durability step=" + step + " build_push_ms=" + Duration.between(started, pushed).toMillis()
+                + " trigger_to_idle_ms=" + Duration.between(pushed, Instant.now()).toMillis());
     }
 
     private void redeployDb(int i) {
         int mark = agent.mark();
         String build = "db-" + i;
+        Instant t0 = Instant.now();
         pushDb(build);
+        Instant pushed = Instant.now();
         assertThat(agent.triggerPoll()).as("trigger").isEqualTo(202);
         if (i == BURST_DURING_DB) burstWhileDeploying(mark, "db");
         awaitDeployDoneAndIdle(mark, "event=deploy.restart service=app");
@@ -171,6 +196,7 @@ class DatabaseDurabilityIT {
         assertThat(inspect(DB_NAME, "{{index .Config.Labels \"org.opencontainers.image.revision\"}} {{.State.Health.Status}}"))
                 .isEqualTo(build + "-" + RUN + " healthy");
         assertThat(LocalStack.answer(appPort)).contains("build=" + appBuild);
+        printStep(build, t0, pushed);
     }
 
     /** Three POST /v1/update at once while the deploy of {@code service} is in flight: each is accepted (202). */
@@ -189,9 +215,24 @@ class DatabaseDurabilityIT {
         agent.awaitLog(done, "event=poll.done", STEP);
     }
 
-    private void pushApp(String build) {
+    /**
+     * A new build of the app: the busybox test image (scripts/build-test-image.sh, built once) with a new page saying
+     * {@code build=<id>}, one COPY layer on top. Twenty full test-image builds would take minutes on a loaded box.
+     */
+    private void pushApp(String build) throws IOException {
         appBuild = build + "-" + RUN;
-        LocalStack.pushTestImage(APP_REPO + ":main", appBuild);
+        String base = APP_REPO + ":base";
+        if (!appBaseBuilt) {
+            LocalStack.pushTestImage(base, "base-" + RUN, "--no-push");
+            IMAGE_IDS.add(LocalStack.exec("docker", "image", "inspect", "--format", "{{.Id}}", base));
+            appBaseBuilt = true;
+        }
+        Path context = Files.createDirectories(dir.resolve("app-" + build));
+        Files.writeString(context.resolve("index.html"), "build=" + appBuild + "\n");
+        Files.writeString(context.resolve("Dockerfile"), "FROM " + base + "\nCOPY index.html /www/index.html\n"
+                + "LABEL org.opencontainers.image.version=\"" + appBuild + "\"\n");
+        LocalStack.exec("docker", "build", "-q", "-t", APP_REPO + ":main", context.toString());
+        LocalStack.exec("docker", "push", "-q", APP_REPO + ":main");
         IMAGE_IDS.add(LocalStack.exec("docker", "image", "inspect", "--format", "{{.Id}}", APP_REPO + ":main"));
     }
 
@@ -212,11 +253,22 @@ class DatabaseDurabilityIT {
         return rows;
     }
 
-    /** The database still runs on the named volume that was created for its first container, not a new one. */
-    private static void assertSameVolume(String createdAt) {
+    /**
+     * The database still runs on the named volume, and on the cluster initdb made there at the first start: a new or
+     * emptied volume would have been initialised again, with a new system identifier.
+     */
+    private static void assertSameVolumeAndCluster(String cluster) throws SQLException {
         assertThat(inspect(DB_NAME, "{{range .Mounts}}{{.Type}} {{.Name}} {{.Destination}}{{end}}"))
                 .isEqualTo("volume " + VOLUME + " /var/lib/postgresql/data");
-        assertThat(LocalStack.exec("docker", "volume", "inspect", "--format", "{{.CreatedAt}}", VOLUME)).isEqualTo(createdAt);
+        assertThat(clusterIdentifier()).as("pg_control system identifier").isEqualTo(cluster);
+    }
+
+    private static String clusterIdentifier() throws SQLException {
+        try (Connection c = writer.connect(); Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("SELECT system_identifier FROM pg_control_system()")) {
+            r.next();
+            return r.getString(1);
+        }
     }
 
     /** Exactly one db and one app container, both running, the agent's, and nothing left aside. */
@@ -266,6 +318,8 @@ class DatabaseDurabilityIT {
                 + "      POSTGRES_DB: " + DATABASE + "\n"
                 + "    volumes: [\"" + VOLUME + ":/var/lib/postgresql/data\"]\n"
                 + "    ports: [\"127.0.0.1:" + dbPort + ":5432\"]\n"
+                + "    network: " + NETWORK + "\n"
+                + "    network_aliases: [db]\n"
                 + "    health: { type: docker, timeout: 60s, interval: 250ms }\n"
                 + "    stop_timeout: 30s\n"
                 + "  app:\n"
@@ -273,11 +327,12 @@ class DatabaseDurabilityIT {
                 + "    tag: main\n"
                 + "    container_name: " + APP_NAME + "\n"
                 + "    ports: [\"127.0.0.1:" + appPort + ":8080\"]\n"
+                + "    network: " + NETWORK + "\n"
                 + "    depends_on: [db]\n"
                 + "    restart_on_dependency_update: true\n"
                 + "    health: { type: http, port: 8080, path: /, timeout: 20s, interval: 200ms }\n"
-                // The test image's httpd is PID 1 and ignores SIGTERM: every stop waits this long.
-                + "    stop_timeout: 1s\n";
+                // The test image's httpd is PID 1 and ignores SIGTERM: waiting for it would only make every stop slower.
+                + "    stop_timeout: 0s\n";
         return Files.writeString(dir.resolve("agent.yml"), yaml);
     }
 
