@@ -48,6 +48,7 @@ esac
   echo "EXPOSE 8080"
   echo "CMD $cmd"
 } > "$ctx/Dockerfile"
-DOCKER_BUILDKIT=0 docker build -q -t "$ref" "$ctx" >/dev/null 2>"$ctx/build.err" || { cat "$ctx/build.err" >&2; exit 1; }
+# The RUN steps need no network: --network none keeps builds independent of the default bridge (docker0).
+DOCKER_BUILDKIT=0 docker build -q --network none -t "$ref" "$ctx" >/dev/null 2>"$ctx/build.err" || { cat "$ctx/build.err" >&2; exit 1; }
 if [ -n "$push" ]; then docker push -q "$ref" >/dev/null; fi
 echo "$ref"

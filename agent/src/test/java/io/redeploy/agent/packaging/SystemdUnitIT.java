@@ -40,6 +40,7 @@ class SystemdUnitIT {
         Process shellcheck = new ProcessBuilder("shellcheck",
                 RepoFiles.file("systemd/install.sh").toString(), RepoFiles.file("systemd/verify.sh").toString(),
                 RepoFiles.file("scripts/dev-stack.sh").toString(), RepoFiles.file("scripts/build-test-image.sh").toString(),
+                RepoFiles.file("scripts/build-postgres-image.sh").toString(),
                 RepoFiles.file("scripts/run-local.sh").toString(), RepoFiles.file("scripts/run-survey-app.sh").toString(),
                 RepoFiles.file("bench/run.sh").toString(), RepoFiles.file("bench/cds-classlist.sh").toString(),
                 RepoFiles.file(".ci/run").toString())
