@@ -185,6 +185,7 @@ class Prober:
     def __init__(self, url, every=0.02):
         self.url, self.every = url, every
         self.samples = []  # (start time, ok)
+        self.errors = []  # (start time, error text) of failed probes
         self.stopped = False
         self.thread = threading.Thread(target=self._run, daemon=True)
         self.thread.start()
@@ -192,8 +193,10 @@ class Prober:
     def _run(self):
         while not self.stopped:
             t = time.monotonic()
-            status, _ = lib.http_get(self.url, timeout=1.0)
+            status, body = lib.http_get(self.url, timeout=1.0)
             self.samples.append((t, status == 200))
+            if status != 200:
+                self.errors.append((t, body))
             left = self.every - (time.monotonic() - t)
             if left > 0:
                 time.sleep(left)
@@ -280,13 +283,18 @@ def downtime_series(ws, mode, redeploys):
     prober.stop()
     agent.stop()
     outages = prober.outages()
+    # Each failed probe with the agent's last event line before it, to tell a switch from a stop or a start.
+    failures = []
+    for t, error in prober.errors[:20]:
+        before = [line for lt, line in agent.lines if lt <= t and "event=" in line]
+        failures.append({"error": error[:200], "last_event": before[-1][-200:] if before else None})
     return {"mode": mode, "redeploys": redeploys, "probes": len(prober.samples),
             "failed_probes": sum(1 for _, ok in prober.samples if not ok),
             "outages": [{"failed_probes": c, "ms": ms} for c, ms in outages],
             "longest_outage_ms": max((ms for _, ms in outages), default=0),
             "longest_failed_run_probes": max((c for c, _ in outages), default=0),
             "agent_deploy_duration_ms": deploys, "stop_timeout": "5s (app exits on SIGTERM)",
-            "engine_steps_ms_median": engine_steps(dproxy.snapshot())}
+            "engine_steps_ms_median": engine_steps(dproxy.snapshot()), "failures": failures}
 
 
 def bench_downtime(run, redeploys=10):

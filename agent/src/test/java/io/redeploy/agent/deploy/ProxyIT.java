@@ -131,7 +131,9 @@ class ProxyIT {
             AtomicBoolean probing = new AtomicBoolean(true);
             Thread prober = new Thread(() -> {
                 while (probing.get()) {
-                    answers.add(get(port));
+                    String answer = get(port);
+                    // Failures carry their time, to be read next to the agent's log lines.
+                    answers.add(answer.startsWith("FAIL") ? answer + " at " + java.time.Instant.now() : answer);
                     try {
                         Thread.sleep(20);
                     } catch (InterruptedException e) {
