@@ -207,7 +207,13 @@ public final class PortForwarder implements TrafficSwitch, Closeable {
                         continue;
                     }
                     if (key.attachment() instanceof End end) {
-                        end.ready(key);
+                        try {
+                            end.ready(key);
+                        } catch (RuntimeException e) {
+                            // A bug must cost one connection, not the port.
+                            log.error("event=proxy.connection_failed service={} reason=\"{}\"", service, describe(e), e);
+                            end.connection().close(false, "internal error");
+                        }
                     } else if (key.isAcceptable()) {
                         acceptAll();
                     }
