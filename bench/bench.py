@@ -185,6 +185,7 @@ class Prober:
     def __init__(self, url, every=0.02):
         self.url, self.every = url, every
         self.samples = []  # (start time, ok)
+        self.errors = []  # (start time, error text) of failed probes
         self.stopped = False
         self.thread = threading.Thread(target=self._run, daemon=True)
         self.thread.start()
@@ -192,8 +193,10 @@ class Prober:
     def _run(self):
         while not self.stopped:
             t = time.monotonic()
-            status, _ = lib.http_get(self.url, timeout=1.0)
+            status, body = lib.http_get(self.url, timeout=1.0)
             self.samples.append((t, status == 200))
+            if status != 200:
+                self.errors.append((t, body))
             left = self.every - (time.monotonic() - t)
             if left > 0:
                 time.sleep(left)
@@ -231,46 +234,78 @@ def engine_steps(requests):
     return {k: lib.median(v) for k, v in steps.items()}
 
 
+def proxied_service(name, image, tag, listen_port):
+    """start-first behind the agent's own port: the agent listens on listen_port, the container on an ephemeral one."""
+    return f"""  {name}:
+    image: {image}
+    tag: {tag}
+    container_name: {name}
+    strategy: start-first
+    proxy: {{ listen: "127.0.0.1:{listen_port}", container_port: 8080, drain: 5s }}
+    command: {APP_COMMAND}
+    health: {{ type: http, port: 8080, path: /, timeout: 30s, interval: 100ms }}
+    stop_timeout: 5s
+"""
+
+
+def downtime_series(ws, mode, redeploys):
+    """10 redeploys under a probe every 20 ms; mode is stop-first (published port) or proxy (the agent's port)."""
+    repo = f"{ws.prefix}-{mode}/web"
+    ref = f"{lib.REGISTRY}/{repo}:main"
+    app_port, http_port = lib.free_port(), lib.free_port()
+    lib.build_image(ref, 0)
+    dproxy = lib.CountingDockerProxy(ws.dir, name=f"docker-{mode}.sock")
+    ws.closers.append(dproxy.close)
+    make = web_service if mode == "stop-first" else proxied_service
+    state_dir = os.path.join(ws.state_dir, mode)
+    os.makedirs(state_dir)
+    agent = ws.agent(agent_yaml(state_dir, http_port, "1h",
+                                make(f"{ws.prefix}-{mode}", f"{lib.REGISTRY}/{repo}", "main", app_port),
+                                "unix://" + dproxy.path))
+    url = f"http://127.0.0.1:{app_port}/"
+    lib.wait_http(url, "build=0", timeout=120)
+    # Build and push every build first under its own tag (docker build is CPU-heavy); during the probe
+    # window the tag `main` is only moved to build i with one manifest PUT.
+    for i in range(1, redeploys + 1):
+        lib.build_image(f"{lib.REGISTRY}/{repo}:b{i}", i)
+    prober = Prober(url)
+    time.sleep(1)
+    dproxy.reset()
+    deploys = []
+    for i in range(1, redeploys + 1):
+        put_tags(repo, f"b{i}", ["main"])
+        mark = agent.mark()
+        agent.trigger(http_port)
+        _, (_, done) = agent.wait_for("event=deploy.done", since=mark, timeout=60)
+        deploys.append(lib.duration_ms(done))
+        lib.wait_http(url, f"build={i}", timeout=30)
+        time.sleep(0.5)
+    prober.stop()
+    agent.stop()
+    outages = prober.outages()
+    # Each failed probe with the agent's last event line before it, to tell a switch from a stop or a start.
+    failures = []
+    for t, error in prober.errors[:20]:
+        before = [line for lt, line in agent.lines if lt <= t and "event=" in line]
+        failures.append({"error": error[:200], "last_event": before[-1][-200:] if before else None})
+    return {"mode": mode, "redeploys": redeploys, "probes": len(prober.samples),
+            "failed_probes": sum(1 for _, ok in prober.samples if not ok),
+            "outages": [{"failed_probes": c, "ms": ms} for c, ms in outages],
+            "longest_outage_ms": max((ms for _, ms in outages), default=0),
+            "longest_failed_run_probes": max((c for c, _ in outages), default=0),
+            "agent_deploy_duration_ms": deploys, "stop_timeout": "5s (app exits on SIGTERM)",
+            "engine_steps_ms_median": engine_steps(dproxy.snapshot()), "failures": failures}
+
+
 def bench_downtime(run, redeploys=10):
     ws = Workspace("down")
     try:
-        repo = f"{ws.prefix}/web"
-        ref = f"{lib.REGISTRY}/{repo}:main"
-        app_port, http_port = lib.free_port(), lib.free_port()
-        lib.build_image(ref, 0)
-        dproxy = lib.CountingDockerProxy(ws.dir)
-        ws.closers.append(dproxy.close)
-        agent = ws.agent(agent_yaml(ws.state_dir, http_port, "1h",
-                                    web_service(f"{ws.prefix}-web", f"{lib.REGISTRY}/{repo}", "main", app_port),
-                                    "unix://" + dproxy.path))
-        url = f"http://127.0.0.1:{app_port}/"
-        lib.wait_http(url, "build=0", timeout=120)
-        # Build and push every build first under its own tag (docker build is CPU-heavy); during the probe
-        # window the tag `main` is only moved to build i with one manifest PUT.
-        for i in range(1, redeploys + 1):
-            lib.build_image(f"{lib.REGISTRY}/{repo}:b{i}", i)
-        prober = Prober(url)
-        time.sleep(1)
-        dproxy.reset()
-        deploys = []
-        for i in range(1, redeploys + 1):
-            put_tags(repo, f"b{i}", ["main"])
-            mark = agent.mark()
-            agent.trigger(http_port)
-            _, (_, done) = agent.wait_for("event=deploy.done", since=mark, timeout=60)
-            deploys.append(lib.duration_ms(done))
-            lib.wait_http(url, f"build={i}", timeout=30)
-            time.sleep(0.5)
-        prober.stop()
-        outages = prober.outages()
-        longest = max((ms for _, ms in outages), default=0)
-        longest_count = max((c for c, _ in outages), default=0)
-        return {"redeploys": redeploys, "probes": len(prober.samples),
-                "failed_probes": sum(1 for _, ok in prober.samples if not ok),
-                "outages": [{"failed_probes": c, "ms": ms} for c, ms in outages],
-                "longest_outage_ms": longest, "longest_failed_run_probes": longest_count,
-                "agent_deploy_duration_ms": deploys, "stop_timeout": "5s (app exits on SIGTERM)",
-                "engine_steps_ms_median": engine_steps(dproxy.snapshot())}
+        result = downtime_series(ws, "stop-first", redeploys)
+        proxy = downtime_series(ws, "proxy", redeploys)
+        result["proxy"] = proxy
+        for key in ("failed_probes", "longest_outage_ms", "longest_failed_run_probes", "probes"):
+            result["proxy_" + key] = proxy[key]
+        return result
     finally:
         ws.close()
 
@@ -422,7 +457,11 @@ HEADLINES = {
                 ("poll_p95_ms", "poll path, interval 5 s, p95 (ms)", "<= 8000", lambda v: v <= 8000)],
     "downtime": [("longest_outage_ms", "longest outage, stop-then-start (ms)", "< 1500", lambda v: v < 1500),
                  ("longest_failed_run_probes", "longest run of failed 20 ms probes", "(info)", None),
-                 ("failed_probes", "failed probes over 10 redeploys", "(info)", None)],
+                 ("failed_probes", "failed probes over 10 redeploys", "(info)", None),
+                 ("proxy_failed_probes", "start-first behind the agent's port (proxy): failed probes over 10 redeploys",
+                  "0", lambda v: v == 0),
+                 ("proxy_longest_outage_ms", "proxy: longest outage (ms)", "0", lambda v: v == 0),
+                 ("proxy_probes", "proxy: probes sent", "(info)", None)],
     "footprint": [("rss_after_start_mb", "RSS after start (MB)", "< 96", lambda v: v < 96),
                   ("rss_after_1000_polls_mb", "RSS after 1,000 polls (MB)", "< 96", lambda v: v < 96),
                   ("rss_growth_100_to_1000_polls_mb", "RSS growth, poll 100 -> 1,000 (MB)", "(info)", None),

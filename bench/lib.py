@@ -203,8 +203,8 @@ REQUEST_LINE = re.compile(rb"(GET|HEAD|POST|PUT|DELETE|PATCH) (/\S*) HTTP/1\.[01
 
 
 class CountingDockerProxy:
-    def __init__(self, directory, upstream="/var/run/docker.sock"):
-        self.path = os.path.join(directory, "docker.sock")
+    def __init__(self, directory, upstream="/var/run/docker.sock", name="docker.sock"):
+        self.path = os.path.join(directory, name)
         self.upstream = upstream
         self.requests = []
         self.lock = threading.Lock()

@@ -15,6 +15,9 @@ import io.redeploy.agent.docker.DockerJavaGateway;
 import io.redeploy.agent.http.AgentControl;
 import io.redeploy.agent.http.AgentHttpServer;
 import io.redeploy.agent.metrics.AgentMetrics;
+import io.redeploy.agent.proxy.PortForwarder;
+import io.redeploy.agent.proxy.ProxyListener;
+import io.redeploy.agent.proxy.ServiceProxies;
 import io.redeploy.agent.registry.RegistryClient;
 import io.redeploy.agent.schedule.PollCycle;
 import io.redeploy.agent.schedule.PollScheduler;
@@ -43,6 +46,11 @@ public final class Agent implements AutoCloseable {
     /** How long SIGTERM waits for a deploy in flight; the systemd unit's TimeoutStopSec is longer. */
     public static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(120);
     private static final int REGISTRY_CONCURRENCY = 8;
+    /**
+     * How long SIGTERM lets connections on the agent-owned ports finish (each service's {@code drain}, at most this),
+     * after a deploy in flight: together within the unit's TimeoutStopSec of 150 s.
+     */
+    public static final Duration PROXY_SHUTDOWN_GRACE = Duration.ofSeconds(20);
 
     private final AgentConfig config;
     private final RegistryClient registry;
@@ -61,17 +69,19 @@ public final class Agent implements AutoCloseable {
     /** Only touched by the poll thread (Quartz never runs two polls at once). */
     private boolean recovered;
     private AgentHttpServer http;
+    private final ServiceProxies proxies;
 
-    private Agent(AgentConfig config, Clock clock) throws Exception {
+    private Agent(AgentConfig config, Clock clock, AgentMetrics metrics, ServiceProxies proxies) throws Exception {
         this.config = config;
         this.clock = clock;
-        this.metrics = new AgentMetrics();
+        this.metrics = metrics;
+        this.proxies = proxies;
         this.state = StateStore.open(config.stateDir(), clock);
         this.registry = RegistryClient.builder(config).clock(clock)
                 .listener((registryHost, method, status) -> metrics.registryResponse(registryHost, status)).build();
         this.docker = DockerJavaGateway.connect(config.docker());
         Deployer deployer = new Deployer(docker, new DefaultHealthGates(docker, clock, Sleeper.real()), clock,
-                Deployer.DEFAULT_PULL_TIMEOUT, new io.redeploy.agent.policy.PolicyHooks(docker, clock));
+                Deployer.DEFAULT_PULL_TIMEOUT, new io.redeploy.agent.policy.PolicyHooks(docker, clock), proxies);
         this.notifications = new io.redeploy.agent.notify.NotificationDispatcher(
                 io.redeploy.agent.notify.Notifiers.from(config.notifications()), Sleeper.real());
         this.registryExecutor = Executors.newFixedThreadPool(Math.min(REGISTRY_CONCURRENCY, Math.max(1, config.services().size())),
@@ -86,12 +96,45 @@ public final class Agent implements AutoCloseable {
     }
 
     public static Agent start(AgentConfig config, Clock clock) throws Exception {
-        Agent agent = new Agent(config, clock);
+        AgentMetrics metrics = new AgentMetrics();
+        // First: a public port that cannot be bound (taken, say, by the compose container being adopted) stops the start.
+        ServiceProxies proxies = ServiceProxies.open(config.services(), PortForwarder.DEFAULT_CONNECT_TIMEOUT,
+                proxyMetrics(metrics));
+        Agent agent;
+        try {
+            agent = new Agent(config, clock, metrics, proxies);
+        } catch (Exception | Error e) {
+            proxies.close();
+            throw e;
+        }
+        agent.pointProxies();
         agent.http = AgentHttpServer.start(config.http(), agent.control(), agent.state, agent.metrics);
         agent.scheduler.start();
         log.info("event=agent.started services={} http={}:{} state_dir={}", config.services().size(),
                 config.http().host(), agent.http.port(), config.stateDir());
         return agent;
+    }
+
+    /** Before the first poll, so the public ports serve while the registry is asked; retried by recovery. */
+    private void pointProxies() {
+        if (proxies.isEmpty()) {
+            return;
+        }
+        try {
+            deployer.pointProxies(orderedServices);
+        } catch (RuntimeException e) {
+            log.warn("event=proxy.target_unknown reason=\"{}\" retry=first_poll", e.getMessage());
+        }
+    }
+
+    private static ProxyListener proxyMetrics(AgentMetrics metrics) {
+        return new ProxyListener() {
+            @Override public void opened(String service) { metrics.proxyOpened(service); }
+            @Override public void closed(String service, long toTarget, long toClient) {
+                metrics.proxyClosed(service, toTarget, toClient);
+            }
+            @Override public void rejected(String service, String reason) { metrics.proxyRejected(service); }
+        };
     }
 
     private void runPoll(Optional<String> service) {
@@ -173,6 +216,8 @@ public final class Agent implements AutoCloseable {
         if (!clean) {
             log.warn("event=agent.stop_timeout reason=\"a deploy was still running; the next start heals it\"");
         }
+        // After the deploy: the ports served throughout it. Now refuse new clients, let open ones finish (bounded).
+        proxies.shutdown(PROXY_SHUTDOWN_GRACE);
         if (http != null) http.close();
         registryExecutor.shutdownNow();
         notifications.close();

@@ -181,7 +181,8 @@ final class AgentConfigBinder {
         }
     }
 
-    private static HostPort listen(String text) {
+    /** Shared with {@code proxy.listen} of a service. */
+    static HostPort listen(String text) {
         // ":8686" is Go's spelling of "all interfaces, port 8686"; accept it for familiarity.
         String spec = text.startsWith(":") ? "0.0.0.0" + text : text;
         return HostPort.parse(spec).filter(hp -> hp.port().isPresent()).orElseThrow(() ->

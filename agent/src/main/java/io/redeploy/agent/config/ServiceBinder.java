@@ -16,8 +16,10 @@ final class ServiceBinder {
 
     static final List<String> KEYS = List.of("image", "tag", "container_name", "mode", "env", "ports", "volumes",
             "network", "network_aliases", "depends_on", "restart_on_dependency_update", "health", "stop_timeout",
-            "restart_policy", "command", "labels", "prune_old_images", "policy", "cooldown", "hooks", "strategy", "verify");
+            "restart_policy", "command", "labels", "prune_old_images", "policy", "cooldown", "hooks", "strategy", "proxy",
+            "verify");
     private static final List<String> HEALTH_KEYS = List.of("type", "path", "port", "timeout", "interval");
+    private static final List<String> PROXY_KEYS = List.of("listen", "container_port", "drain");
 
     /** Docker's rule for container names; service names follow it because they are the default container name. */
     static final Pattern CONTAINER_NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]+");
@@ -63,6 +65,7 @@ final class ServiceBinder {
                         VolumeMounts::parse)
                         .ifPresent(draft.volumes::add));
         bindNetwork(reader, draft);
+        bindProxy(reader, draft);
         bindStrategy(reader, draft);
         forEachItem(reader, "depends_on", "a list of service names", (item, itemPath) ->
                 MappingReader.asText(item, itemPath, problems, "a service name").ifPresent(name -> {
@@ -271,23 +274,73 @@ final class ServiceBinder {
         return text;
     }
 
+    private void bindProxy(MappingReader service, ServiceDraft draft) {
+        service.reader("proxy", "a mapping such as {listen: \"0.0.0.0:8080\", container_port: 8080}", PROXY_KEYS)
+                .ifPresent(reader -> {
+                    Optional<HostPort> listen = reader.parsed("listen", "host:port", AgentConfigBinder::listen);
+                    Optional<Integer> containerPort = reader.port("container_port");
+                    Optional<Duration> drain = reader.duration("drain", Duration.ZERO);
+                    for (String required : List.of("listen", "container_port")) {
+                        if (!reader.has(required)) {
+                            problems.add(reader.line(), reader.path(), "missing required key '" + required + "'; expected "
+                                    + "e.g. {listen: \"0.0.0.0:8080\", container_port: 8080}");
+                        }
+                    }
+                    if (draft.network.filter(n -> n.equals("host") || n.equals("none")).isPresent()) {
+                        problems.add(service.lineOf("proxy"), service.pathOf("proxy"), "the container's port cannot be "
+                                + "published on network '" + draft.network.get() + "'; expected no network, or a "
+                                + "user-defined one");
+                    }
+                    if (listen.isPresent() && containerPort.isPresent()) {
+                        draft.proxy = Optional.of(new ProxyConfig(listen.get().host(), listen.get().port().orElseThrow(),
+                                containerPort.get(), drain.orElse(ProxyConfig.DEFAULT_DRAIN)));
+                        draft.proxyListenLine = reader.lineOf("listen");
+                    }
+                });
+    }
+
     private void bindStrategy(MappingReader reader, ServiceDraft draft) {
         reader.parsed("strategy", "stop-first or start-first", ServiceBinder::strategy).ifPresent(s -> draft.strategy = s);
+        if (reader.has("proxy") && draft.strategy != ServiceConfig.Strategy.START_FIRST) {
+            problems.add(reader.lineOf("proxy"), reader.pathOf("proxy"), "a port owned by the agent only serves to "
+                    + "switch clients to a new container started next to the old one; expected strategy: start-first");
+        }
         if (draft.strategy != ServiceConfig.Strategy.START_FIRST) {
             return;
         }
         // Old and new run side by side for a moment: they cannot both publish a host port, and without an alias on
-        // a network of the service's own there is nothing to switch over.
+        // a network of the service's own or a port the agent owns there is nothing to switch over.
+        if (reader.has("proxy")) {
+            draft.proxy.ifPresent(proxy -> refusePortsBehindProxy(reader, draft, proxy));
+            return;
+        }
         if (reader.has("ports")) {
             problems.add(reader.lineOf("strategy"), reader.pathOf("strategy"), "'start-first' cannot be used with "
-                    + "published ports (two containers cannot publish the same host port); expected no 'ports', or "
-                    + "strategy: stop-first");
+                    + "published ports (two containers cannot publish the same host port); expected no 'ports', a "
+                    + "'proxy' port owned by the agent, or strategy: stop-first");
         }
         boolean userNetwork = draft.network.filter(n -> !BUILT_IN_NETWORKS.contains(n)).isPresent();
         if (!userNetwork || draft.networkAliases.isEmpty()) {
             problems.add(reader.lineOf("strategy"), reader.pathOf("strategy"), "'start-first' needs a user-defined "
-                    + "'network' and 'network_aliases' to switch clients over; expected e.g. network: survey and "
-                    + "network_aliases: [web]");
+                    + "'network' and 'network_aliases', or a 'proxy' port owned by the agent, to switch clients over; "
+                    + "expected e.g. network: survey and network_aliases: [web], or proxy: {listen: \"0.0.0.0:8080\", "
+                    + "container_port: 8080}");
+        }
+    }
+
+    /** Behind the agent's port every published host port is one too many: old and new run at once. */
+    private void refusePortsBehindProxy(MappingReader reader, ServiceDraft draft, ProxyConfig proxy) {
+        for (int i = 0; i < draft.ports.size(); i++) {
+            ServiceDraft.Located<PortMapping> port = draft.ports.get(i);
+            String path = MappingReader.item(reader.pathOf("ports"), i);
+            if (port.value().containerPort() == proxy.containerPort()) {
+                problems.add(port.line(), path, "container port " + proxy.containerPort() + " is published by the agent "
+                        + "on " + proxy.listen() + " (proxy); expected no 'ports' entry for it");
+            } else {
+                problems.add(port.line(), path, "'" + PortMappings.describe(port.value()) + "' cannot be published by "
+                        + "the old and the new container at once during a start-first switch; expected no 'ports' "
+                        + "(the agent's proxy publishes container port " + proxy.containerPort() + ")");
+            }
         }
     }
 

@@ -28,7 +28,8 @@ public record ServiceConfig(
         Map<String, String> labels,
         boolean pruneOldImages,
         UpdatePolicy policy,
-        Strategy strategy) {
+        Strategy strategy,
+        Optional<ProxyConfig> proxy) {
 
     /**
      * {@code mode} and {@code policy.kind} say the same thing twice for compatibility ({@code mode: monitor} is
@@ -37,6 +38,7 @@ public record ServiceConfig(
     public ServiceConfig {
         policy = policy == null ? UpdatePolicy.defaults() : policy;
         strategy = strategy == null ? Strategy.STOP_FIRST : strategy;
+        proxy = proxy == null ? Optional.empty() : proxy;
         if (mode == UpdateMode.MONITOR && policy.kind() != UpdatePolicy.Kind.NOTIFY) {
             policy = policy.withKind(UpdatePolicy.Kind.NOTIFY);
         }
@@ -49,6 +51,18 @@ public record ServiceConfig(
         networkAliases = List.copyOf(networkAliases);
         dependsOn = List.copyOf(dependsOn);
         labels = Map.copyOf(labels);
+    }
+
+    /** A service without a port owned by the agent. */
+    public ServiceConfig(String name, ImageRef image, String containerName, UpdateMode mode, Map<String, String> env,
+                         List<PortMapping> ports, List<VolumeMount> volumes, Optional<String> network,
+                         List<String> networkAliases, List<String> dependsOn, boolean restartOnDependencyUpdate,
+                         HealthCheckConfig health, Duration stopTimeout, String restartPolicy,
+                         Optional<List<String>> command, Map<String, String> labels, boolean pruneOldImages,
+                         UpdatePolicy policy, Strategy strategy) {
+        this(name, image, containerName, mode, env, ports, volumes, network, networkAliases, dependsOn,
+                restartOnDependencyUpdate, health, stopTimeout, restartPolicy, command, labels, pruneOldImages,
+                policy, strategy, Optional.empty());
     }
 
     /** A service with the default strategy ({@code stop-first}). */
@@ -79,14 +93,21 @@ public record ServiceConfig(
         return new ServiceConfig(name, image, containerName,
                 newPolicy.kind() == UpdatePolicy.Kind.NOTIFY ? UpdateMode.MONITOR : UpdateMode.AUTO, env, ports, volumes,
                 network, networkAliases, dependsOn, restartOnDependencyUpdate, health, stopTimeout, restartPolicy,
-                command, labels, pruneOldImages, newPolicy, strategy);
+                command, labels, pruneOldImages, newPolicy, strategy, proxy);
     }
 
     /** The same service deployed with another strategy. */
     public ServiceConfig withStrategy(Strategy newStrategy) {
         return new ServiceConfig(name, image, containerName, mode, env, ports, volumes, network, networkAliases,
                 dependsOn, restartOnDependencyUpdate, health, stopTimeout, restartPolicy, command, labels,
-                pruneOldImages, policy, newStrategy);
+                pruneOldImages, policy, newStrategy, proxy);
+    }
+
+    /** The same service behind a port the agent owns ({@code strategy: start-first} with {@code proxy}). */
+    public ServiceConfig withProxy(ProxyConfig newProxy) {
+        return new ServiceConfig(name, image, containerName, mode, env, ports, volumes, network, networkAliases,
+                dependsOn, restartOnDependencyUpdate, health, stopTimeout, restartPolicy, command, labels,
+                pruneOldImages, policy, Strategy.START_FIRST, Optional.of(newProxy));
     }
 
     /** Like the record's own, but env values are masked: they routinely hold passwords (DATABASE_URL, ...). */
@@ -99,7 +120,7 @@ public record ServiceConfig(
                 + ", network=" + network + ", networkAliases=" + networkAliases + ", dependsOn=" + dependsOn
                 + ", restartOnDependencyUpdate=" + restartOnDependencyUpdate + ", health=" + health
                 + ", stopTimeout=" + stopTimeout + ", restartPolicy=" + restartPolicy + ", command=" + command
-                + ", labels=" + labels + ", pruneOldImages=" + pruneOldImages + ", policy=" + policy + ", strategy=" + strategy + "]";
+                + ", labels=" + labels + ", pruneOldImages=" + pruneOldImages + ", policy=" + policy + ", strategy=" + strategy + ", proxy=" + proxy + "]";
     }
 
     public enum UpdateMode {
@@ -114,8 +135,9 @@ public record ServiceConfig(
         /** Stop the old container, then start the new one (a short outage; works for every service). */
         STOP_FIRST,
         /**
-         * Start the new container next to the old one and switch the service's network aliases over once it is
-         * healthy (no outage; only for a service without published ports, reached through aliases).
+         * Start the new container next to the old one and switch the service's network aliases, or the port the
+         * agent owns ({@link ProxyConfig}), over once it is healthy (no outage; only for a service without published
+         * ports).
          */
         START_FIRST
     }

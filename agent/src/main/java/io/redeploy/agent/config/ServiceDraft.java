@@ -38,6 +38,8 @@ final class ServiceDraft {
     boolean pruneOldImages;
     UpdatePolicy policy = UpdatePolicy.defaults();
     ServiceConfig.Strategy strategy = ServiceConfig.Strategy.STOP_FIRST;
+    Optional<ProxyConfig> proxy = Optional.empty();
+    int proxyListenLine;
 
     ServiceDraft(String name, String path, int line) {
         this.name = name;
@@ -56,6 +58,6 @@ final class ServiceDraft {
         return new ServiceConfig(name, image, containerName, mode, env,
                 ports.stream().map(Located::value).toList(), volumes, network, networkAliases, dependencyNames(),
                 restartOnDependencyUpdate, health, stopTimeout, restartPolicy, command.map(List::copyOf), labels,
-                pruneOldImages, policy, strategy);
+                pruneOldImages, policy, strategy, proxy);
     }
 }

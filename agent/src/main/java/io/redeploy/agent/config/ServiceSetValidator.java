@@ -52,6 +52,16 @@ final class ServiceSetValidator {
                                 + "; expected each host port published once"));
                 published.add(new Published(port.value(), path));
             }
+            if (service.proxy.isPresent()) {
+                ProxyConfig proxy = service.proxy.get();
+                PortMapping listen = new PortMapping(proxy.listenHost(), proxy.listenPort(), 0, "tcp");
+                String path = MappingReader.child(MappingReader.child(service.path, "proxy"), "listen");
+                published.stream().filter(p -> PortMappings.clash(p.mapping(), listen)).findFirst()
+                        .ifPresent(p -> problems.add(service.proxyListenLine, path, "host port "
+                                + PortMappings.describe(listen) + " is already published by " + p.path()
+                                + "; expected each host port published once"));
+                published.add(new Published(listen, path));
+            }
         }
     }
 

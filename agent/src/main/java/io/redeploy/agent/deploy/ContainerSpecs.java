@@ -1,5 +1,6 @@
 package io.redeploy.agent.deploy;
 
+import io.redeploy.agent.config.PortMapping;
 import io.redeploy.agent.config.ServiceConfig;
 import io.redeploy.agent.config.VolumeMount;
 import io.redeploy.agent.docker.AgentLabels;
@@ -15,6 +16,8 @@ import java.util.stream.Collectors;
 
 /** Turns a service's configuration and a target digest into the container to create. */
 public final class ContainerSpecs {
+    /** Where a proxied container publishes its port: only the agent, on the same host, needs to reach it. */
+    public static final String PROXY_PUBLISH_IP = "127.0.0.1";
     private static final Pattern RESTART_POLICY = Pattern.compile("no|always|unless-stopped|on-failure(:[0-9]+)?");
 
     /** Docker's own networks (and {@code container:<id>} sharing) exist on every host and cannot be created. */
@@ -56,11 +59,14 @@ public final class ContainerSpecs {
         labels.put(AgentLabels.MANAGED, "true");
         labels.put(AgentLabels.SERVICE, service.name());
         labels.put(AgentLabels.DIGEST, target.value());
+        List<PortMapping> ports = new ArrayList<>(service.ports());
+        // Behind the agent's port: an ephemeral loopback port, so that the old and the new container can both run.
+        service.proxy().ifPresent(p -> ports.add(new PortMapping(PROXY_PUBLISH_IP, 0, p.containerPort(), "tcp")));
         return new ContainerSpec(
                 service.containerName(),
                 imageReference(service, target),
                 service.env(),
-                service.ports(),
+                ports,
                 volumes,
                 service.network(),
                 service.networkAliases(),

@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
  * Without an aside container, a new container left created but never started (first deploy interrupted) is started.
  *
  * <p>A start-first deploy leaves {@code <name>.redeploy-new} instead: with the old container gone (the crash came
- * after the switch) and the new one healthy, the switch is finished (aliases, name); otherwise it is removed and
- * the old container, never stopped, keeps serving (its aliases are reconnected if the crash came mid-switch).
+ * after the switch, or left stopped) and the new one healthy, the switch is finished (aliases, name); otherwise it is
+ * removed and the old container, never stopped, keeps serving (its aliases are reconnected if the crash came
+ * mid-switch).
  */
 final class CrashRecovery {
     private static final Logger log = LoggerFactory.getLogger(CrashRecovery.class);
@@ -80,6 +81,12 @@ final class CrashRecovery {
     private String startFirst(ServiceConfig service, ContainerInfo starting, Optional<ContainerInfo> primary) {
         String name = service.containerName();
         String network = service.network().orElse("");
+        if (primary.isPresent() && !primary.get().running() && Deployer.mayTouch(primary.get(), service)
+                && starting.running() && healthy(service, starting)) {
+            // The crash came after the switch, while the old container was being stopped or removed.
+            docker.remove(primary.get().id());
+            return finishSwitch(service, starting, "removed the stopped old container, ");
+        }
         if (primary.isPresent()) {
             docker.remove(starting.id());
             ContainerInfo old = primary.get();
@@ -93,18 +100,25 @@ final class CrashRecovery {
             return "removed " + starting.name() + " left by an interrupted start-first deploy; " + name + " serves on";
         }
         if (starting.running() && healthy(service, starting)) {
-            if (!network.isEmpty()) {
-                if (starting.ipAddresses().containsKey(network)) {
-                    docker.disconnectNetwork(starting.id(), network);
-                }
-                docker.connectNetwork(starting.id(), network, service.networkAliases());
-            }
-            docker.rename(starting.id(), name);
-            return "finished interrupted start-first deploy: " + starting.name() + " is healthy, renamed it to " + name;
+            return finishSwitch(service, starting, "");
         }
         docker.remove(starting.id());
         return "removed " + starting.name() + " left " + starting.status() + " or unhealthy by an interrupted start-first "
                 + "deploy; no container runs under " + name + " until the next deploy";
+    }
+
+    private String finishSwitch(ServiceConfig service, ContainerInfo starting, String before) {
+        String network = service.network().orElse("");
+        if (!network.isEmpty() && !service.networkAliases().isEmpty()) {
+            if (starting.ipAddresses().containsKey(network)) {
+                docker.disconnectNetwork(starting.id(), network);
+            }
+            docker.connectNetwork(starting.id(), network, service.networkAliases());
+        }
+        docker.rename(starting.id(), service.containerName());
+        // The agent's port, if any, is pointed at it by Deployer.recover once every service is whole.
+        return "finished interrupted start-first deploy: " + before + starting.name() + " is healthy, renamed it to "
+                + service.containerName();
     }
 
     private boolean healthy(ServiceConfig service, ContainerInfo container) {

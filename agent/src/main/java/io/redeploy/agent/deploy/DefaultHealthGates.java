@@ -9,7 +9,8 @@ import java.time.Clock;
 
 /**
  * AUTO: the image's Docker HEALTHCHECK when it has one, else "still running after {@code interval}".
- * HTTP/TCP probe {@code health.port}, or the first configured TCP container port when it is 0.
+ * HTTP/TCP probe {@code health.port}, or the proxied or first configured TCP container port when it is 0.
+ * A service behind the agent's port ({@code proxy}) gets a TCP probe of its port instead of "still running".
  */
 public final class DefaultHealthGates implements HealthGateFactory {
     private final DockerGateway docker;
@@ -30,6 +31,9 @@ public final class DefaultHealthGates implements HealthGateFactory {
             case DOCKER -> new DockerHealthcheckGate(docker, clock, sleeper, h.timeout(), h.interval());
             case AUTO -> image.hasHealthcheck()
                     ? new DockerHealthcheckGate(docker, clock, sleeper, h.timeout(), h.interval())
+                    // Behind the agent's port "still running" is not enough: clients are switched over at once.
+                    : service.proxy().isPresent()
+                    ? new TcpGate(docker, clock, sleeper, h.timeout(), h.interval(), service.proxy().get().containerPort(), service.network())
                     : new RunningGate(docker, clock, sleeper, h.timeout(), h.interval());
             case HTTP -> new HttpGate(docker, clock, sleeper, h.timeout(), h.interval(), port(service, h), h.path(), service.network());
             case TCP -> new TcpGate(docker, clock, sleeper, h.timeout(), h.interval(), port(service, h), service.network());
@@ -39,6 +43,9 @@ public final class DefaultHealthGates implements HealthGateFactory {
     private static int port(ServiceConfig service, HealthCheckConfig h) {
         if (h.port() > 0) {
             return h.port();
+        }
+        if (service.proxy().isPresent()) {
+            return service.proxy().get().containerPort();
         }
         return service.ports().stream()
                 .filter(p -> p.protocol() == null || p.protocol().equalsIgnoreCase("tcp"))

@@ -8,6 +8,7 @@ import io.redeploy.agent.docker.ContainerSpec;
 import io.redeploy.agent.docker.DockerGateway;
 import io.redeploy.agent.docker.DockerGatewayException;
 import io.redeploy.agent.docker.ImageInfo;
+import io.redeploy.agent.proxy.TrafficSwitches;
 import io.redeploy.agent.registry.Digest;
 import java.time.Clock;
 import java.time.Duration;
@@ -46,6 +47,7 @@ public final class Deployer {
     private final ImagePruner pruner;
     private final DeployHooks hooks;
     private final StartFirstStrategy startFirst;
+    private final TrafficSwitches switches;
 
     public Deployer(DockerGateway docker, HealthGateFactory gates, Clock clock, Duration pullTimeout) {
         this(docker, gates, clock, pullTimeout, DeployHooks.NONE);
@@ -53,6 +55,13 @@ public final class Deployer {
 
     /** @param hooks the update policy and lifecycle hooks, consulted between the pull and the swap */
     public Deployer(DockerGateway docker, HealthGateFactory gates, Clock clock, Duration pullTimeout, DeployHooks hooks) {
+        this(docker, gates, clock, pullTimeout, hooks, TrafficSwitches.NONE);
+    }
+
+    /** @param switches the ports the agent owns for {@code proxy:} services, switched by start-first deploys */
+    public Deployer(DockerGateway docker, HealthGateFactory gates, Clock clock, Duration pullTimeout, DeployHooks hooks,
+                    TrafficSwitches switches) {
+        this.switches = switches;
         this.hooks = hooks;
         this.docker = docker;
         this.gates = gates;
@@ -61,7 +70,7 @@ public final class Deployer {
         this.rollback = new Rollback(docker);
         this.recovery = new CrashRecovery(docker, gates, rollback);
         this.pruner = new ImagePruner(docker);
-        this.startFirst = new StartFirstStrategy(docker, clock, rollback, pruner, hooks);
+        this.startFirst = new StartFirstStrategy(docker, clock, rollback, pruner, hooks, switches);
     }
 
     public Deployer(DockerGateway docker, HealthGateFactory gates, Clock clock) {
@@ -73,7 +82,33 @@ public final class Deployer {
      * configured repository. Throws {@link DockerGatewayException} when the engine cannot be asked.
      */
     public RunningService inspect(ServiceConfig service) {
-        return runningService(service, docker.inspectContainer(service.containerName()));
+        Optional<ContainerInfo> container = docker.inspectContainer(service.containerName());
+        // Every poll: a container restarted by Docker (restart policy, daemon restart) may have a new ephemeral port.
+        container.filter(ContainerInfo::running).ifPresent(c -> follow(service, c));
+        return runningService(service, container);
+    }
+
+    /**
+     * Points the agent's port of every {@code proxy:} service at the container that serves it: the one under the
+     * configured name, else the new container of a start-first deploy interrupted after its switch (recovery renames
+     * it). Called at start-up before the first poll; without a running container the port has no target and closes
+     * the connections it accepts. Throws {@link DockerGatewayException} when the engine cannot be asked.
+     */
+    public synchronized void pointProxies(List<ServiceConfig> services) {
+        for (ServiceConfig service : services) {
+            if (service.proxy().isEmpty()) {
+                continue;
+            }
+            docker.inspectContainer(service.containerName()).filter(ContainerInfo::running)
+                    .or(() -> docker.inspectContainer(ContainerNames.starting(service.containerName()))
+                            .filter(c -> c.running() && AgentLabels.isManagedFor(c.labels(), service.name())))
+                    .ifPresent(c -> follow(service, c));
+        }
+    }
+
+    private synchronized void follow(ServiceConfig service, ContainerInfo serving) {
+        service.proxy().ifPresent(proxy -> switches.forService(service.name()).ifPresent(port ->
+                ProxyTargets.of(serving, proxy.containerPort()).ifPresent(port::switchTo)));
     }
 
     private RunningService runningService(ServiceConfig service, Optional<ContainerInfo> container) {
@@ -318,6 +353,8 @@ public final class Deployer {
             ImageInfo image = docker.inspectImage(c.imageId()).orElse(new ImageInfo(c.imageId(), List.of(), List.of(), false));
             HealthGate gate = gates.gateFor(service, image);
             gate.await(c.id());
+            // A restart gives the ephemeral port of a proxied container anew.
+            docker.inspectContainer(c.id()).ifPresent(restarted -> follow(service, restarted));
             log.info("{}", LogLine.event("deploy.restart").with("service", service.name()).with("gate", gate.describe())
                     .duration(elapsed(started)));
             return true;
@@ -340,6 +377,11 @@ public final class Deployer {
         List<String> actions = new ArrayList<>();
         for (ServiceConfig service : services) {
             recovery.recover(service).ifPresent(actions::add);
+        }
+        try {
+            pointProxies(services);
+        } catch (DockerGatewayException e) {
+            log.warn("{}", LogLine.event("proxy.target_unknown").with("reason", e.getMessage()));
         }
         return List.copyOf(actions);
     }

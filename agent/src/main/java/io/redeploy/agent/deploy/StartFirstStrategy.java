@@ -6,6 +6,9 @@ import io.redeploy.agent.docker.ContainerInfo;
 import io.redeploy.agent.docker.ContainerSpec;
 import io.redeploy.agent.docker.DockerGateway;
 import io.redeploy.agent.docker.DockerGatewayException;
+import io.redeploy.agent.proxy.ForwardTarget;
+import io.redeploy.agent.proxy.TrafficSwitch;
+import io.redeploy.agent.proxy.TrafficSwitches;
 import io.redeploy.agent.registry.Digest;
 import java.time.Clock;
 import java.time.Duration;
@@ -18,8 +21,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The swap of a {@code strategy: start-first} service: the new container starts next to the old one and takes
- * over the service's network aliases only once it is healthy, so clients that resolve the alias per connection
- * never see an outage, not even for a build that fails its health gate.
+ * over the service's network aliases, and/or the port the agent owns for it ({@code proxy}), only once it is healthy,
+ * so clients never see an outage, not even for a build that fails its health gate.
+ *
+ * <p>Behind the agent's port the new container publishes its port on an ephemeral loopback port; the switch points
+ * the forwarder at it (atomic for new connections), the old container's open connections get up to
+ * {@code proxy.drain} to finish, then it is stopped.
  *
  * <p>Steps: create the new container as {@code <name>.redeploy-new} on the service's network <em>without</em>
  * aliases (an unhealthy build must not receive a single request); start; health gate; <b>switch</b>: reconnect
@@ -37,8 +44,11 @@ final class StartFirstStrategy {
     private final Rollback rollback;
     private final ImagePruner pruner;
     private final DeployHooks hooks;
+    private final TrafficSwitches switches;
 
-    StartFirstStrategy(DockerGateway docker, Clock clock, Rollback rollback, ImagePruner pruner, DeployHooks hooks) {
+    StartFirstStrategy(DockerGateway docker, Clock clock, Rollback rollback, ImagePruner pruner, DeployHooks hooks,
+                       TrafficSwitches switches) {
+        this.switches = switches;
         this.docker = docker;
         this.clock = clock;
         this.rollback = rollback;
@@ -55,14 +65,21 @@ final class StartFirstStrategy {
                       Optional<ContainerInfo> old, ContainerSpec spec, HealthGate gate) {
         String name = service.containerName();
         String network = service.network().orElse("");
-        if (network.isEmpty() || ContainerSpecs.isBuiltInNetwork(network) || service.networkAliases().isEmpty()
-                || !service.ports().isEmpty()) {
+        boolean movesAliases = !network.isEmpty() && !ContainerSpecs.isBuiltInNetwork(network)
+                && !service.networkAliases().isEmpty();
+        Optional<TrafficSwitch> port = service.proxy().flatMap(p -> switches.forService(service.name()));
+        if (!service.ports().isEmpty() || (!movesAliases && service.proxy().isEmpty())) {
             // The config loader refuses this; a ServiceConfig built by hand must not get half a switch either.
-            return Deployer.failed(service, from, target, elapsed(started), "settings", "start-first needs a user-defined network, "
-                    + "network aliases and no published ports");
+            return Deployer.failed(service, from, target, elapsed(started), "settings", "start-first needs a user-defined network "
+                    + "and network aliases, or a proxy port, and no published ports");
+        }
+        if (service.proxy().isPresent() && port.isEmpty()) {
+            return Deployer.failed(service, from, target, elapsed(started), "settings", "the agent does not listen on "
+                    + service.proxy().get().listen() + " for this service");
         }
         String step = "remove leftover " + ContainerNames.starting(name);
         Optional<String> newId = Optional.empty();
+        Optional<ForwardTarget> previousTarget = Optional.empty();
         try {
             removeLeftover(service);
             step = "create";
@@ -71,10 +88,23 @@ final class StartFirstStrategy {
             docker.start(newId.get());
             step = "health (" + gate.describe() + ")";
             gate.await(newId.get());
-            step = "switch aliases to the new container";
-            // An endpoint's aliases are fixed when it is connected: reconnect with them (the old one still serves).
-            docker.disconnectNetwork(newId.get(), network);
-            docker.connectNetwork(newId.get(), network, service.networkAliases());
+            if (movesAliases) {
+                step = "switch aliases to the new container";
+                // An endpoint's aliases are fixed when it is connected: reconnect with them (the old one still serves).
+                docker.disconnectNetwork(newId.get(), network);
+                docker.connectNetwork(newId.get(), network, service.networkAliases());
+            }
+            if (port.isPresent()) {
+                int containerPort = service.proxy().get().containerPort();
+                step = "switch " + service.proxy().get().listen() + " to the new container";
+                ContainerInfo fresh = docker.inspectContainer(newId.get())
+                        .orElseThrow(() -> new DockerGatewayException("the new container is gone"));
+                ForwardTarget next = ProxyTargets.published(fresh, containerPort)
+                        .orElseThrow(() -> new DockerGatewayException("the new container publishes no host port for "
+                                + containerPort));
+                // The last step that may fail comes before this one: from here on, new connections reach the new build.
+                previousTarget = port.get().switchTo(next);
+            }
         } catch (DockerGatewayException | HealthCheckFailedException e) {
             return discarded(service, from, target, started, step, newId, e.getMessage());
         } catch (RuntimeException e) {
@@ -90,7 +120,8 @@ final class StartFirstStrategy {
 
         String created = newId.get();
         List<String> problems = new ArrayList<>();
-        old.ifPresent(o -> retire(service, o, network, problems));
+        Optional<ForwardTarget> draining = previousTarget;
+        old.ifPresent(o -> retire(service, o, movesAliases, port, draining, problems));
         // Until this rename, recovery recognises the switched-over container by its temporary name.
         attempt(problems, () -> docker.rename(created, name));
         if (service.pruneOldImages()) {
@@ -119,9 +150,17 @@ final class StartFirstStrategy {
         docker.remove(leftover.get().id());
     }
 
-    /** Takes the old container off the aliases, then stops and removes it; failures only leave garbage behind. */
-    private void retire(ServiceConfig service, ContainerInfo old, String network, List<String> problems) {
-        if (old.running() && old.ipAddresses().containsKey(network)) {
+    /**
+     * Lets the old container's connections through the agent's port finish (at most {@code proxy.drain}), takes it
+     * off the aliases, then stops and removes it; failures only leave garbage behind.
+     */
+    private void retire(ServiceConfig service, ContainerInfo old, boolean movesAliases, Optional<TrafficSwitch> port,
+                        Optional<ForwardTarget> draining, List<String> problems) {
+        if (port.isPresent() && draining.isPresent()) {
+            drain(service, port.get(), draining.get());
+        }
+        String network = service.network().orElse("");
+        if (movesAliases && old.running() && old.ipAddresses().containsKey(network)) {
             // Only new connections move: requests in flight on the old one finish during its stop timeout.
             attempt(problems, () -> docker.disconnectNetwork(old.id(), network));
         }
@@ -130,6 +169,24 @@ final class StartFirstStrategy {
         if (!problems.isEmpty()) {
             log.warn("{}", LogLine.event("deploy.cleanup_failed").with("service", service.name())
                     .with("container", old.name()).with("reason", String.join("; ", problems)));
+        }
+    }
+
+    private void drain(ServiceConfig service, TrafficSwitch port, ForwardTarget previous) {
+        Duration drain = service.proxy().orElseThrow().drain();
+        Instant started = clock.instant();
+        int left;
+        try {
+            left = port.awaitDrained(previous, drain);
+        } catch (InterruptedException e) {
+            // The agent is stopping: the switch is done, so the old container is still stopped, only sooner.
+            Thread.currentThread().interrupt();
+            left = -1;
+        }
+        if (left != 0) {
+            log.warn("{}", LogLine.event("proxy.drain_incomplete").with("service", service.name())
+                    .with("target", previous.endpoint()).with("connections", left < 0 ? "unknown" : String.valueOf(left))
+                    .with("drain", drain.toMillis() + "ms").duration(Duration.between(started, clock.instant())));
         }
     }
 

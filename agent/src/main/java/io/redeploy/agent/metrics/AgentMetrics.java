@@ -36,6 +36,9 @@ public final class AgentMetrics {
     private final Counter deploys;
     private final Histogram deployDuration;
     private final Gauge lastSuccessfulDeploy;
+    private final Counter proxyConnections;
+    private final Gauge proxyActive;
+    private final Counter proxyBytes;
 
     public AgentMetrics(Clock clock) {
         this.clock = clock;
@@ -63,6 +66,16 @@ public final class AgentMetrics {
         lastSuccessfulDeploy = Gauge.builder().name("redeploy_last_successful_deploy_timestamp_seconds")
                 .help("Unix time of the last deploy that ended 'deployed', per service.")
                 .labelNames("service").register(registry);
+        proxyConnections = Counter.builder().name("redeploy_proxy_connections_total")
+                .help("Client connections accepted on a service's agent-owned port, by result (forwarded; rejected: "
+                        + "no container to forward to, the container refused, too many connections).")
+                .labelNames("service", "result").register(registry);
+        proxyActive = Gauge.builder().name("redeploy_proxy_connections_active")
+                .help("Connections being forwarded right now, per service.").labelNames("service").register(registry);
+        proxyBytes = Counter.builder().name("redeploy_proxy_bytes_total")
+                .help("Bytes forwarded on a service's agent-owned port, by direction (to_container, to_client), "
+                        + "counted when a connection closes.")
+                .labelNames("service", "direction").register(registry);
     }
 
     public AgentMetrics() {
@@ -94,6 +107,22 @@ public final class AgentMetrics {
         if ("deployed".equals(outcome)) {
             lastSuccessfulDeploy.labelValues(service).set(nowSeconds());
         }
+    }
+
+    /** A connection on the agent-owned port of {@code service} reached its container. */
+    public void proxyOpened(String service) {
+        proxyConnections.labelValues(service, "forwarded").inc();
+        proxyActive.labelValues(service).inc();
+    }
+
+    public void proxyClosed(String service, long toContainer, long toClient) {
+        proxyActive.labelValues(service).dec();
+        proxyBytes.labelValues(service, "to_container").inc(toContainer);
+        proxyBytes.labelValues(service, "to_client").inc(toClient);
+    }
+
+    public void proxyRejected(String service) {
+        proxyConnections.labelValues(service, "rejected").inc();
     }
 
     /** Unix time of the last successful poll, 0 before the first one. */

@@ -39,7 +39,7 @@ class ConfigProblemsTest {
                 """)).containsExactly("agent.yml:4: services.web: unknown key 'replicas'; expected one of: image, "
                 + "tag, container_name, mode, env, ports, volumes, network, network_aliases, depends_on, "
                 + "restart_on_dependency_update, health, stop_timeout, restart_policy, command, labels, "
-                + "prune_old_images, policy, cooldown, hooks, strategy, verify");
+                + "prune_old_images, policy, cooldown, hooks, strategy, proxy, verify");
     }
 
     @Test
@@ -501,7 +501,8 @@ class ConfigProblemsTest {
                     ports: ["8000:8000"]
                     strategy: start-first
                 """)).containsExactly("agent.yml:7: services.web.strategy: 'start-first' cannot be used with published "
-                + "ports (two containers cannot publish the same host port); expected no 'ports', or strategy: stop-first");
+                + "ports (two containers cannot publish the same host port); expected no 'ports', a 'proxy' port owned by the "
+                + "agent, or strategy: stop-first");
     }
 
     @Test
@@ -513,7 +514,8 @@ class ConfigProblemsTest {
                     network: survey
                     strategy: start-first
                 """)).containsExactly("agent.yml:5: services.web.strategy: 'start-first' needs a user-defined 'network' "
-                + "and 'network_aliases' to switch clients over; expected e.g. network: survey and network_aliases: [web]");
+                + "and 'network_aliases', or a 'proxy' port owned by the agent, to switch clients over; expected e.g. network: "
+                + "survey and network_aliases: [web], or proxy: {listen: \"0.0.0.0:8080\", container_port: 8080}");
     }
 
     @Test

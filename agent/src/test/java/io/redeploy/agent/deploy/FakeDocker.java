@@ -48,6 +48,8 @@ final class FakeDocker implements DockerGateway {
         Behaviour behaviour = Behaviour.HEALTHY;
         boolean crashOnNextInspect;
         final Map<String, String> volumes = new LinkedHashMap<>();
+        /** Container TCP port to host port while running; an ephemeral host port is given anew at every start. */
+        final Map<Integer, Integer> published = new LinkedHashMap<>();
         /** Network name to the aliases the container has there; empty: Docker's default bridge. */
         final Map<String, List<String>> endpoints = new LinkedHashMap<>();
 
@@ -62,7 +64,7 @@ final class FakeDocker implements DockerGateway {
 
         ContainerInfo info() {
             return new ContainerInfo(id, name, image, imageId, labels, status, exitCode, 0, health,
-                    status.equals("running") ? ipAddresses() : Map.of(), Map.of(), volumes);
+                    status.equals("running") ? ipAddresses() : Map.of(), status.equals("running") ? published : Map.of(), volumes);
         }
 
         private Map<String, String> ipAddresses() {
@@ -79,6 +81,9 @@ final class FakeDocker implements DockerGateway {
     private final Set<String> failing = new HashSet<>();
     final List<String> operations = new ArrayList<>();
     private int nextId = 1;
+    private int nextEphemeralPort = 49153;
+    /** An engine that drops port bindings: started containers publish nothing. */
+    boolean publishNothing;
 
     /** Makes every later call of {@code operation} (pull, create, start, stop, rename, remove) fail. */
     void failOn(String operation) {
@@ -123,6 +128,11 @@ final class FakeDocker implements DockerGateway {
         applyBehaviour(containers.get(id), image);
         containers.get(id).status = status;
         return id;
+    }
+
+    /** Publishes a container port of an existing container (as docker compose or an earlier run did). */
+    void publish(String containerId, int containerPort, int hostPort) {
+        containers.get(containerId).published.put(containerPort, hostPort);
     }
 
     /** Gives a container a volume mount, e.g. the anonymous one Docker creates for an image's VOLUME. */
@@ -284,6 +294,10 @@ final class FakeDocker implements DockerGateway {
         if (c.status.equals("running")) return;
         c.status = "running";
         c.exitCode = 0;
+        if (c.spec != null && !publishNothing) {
+            c.published.clear();
+            c.spec.ports().forEach(p -> c.published.put(p.containerPort(), p.hostPort() > 0 ? p.hostPort() : nextEphemeralPort++));
+        }
         Image image = images.get(c.imageId);
         if (image != null && c.spec != null) {
             applyBehaviour(c, image);

@@ -1,0 +1,45 @@
+package io.redeploy.agent.deploy;
+
+import io.redeploy.agent.proxy.ForwardTarget;
+import io.redeploy.agent.proxy.TrafficSwitch;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** A forwarder without sockets: records switches and drains into the fake engine's operation log, in order. */
+final class FakeSwitch implements TrafficSwitch {
+    private final List<String> operations;
+    private ForwardTarget current;
+    final List<ForwardTarget> switches = new ArrayList<>();
+    final List<ForwardTarget> drained = new ArrayList<>();
+    final List<Duration> drainTimeouts = new ArrayList<>();
+    /** What awaitDrained answers: connections still open once the drain is over. */
+    int stillOpenAfterDrain;
+
+    FakeSwitch(List<String> operations) {
+        this.operations = operations;
+    }
+
+    @Override
+    public Optional<ForwardTarget> switchTo(ForwardTarget target) {
+        operations.add("switch");
+        switches.add(target);
+        ForwardTarget previous = current;
+        current = target;
+        return Optional.ofNullable(previous);
+    }
+
+    @Override
+    public Optional<ForwardTarget> target() {
+        return Optional.ofNullable(current);
+    }
+
+    @Override
+    public int awaitDrained(ForwardTarget target, Duration timeout) {
+        operations.add("drain");
+        drained.add(target);
+        drainTimeouts.add(timeout);
+        return stillOpenAfterDrain;
+    }
+}
