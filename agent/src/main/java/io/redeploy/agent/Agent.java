@@ -2,6 +2,7 @@ package io.redeploy.agent;
 
 import io.redeploy.agent.config.AgentConfig;
 import io.redeploy.agent.config.DependencyOrder;
+import io.redeploy.agent.config.DockerConfig;
 import io.redeploy.agent.config.ServiceConfig;
 import io.redeploy.agent.config.RegistryConfig;
 import io.redeploy.agent.deploy.DefaultHealthGates;
@@ -33,7 +34,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -72,6 +75,7 @@ public final class Agent implements AutoCloseable {
     private final ServiceProxies proxies;
 
     private Agent(AgentConfig config, Clock clock, AgentMetrics metrics, ServiceProxies proxies) throws Exception {
+        FutureTask<DockerJavaGateway> dockerConnected = connectInBackground(config.docker());
         this.config = config;
         this.clock = clock;
         this.metrics = metrics;
@@ -79,20 +83,60 @@ public final class Agent implements AutoCloseable {
         this.state = StateStore.open(config.stateDir(), clock);
         this.registry = RegistryClient.builder(config).clock(clock)
                 .listener((registryHost, method, status) -> metrics.registryResponse(registryHost, status)).build();
-        this.docker = DockerJavaGateway.connect(config.docker());
-        Deployer deployer = new Deployer(docker, new DefaultHealthGates(docker, clock, Sleeper.real()), clock,
-                Deployer.DEFAULT_PULL_TIMEOUT, new io.redeploy.agent.policy.PolicyHooks(docker, clock), proxies);
         this.notifications = new io.redeploy.agent.notify.NotificationDispatcher(
                 io.redeploy.agent.notify.Notifiers.from(config.notifications()), Sleeper.real());
         this.registryExecutor = Executors.newFixedThreadPool(Math.min(REGISTRY_CONCURRENCY, Math.max(1, config.services().size())),
                 daemonThreads("registry"));
+        this.scheduler = new PollScheduler(config.schedule(), this::runPoll);
+        try {
+            this.docker = awaitConnected(dockerConnected);
+        } catch (Exception | Error e) {
+            scheduler.close(); // its worker threads would keep a failed start from exiting
+            throw e;
+        }
+        Deployer deployer = new Deployer(docker, new DefaultHealthGates(docker, clock, Sleeper.real()), clock,
+                Deployer.DEFAULT_PULL_TIMEOUT, new io.redeploy.agent.policy.PolicyHooks(docker, clock), proxies);
         List<ServiceConfig> ordered = DependencyOrder.order(config.services());
         this.pollCycle = new PollCycle(config, ordered, registry, runtimeOf(deployer, docker), state, metrics, registryExecutor,
                 clock, new io.redeploy.agent.notify.NotifyingPollEvents(notifications, clock, hostName()),
                 new io.redeploy.agent.signing.CosignSignatureCheck(registry));
         this.deployer = deployer;
         this.orderedServices = ordered;
-        this.scheduler = new PollScheduler(config.schedule(), this::runPoll);
+    }
+
+    /**
+     * Loading docker-java and its HTTP client, and the first round trip to the engine, are a good part of the
+     * start-up; on their own thread they overlap with building the registry client, the state and Quartz on this
+     * one (bench/: start-up to first poll). The ping only warms the connection: whether Docker answers is the
+     * first poll's business, which defers recovery and reports it.
+     */
+    private static FutureTask<DockerJavaGateway> connectInBackground(DockerConfig dockerConfig) {
+        FutureTask<DockerJavaGateway> connected = new FutureTask<>(() -> DockerJavaGateway.connect(dockerConfig));
+        Thread thread = new Thread(() -> {
+            connected.run();
+            try {
+                connected.get().ping();
+            } catch (Exception | LinkageError e) {
+                // Not an error here; see above.
+            }
+        }, "docker-connect");
+        thread.setDaemon(true);
+        thread.start();
+        return connected;
+    }
+
+    private static DockerJavaGateway awaitConnected(FutureTask<DockerJavaGateway> connected) throws Exception {
+        try {
+            return connected.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Exception cause) {
+                throw cause;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw e;
+        }
     }
 
     public static Agent start(AgentConfig config, Clock clock) throws Exception {
