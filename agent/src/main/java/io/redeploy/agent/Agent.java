@@ -16,6 +16,7 @@ import io.redeploy.agent.http.AgentControl;
 import io.redeploy.agent.http.AgentHttpServer;
 import io.redeploy.agent.metrics.AgentMetrics;
 import io.redeploy.agent.registry.RegistryClient;
+import io.redeploy.agent.schedule.FollowUpDelays;
 import io.redeploy.agent.schedule.PollCycle;
 import io.redeploy.agent.schedule.PollScheduler;
 import io.redeploy.agent.state.StateStore;
@@ -60,6 +61,8 @@ public final class Agent implements AutoCloseable {
     private final io.redeploy.agent.notify.NotificationDispatcher notifications;
     /** Only touched by the poll thread (Quartz never runs two polls at once). */
     private boolean recovered;
+    /** Only touched by the poll thread. */
+    private final FollowUpDelays followUps = new FollowUpDelays();
     private AgentHttpServer http;
 
     private Agent(AgentConfig config, Clock clock) throws Exception {
@@ -105,7 +108,22 @@ public final class Agent implements AutoCloseable {
         } finally {
             lastPollFinished.set(clock.instant());
             pollsCompleted.incrementAndGet();
+            followUpWhileRecoveryPending();
         }
+    }
+
+    /**
+     * A deploy the engine cut short is healed by the first poll that finds the engine back (PollCycle): poll again
+     * within seconds until then, rather than one poll interval later with the service possibly down.
+     */
+    private void followUpWhileRecoveryPending() {
+        if (!deployer.awaitingRecovery()) {
+            followUps.reset();
+            return;
+        }
+        Duration delay = followUps.next();
+        log.debug("event=poll.follow_up reason=\"recovery pending\" in_ms={}", delay.toMillis());
+        scheduler.pollAgainIn(delay);
     }
 
     /**
@@ -188,6 +206,7 @@ public final class Agent implements AutoCloseable {
                 return deployer.deploy(service, target, registry);
             }
             @Override public boolean restart(ServiceConfig service) { return deployer.restart(service); }
+            @Override public List<io.redeploy.agent.deploy.Recovery> recoverInterrupted() { return deployer.recoverInterrupted(); }
         };
     }
 
