@@ -223,7 +223,7 @@ public final class Deployer {
                 .with("gate", gate.describe()).duration(elapsed(started)));
 
         // A failed removal leaves the old container aside; with the engine gone, recovery removes it once it is back.
-        boolean engineLost = old.map(o -> !removeOld(service, o)).orElse(false);
+        boolean engineLost = old.map(o -> removeOld(service, o)).orElse(false);
         if (service.pruneOldImages()) {
             pruner.prune(service, old.map(ContainerInfo::imageId));
         }
@@ -277,16 +277,16 @@ public final class Deployer {
         }
     }
 
-    /** False when the engine did not answer: the old container may still be there. */
+    /** Returns true when the engine did not answer (the engine is lost): the old container may still be there. */
     private boolean removeOld(ServiceConfig service, ContainerInfo old) {
         try {
             docker.remove(old.id());
-            return true;
+            return false;
         } catch (DockerGatewayException e) {
             // The new container is healthy and serving; the leftover is cleaned up by recover() or the next deploy.
             log.warn("{}", LogLine.event("deploy.cleanup_failed").with("service", service.name())
                     .with("container", ContainerNames.aside(service.containerName())).with("reason", e.getMessage()));
-            return !(e instanceof DockerUnreachableException);
+            return e instanceof DockerUnreachableException;
         }
     }
 

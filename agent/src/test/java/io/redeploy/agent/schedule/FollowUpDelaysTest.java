@@ -10,21 +10,24 @@ import org.junit.jupiter.api.Test;
 class FollowUpDelaysTest {
 
     @Test
-    void startsShortAndDoublesUpToTheCap() {
+    void everySecondWhileADaemonRestartLastsThenDoublingUpToTheCap() {
         FollowUpDelays delays = new FollowUpDelays();
         List<Long> seconds = new ArrayList<>();
-        for (int i = 0; i < 8; i++) {
+        for (int i = 0; i < 35; i++) {
             seconds.add(delays.next().toSeconds());
         }
-        assertThat(seconds).containsExactly(1L, 2L, 4L, 8L, 10L, 10L, 10L, 10L);
+        assertThat(seconds.subList(0, 30)).containsOnly(1L);
+        assertThat(seconds.subList(30, 35)).containsExactly(2L, 4L, 8L, 10L, 10L);
     }
 
     @Test
-    void aResetStartsShortAgain() {
+    void aResetStartsFastAgain() {
         FollowUpDelays delays = new FollowUpDelays();
-        delays.next();
-        delays.next();
+        for (int i = 0; i < 40; i++) {
+            delays.next();
+        }
         delays.reset();
+        assertThat(delays.next()).isEqualTo(Duration.ofSeconds(1));
         assertThat(delays.next()).isEqualTo(Duration.ofSeconds(1));
     }
 }
