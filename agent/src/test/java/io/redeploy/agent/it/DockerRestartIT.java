@@ -63,6 +63,7 @@ class DockerRestartIT {
 
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private final List<String> containerNames = new ArrayList<>();
+    private final List<String> repositories = new ArrayList<>();
     private AgentProcess agent;
 
     @BeforeAll
@@ -95,6 +96,16 @@ class DockerRestartIT {
         for (AutoCloseable c : closeables) c.close();
         for (String name : containerNames) {
             LocalStack.removeContainersNamed(name);
+        }
+        // What the agent pulled (through the proxy's port too) and the builds pushed, by reference only: an image id
+        // may be shared with TestImages' cache.
+        String refs = LocalStack.exec("docker", "images", "--digests", "--format",
+                "{{.Repository}}:{{.Tag}} {{.Repository}}@{{.Digest}}");
+        for (String ref : refs.split("\\s+")) {
+            boolean ours = repositories.stream().anyMatch(r -> ref.contains("/" + r + ":") || ref.contains("/" + r + "@"));
+            if (ours && !ref.endsWith(":<none>") && !ref.endsWith("@<none>")) {
+                FaultStack.tryExec("docker", "rmi", ref);
+            }
         }
     }
 
@@ -260,6 +271,7 @@ class DockerRestartIT {
                 case OLD_CONTAINER_ASIDE -> "aside";
             };
             this.repository = LocalStack.uniqueRepository("dr/" + label);
+            repositories.add(repository);
             this.registry = registry;
             this.name = "dr-" + label + "-" + repository.substring(repository.length() - 8);
             containerNames.add(name);
