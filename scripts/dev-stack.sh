@@ -4,7 +4,10 @@
 #   - an anonymous OCI registry on 127.0.0.1:5000
 #   - an htpasswd (Basic auth) registry on 127.0.0.1:5001, user "tester" / password "tester-secret"
 #   - PostgreSQL on 127.0.0.1:5432 for the survey app (role/db "survey", password "survey")
+#
 # Usage: scripts/dev-stack.sh up|down|status [--no-install]
+#        scripts/dev-stack.sh restart-docker   stop the dockerd this script started (SIGTERM) and start it again,
+#                                              as a daemon restart in production does (DockerRestartIT uses it)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -13,6 +16,8 @@ REGISTRY_PORT=5000
 AUTH_REGISTRY_PORT=5001
 AUTH_USER=tester
 AUTH_PASSWORD=tester-secret
+# dockerd's own shutdown stops every container with its stop timeout (its shutdown-timeout is 15 s at least).
+DOCKERD_STOP_WAIT=${REDEPLOY_DOCKERD_STOP_WAIT:-90}
 
 log() { echo "dev-stack: $*"; }
 
@@ -43,10 +48,48 @@ wait_for() { # wait_for SECONDS DESCRIPTION COMMAND...
 
 start_docker() {
   if docker version >/dev/null 2>&1; then log "docker engine already answers"; return; fi
+  launch_dockerd
+}
+
+launch_dockerd() { # appends to the log: a restart keeps the previous daemon's shutdown lines
   mkdir -p "$WORK"
   log "starting dockerd"
-  as_root bash -c "nohup dockerd >'$WORK/dockerd.log' 2>&1 & echo \$! > '$WORK/dockerd.pid'"
+  as_root bash -c "nohup dockerd </dev/null >>'$WORK/dockerd.log' 2>&1 & echo \$! > '$WORK/dockerd.pid'"
   wait_for 60 dockerd docker version
+}
+
+is_dockerd() { # is_dockerd PID
+  [ -n "$1" ] && [ "$(cat "/proc/$1/comm" 2>/dev/null)" = dockerd ]
+}
+
+# Only the dockerd that this script started (its pid file in $WORK) is ever stopped: an engine run by systemd or
+# by anyone else is not ours to take down.
+restart_docker() {
+  local pidfile="$WORK/dockerd.pid" pid=""
+  [ -f "$pidfile" ] && pid=$(cat "$pidfile")
+  if ! is_dockerd "$pid"; then
+    if docker version >/dev/null 2>&1; then
+      log "refusing to restart dockerd: the engine that answers was not started by this script (no live pid in $pidfile;"
+      log "a system service? restart it with its own tools, or set REDEPLOY_STACK_DIR to the stack directory that started it)"
+      return 1
+    fi
+    log "no dockerd running (pid file: ${pid:-none}); starting one"
+    launch_dockerd
+    return
+  fi
+  log "stopping dockerd (pid $pid)"
+  as_root kill -TERM "$pid"
+  local deadline=$((SECONDS + DOCKERD_STOP_WAIT))
+  while is_dockerd "$pid"; do
+    if [ $SECONDS -ge $deadline ]; then
+      log "dockerd (pid $pid) still running ${DOCKERD_STOP_WAIT}s after SIGTERM; not restarted (see $WORK/dockerd.log)"
+      return 1
+    fi
+    sleep 0.2
+  done
+  log "dockerd stopped"
+  launch_dockerd
+  log "dockerd restarted (pid $(cat "$pidfile"))"
 }
 
 registry_config() { # registry_config PORT DATADIR [HTPASSWD]
@@ -161,5 +204,6 @@ case "${1:-}" in
   up) shift; up "$@" ;;
   down) down ;;
   status) status ;;
-  *) echo "usage: $0 up|down|status" >&2; exit 2 ;;
+  restart-docker) restart_docker ;;
+  *) echo "usage: $0 up|down|status|restart-docker" >&2; exit 2 ;;
 esac

@@ -20,6 +20,7 @@ import io.redeploy.agent.proxy.PortForwarder;
 import io.redeploy.agent.proxy.ProxyListener;
 import io.redeploy.agent.proxy.ServiceProxies;
 import io.redeploy.agent.registry.RegistryClient;
+import io.redeploy.agent.schedule.FollowUpDelays;
 import io.redeploy.agent.schedule.PollCycle;
 import io.redeploy.agent.schedule.PollScheduler;
 import io.redeploy.agent.state.StateStore;
@@ -71,6 +72,8 @@ public final class Agent implements AutoCloseable {
     private final io.redeploy.agent.notify.NotificationDispatcher notifications;
     /** Only touched by the poll thread (Quartz never runs two polls at once). */
     private boolean recovered;
+    /** Only touched by the poll thread. */
+    private final FollowUpDelays followUps = new FollowUpDelays();
     private AgentHttpServer http;
     private final ServiceProxies proxies;
 
@@ -193,7 +196,22 @@ public final class Agent implements AutoCloseable {
         } finally {
             lastPollFinished.set(clock.instant());
             pollsCompleted.incrementAndGet();
+            followUpWhileRecoveryPending();
         }
+    }
+
+    /**
+     * A deploy the engine cut short is healed by the first poll that finds the engine back (PollCycle): poll again
+     * within seconds until then, rather than one poll interval later with the service possibly down.
+     */
+    private void followUpWhileRecoveryPending() {
+        if (!deployer.awaitingRecovery()) {
+            followUps.reset();
+            return;
+        }
+        Duration delay = followUps.next();
+        log.debug("event=poll.follow_up reason=\"recovery pending\" in_ms={}", delay.toMillis());
+        scheduler.pollAgainIn(delay);
     }
 
     /**
@@ -278,6 +296,7 @@ public final class Agent implements AutoCloseable {
                 return deployer.deploy(service, target, registry);
             }
             @Override public boolean restart(ServiceConfig service) { return deployer.restart(service); }
+            @Override public List<io.redeploy.agent.deploy.Recovery> recoverInterrupted() { return deployer.recoverInterrupted(); }
         };
     }
 

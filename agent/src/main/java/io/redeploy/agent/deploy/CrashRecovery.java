@@ -6,6 +6,7 @@ import io.redeploy.agent.docker.ContainerInfo;
 import io.redeploy.agent.docker.DockerGateway;
 import io.redeploy.agent.docker.DockerGatewayException;
 import io.redeploy.agent.docker.ImageInfo;
+import io.redeploy.agent.deploy.Recovery.Kind;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -43,49 +44,58 @@ final class CrashRecovery {
 
     /** What was done for the service, as one line for the operator; empty when it was whole already. */
     Optional<String> recover(ServiceConfig service) {
+        Recovery recovery = heal(service);
+        return recovery.kind() == Kind.NOTHING_TO_HEAL ? Optional.empty() : Optional.of(service.name() + ": " + recovery.action());
+    }
+
+    /** Makes the service whole if an interrupted deploy left it otherwise; logs one line when it had to act. */
+    Recovery heal(ServiceConfig service) {
         String name = service.containerName();
         try {
             Optional<ContainerInfo> aside = docker.inspectContainer(ContainerNames.aside(name));
             Optional<ContainerInfo> primary = docker.inspectContainer(name);
             Optional<ContainerInfo> starting = docker.inspectContainer(ContainerNames.starting(name))
                     .filter(s -> AgentLabels.isManagedFor(s.labels(), service.name()));
-            Optional<String> action;
+            Recovery recovery;
             if (starting.isPresent() && aside.isEmpty()) {
-                action = Optional.of(startFirst(service, starting.get(), primary));
+                recovery = startFirst(service, starting.get(), primary);
             } else if (aside.isEmpty()) {
-                action = primary.filter(p -> p.neverStarted() && AgentLabels.isManagedFor(p.labels(), service.name()))
-                        .map(p -> startLeftCreated(p));
+                recovery = primary.filter(p -> p.neverStarted() && AgentLabels.isManagedFor(p.labels(), service.name()))
+                        .map(p -> startLeftCreated(service, p))
+                        .orElseGet(() -> Recovery.nothingToHeal(service.name()));
             } else if (primary.isEmpty()) {
-                action = Optional.of(restoreOld(name, aside.get(), Optional.empty(), "no new container had been created"));
+                recovery = restoreOld(service, aside.get(), Optional.empty(), "no new container had been created");
             } else if (!AgentLabels.isManagedFor(primary.get().labels(), service.name())) {
-                action = Optional.of("left " + name + " and " + ContainerNames.aside(name)
+                recovery = Recovery.of(service.name(), Kind.LEFT_AS_IS, "left " + name + " and " + ContainerNames.aside(name)
                         + " as they are: " + name + " was not created by the agent; resolve by hand");
             } else if (!AgentLabels.isManagedFor(aside.get().labels(), service.name())) {
                 // Finishing would remove it and rolling back would put it under the name: with the agent's container
                 // holding the name, an unlabelled aside container may be anyone's (an adopted one cannot be told apart).
-                action = Optional.of("left " + name + " and " + ContainerNames.aside(name) + " as they are: "
-                        + ContainerNames.aside(name) + " was not created by the agent; remove or rename it by hand");
+                recovery = Recovery.of(service.name(), Kind.LEFT_AS_IS, "left " + name + " and " + ContainerNames.aside(name)
+                        + " as they are: " + ContainerNames.aside(name) + " was not created by the agent; remove or rename it by hand");
             } else {
-                action = Optional.of(finishOrRollBack(service, primary.get(), aside.get()));
+                recovery = finishOrRollBack(service, primary.get(), aside.get());
             }
-            action.ifPresent(a -> log.warn("{}", LogLine.event("recover").with("service", service.name()).with("action", a)));
-            return action.map(a -> service.name() + ": " + a);
+            if (recovery.kind() != Kind.NOTHING_TO_HEAL) {
+                log.warn("{}", LogLine.event("recover").with("service", service.name()).with("action", recovery.action()));
+            }
+            return recovery;
         } catch (RuntimeException e) {
             // Engine failures (DockerGatewayException) and bugs alike: report, and go on with the other services.
             String reason = e instanceof DockerGatewayException ? e.getMessage() : e.toString();
             log.error("{}", LogLine.event("recover.failed").with("service", service.name()).with("reason", reason));
-            return Optional.of(service.name() + ": recovery failed: " + reason);
+            return Recovery.of(service.name(), Kind.INCOMPLETE, "recovery failed: " + reason);
         }
     }
 
-    private String startFirst(ServiceConfig service, ContainerInfo starting, Optional<ContainerInfo> primary) {
+    private Recovery startFirst(ServiceConfig service, ContainerInfo starting, Optional<ContainerInfo> primary) {
         String name = service.containerName();
         String network = service.network().orElse("");
         if (primary.isPresent() && !primary.get().running() && Deployer.mayTouch(primary.get(), service)
                 && starting.running() && healthy(service, starting)) {
             // The crash came after the switch, while the old container was being stopped or removed.
             docker.remove(primary.get().id());
-            return finishSwitch(service, starting, "removed the stopped old container, ");
+            return finished(service, starting, finishSwitch(service, starting, "removed the stopped old container, "));
         }
         if (primary.isPresent()) {
             docker.remove(starting.id());
@@ -94,17 +104,22 @@ final class CrashRecovery {
                     && Deployer.mayTouch(old, service)) {
                 // The crash came between the disconnect of the old one and its stop: give it its aliases back.
                 docker.connectNetwork(old.id(), network, service.networkAliases());
-                return "removed " + starting.name() + " left by an interrupted start-first deploy and reconnected "
-                        + name + " to " + network;
+                return Recovery.of(service.name(), Kind.ROLLED_BACK, "removed " + starting.name()
+                        + " left by an interrupted start-first deploy and reconnected " + name + " to " + network);
             }
-            return "removed " + starting.name() + " left by an interrupted start-first deploy; " + name + " serves on";
+            return Recovery.of(service.name(), Kind.ROLLED_BACK, "removed " + starting.name()
+                    + " left by an interrupted start-first deploy; " + name + " serves on");
         }
         if (starting.running() && healthy(service, starting)) {
-            return finishSwitch(service, starting, "");
+            return finished(service, starting, finishSwitch(service, starting, ""));
         }
         docker.remove(starting.id());
-        return "removed " + starting.name() + " left " + starting.status() + " or unhealthy by an interrupted start-first "
-                + "deploy; no container runs under " + name + " until the next deploy";
+        return Recovery.of(service.name(), Kind.ROLLED_BACK, "removed " + starting.name() + " left " + starting.status()
+                + " or unhealthy by an interrupted start-first deploy; no container runs under " + name + " until the next deploy");
+    }
+
+    private static Recovery finished(ServiceConfig service, ContainerInfo kept, String action) {
+        return new Recovery(service.name(), Kind.FINISHED, action, Optional.ofNullable(kept.labels().get(AgentLabels.DIGEST)));
     }
 
     private String finishSwitch(ServiceConfig service, ContainerInfo starting, String before) {
@@ -135,12 +150,12 @@ final class CrashRecovery {
         }
     }
 
-    private String startLeftCreated(ContainerInfo created) {
+    private Recovery startLeftCreated(ServiceConfig service, ContainerInfo created) {
         docker.start(created.id());
-        return "started container " + created.name() + " left created by an interrupted deploy";
+        return finished(service, created, "started container " + created.name() + " left created by an interrupted deploy");
     }
 
-    private String finishOrRollBack(ServiceConfig service, ContainerInfo primary, ContainerInfo aside) {
+    private Recovery finishOrRollBack(ServiceConfig service, ContainerInfo primary, ContainerInfo aside) {
         String digest = primary.labels().getOrDefault(AgentLabels.DIGEST, primary.image());
         if (primary.running()) {
             ImageInfo image = docker.inspectImage(primary.imageId())
@@ -148,22 +163,24 @@ final class CrashRecovery {
             try {
                 gates.gateFor(service, image).await(primary.id());
                 docker.remove(aside.id());
-                return "finished interrupted deploy of " + digest + ": new container is healthy, removed the old one";
+                return finished(service, primary, "finished interrupted deploy of " + digest
+                        + ": new container is healthy, removed the old one");
             } catch (HealthCheckFailedException | IllegalArgumentException e) {
-                return restoreOld(service.containerName(), aside, Optional.of(primary.id()),
+                return restoreOld(service, aside, Optional.of(primary.id()),
                         "interrupted deploy of " + digest + " is not healthy: " + e.getMessage());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return "recovery interrupted; left as is";
+                return Recovery.of(service.name(), Kind.INCOMPLETE, "recovery interrupted; left as is");
             }
         }
-        return restoreOld(service.containerName(), aside, Optional.of(primary.id()),
+        return restoreOld(service, aside, Optional.of(primary.id()),
                 "interrupted deploy of " + digest + " left the new container " + primary.status());
     }
 
-    private String restoreOld(String name, ContainerInfo aside, Optional<String> newId, String why) {
-        Rollback.Restored restored = rollback.restore(name, newId, Optional.of(aside), true, true);
+    private Recovery restoreOld(ServiceConfig service, ContainerInfo aside, Optional<String> newId, String why) {
+        Rollback.Restored restored = rollback.restore(service.containerName(), newId, Optional.of(aside), true, true);
         String result = "rolled back to the old container (" + why + ")";
-        return restored.complete() ? result : result + "; rollback incomplete: " + String.join("; ", restored.problems());
+        return restored.complete() ? Recovery.of(service.name(), Kind.ROLLED_BACK, result)
+                : Recovery.of(service.name(), Kind.INCOMPLETE, result + "; rollback incomplete: " + String.join("; ", restored.problems()));
     }
 }

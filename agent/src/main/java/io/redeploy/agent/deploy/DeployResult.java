@@ -7,10 +7,19 @@ import java.util.Optional;
 /**
  * How one deploy ended.
  *
- * @param from   the digest the old container ran, when known
- * @param reason one readable sentence: what was done, or which step failed and why (never a secret)
+ * @param from       the digest the old container ran, when known
+ * @param reason     one readable sentence: what was done, or which step failed and why (never a secret)
+ * @param engineLost the Docker engine stopped answering during the deploy or its rollback (the daemon stopped or
+ *                   restarted): the build was not judged, and what the deploy left has to be checked again once the
+ *                   engine answers (see {@link Deployer#recoverInterrupted()})
  */
-public record DeployResult(String service, Optional<Digest> from, Digest to, Outcome outcome, String reason, Duration duration) {
+public record DeployResult(String service, Optional<Digest> from, Digest to, Outcome outcome, String reason, Duration duration,
+                           boolean engineLost) {
+
+    /** A deploy during which the engine answered every call (successfully or not). */
+    public DeployResult(String service, Optional<Digest> from, Digest to, Outcome outcome, String reason, Duration duration) {
+        this(service, from, to, outcome, reason, duration, false);
+    }
 
     public enum Outcome {
         /** The new container runs and passed its health gate; the old one is removed. */
@@ -33,11 +42,13 @@ public record DeployResult(String service, Optional<Digest> from, Digest to, Out
     }
 
     /**
-     * True when the build itself was never tried (the pull or the engine failed before the old container was
-     * touched): the next poll should try the same digest again instead of waiting for a newer build.
+     * True when the build itself was never judged (the pull or the engine failed before the old container was
+     * touched, or the engine went away mid-deploy): the next poll should try the same digest again instead of
+     * waiting for a newer build.
      */
     public boolean worthRetrying() {
-        return outcome == Outcome.SKIPPED || outcome == Outcome.FAILED && (reason.startsWith("pull failed")
+        return outcome == Outcome.SKIPPED || outcome != Outcome.DEPLOYED && engineLost
+                || outcome == Outcome.FAILED && (reason.startsWith("pull failed")
                 || reason.startsWith("inspect failed") || reason.startsWith(PRE_UPDATE_STEP));
     }
 }

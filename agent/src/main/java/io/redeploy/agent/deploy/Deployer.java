@@ -7,6 +7,7 @@ import io.redeploy.agent.docker.ContainerInfo;
 import io.redeploy.agent.docker.ContainerSpec;
 import io.redeploy.agent.docker.DockerGateway;
 import io.redeploy.agent.docker.DockerGatewayException;
+import io.redeploy.agent.docker.DockerUnreachableException;
 import io.redeploy.agent.docker.ImageInfo;
 import io.redeploy.agent.proxy.TrafficSwitches;
 import io.redeploy.agent.registry.Digest;
@@ -14,6 +15,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,6 +34,11 @@ import org.slf4j.LoggerFactory;
  * (a Postgres cluster) carries over. Only a container carrying the agent's labels for the service, or one
  * found under the exact configured name (adoption), is ever stopped, renamed or removed.
  *
+ * <p>A deploy during which the engine stopped answering (its daemon stopped or restarted) may leave the old
+ * container aside and stopped, or a new one half-judged, with no way to finish or undo that while the engine is gone.
+ * Such a service is remembered ({@code event=recovery.pending}) and healed by {@link #recoverInterrupted()}, with the
+ * same reconciliation as after a crash, as soon as the engine answers again.
+ *
  * <p>Calls are serialised: one deploy, restart or recovery at a time.
  */
 public final class Deployer {
@@ -48,6 +55,8 @@ public final class Deployer {
     private final DeployHooks hooks;
     private final StartFirstStrategy startFirst;
     private final TrafficSwitches switches;
+    /** Services whose last deploy the engine cut short, by name: healed once it answers again. */
+    private final Map<String, ServiceConfig> awaitingRecovery = new LinkedHashMap<>();
 
     public Deployer(DockerGateway docker, HealthGateFactory gates, Clock clock, Duration pullTimeout) {
         this(docker, gates, clock, pullTimeout, DeployHooks.NONE);
@@ -143,9 +152,23 @@ public final class Deployer {
     /**
      * Deploys {@code target}. Never throws for expected failures (engine errors, pull failures, unhealthy
      * builds): the outcome and reason say what happened. When the service already runs {@code target} nothing
-     * is pulled or restarted.
+     * is pulled or restarted. When the engine stopped answering on the way ({@link DeployResult#engineLost()}),
+     * the service awaits {@link #recoverInterrupted()}.
      */
     public synchronized DeployResult deploy(ServiceConfig service, Digest target, RegistryConfig registry) {
+        DeployResult result = swapTo(service, target, registry);
+        if (result.engineLost()) {
+            awaitingRecovery.put(service.name(), service);
+            log.warn("{}", LogLine.event("recovery.pending").with("service", service.name()).digest("to", target)
+                    .with("reason", "the Docker engine stopped answering during the deploy; the service is checked and made "
+                            + "whole as soon as it answers again"));
+        } else if (result.succeeded()) {
+            awaitingRecovery.remove(service.name());
+        }
+        return result;
+    }
+
+    private DeployResult swapTo(ServiceConfig service, Digest target, RegistryConfig registry) {
         Instant started = clock.instant();
         String name = service.containerName();
         Optional<ContainerInfo> old;
@@ -155,7 +178,7 @@ public final class Deployer {
             old = docker.inspectContainer(name);
             current = runningService(service, old);
         } catch (DockerGatewayException e) {
-            return failed(service, Optional.empty(), target, elapsed(started), "inspect", e.getMessage());
+            return failed(service, Optional.empty(), target, elapsed(started), "inspect", e);
         }
         Optional<Digest> from = old.flatMap(c -> currentDigest(c, current));
         if (old.isPresent() && !mayTouch(old.get(), service)) {
@@ -182,14 +205,16 @@ public final class Deployer {
             pulled = docker.inspectImage(image)
                     .orElseThrow(() -> new DockerGatewayException("pulled image " + image + " is not present locally"));
         } catch (DockerGatewayException e) {
-            return failed(service, from, target, elapsed(started), "pull", e.getMessage());
+            return failed(service, from, target, elapsed(started), "pull", e);
         }
         HealthGate gate;
         try {
             gate = gates.gateFor(service, pulled);
             // Before the old container is touched: a missing network must not cost a rollback.
             service.network().filter(n -> !ContainerSpecs.isBuiltInNetwork(n)).ifPresent(docker::ensureNetwork);
-        } catch (IllegalArgumentException | DockerGatewayException e) {
+        } catch (DockerGatewayException e) {
+            return failed(service, from, target, elapsed(started), "settings", e);
+        } catch (IllegalArgumentException e) {
             return failed(service, from, target, elapsed(started), "settings", e.getMessage());
         }
         log.info("{}", LogLine.event("deploy.pulled").with("service", service.name()).digest("to", target).duration(elapsed(started)));
@@ -219,21 +244,24 @@ public final class Deployer {
             docker.start(swap.newId.get());
             swap.step = "health (" + gate.describe() + ")";
             gate.await(swap.newId.get());
-        } catch (DockerGatewayException | HealthCheckFailedException e) {
-            return rolledBack(service, from, target, started, swap, e.getMessage());
+        } catch (DockerGatewayException e) {
+            return rolledBack(service, from, target, started, swap, e.getMessage(), e instanceof DockerUnreachableException);
+        } catch (HealthCheckFailedException e) {
+            return rolledBack(service, from, target, started, swap, e.getMessage(), false);
         } catch (RuntimeException e) {
             // A bug must not leave the old container aside either.
             log.error("unexpected failure during the deploy of {}", service.name(), e);
-            return rolledBack(service, from, target, started, swap, "unexpected " + e);
+            return rolledBack(service, from, target, started, swap, "unexpected " + e, false);
         } catch (InterruptedException e) {
-            DeployResult result = rolledBack(service, from, target, started, swap, "interrupted (agent stopping)");
+            DeployResult result = rolledBack(service, from, target, started, swap, "interrupted (agent stopping)", false);
             Thread.currentThread().interrupt();
             return result;
         }
         log.info("{}", LogLine.event("deploy.healthy").with("service", service.name()).digest("to", target)
                 .with("gate", gate.describe()).duration(elapsed(started)));
 
-        old.ifPresent(o -> removeOld(service, o));
+        // A failed removal leaves the old container aside; with the engine gone, recovery removes it once it is back.
+        boolean engineLost = old.map(o -> removeOld(service, o)).orElse(false);
         if (service.pruneOldImages()) {
             pruner.prune(service, old.map(ContainerInfo::imageId));
         }
@@ -242,7 +270,7 @@ public final class Deployer {
                 .duration(duration));
         String afterwards = hooks.afterDeploy(service, target, swap.newId.get()).map(problem -> "; " + problem).orElse("");
         return new DeployResult(service.name(), from, target, DeployResult.Outcome.DEPLOYED,
-                "deployed " + target.shortForm() + " (" + gate.describe() + ")" + afterwards, duration);
+                "deployed " + target.shortForm() + " (" + gate.describe() + ")" + afterwards, duration, engineLost);
     }
 
     /** The policy or a hook said no before anything was touched. */
@@ -293,18 +321,21 @@ public final class Deployer {
         }
     }
 
-    private void removeOld(ServiceConfig service, ContainerInfo old) {
+    /** Returns true when the engine did not answer (the engine is lost): the old container may still be there. */
+    private boolean removeOld(ServiceConfig service, ContainerInfo old) {
         try {
             docker.remove(old.id());
+            return false;
         } catch (DockerGatewayException e) {
             // The new container is healthy and serving; the leftover is cleaned up by recover() or the next deploy.
             log.warn("{}", LogLine.event("deploy.cleanup_failed").with("service", service.name())
                     .with("container", ContainerNames.aside(service.containerName())).with("reason", e.getMessage()));
+            return e instanceof DockerUnreachableException;
         }
     }
 
     private DeployResult rolledBack(ServiceConfig service, Optional<Digest> from, Digest target, Instant started,
-                                    Swap swap, String cause) {
+                                    Swap swap, String cause, boolean engineLost) {
         Rollback.Restored restored = rollback.restore(service.containerName(), swap.newId, swap.old, swap.oldIsAside,
                 swap.oldWasRunning);
         StringBuilder reason = new StringBuilder(swap.step).append(" failed: ").append(cause);
@@ -317,16 +348,28 @@ public final class Deployer {
         Duration duration = elapsed(started);
         log.error("{}", LogLine.event("deploy.rollback").with("service", service.name()).digest("from", from).digest("to", target)
                 .with("restored", swap.old.isPresent() && restored.complete()).with("reason", reason).duration(duration));
-        return new DeployResult(service.name(), from, target, DeployResult.Outcome.ROLLED_BACK, reason.toString(), duration);
+        return new DeployResult(service.name(), from, target, DeployResult.Outcome.ROLLED_BACK, reason.toString(), duration,
+                engineLost || restored.engineLost());
     }
 
     /** Logs and returns a deploy that stopped before the old container was touched (both strategies). */
     static DeployResult failed(ServiceConfig service, Optional<Digest> from, Digest target, Duration duration,
                                String step, String cause) {
+        return failed(service, from, target, duration, step, cause, false);
+    }
+
+    /** As {@link #failed(ServiceConfig, Optional, Digest, Duration, String, String)}, for an engine failure. */
+    private static DeployResult failed(ServiceConfig service, Optional<Digest> from, Digest target, Duration duration,
+                                       String step, DockerGatewayException e) {
+        return failed(service, from, target, duration, step, e.getMessage(), e instanceof DockerUnreachableException);
+    }
+
+    private static DeployResult failed(ServiceConfig service, Optional<Digest> from, Digest target, Duration duration,
+                                       String step, String cause, boolean engineLost) {
         String reason = step + " failed: " + cause;
         log.error("{}", LogLine.event("deploy.failed").with("service", service.name()).digest("from", from).digest("to", target)
                 .with("reason", reason).duration(duration));
-        return new DeployResult(service.name(), from, target, DeployResult.Outcome.FAILED, reason, duration);
+        return new DeployResult(service.name(), from, target, DeployResult.Outcome.FAILED, reason, duration, engineLost);
     }
 
     /**
@@ -384,6 +427,44 @@ public final class Deployer {
             log.warn("{}", LogLine.event("proxy.target_unknown").with("reason", e.getMessage()));
         }
         return List.copyOf(actions);
+    }
+
+    /**
+     * Heals the services whose last deploy the engine cut short ({@link DeployResult#engineLost()}), once it answers
+     * again: the reconciliation that runs after a crash ({@link CrashRecovery}), which puts the old container back or
+     * finishes the deploy. Logs {@code event=recovery.done} per service; a service stays pending
+     * ({@code event=recovery.retry}) while an engine call still fails. Empty while the engine does not answer.
+     */
+    public synchronized List<Recovery> recoverInterrupted() {
+        if (awaitingRecovery.isEmpty()) {
+            return List.of();
+        }
+        try {
+            docker.ping();
+        } catch (DockerGatewayException e) {
+            return List.of(); // still away: the next poll tries again
+        }
+        List<Recovery> recoveries = new ArrayList<>();
+        for (ServiceConfig service : List.copyOf(awaitingRecovery.values())) {
+            Instant started = clock.instant();
+            Recovery healed = recovery.heal(service);
+            if (healed.kind() == Recovery.Kind.INCOMPLETE) {
+                log.warn("{}", LogLine.event("recovery.retry").with("service", service.name()).with("reason", healed.action()));
+                continue;
+            }
+            awaitingRecovery.remove(service.name());
+            log.info("{}", LogLine.event("recovery.done").with("service", service.name())
+                    .with("result", healed.kind().name().toLowerCase(java.util.Locale.ROOT))
+                    .with("action", healed.action().isEmpty() ? "none: the service was whole" : healed.action())
+                    .duration(elapsed(started)));
+            recoveries.add(healed);
+        }
+        return List.copyOf(recoveries);
+    }
+
+    /** True while a deploy cut short by the engine has not been healed yet. */
+    public synchronized boolean awaitingRecovery() {
+        return !awaitingRecovery.isEmpty();
     }
 
     /**

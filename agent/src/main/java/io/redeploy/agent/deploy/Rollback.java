@@ -3,6 +3,7 @@ package io.redeploy.agent.deploy;
 import io.redeploy.agent.docker.ContainerInfo;
 import io.redeploy.agent.docker.DockerGateway;
 import io.redeploy.agent.docker.DockerGatewayException;
+import io.redeploy.agent.docker.DockerUnreachableException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -21,8 +22,11 @@ final class Rollback {
         this.docker = docker;
     }
 
-    /** The outcome: the failed container's last log lines (may be empty) and the steps that failed. */
-    record Restored(String newContainerLogs, List<String> problems) {
+    /**
+     * The outcome: the failed container's last log lines (may be empty), the steps that failed, and whether one
+     * failed because the engine did not answer at all (it may have stopped or restarted meanwhile).
+     */
+    record Restored(String newContainerLogs, List<String> problems, boolean engineLost) {
         boolean complete() {
             return problems.isEmpty();
         }
@@ -36,30 +40,31 @@ final class Rollback {
      */
     Restored restore(String containerName, Optional<String> newContainerId, Optional<ContainerInfo> old,
                      boolean oldIsAside, boolean startOld) {
-        List<String> problems = new ArrayList<>();
+        List<DockerGatewayException> failures = new ArrayList<>();
         String logs = "";
         if (newContainerId.isPresent()) {
             logs = docker.logsTail(newContainerId.get(), LOG_LINES);
             // Removed before the rename: the new container holds the configured name.
-            attempt(problems, () -> docker.remove(newContainerId.get()));
+            attempt(failures, () -> docker.remove(newContainerId.get()));
         }
         if (old.isPresent()) {
             String oldId = old.get().id();
             if (oldIsAside) {
-                attempt(problems, () -> docker.rename(oldId, containerName));
+                attempt(failures, () -> docker.rename(oldId, containerName));
             }
             if (startOld) {
-                attempt(problems, () -> docker.start(oldId));
+                attempt(failures, () -> docker.start(oldId));
             }
         }
-        return new Restored(logs, List.copyOf(problems));
+        return new Restored(logs, failures.stream().map(DockerGatewayException::getMessage).toList(),
+                failures.stream().anyMatch(f -> f instanceof DockerUnreachableException));
     }
 
-    private static void attempt(List<String> problems, Runnable step) {
+    private static void attempt(List<DockerGatewayException> failures, Runnable step) {
         try {
             step.run();
         } catch (DockerGatewayException e) {
-            problems.add(e.getMessage());
+            failures.add(e);
         }
     }
 }

@@ -15,4 +15,12 @@ public interface ServiceRuntime {
 
     /** Restarts the service's container (a dependency was recreated); false when there was nothing to restart. */
     boolean restart(ServiceConfig service);
+
+    /**
+     * Heals the services whose last deploy the Docker engine cut short, once it answers again (see
+     * {@link Deployer#recoverInterrupted()}); empty when there is none, or while the engine still does not answer.
+     */
+    default java.util.List<Recovery> recoverInterrupted() {
+        return java.util.List.of();
+    }
 }

@@ -6,6 +6,7 @@ import io.redeploy.agent.docker.ContainerInfo;
 import io.redeploy.agent.docker.ContainerSpec;
 import io.redeploy.agent.docker.DockerGateway;
 import io.redeploy.agent.docker.DockerGatewayException;
+import io.redeploy.agent.docker.DockerUnreachableException;
 import io.redeploy.agent.proxy.ForwardTarget;
 import io.redeploy.agent.proxy.TrafficSwitch;
 import io.redeploy.agent.proxy.TrafficSwitches;
@@ -105,13 +106,15 @@ final class StartFirstStrategy {
                 // The last step that may fail comes before this one: from here on, new connections reach the new build.
                 previousTarget = port.get().switchTo(next);
             }
-        } catch (DockerGatewayException | HealthCheckFailedException e) {
-            return discarded(service, from, target, started, step, newId, e.getMessage());
+        } catch (DockerGatewayException e) {
+            return discarded(service, from, target, started, step, newId, e.getMessage(), e instanceof DockerUnreachableException);
+        } catch (HealthCheckFailedException e) {
+            return discarded(service, from, target, started, step, newId, e.getMessage(), false);
         } catch (RuntimeException e) {
             log.error("unexpected failure during the start-first deploy of {}", service.name(), e);
-            return discarded(service, from, target, started, step, newId, "unexpected " + e);
+            return discarded(service, from, target, started, step, newId, "unexpected " + e, false);
         } catch (InterruptedException e) {
-            DeployResult result = discarded(service, from, target, started, step, newId, "interrupted (agent stopping)");
+            DeployResult result = discarded(service, from, target, started, step, newId, "interrupted (agent stopping)", false);
             Thread.currentThread().interrupt();
             return result;
         }
@@ -119,7 +122,7 @@ final class StartFirstStrategy {
                 .with("gate", gate.describe()).with("strategy", "start-first").duration(elapsed(started)));
 
         String created = newId.get();
-        List<String> problems = new ArrayList<>();
+        List<DockerGatewayException> problems = new ArrayList<>();
         Optional<ForwardTarget> draining = previousTarget;
         old.ifPresent(o -> retire(service, o, movesAliases, port, draining, problems));
         // Until this rename, recovery recognises the switched-over container by its temporary name.
@@ -130,10 +133,13 @@ final class StartFirstStrategy {
         Duration duration = elapsed(started);
         log.info("{}", LogLine.event("deploy.done").with("service", service.name()).digest("from", from).digest("to", target)
                 .with("strategy", "start-first").duration(duration));
-        String cleanup = problems.isEmpty() ? "" : "; cleanup incomplete: " + String.join("; ", problems);
+        String cleanup = problems.isEmpty() ? "" : "; cleanup incomplete: " + messages(problems);
         String afterwards = hooks.afterDeploy(service, target, created).map(problem -> "; " + problem).orElse("");
+        // With the engine gone mid-cleanup, recovery finishes the switch (rename) or removes the old one once it is back.
+        boolean engineLost = problems.stream().anyMatch(p -> p instanceof DockerUnreachableException);
         return new DeployResult(service.name(), from, target, DeployResult.Outcome.DEPLOYED,
-                "deployed " + target.shortForm() + " start-first (" + gate.describe() + ")" + cleanup + afterwards, duration);
+                "deployed " + target.shortForm() + " start-first (" + gate.describe() + ")" + cleanup + afterwards, duration,
+                engineLost);
     }
 
     /** A new container left by an earlier, unrecovered run is ours to discard; anyone else's stops the deploy. */
@@ -155,7 +161,7 @@ final class StartFirstStrategy {
      * off the aliases, then stops and removes it; failures only leave garbage behind.
      */
     private void retire(ServiceConfig service, ContainerInfo old, boolean movesAliases, Optional<TrafficSwitch> port,
-                        Optional<ForwardTarget> draining, List<String> problems) {
+                        Optional<ForwardTarget> draining, List<DockerGatewayException> problems) {
         if (port.isPresent() && draining.isPresent()) {
             drain(service, port.get(), draining.get());
         }
@@ -168,7 +174,7 @@ final class StartFirstStrategy {
         attempt(problems, () -> docker.remove(old.id()));
         if (!problems.isEmpty()) {
             log.warn("{}", LogLine.event("deploy.cleanup_failed").with("service", service.name())
-                    .with("container", old.name()).with("reason", String.join("; ", problems)));
+                    .with("container", old.name()).with("reason", messages(problems)));
         }
     }
 
@@ -197,7 +203,7 @@ final class StartFirstStrategy {
 
     /** The new build failed before the switch: remove it. The old container was never touched. */
     private DeployResult discarded(ServiceConfig service, Optional<Digest> from, Digest target, Instant started,
-                                   String step, Optional<String> newId, String cause) {
+                                   String step, Optional<String> newId, String cause, boolean engineLost) {
         Rollback.Restored removed = rollback.restore(service.containerName(), newId, Optional.empty(), false, false);
         StringBuilder reason = new StringBuilder(step).append(" failed: ").append(cause);
         if (!removed.newContainerLogs().isEmpty()) {
@@ -209,15 +215,20 @@ final class StartFirstStrategy {
         Duration duration = elapsed(started);
         log.error("{}", LogLine.event("deploy.rollback").with("service", service.name()).digest("from", from).digest("to", target)
                 .with("strategy", "start-first").with("old_touched", false).with("reason", reason).duration(duration));
-        return new DeployResult(service.name(), from, target, DeployResult.Outcome.ROLLED_BACK, reason.toString(), duration);
+        return new DeployResult(service.name(), from, target, DeployResult.Outcome.ROLLED_BACK, reason.toString(), duration,
+                engineLost || removed.engineLost());
     }
 
-    private static void attempt(List<String> problems, Runnable step) {
+    private static void attempt(List<DockerGatewayException> problems, Runnable step) {
         try {
             step.run();
         } catch (DockerGatewayException e) {
-            problems.add(e.getMessage());
+            problems.add(e);
         }
+    }
+
+    private static String messages(List<DockerGatewayException> problems) {
+        return problems.stream().map(DockerGatewayException::getMessage).collect(java.util.stream.Collectors.joining("; "));
     }
 
     private Duration elapsed(Instant started) {

@@ -68,12 +68,12 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
                 .withDockerHost(host)
                 .withApiVersion(RemoteApiVersion.UNKNOWN_VERSION)
                 .build();
-        DockerHttpClient http = new ApacheDockerHttpClient.Builder()
+        DockerHttpClient http = new ConnectionPerRequest(new ApacheDockerHttpClient.Builder()
                 .dockerHost(config.getDockerHost())
                 .sslConfig(config.getSSLConfig())
                 .connectionTimeout(CONNECT_TIMEOUT)
                 .maxConnections(16)
-                .build();
+                .build());
         return new DockerJavaGateway(DockerClientImpl.getInstance(config, http));
     }
 
@@ -388,12 +388,29 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
         });
     }
 
-    private static DockerGatewayException failure(String what, RuntimeException e) {
+    static DockerGatewayException failure(String what, RuntimeException e) {
         String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         if (e instanceof DockerException de && de.getHttpStatus() > 0) {
             detail = engineMessage(detail) + " (HTTP " + de.getHttpStatus() + ")";
         }
-        return new DockerGatewayException("could not " + what + ": " + detail.strip(), e);
+        String message = "could not " + what + ": " + detail.strip();
+        return engineUnreachable(e) ? new DockerUnreachableException(message, e) : new DockerGatewayException(message, e);
+    }
+
+    /**
+     * No answer from the engine: an I/O failure (socket missing or refused, connection reset or closed mid-call, as
+     * when the daemon stops) rather than an error status the engine sent.
+     */
+    static boolean engineUnreachable(Throwable e) {
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof DockerException de && de.getHttpStatus() > 0) {
+                return false;
+            }
+            if (t instanceof IOException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** docker-java wraps the engine's JSON error as {"message":"..."}; keep only the sentence. */

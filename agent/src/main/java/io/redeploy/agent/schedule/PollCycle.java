@@ -7,6 +7,7 @@ import io.redeploy.agent.deploy.Planner;
 import io.redeploy.agent.deploy.Planner.Action;
 import io.redeploy.agent.deploy.Planner.Decision;
 import io.redeploy.agent.deploy.Planner.Observation;
+import io.redeploy.agent.deploy.Recovery;
 import io.redeploy.agent.deploy.RunningService;
 import io.redeploy.agent.deploy.ServiceRuntime;
 import io.redeploy.agent.metrics.AgentMetrics;
@@ -120,6 +121,8 @@ public final class PollCycle {
             return new Report(List.of(), List.of(), List.of(), 0);
         }
         events.healthy();
+        // Before anything is looked at: a deploy the engine cut short may have left the old container aside.
+        recordRecoveries(runtime.recoverInterrupted());
         Map<String, Optional<Digest>> running = new LinkedHashMap<>();
         checkErrors.clear();
         Map<String, Observation> observations = observe(services, running);
@@ -142,6 +145,24 @@ public final class PollCycle {
                         || d.action() == Action.REPORT_ONLY).count(),
                 recreated.size(), failed.size(), registryErrors, took.toMillis());
         return new Report(decisions, deploys, restarted, registryErrors);
+    }
+
+    /**
+     * A deploy recorded as rolled back or failed because the engine went away, and that recovery then finished (the
+     * new container was healthy after all), is recorded again as deployed: /status and the failed digests tell the truth.
+     */
+    private void recordRecoveries(List<Recovery> recoveries) {
+        for (Recovery recovery : recoveries) {
+            Optional<DeployRecord> last = state.get(recovery.service()).lastDeploy();
+            if (recovery.kind() != Recovery.Kind.FINISHED || last.isEmpty() || last.get().succeeded()
+                    || !recovery.digest().equals(Optional.of(last.get().to()))) {
+                continue;
+            }
+            DeployRecord interrupted = last.get();
+            state.recordDeploy(recovery.service(), new DeployRecord(interrupted.from(), interrupted.to(), interrupted.at(),
+                    Duration.between(interrupted.at(), clock.instant()), DeployRecord.DEPLOYED,
+                    "finished once the Docker engine answered again: " + recovery.action()));
+        }
     }
 
     private Optional<String> dockerProblem() {

@@ -32,6 +32,7 @@ public final class PollScheduler implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PollScheduler.class);
     private static final JobKey JOB = JobKey.jobKey("poll", "redeploy");
     private static final TriggerKey SCHEDULE = TriggerKey.triggerKey("schedule", "redeploy");
+    private static final TriggerKey FOLLOW_UP = TriggerKey.triggerKey("follow-up", "redeploy");
 
     private final Scheduler scheduler;
     private final ScheduleConfig schedule;
@@ -83,6 +84,27 @@ public final class PollScheduler implements AutoCloseable {
             scheduler.triggerJob(JOB, data);
         } catch (SchedulerException e) {
             throw new IllegalStateException("could not trigger a poll: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Queues one poll {@code delay} from now, replacing a follow-up queued earlier (so follow-ups never pile up); the
+     * regular schedule is untouched. Called from a poll, which Quartz allows (a trigger rescheduled by its own job is kept).
+     */
+    public void pollAgainIn(Duration delay) {
+        Trigger followUp = TriggerBuilder.newTrigger().withIdentity(FOLLOW_UP).forJob(JOB)
+                .startAt(Date.from(Instant.now().plus(delay)))
+                .withSchedule(SimpleScheduleBuilder.simpleSchedule().withMisfireHandlingInstructionFireNow())
+                .build();
+        try {
+            if (scheduler.checkExists(FOLLOW_UP)) {
+                scheduler.rescheduleJob(FOLLOW_UP, followUp);
+            } else {
+                scheduler.scheduleJob(followUp);
+            }
+        } catch (SchedulerException e) {
+            // Shutting down: the next start heals what is left.
+            log.debug("event=scheduler.follow_up_failed reason=\"{}\"", e.getMessage());
         }
     }
 

@@ -7,6 +7,7 @@ import io.redeploy.agent.docker.ContainerInfo;
 import io.redeploy.agent.docker.ContainerSpec;
 import io.redeploy.agent.docker.DockerGateway;
 import io.redeploy.agent.docker.DockerGatewayException;
+import io.redeploy.agent.docker.DockerUnreachableException;
 import io.redeploy.agent.docker.ImageInfo;
 import java.io.Closeable;
 import java.time.Duration;
@@ -79,6 +80,10 @@ final class FakeDocker implements DockerGateway {
     private final Map<String, Image> images = new LinkedHashMap<>();   // local, by reference and by id
     private final Map<String, Container> containers = new LinkedHashMap<>(); // by id
     private final Set<String> failing = new HashSet<>();
+    /** The daemon is stopped: every call fails as with no socket to talk to. */
+    private boolean engineGone;
+    private String goneAt = "";
+    private String goneAfter = "";
     final List<String> operations = new ArrayList<>();
     private int nextId = 1;
     private int nextEphemeralPort = 49153;
@@ -92,6 +97,38 @@ final class FakeDocker implements DockerGateway {
 
     void heal(String operation) {
         failing.remove(operation);
+    }
+
+    /** The daemon goes away as {@code operation} (pull, rename, stop, create, start, remove) is called: it fails, and so does every later call. */
+    void engineGoneAt(String operation) {
+        goneAt = operation;
+    }
+
+    /** The daemon goes away right after {@code operation} (start, rename, stop) succeeded, e.g. "start": during the health wait. */
+    void engineGoneAfter(String operation) {
+        goneAfter = operation;
+    }
+
+    /**
+     * The daemon is back, as after a restart with restart policy {@code unless-stopped}: what was running when it went
+     * away runs again, what had been stopped (by the agent) stays stopped. Containers are kept as they were.
+     */
+    void engineBack() {
+        engineGone = false;
+        goneAt = "";
+        goneAfter = "";
+    }
+
+    private void requireEngine(String operation) {
+        if (engineGone) {
+            throw new DockerUnreachableException("could not " + operation + ": java.net.SocketException: Connection refused");
+        }
+    }
+
+    private void done(String operation) {
+        if (operation.equals(goneAfter)) {
+            engineGone = true;
+        }
     }
 
     /** An image known to the "registry": pullable as {@code repository@digest}. */
@@ -168,6 +205,10 @@ final class FakeDocker implements DockerGateway {
 
     private void maybeFail(String operation) {
         operations.add(operation);
+        if (operation.equals(goneAt)) {
+            engineGone = true;
+        }
+        requireEngine(operation);
         if (failing.contains(operation)) {
             throw new DockerGatewayException("could not " + operation + ": injected failure");
         }
@@ -193,7 +234,9 @@ final class FakeDocker implements DockerGateway {
     }
 
     @Override
-    public void ping() {}
+    public void ping() {
+        requireEngine("ping");
+    }
 
     final java.util.Set<String> networks = new java.util.LinkedHashSet<>();
 
@@ -209,6 +252,7 @@ final class FakeDocker implements DockerGateway {
 
     @Override
     public Optional<ContainerInfo> inspectContainer(String nameOrId) {
+        requireEngine("inspect container " + nameOrId);
         Container c = containers.get(nameOrId);
         if (c == null) {
             c = containers.values().stream().filter(x -> x.name.equals(nameOrId)).findFirst().orElse(null);
@@ -226,6 +270,7 @@ final class FakeDocker implements DockerGateway {
 
     @Override
     public Optional<ImageInfo> inspectImage(String idOrReference) {
+        requireEngine("inspect image " + idOrReference);
         return Optional.ofNullable(images.get(idOrReference)).map(Image::info);
     }
 
@@ -285,6 +330,7 @@ final class FakeDocker implements DockerGateway {
             throw new DockerGatewayException("could not rename: name " + newName + " already in use");
         }
         container(containerId).name = newName;
+        done("rename");
     }
 
     @Override
@@ -302,6 +348,7 @@ final class FakeDocker implements DockerGateway {
         if (image != null && c.spec != null) {
             applyBehaviour(c, image);
         }
+        done("start");
     }
 
     @Override
@@ -312,6 +359,7 @@ final class FakeDocker implements DockerGateway {
             c.status = "exited";
             c.exitCode = 0;
         }
+        done("stop");
     }
 
     @Override
@@ -322,12 +370,13 @@ final class FakeDocker implements DockerGateway {
 
     @Override
     public List<ContainerInfo> listByLabel(String key, String value) {
+        requireEngine("list containers");
         return containers.values().stream().filter(c -> value.equals(c.labels.get(key))).map(Container::info).toList();
     }
 
     @Override
     public String logsTail(String containerId, int lines) {
-        return "crashing\nbye";
+        return engineGone ? "" : "crashing\nbye";
     }
 
     @Override

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
  */
 class DockerJavaGatewayTest {
     private final List<String> paths = new CopyOnWriteArrayList<>();
+    private final List<String> connectionHeaders = new CopyOnWriteArrayList<>();
     private final Map<String, String> registryAuth = new java.util.concurrent.ConcurrentHashMap<>();
     private HttpServer engine;
     private DockerJavaGateway gateway;
@@ -48,6 +49,7 @@ class DockerJavaGatewayTest {
     private void answer(HttpExchange exchange) throws IOException {
         String path = exchange.getRequestURI().getPath();
         paths.add(exchange.getRequestMethod() + " " + path);
+        connectionHeaders.add(String.valueOf(exchange.getRequestHeaders().getFirst("Connection")));
         String auth = exchange.getRequestHeaders().getFirst("X-Registry-Auth");
         if (auth != null) {
             registryAuth.put(exchange.getRequestURI().getQuery(), new String(Base64.getUrlDecoder().decode(auth), StandardCharsets.UTF_8));
@@ -58,6 +60,9 @@ class DockerJavaGatewayTest {
             send(exchange, 200, "{\"Version\":\"29.0.0\",\"ApiVersion\":\"1.52\",\"MinAPIVersion\":\"1.44\"}");
         } else if (path.endsWith("/images/create")) {
             send(exchange, 200, "{\"status\":\"Status: Downloaded newer image\"}\n");
+        } else if (path.contains("/containers/cut-off/")) {
+            // A daemon that stops in the middle of a call: the connection closes without an answer.
+            exchange.close();
         } else if (path.endsWith("/containers/create")) {
             send(exchange, 500, "{\"message\":\"Conflict. The container name \\\"/web\\\" is already in use\"}");
         } else {
@@ -115,6 +120,33 @@ class DockerJavaGatewayTest {
     @Test
     void anEngineThatDoesNotAnswerFailsThePing() {
         engine.stop(0);
-        assertThatThrownBy(gateway::ping).isInstanceOf(DockerGatewayException.class).hasMessageStartingWith("could not ping");
+        assertThatThrownBy(gateway::ping).isInstanceOf(DockerUnreachableException.class).hasMessageStartingWith("could not ping");
+    }
+
+    @Test
+    void everyRequestGoesOnAConnectionOfItsOwn() {
+        // A stopping daemon still serves open connections: the agent must not keep using one (ConnectionPerRequest).
+        gateway.ping();
+        gateway.inspectContainer("nope");
+        gateway.ping();
+
+        assertThat(connectionHeaders).containsExactly("close", "close", "close");
+    }
+
+    @Test
+    void aConnectionThatClosesWithoutAnAnswerIsAnUnreachableEngine() {
+        assertThatThrownBy(() -> gateway.inspectContainer("cut-off"))
+                .isInstanceOf(DockerUnreachableException.class)
+                .hasMessageStartingWith("could not inspect container cut-off");
+    }
+
+    @Test
+    void anErrorTheEngineAnsweredWithIsNotAnUnreachableEngine() {
+        assertThatThrownBy(() -> gateway.create(new ContainerSpec("web", "img", Map.of(), List.of(), List.of(),
+                Optional.empty(), List.of(), Map.of(), "no", Optional.empty(), Duration.ofSeconds(1))))
+                .isInstanceOf(DockerGatewayException.class)
+                .isNotInstanceOf(DockerUnreachableException.class);
+        assertThat(DockerJavaGateway.engineUnreachable(new RuntimeException(new java.net.SocketException("Broken pipe")))).isTrue();
+        assertThat(DockerJavaGateway.engineUnreachable(new IllegalStateException("bug"))).isFalse();
     }
 }

@@ -15,11 +15,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An HTTP/1.1 proxy on loopback in front of a registry that injects registry faults a plain TCP forwarder cannot:
- * a blob download cut off after a number of bytes, or a manifest digest that lies. Every request is sent upstream
+ * a blob download cut off after a number of bytes, held until released (a pull that is in progress for as long as a
+ * test needs), or a manifest digest that lies. Every request is sent upstream
  * with {@code Connection: close}, so one connection carries exactly one exchange and the proxy never has to frame
  * a body. Only what a pull or a digest lookup sends (GET/HEAD) is meant to pass through it.
  */
@@ -28,6 +31,9 @@ final class FaultyRegistryProxy implements AutoCloseable {
     private final ServerSocket server;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private final AtomicInteger blobsCut = new AtomicInteger();
+    private final AtomicInteger blobsHeld = new AtomicInteger();
+    /** Non-null while blob downloads are held: they wait for it before going upstream. */
+    private volatile CountDownLatch blobHold;
     private volatile int cutBlobsAfterBytes = -1;
     private volatile String lyingDigest;
     private volatile String realDigest;
@@ -64,9 +70,22 @@ final class FaultyRegistryProxy implements AutoCloseable {
         lyingDigest = lying;
     }
 
+    /** Every blob download (GET /v2/.../blobs/...) waits, before anything goes upstream, until {@link #heal}. */
+    void holdBlobDownloads() {
+        blobHold = new CountDownLatch(1);
+    }
+
+    /** How many blob downloads have been held so far. */
+    int blobsHeld() {
+        return blobsHeld.get();
+    }
+
     void heal() {
         cutBlobsAfterBytes = -1;
         lyingDigest = null;
+        CountDownLatch hold = blobHold;
+        blobHold = null;
+        if (hold != null) hold.countDown();
     }
 
     int blobsCut() {
@@ -103,6 +122,11 @@ final class FaultyRegistryProxy implements AutoCloseable {
             String[] requestLine = request.get(0).split(" ");
             String method = requestLine[0];
             String path = requestLine[1];
+            CountDownLatch hold = blobHold;
+            if (hold != null && "GET".equals(method) && path.contains("/blobs/")) {
+                blobsHeld.incrementAndGet();
+                if (!hold.await(5, TimeUnit.MINUTES)) return;
+            }
             String lie = lyingDigest;
             if (lie != null && path.endsWith("/manifests/" + lie)) {
                 path = path.substring(0, path.length() - lie.length()) + realDigest;
@@ -147,6 +171,8 @@ final class FaultyRegistryProxy implements AutoCloseable {
             toClient.flush();
         } catch (IOException e) {
             // one side closed: the exchange is over
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
             open.remove(client);
         }

@@ -11,6 +11,7 @@ import io.redeploy.agent.config.ServiceConfig;
 import io.redeploy.agent.config.ServiceConfig.UpdateMode;
 import io.redeploy.agent.deploy.DeployResult;
 import io.redeploy.agent.deploy.DeployResult.Outcome;
+import io.redeploy.agent.deploy.Recovery;
 import io.redeploy.agent.deploy.RunningService;
 import io.redeploy.agent.deploy.ServiceRuntime;
 import io.redeploy.agent.metrics.AgentMetrics;
@@ -149,6 +150,66 @@ class PollCycleTest {
     }
 
     @Test
+    void aDeployTheDockerEngineCutShortIsNotHeldAgainstTheBuild() {
+        ServiceConfig web = service("web", UpdateMode.AUTO, List.of(), false);
+        runtime.running.put("web", D1);
+        runtime.outcomes.put(D2, Outcome.ROLLED_BACK);
+        runtime.engineLostOn.add(D2);
+        registry.put("web", D2);
+
+        cycle(web).run(Optional.empty());
+
+        assertThat(state.get("web").lastDeploy().orElseThrow().outcome()).isEqualTo("rolled_back");
+        assertThat(state.get("web").failedDigests()).isEmpty();
+    }
+
+    @Test
+    void aRecoveryThatFinishedTheInterruptedDeployIsRecordedAsDeployedBeforeThePollLooks() {
+        ServiceConfig web = service("web", UpdateMode.AUTO, List.of(), false);
+        runtime.running.put("web", D1);
+        runtime.outcomes.put(D2, Outcome.ROLLED_BACK);
+        runtime.engineLostOn.add(D2);
+        registry.put("web", D2);
+        PollCycle cycle = cycle(web);
+        cycle.run(Optional.empty());
+
+        // The engine is back: recovery found the new container healthy and kept it.
+        runtime.running.put("web", D2);
+        runtime.recoveries.add(new Recovery("web", Recovery.Kind.FINISHED, "finished interrupted deploy", Optional.of(D2.value())));
+        cycle.run(Optional.empty());
+
+        assertThat(runtime.calls).containsSubsequence("recover", "inspect web");
+        assertThat(runtime.deploys()).hasSize(1);
+        var last = state.get("web").lastDeploy().orElseThrow();
+        assertThat(last.outcome()).isEqualTo("deployed");
+        assertThat(last.to()).isEqualTo(D2.value());
+        assertThat(last.reason()).startsWith("finished once the Docker engine answered again");
+        assertThat(state.get("web").runningDigest()).contains(D2.value());
+        assertThat(state.get("web").failedDigests()).isEmpty();
+        assertThat(state.get("web").history()).hasSize(2);
+    }
+
+    @Test
+    void aRecoveryThatRolledBackLeavesTheRecordAndTheNextPollDeploysTheBuildAgain() {
+        ServiceConfig web = service("web", UpdateMode.AUTO, List.of(), false);
+        runtime.running.put("web", D1);
+        runtime.outcomes.put(D2, Outcome.ROLLED_BACK);
+        runtime.engineLostOn.add(D2);
+        registry.put("web", D2);
+        PollCycle cycle = cycle(web);
+        cycle.run(Optional.empty());
+
+        runtime.outcomes.remove(D2);
+        runtime.engineLostOn.clear();
+        runtime.recoveries.add(new Recovery("web", Recovery.Kind.ROLLED_BACK, "rolled back to the old container", Optional.empty()));
+        cycle.run(Optional.empty());
+
+        assertThat(runtime.deploys()).hasSize(2);
+        assertThat(state.get("web").lastDeploy().orElseThrow().outcome()).isEqualTo("deployed");
+        assertThat(state.get("web").history()).extracting(r -> r.outcome()).containsExactly("rolled_back", "deployed");
+    }
+
+    @Test
     void monitorModeReportsButNeverDeploys() {
         ServiceConfig web = service("web", UpdateMode.MONITOR, List.of(), false);
         runtime.running.put("web", D1);
@@ -248,6 +309,8 @@ class PollCycleTest {
         final Map<String, Digest> running = new HashMap<>();
         final Map<Digest, Outcome> outcomes = new HashMap<>();
         final List<String> calls = new ArrayList<>();
+        final Set<Digest> engineLostOn = new java.util.HashSet<>();
+        final List<Recovery> recoveries = new ArrayList<>();
         boolean dockerDown;
 
         List<String> deploys() {
@@ -273,7 +336,16 @@ class PollCycleTest {
             Outcome outcome = outcomes.getOrDefault(target, Outcome.DEPLOYED);
             if (outcome == Outcome.DEPLOYED) running.put(service.name(), target);
             String reason = outcome == Outcome.FAILED ? "pull failed: connection reset" : outcome == Outcome.ROLLED_BACK ? "health failed" : "";
-            return new DeployResult(service.name(), Optional.ofNullable(running.get(service.name())), target, outcome, reason, Duration.ofSeconds(1));
+            return new DeployResult(service.name(), Optional.ofNullable(running.get(service.name())), target, outcome, reason,
+                    Duration.ofSeconds(1), engineLostOn.contains(target));
+        }
+
+        @Override
+        public List<Recovery> recoverInterrupted() {
+            if (!recoveries.isEmpty()) calls.add("recover");
+            List<Recovery> done = List.copyOf(recoveries);
+            recoveries.clear();
+            return done;
         }
 
         @Override

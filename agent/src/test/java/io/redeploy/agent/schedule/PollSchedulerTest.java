@@ -75,6 +75,30 @@ class PollSchedulerTest {
     }
 
     @Test
+    void aPollCanQueueItsOwnFollowUp() throws Exception {
+        // What the agent does while it waits for the Docker engine: each poll asks for the next one, from inside the
+        // job the follow-up trigger itself fired (Quartz keeps a trigger its own job rescheduled).
+        List<Optional<String>> polls = new CopyOnWriteArrayList<>();
+        PollScheduler[] holder = new PollScheduler[1];
+        PollScheduler scheduler = new PollScheduler(ScheduleConfig.every(Duration.ofHours(1)), service -> {
+            polls.add(service);
+            if (polls.size() < 3) {
+                holder[0].pollAgainIn(Duration.ofMillis(50));
+                holder[0].pollAgainIn(Duration.ofMillis(100)); // replaces the one just queued
+            }
+        });
+        holder[0] = scheduler;
+        try {
+            scheduler.start();
+            await().atMost(Duration.ofSeconds(10)).until(() -> polls.size() == 3);
+            assertThat(polls).containsOnly(Optional.empty());
+            assertThat(scheduler.nextPoll()).as("the regular schedule is untouched").isPresent();
+        } finally {
+            scheduler.close();
+        }
+    }
+
+    @Test
     void twoPollsNeverOverlap() throws Exception {
         java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
         java.util.concurrent.atomic.AtomicInteger maxRunning = new java.util.concurrent.atomic.AtomicInteger();
