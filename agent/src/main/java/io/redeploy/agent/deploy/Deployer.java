@@ -391,8 +391,8 @@ public final class Deployer {
                         .with("reason", "container belongs to service " + c.labels().get(AgentLabels.SERVICE)));
                 return false;
             }
-            docker.stop(c.id(), service.stopTimeout());
-            docker.start(c.id());
+            // One engine call: an agent killed during a dependent's restart cannot leave it stopped.
+            docker.restart(c.id(), service.stopTimeout());
             ImageInfo image = docker.inspectImage(c.imageId()).orElse(new ImageInfo(c.imageId(), List.of(), List.of(), false));
             HealthGate gate = gates.gateFor(service, image);
             gate.await(c.id());

@@ -48,6 +48,15 @@ public interface DockerGateway {
     /** Asks the process to stop, killing it after {@code timeout}. Stopping a stopped container is a no-op. */
     void stop(String containerId, Duration timeout);
 
+    /**
+     * Stops (as {@link #stop}) and starts the container. The engine does both in one call, so an agent killed
+     * meanwhile cannot leave it stopped; this default, for test doubles, does the two steps.
+     */
+    default void restart(String containerId, Duration timeout) {
+        stop(containerId, timeout);
+        start(containerId);
+    }
+
     /** Removes the container (forcefully when running) but never its volumes. A missing container is a no-op. */
     void remove(String containerId);
 

@@ -207,6 +207,15 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
     }
 
     @Override
+    public void restart(String containerId, Duration timeout) {
+        try {
+            client.restartContainerCmd(containerId).withTimeout((int) Math.max(0, timeout.toSeconds())).exec();
+        } catch (RuntimeException e) {
+            throw failure("restart container " + shortId(containerId), e);
+        }
+    }
+
+    @Override
     public void stop(String containerId, Duration timeout) {
         try {
             client.stopContainerCmd(containerId).withTimeout((int) Math.max(0, timeout.toSeconds())).exec();

@@ -80,6 +80,11 @@ class DockerJavaGatewayIT {
             assertThat(sh("docker", "inspect", "-f", "{{json .NetworkSettings.Networks}}", id)).contains("web-alias");
             assertThat(docker.listByLabel("it", PREFIX)).extracting(ContainerInfo::id).containsExactly(id);
 
+            String startedAt = sh("docker", "inspect", "-f", "{{.State.StartedAt}}", id);
+            docker.restart(id, Duration.ofSeconds(3));
+            assertThat(docker.inspectContainer(id).orElseThrow().running()).isTrue();
+            assertThat(sh("docker", "inspect", "-f", "{{.State.StartedAt}}", id)).isNotEqualTo(startedAt);
+
             docker.rename(id, name + "-aside");
             docker.stop(id, Duration.ofSeconds(3));
             docker.stop(id, Duration.ofSeconds(3)); // idempotent
