@@ -81,31 +81,31 @@ class AgentProcessIT {
      */
     enum KillPoint {
         /** Pulled; the rename of the old container is held: nothing touched, nothing to recover. */
-        AFTER_THE_PULL(null, null) {
+        AFTER_THE_PULL(null, null, null, "running") {
             @Override Optional<DockerSocketGate.Hold> arm(DockerSocketGate gate, String oldId) {
                 return Optional.of(gate.holdRequest("POST", "/containers/" + oldId + "/rename"));
             }
         },
         /** The old container renamed aside, still running; the create of the new one is held. */
-        AFTER_THE_RENAME(NOT_CREATED, NOT_CREATED) {
+        AFTER_THE_RENAME(NOT_CREATED, NOT_CREATED, "running", null) {
             @Override Optional<DockerSocketGate.Hold> arm(DockerSocketGate gate, String oldId) {
                 return Optional.of(gate.holdRequest("POST", "/containers/create"));
             }
         },
         /** The old container aside and running, the new one created (never started); the stop of the old one is held. */
-        AFTER_THE_CREATE(INTERRUPTED, INTERRUPTED) {
+        AFTER_THE_CREATE(INTERRUPTED, INTERRUPTED, "running", "created") {
             @Override Optional<DockerSocketGate.Hold> arm(DockerSocketGate gate, String oldId) {
                 return Optional.of(gate.holdRequest("POST", "/containers/" + oldId + "/stop"));
             }
         },
         /** The old container aside and stopped; the engine started the new one, its answer to the agent is held. */
-        AFTER_THE_START(FINISHED, INTERRUPTED) {
+        AFTER_THE_START(FINISHED, INTERRUPTED, "exited", "running") {
             @Override Optional<DockerSocketGate.Hold> arm(DockerSocketGate gate, String oldId) {
                 return Optional.of(gate.holdResponse("POST", "/containers/(?!" + oldId + ")[^/]+/start"));
             }
         },
         /** Old container aside and stopped, the new one started and in its health gate (seen in the engine's state). */
-        DURING_THE_HEALTH_GATE(FINISHED, INTERRUPTED) {
+        DURING_THE_HEALTH_GATE(FINISHED, INTERRUPTED, "exited", "running") {
             @Override Optional<DockerSocketGate.Hold> arm(DockerSocketGate gate, String oldId) {
                 return Optional.empty();
             }
@@ -128,10 +128,23 @@ class AgentProcessIT {
         /** What the restarted agent's recovery reports after a kill at this point; null: nothing to recover. */
         final String recoveryOfAHealthyBuild;
         final String recoveryOfABrokenBuild;
+        /** The state of {@code <name>.redeploy-old} and of the container under the name right after the kill; null: none. */
+        private final String asideAfterTheKill;
+        private final String primaryAfterTheKill;
 
-        KillPoint(String recoveryOfAHealthyBuild, String recoveryOfABrokenBuild) {
+        KillPoint(String recoveryOfAHealthyBuild, String recoveryOfABrokenBuild, String asideAfterTheKill, String primaryAfterTheKill) {
             this.recoveryOfAHealthyBuild = recoveryOfAHealthyBuild;
             this.recoveryOfABrokenBuild = recoveryOfABrokenBuild;
+            this.asideAfterTheKill = asideAfterTheKill;
+            this.primaryAfterTheKill = primaryAfterTheKill;
+        }
+
+        /** The containers expected under the service's name and its aside name, with their state, after the kill. */
+        Map<String, String> stackAfterTheKill(String name) {
+            Map<String, String> states = new LinkedHashMap<>();
+            if (primaryAfterTheKill != null) states.put(name, primaryAfterTheKill);
+            if (asideAfterTheKill != null) states.put(aside(name), asideAfterTheKill);
+            return states;
         }
 
         /** Sets up the gate, before the deploy is triggered, to stop it at this point. */
@@ -140,11 +153,6 @@ class AgentProcessIT {
         /** Returns once the deploy reached this point. */
         void reach(AgentProcess agent, Optional<DockerSocketGate.Hold> hold, Service s) {
             hold.orElseThrow().awaitHeld(STEP);
-        }
-
-        /** Whether the engine's state is half-deployed at this point (after the pull it is untouched). */
-        boolean leavesTheStackHalfDeployed() {
-            return recoveryOfABrokenBuild != null;
         }
     }
 
@@ -162,6 +170,7 @@ class AgentProcessIT {
         web.killAt(point, agent);
 
         AgentProcess restarted = web.startAgent();
+        System.out.println("broken build killed " + point);
         assertRecovered(restarted, point.recoveryOfABrokenBuild);
         // The first poll after the restart tries the broken build once more and rolls it back.
         restarted.awaitLog("event=poll.done", STEP);
@@ -181,6 +190,7 @@ class AgentProcessIT {
             web.killAt(point, agent);
 
             agent = web.startAgent();
+            System.out.println("healthy build " + build + " killed " + point);
             assertRecovered(agent, point.recoveryOfAHealthyBuild);
             agent.awaitLog("event=poll.done", STEP);
             assertWhole(web, "build=" + build);
@@ -276,23 +286,17 @@ class AgentProcessIT {
 
     // ---- helpers ----
 
-    /** A kill right after the pull left the old container as it was: same container, running, nothing aside. */
-    private static void assertUntouched(Service s, Deploy deploy, AgentProcess killed) {
+    /**
+     * The kill left the engine exactly in the state of its point, so the test really hit the window it is about.
+     * Right after the pull, that is the old container untouched.
+     */
+    private static void assertStackAfterTheKill(Service s, KillPoint point, Deploy deploy, AgentProcess killed) {
         Stack stack = Stack.of(s.name);
-        assertThat(stack.whole()).as("stack right after the kill: %s\n%s", stack, killed.stdout()).isTrue();
-        assertThat(LocalStack.exec("docker", "inspect", "--format", "{{.Id}}", s.name)).isEqualTo(deploy.oldContainerId());
-    }
-
-    /** The kill left the stack half-deployed, so the test really hit the window it is about. */
-    private static void assertKilledMidDeploy(Service s, AgentProcess killed) {
-        // The engine finishes a stop it was asked for even after the agent died; wait for things to settle.
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
-        Stack stack = Stack.of(s.name);
-        while (stack.whole() && Instant.now().isBefore(deadline)) {
-            AgentProcess.pause(Duration.ofMillis(200));
-            stack = Stack.of(s.name);
+        assertThat(stack.states).as("stack right after a kill %s\n%s", point, killed.stdout())
+                .containsExactlyInAnyOrderEntriesOf(point.stackAfterTheKill(s.name));
+        if (!stack.hasAside()) {
+            assertThat(LocalStack.exec("docker", "inspect", "--format", "{{.Id}}", s.name)).isEqualTo(deploy.oldContainerId());
         }
-        assertThat(stack.whole()).as("stack right after the kill: %s\n%s", stack, killed.stdout()).isFalse();
     }
 
     /**
@@ -303,12 +307,14 @@ class AgentProcessIT {
         if (expectedAction == null) {
             restarted.awaitLog("event=poll.done", STEP);
             assertThat(restarted.stdout()).as("nothing to recover").doesNotContain("event=recover service=");
+            System.out.println("recovery after the kill: nothing to recover");
             return;
         }
         restarted.awaitLog("event=recover service=", STEP);
         String log = restarted.stdout();
         String recovery = log.lines().filter(l -> l.contains("event=recover service=")).findFirst().orElseThrow();
         assertThat(recovery).contains(expectedAction);
+        System.out.println("recovery after the kill: " + recovery.substring(recovery.indexOf("event=recover")));
         int firstPollStep = firstIndexOf(log, "event=digest.new", "event=registry.digest", "event=deploy.start", "event=poll.done");
         assertThat(log.indexOf(recovery)).isLessThan(firstPollStep);
     }
@@ -420,11 +426,7 @@ class AgentProcessIT {
             Deploy deploy = trigger(agent);
             point.reach(agent, hold, this);
             agent.kill9();
-            if (point.leavesTheStackHalfDeployed()) {
-                assertKilledMidDeploy(this, agent);
-            } else {
-                assertUntouched(this, deploy, agent);
-            }
+            assertStackAfterTheKill(this, point, deploy, agent);
             assertThat(agent.logSince(deploy.mark())).as("killed before the deploy ended").doesNotContain("event=deploy.done")
                     .doesNotContain("event=deploy.rollback");
         }
