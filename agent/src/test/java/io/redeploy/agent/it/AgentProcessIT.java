@@ -46,6 +46,7 @@ class AgentProcessIT {
 
     private final List<AgentProcess> agents = new ArrayList<>();
     private final List<String> containerNames = new ArrayList<>();
+    private final List<DockerSocketGate> gates = new ArrayList<>();
     private int starts;
 
     @BeforeAll
@@ -57,6 +58,7 @@ class AgentProcessIT {
     @AfterEach
     void cleanUp() {
         agents.forEach(AgentProcess::close);
+        gates.forEach(DockerSocketGate::close);
         for (String name : containerNames) {
             for (String c : List.of(name, aside(name))) {
                 try { LocalStack.exec("docker", "rm", "-f", "-v", c); } catch (IllegalStateException absent) { }
@@ -71,23 +73,44 @@ class AgentProcessIT {
 
     // ---- kill -9 in the middle of a deploy, then a restart ----
 
-    /** Where in a deploy the agent is killed; each point is reached by watching the log or the engine. */
+    /**
+     * Where in a deploy (stop-first: pull, rename the old container aside, create the new one, stop the old one,
+     * start the new one, health gate, remove the old one) the agent is killed. Every point but the health gate is
+     * reached exactly: a {@link DockerSocketGate} between the agent and the engine holds the engine call that comes
+     * next (or the answer to the last one), so the agent is killed with the engine's state known.
+     */
     enum KillPoint {
-        /**
-         * Pulled, the old container renamed aside, the new one created (not started) and the old one being stopped
-         * (it ignores SIGTERM: that takes the stop timeout).
-         */
-        WHILE_THE_OLD_CONTAINER_STOPS("rolled back to the old container (interrupted deploy of",
-                "rolled back to the old container (interrupted deploy of") {
-            @Override void reach(AgentProcess agent, Deploy deploy, Service s) {
-                agent.awaitLog(deploy.mark(), "event=deploy.pulled", STEP);
-                // The engine has begun the stop (sent SIGTERM): it finishes it even when the agent dies.
-                EngineEvents.awaitFirst(deploy.oldContainerId(), "kill", deploy.since(), STEP);
+        /** Pulled; the rename of the old container is held: nothing touched, nothing to recover. */
+        AFTER_THE_PULL(null, null, null, "running") {
+            @Override Optional<DockerSocketGate.Hold> arm(DockerSocketGate gate, String oldId) {
+                return Optional.of(gate.holdRequest("POST", "/containers/" + oldId + "/rename"));
             }
         },
-        /** Old container renamed aside, the new one created, started and in its health gate. */
-        DURING_THE_HEALTH_GATE("finished interrupted deploy", "rolled back to the old container (interrupted deploy of") {
-            @Override void reach(AgentProcess agent, Deploy deploy, Service s) {
+        /** The old container renamed aside, still running; the create of the new one is held. */
+        AFTER_THE_RENAME(NOT_CREATED, NOT_CREATED, "running", null) {
+            @Override Optional<DockerSocketGate.Hold> arm(DockerSocketGate gate, String oldId) {
+                return Optional.of(gate.holdRequest("POST", "/containers/create"));
+            }
+        },
+        /** The old container aside and running, the new one created (never started); the stop of the old one is held. */
+        AFTER_THE_CREATE(INTERRUPTED, INTERRUPTED, "running", "created") {
+            @Override Optional<DockerSocketGate.Hold> arm(DockerSocketGate gate, String oldId) {
+                return Optional.of(gate.holdRequest("POST", "/containers/" + oldId + "/stop"));
+            }
+        },
+        /** The old container aside and stopped; the engine started the new one, its answer to the agent is held. */
+        AFTER_THE_START(FINISHED, INTERRUPTED, "exited", "running") {
+            @Override Optional<DockerSocketGate.Hold> arm(DockerSocketGate gate, String oldId) {
+                return Optional.of(gate.holdResponse("POST", "/containers/(?!" + oldId + ")[^/]+/start"));
+            }
+        },
+        /** Old container aside and stopped, the new one started and in its health gate (seen in the engine's state). */
+        DURING_THE_HEALTH_GATE(FINISHED, INTERRUPTED, "exited", "running") {
+            @Override Optional<DockerSocketGate.Hold> arm(DockerSocketGate gate, String oldId) {
+                return Optional.empty();
+            }
+
+            @Override void reach(AgentProcess agent, Optional<DockerSocketGate.Hold> hold, Service s) {
                 Instant deadline = Instant.now().plus(STEP);
                 while (true) {
                     Stack stack = Stack.of(s.name);
@@ -102,18 +125,40 @@ class AgentProcessIT {
             }
         };
 
-        /** What the restarted agent's recovery reports after a kill at this point. */
+        /** What the restarted agent's recovery reports after a kill at this point; null: nothing to recover. */
         final String recoveryOfAHealthyBuild;
         final String recoveryOfABrokenBuild;
+        /** The state of {@code <name>.redeploy-old} and of the container under the name right after the kill; null: none. */
+        private final String asideAfterTheKill;
+        private final String primaryAfterTheKill;
 
-        KillPoint(String recoveryOfAHealthyBuild, String recoveryOfABrokenBuild) {
+        KillPoint(String recoveryOfAHealthyBuild, String recoveryOfABrokenBuild, String asideAfterTheKill, String primaryAfterTheKill) {
             this.recoveryOfAHealthyBuild = recoveryOfAHealthyBuild;
             this.recoveryOfABrokenBuild = recoveryOfABrokenBuild;
+            this.asideAfterTheKill = asideAfterTheKill;
+            this.primaryAfterTheKill = primaryAfterTheKill;
         }
 
-        /** Returns once {@code deploy} reached this point. */
-        abstract void reach(AgentProcess agent, Deploy deploy, Service s);
+        /** The containers expected under the service's name and its aside name, with their state, after the kill. */
+        Map<String, String> stackAfterTheKill(String name) {
+            Map<String, String> states = new LinkedHashMap<>();
+            if (primaryAfterTheKill != null) states.put(name, primaryAfterTheKill);
+            if (asideAfterTheKill != null) states.put(aside(name), asideAfterTheKill);
+            return states;
+        }
+
+        /** Sets up the gate, before the deploy is triggered, to stop it at this point. */
+        abstract Optional<DockerSocketGate.Hold> arm(DockerSocketGate gate, String oldId);
+
+        /** Returns once the deploy reached this point. */
+        void reach(AgentProcess agent, Optional<DockerSocketGate.Hold> hold, Service s) {
+            hold.orElseThrow().awaitHeld(STEP);
+        }
     }
+
+    private static final String NOT_CREATED = "rolled back to the old container (no new container had been created)";
+    private static final String INTERRUPTED = "rolled back to the old container (interrupted deploy of";
+    private static final String FINISHED = "finished interrupted deploy";
 
     @ParameterizedTest
     @EnumSource(KillPoint.class)
@@ -122,11 +167,10 @@ class AgentProcessIT {
         AgentProcess agent = web.startWithFirstBuild();
 
         web.push("2-broken", "unhealthy");
-        point.reach(agent, web.trigger(agent), web);
-        agent.kill9();
-        assertKilledMidDeploy(web, agent);
+        web.killAt(point, agent);
 
         AgentProcess restarted = web.startAgent();
+        System.out.println("broken build killed " + point);
         assertRecovered(restarted, point.recoveryOfABrokenBuild);
         // The first poll after the restart tries the broken build once more and rolls it back.
         restarted.awaitLog("event=poll.done", STEP);
@@ -143,11 +187,10 @@ class AgentProcessIT {
         for (KillPoint point : KillPoint.values()) {
             build++;
             web.push(String.valueOf(build));
-            point.reach(agent, web.trigger(agent), web);
-            agent.kill9();
-            assertKilledMidDeploy(web, agent);
+            web.killAt(point, agent);
 
             agent = web.startAgent();
+            System.out.println("healthy build " + build + " killed " + point);
             assertRecovered(agent, point.recoveryOfAHealthyBuild);
             agent.awaitLog("event=poll.done", STEP);
             assertWhole(web, "build=" + build);
@@ -243,16 +286,17 @@ class AgentProcessIT {
 
     // ---- helpers ----
 
-    /** The kill left the stack half-deployed, so the test really hit the window it is about. */
-    private static void assertKilledMidDeploy(Service s, AgentProcess killed) {
-        // The engine finishes a stop it was asked for even after the agent died; wait for things to settle.
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
+    /**
+     * The kill left the engine exactly in the state of its point, so the test really hit the window it is about.
+     * Right after the pull, that is the old container untouched.
+     */
+    private static void assertStackAfterTheKill(Service s, KillPoint point, Deploy deploy, AgentProcess killed) {
         Stack stack = Stack.of(s.name);
-        while (stack.whole() && Instant.now().isBefore(deadline)) {
-            AgentProcess.pause(Duration.ofMillis(200));
-            stack = Stack.of(s.name);
+        assertThat(stack.states).as("stack right after a kill %s\n%s", point, killed.stdout())
+                .containsExactlyInAnyOrderEntriesOf(point.stackAfterTheKill(s.name));
+        if (!stack.hasAside()) {
+            assertThat(LocalStack.exec("docker", "inspect", "--format", "{{.Id}}", s.name)).isEqualTo(deploy.oldContainerId());
         }
-        assertThat(stack.whole()).as("stack right after the kill: %s\n%s", stack, killed.stdout()).isFalse();
     }
 
     /**
@@ -260,10 +304,17 @@ class AgentProcessIT {
      * (recovery runs in the poll thread, so that it can wait for a Docker engine that is not up yet).
      */
     private static void assertRecovered(AgentProcess restarted, String expectedAction) {
+        if (expectedAction == null) {
+            restarted.awaitLog("event=poll.done", STEP);
+            assertThat(restarted.stdout()).as("nothing to recover").doesNotContain("event=recover service=");
+            System.out.println("recovery after the kill: nothing to recover");
+            return;
+        }
         restarted.awaitLog("event=recover service=", STEP);
         String log = restarted.stdout();
         String recovery = log.lines().filter(l -> l.contains("event=recover service=")).findFirst().orElseThrow();
         assertThat(recovery).contains(expectedAction);
+        System.out.println("recovery after the kill: " + recovery.substring(recovery.indexOf("event=recover")));
         int firstPollStep = firstIndexOf(log, "event=digest.new", "event=registry.digest", "event=deploy.start", "event=poll.done");
         assertThat(log.indexOf(recovery)).isLessThan(firstPollStep);
     }
@@ -324,8 +375,8 @@ class AgentProcessIT {
         }
     }
 
-    /** A deploy triggered by a test: where the agent's log stood, the container it replaces, when. */
-    record Deploy(int mark, String oldContainerId, Instant since) {}
+    /** A deploy triggered by a test: where the agent's log stood, the container it replaces. */
+    record Deploy(int mark, String oldContainerId) {}
 
     /** One watched service with its own repository, container name, published port and state dir. */
     private final class Service {
@@ -334,13 +385,17 @@ class AgentProcessIT {
         final int hostPort = LocalStack.freePort();
         final int httpPort = LocalStack.freePort();
         final Path config;
+        /** Every agent of the service talks to the engine through it; with no rule armed it passes everything. */
+        final DockerSocketGate gate = DockerSocketGate.open();
 
         Service(String label, String health) {
+            gates.add(gate);
             String repo = LocalStack.uniqueRepository("lc/" + label);
             this.image = LocalStack.REGISTRY + "/" + repo;
             this.name = "lc-" + label + "-" + repo.substring(repo.length() - 8);
             containerNames.add(name);
-            this.config = writeConfig("1h", httpPort, "", serviceYaml(name, image, hostPort, health));
+            this.config = writeConfig("1h", httpPort, "docker: { host: \"" + gate.host() + "\" }\n",
+                    serviceYaml(name, image, hostPort, health));
         }
 
         void push(String build, String... options) {
@@ -357,11 +412,23 @@ class AgentProcessIT {
             return agent;
         }
 
-        /** POST /v1/update, remembering what a kill point needs to recognise this deploy. */
+        /** POST /v1/update, remembering where the log stood and the container the deploy replaces. */
         Deploy trigger(AgentProcess agent) {
-            Deploy deploy = new Deploy(agent.mark(), LocalStack.exec("docker", "inspect", "--format", "{{.Id}}", name), Instant.now());
+            Deploy deploy = new Deploy(agent.mark(), LocalStack.exec("docker", "inspect", "--format", "{{.Id}}", name));
             assertThat(agent.triggerPoll()).as("trigger answer").isEqualTo(202);
             return deploy;
+        }
+
+        /** Triggers a deploy of what was pushed, kills the agent with SIGKILL at {@code point} and checks it got there. */
+        void killAt(KillPoint point, AgentProcess agent) {
+            String oldId = LocalStack.exec("docker", "inspect", "--format", "{{.Id}}", name);
+            Optional<DockerSocketGate.Hold> hold = point.arm(gate, oldId);
+            Deploy deploy = trigger(agent);
+            point.reach(agent, hold, this);
+            agent.kill9();
+            assertStackAfterTheKill(this, point, deploy, agent);
+            assertThat(agent.logSince(deploy.mark())).as("killed before the deploy ended").doesNotContain("event=deploy.done")
+                    .doesNotContain("event=deploy.rollback");
         }
 
         /** A new agent process on the same config and state dir, as systemd would restart it. */
