@@ -16,9 +16,16 @@ class SystemdUnitTest {
     @Test
     void runsTheJarWithTheSmallJvmFlags() {
         assertThat(execStart()).startsWith("/usr/bin/java ")
-                .contains("-XX:+UseSerialGC", "-Xss512k", "-XX:TieredStopAtLevel=1", "-Xmx64m", "-XX:MaxMetaspaceSize=64m",
+                .contains("-XX:+UseSerialGC", "-Xss512k", "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-Xms8m",
+                        "-Xmx48m", "-XX:MaxMetaspaceSize=64m", "-XX:ReservedCodeCacheSize=12m",
+                        "-XX:SharedArchiveFile=/opt/redeploy-agent/redeploy-agent.jsa", "-Xshare:auto",
                         "-jar /opt/redeploy-agent/redeploy-agent.jar", "--config /etc/redeploy-agent/agent.yml",
                         "-Dorg.slf4j.simpleLogger.showDateTime=false");
+    }
+
+    @Test
+    void limitsMallocArenas() {
+        assertThat(activeLines()).contains("Environment=MALLOC_ARENA_MAX=2");
     }
 
     @Test
