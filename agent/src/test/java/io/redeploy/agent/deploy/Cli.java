@@ -5,9 +5,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /** Runs a command for an integration test (the docker CLI, the image build script) and returns its stdout. */
 final class Cli {
@@ -48,6 +50,36 @@ final class Cli {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         }
+    }
+
+    /** Removes (forcefully) every container whose name contains {@code prefix}; cleanup, so failures are ignored. */
+    static void removeContainersNamed(String prefix) {
+        removeEach(run("docker", "ps", "-aq", "--filter", "name=" + prefix), "docker", "rm", "-f");
+    }
+
+    /** Removes every volume whose name contains {@code prefix}; failures are ignored. */
+    static void removeVolumesNamed(String prefix) {
+        removeEach(run("docker", "volume", "ls", "-q", "--filter", "name=" + prefix), "docker", "volume", "rm", "-f");
+    }
+
+    /** Removes (forcefully) the local images of every repository under {@code /<prefix>/}; failures are ignored. */
+    static void removeImagesUnder(String prefix) {
+        String ids = Arrays.stream(run("docker", "images", "--no-trunc", "--format", "{{.Repository}} {{.ID}}").split("\n"))
+                .filter(line -> line.contains("/" + prefix + "/"))
+                .map(line -> line.substring(line.indexOf(' ') + 1))
+                .distinct()
+                .collect(Collectors.joining(" "));
+        removeEach(ids, "docker", "rmi", "-f");
+    }
+
+    /** Runs {@code command} with the whitespace-separated {@code ids} appended, unless there are none. */
+    private static void removeEach(String ids, String... command) {
+        if (ids.isBlank()) {
+            return;
+        }
+        List<String> all = new ArrayList<>(List.of(command));
+        all.addAll(List.of(ids.strip().split("\\s+")));
+        tryRun(Map.of(), all.toArray(String[]::new));
     }
 
     /** The repository root: set by failsafe as {@code redeploy.repoRoot}, else found by walking up from user.dir. */

@@ -22,7 +22,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -77,34 +76,16 @@ class DeployerIT {
 
     @AfterEach
     void removeContainers() {
-        String ids = Cli.run("docker", "ps", "-aq", "--filter", "name=" + PREFIX);
-        if (!ids.isBlank()) {
-            Cli.tryRun(Map.of(), concat(new String[] {"docker", "rm", "-f"}, ids.split("\\s+")));
-        }
+        Cli.removeContainersNamed(PREFIX);
     }
 
     @AfterAll
     static void removeImagesAndVolumes() {
-        String volumes = Cli.run("docker", "volume", "ls", "-q", "--filter", "name=" + PREFIX);
-        if (!volumes.isBlank()) {
-            Cli.tryRun(Map.of(), concat(new String[] {"docker", "volume", "rm", "-f"}, volumes.split("\\s+")));
-        }
-        String[] images = Arrays.stream(Cli.run("docker", "images", "--no-trunc", "--format", "{{.Repository}} {{.ID}}").split("\n"))
-                .filter(line -> line.contains("/" + PREFIX + "/"))
-                .map(line -> line.substring(line.indexOf(' ') + 1))
-                .distinct()
-                .toArray(String[]::new);
-        if (images.length > 0) {
-            Cli.tryRun(Map.of(), concat(new String[] {"docker", "rmi", "-f"}, images));
-        }
+        Cli.removeVolumesNamed(PREFIX);
+        Cli.removeImagesUnder(PREFIX);
         docker.close();
     }
 
-    private static String[] concat(String[] a, String[] b) {
-        String[] all = Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, all, a.length, b.length);
-        return all;
-    }
 
     private static String name(String suffix) {
         return PREFIX + "-" + suffix;

@@ -23,7 +23,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -69,26 +68,11 @@ class ProxyIT {
 
     @AfterAll
     static void removeEverything() {
-        String ids = Cli.run("docker", "ps", "-aq", "--filter", "name=" + PREFIX);
-        if (!ids.isBlank()) {
-            Cli.tryRun(Map.of(), concat(new String[] {"docker", "rm", "-f"}, ids.split("\\s+")));
-        }
-        String[] images = Arrays.stream(Cli.run("docker", "images", "--no-trunc", "--format", "{{.Repository}} {{.ID}}").split("\n"))
-                .filter(line -> line.contains("/" + PREFIX + "/"))
-                .map(line -> line.substring(line.indexOf(' ') + 1))
-                .distinct()
-                .toArray(String[]::new);
-        if (images.length > 0) {
-            Cli.tryRun(Map.of(), concat(new String[] {"docker", "rmi", "-f"}, images));
-        }
+        Cli.removeContainersNamed(PREFIX);
+        Cli.removeImagesUnder(PREFIX);
         docker.close();
     }
 
-    private static String[] concat(String[] a, String[] b) {
-        String[] all = Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, all, a.length, b.length);
-        return all;
-    }
 
     private static ServiceConfig service() {
         return new ServiceConfig("web", ImageRef.parse(REPO, "main"), PREFIX + "-web", ServiceConfig.UpdateMode.AUTO,

@@ -69,31 +69,16 @@ class StartFirstIT {
 
     @AfterEach
     void removeContainers() {
-        String ids = Cli.run("docker", "ps", "-aq", "--filter", "name=" + PREFIX);
-        if (!ids.isBlank()) {
-            Cli.tryRun(Map.of(), concat(new String[] {"docker", "rm", "-f"}, ids.split("\\s+")));
-        }
+        Cli.removeContainersNamed(PREFIX);
     }
 
     @AfterAll
     static void removeNetworkAndImages() {
         Cli.tryRun(Map.of(), "docker", "network", "rm", NETWORK);
-        String[] images = Arrays.stream(Cli.run("docker", "images", "--no-trunc", "--format", "{{.Repository}} {{.ID}}").split("\n"))
-                .filter(line -> line.contains("/" + PREFIX + "/"))
-                .map(line -> line.substring(line.indexOf(' ') + 1))
-                .distinct()
-                .toArray(String[]::new);
-        if (images.length > 0) {
-            Cli.tryRun(Map.of(), concat(new String[] {"docker", "rmi", "-f"}, images));
-        }
+        Cli.removeImagesUnder(PREFIX);
         docker.close();
     }
 
-    private static String[] concat(String[] a, String[] b) {
-        String[] all = Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, all, a.length, b.length);
-        return all;
-    }
 
     private static ServiceConfig service() {
         return new ServiceConfig("web", ImageRef.parse(REPO, "main"), PREFIX + "-web-c", ServiceConfig.UpdateMode.AUTO,
