@@ -60,7 +60,8 @@ final class Rollback {
                 failures.stream().anyMatch(f -> f instanceof DockerUnreachableException));
     }
 
-    private static void attempt(List<DockerGatewayException> failures, Runnable step) {
+    /** Runs one engine step of a restore or cleanup, collecting its failure so the next steps still run. */
+    static void attempt(List<DockerGatewayException> failures, Runnable step) {
         try {
             step.run();
         } catch (DockerGatewayException e) {

@@ -126,7 +126,7 @@ final class StartFirstStrategy {
         Optional<ForwardTarget> draining = previousTarget;
         old.ifPresent(o -> retire(service, o, movesAliases, port, draining, problems));
         // Until this rename, recovery recognises the switched-over container by its temporary name.
-        attempt(problems, () -> docker.rename(created, name));
+        Rollback.attempt(problems, () -> docker.rename(created, name));
         if (service.pruneOldImages()) {
             pruner.prune(service, old.map(ContainerInfo::imageId));
         }
@@ -168,10 +168,10 @@ final class StartFirstStrategy {
         String network = service.network().orElse("");
         if (movesAliases && old.running() && old.ipAddresses().containsKey(network)) {
             // Only new connections move: requests in flight on the old one finish during its stop timeout.
-            attempt(problems, () -> docker.disconnectNetwork(old.id(), network));
+            Rollback.attempt(problems, () -> docker.disconnectNetwork(old.id(), network));
         }
-        attempt(problems, () -> docker.stop(old.id(), service.stopTimeout()));
-        attempt(problems, () -> docker.remove(old.id()));
+        Rollback.attempt(problems, () -> docker.stop(old.id(), service.stopTimeout()));
+        Rollback.attempt(problems, () -> docker.remove(old.id()));
         if (!problems.isEmpty()) {
             log.warn("{}", LogLine.event("deploy.cleanup_failed").with("service", service.name())
                     .with("container", old.name()).with("reason", messages(problems)));
@@ -217,14 +217,6 @@ final class StartFirstStrategy {
                 .with("strategy", "start-first").with("old_touched", false).with("reason", reason).duration(duration));
         return new DeployResult(service.name(), from, target, DeployResult.Outcome.ROLLED_BACK, reason.toString(), duration,
                 engineLost || removed.engineLost());
-    }
-
-    private static void attempt(List<DockerGatewayException> problems, Runnable step) {
-        try {
-            step.run();
-        } catch (DockerGatewayException e) {
-            problems.add(e);
-        }
     }
 
     private static String messages(List<DockerGatewayException> problems) {
