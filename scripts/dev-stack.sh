@@ -30,6 +30,7 @@ install_packages() {
   [ -x /bin/busybox ] && busybox --list 2>/dev/null | grep -qx httpd || missing+=(busybox-static)
   command -v htpasswd >/dev/null || missing+=(apache2-utils)
   command -v curl >/dev/null || missing+=(curl)
+  command -v ip >/dev/null || missing+=(iproute2)
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
   if [ ${#missing[@]} -gt 0 ]; then
     log "installing ${missing[*]}"
@@ -47,8 +48,22 @@ wait_for() { # wait_for SECONDS DESCRIPTION COMMAND...
 }
 
 start_docker() {
-  if docker version >/dev/null 2>&1; then log "docker engine already answers"; return; fi
-  launch_dockerd
+  if docker version >/dev/null 2>&1; then log "docker engine already answers"; else launch_dockerd; fi
+  pin_bridge_mac docker0
+}
+
+# dockerd gives a bridge it creates a fixed MAC (addr_assign_type 3). A docker0 made by anything else (a machine image,
+# a script) takes the lowest MAC of its ports instead, which changes whenever a container leaves: the containers that
+# stay keep the old gateway MAC in their ARP cache, and for a moment their answers to the host are lost. A connection
+# through docker-proxy then stalls for seconds (it made ProxyIT's zero-downtime check fail one probe in two).
+# The agent warns about such a bridge at start-up (event=proxy.bridge_mac_floating); here the test host is fixed.
+pin_bridge_mac() { # pin_bridge_mac DEVICE
+  local dev=$1 type mac
+  type=$(cat "/sys/class/net/$dev/addr_assign_type" 2>/dev/null) || return 0
+  [ "$type" = 3 ] && return 0
+  mac=$(printf '02:42:%02x:%02x:%02x:%02x' $((RANDOM % 256)) $((RANDOM % 256)) $((RANDOM % 256)) $((RANDOM % 256)))
+  as_root ip link set dev "$dev" address "$mac"
+  log "$dev: its MAC followed its ports (addr_assign_type $type); pinned to $mac as dockerd would"
 }
 
 launch_dockerd() { # appends to the log: a restart keeps the previous daemon's shutdown lines
@@ -193,6 +208,8 @@ down() {
 
 status() {
   docker version --format 'docker: server {{.Server.Version}} api {{.Server.APIVersion}}' 2>/dev/null || echo "docker: down"
+  [ -r /sys/class/net/docker0/addr_assign_type ] && echo "docker0: mac $(cat /sys/class/net/docker0/address)" \
+    "$( [ "$(cat /sys/class/net/docker0/addr_assign_type)" = 3 ] && echo fixed || echo "follows its ports")"
   for p in $REGISTRY_PORT $AUTH_REGISTRY_PORT; do
     code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$p/v2/" || true)
     echo "registry :$p: ${code:-down}"

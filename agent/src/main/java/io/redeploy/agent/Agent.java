@@ -16,6 +16,7 @@ import io.redeploy.agent.docker.DockerJavaGateway;
 import io.redeploy.agent.http.AgentControl;
 import io.redeploy.agent.http.AgentHttpServer;
 import io.redeploy.agent.metrics.AgentMetrics;
+import io.redeploy.agent.proxy.BridgeMacCheck;
 import io.redeploy.agent.proxy.PortForwarder;
 import io.redeploy.agent.proxy.ProxyListener;
 import io.redeploy.agent.proxy.ServiceProxies;
@@ -27,6 +28,7 @@ import io.redeploy.agent.state.StateStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -171,6 +173,9 @@ public final class Agent implements AutoCloseable {
             deployer.pointProxies(orderedServices);
         } catch (RuntimeException e) {
             log.warn("event=proxy.target_unknown reason=\"{}\" retry=first_poll", e.getMessage());
+        }
+        if (config.docker().host().startsWith("unix://")) { // the bridges are on this host only with a local engine
+            new BridgeMacCheck(Path.of("/sys/class/net"), docker::bridgeDevice).warnFloating(orderedServices);
         }
     }
 

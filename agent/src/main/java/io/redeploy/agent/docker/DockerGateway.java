@@ -39,6 +39,14 @@ public interface DockerGateway {
      */
     void ensureNetwork(String name);
 
+    /**
+     * The host's Linux bridge behind a bridge network ({@code docker0} for {@code bridge}, {@code br-<id>} for a
+     * user-defined one); empty for another driver or a network that does not exist.
+     */
+    default Optional<String> bridgeDevice(String network) {
+        return Optional.empty();
+    }
+
     String create(ContainerSpec spec);
 
     void rename(String containerId, String newName);

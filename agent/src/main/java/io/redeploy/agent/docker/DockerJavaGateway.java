@@ -94,6 +94,15 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
     }
 
     @Override
+    public Optional<String> bridgeDevice(String network) {
+        return findOrEmpty("inspect network " + network, () -> client.inspectNetworkCmd().withNetworkId(network).exec())
+                .filter(n -> "bridge".equals(n.getDriver()))
+                .map(n -> Optional.ofNullable(n.getOptions()).map(o -> o.get("com.docker.network.bridge.name"))
+                        .filter(name -> !name.isBlank())
+                        .orElse("br-" + n.getId().substring(0, 12)));
+    }
+
+    @Override
     public String version() {
         Version v = call("read the Docker engine version", () -> client.versionCmd().exec());
         return v.getVersion() + " (API " + v.getApiVersion() + ")";

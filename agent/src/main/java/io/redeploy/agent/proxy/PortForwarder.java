@@ -106,7 +106,12 @@ public final class PortForwarder implements TrafficSwitch, Closeable {
 
     @Override
     public Optional<ForwardTarget> switchTo(ForwardTarget newTarget) {
-        ForwardTarget previous = target.getAndSet(newTarget);
+        ForwardTarget previous;
+        // Under the lock the loop takes a target and counts the connection in: once this returns, every
+        // connection to the previous target is counted, so awaitDrained cannot miss one accepted a moment ago.
+        synchronized (open) {
+            previous = target.getAndSet(newTarget);
+        }
         if (!newTarget.equals(previous)) {
             log.info("event=proxy.switched service={} from={} to={} container={}", service,
                     previous == null ? "none" : previous.endpoint(), newTarget.endpoint(), newTarget.container());
@@ -233,19 +238,29 @@ public final class PortForwarder implements TrafficSwitch, Closeable {
     private void acceptAll() throws IOException {
         SocketChannel client;
         while (accepting && (client = server.accept()) != null) {
-            ForwardTarget t = target.get();
+            if (connections.size() >= MAX_CONNECTIONS) {
+                reject(client, "too many connections");
+                continue;
+            }
+            ForwardTarget t;
+            synchronized (open) {
+                t = target.get();
+                if (t != null) {
+                    acquire(t); // counted before a switch can see the target as drained
+                }
+            }
             if (t == null) {
                 reject(client, "no target");
-            } else if (connections.size() >= MAX_CONNECTIONS) {
-                reject(client, "too many connections");
             } else {
                 forward(client, t);
             }
         }
     }
 
+    /** {@code t} is already counted in {@link #open}: a connection that cannot be set up releases it. */
     private void forward(SocketChannel client, ForwardTarget t) {
         SocketChannel upstream = null;
+        Connection c = null;
         try {
             client.configureBlocking(false);
             client.setOption(StandardSocketOptions.TCP_NODELAY, true);
@@ -253,17 +268,21 @@ public final class PortForwarder implements TrafficSwitch, Closeable {
             upstream.configureBlocking(false);
             upstream.setOption(StandardSocketOptions.TCP_NODELAY, true);
             boolean connectedAtOnce = upstream.connect(t.address());
-            Connection c = new Connection(t, client, upstream);
+            c = new Connection(t, client, upstream);
             c.clientKey = client.register(selector, 0, new End(c, true));
             c.upstreamKey = upstream.register(selector, SelectionKey.OP_CONNECT, new End(c, false));
             connections.add(c);
-            acquire(t);
             if (connectedAtOnce) {
                 c.connected();
             }
         } catch (IOException | RuntimeException e) {
-            closeQuietly(upstream);
-            reject(client, "target refused");
+            if (c != null && connections.contains(c)) {
+                c.close(false, "target refused"); // closes both sockets, releases t
+            } else {
+                closeQuietly(upstream);
+                release(t);
+                reject(client, "target refused");
+            }
         }
     }
 

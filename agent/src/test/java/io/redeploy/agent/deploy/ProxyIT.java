@@ -12,6 +12,7 @@ import io.redeploy.agent.config.ServiceConfig;
 import io.redeploy.agent.config.UpdatePolicy;
 import io.redeploy.agent.deploy.DeployResult.Outcome;
 import io.redeploy.agent.docker.DockerJavaGateway;
+import io.redeploy.agent.proxy.BridgeMacCheck;
 import io.redeploy.agent.proxy.PortForwarder;
 import io.redeploy.agent.proxy.ProxyListener;
 import io.redeploy.agent.proxy.ServiceProxies;
@@ -20,6 +21,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -52,6 +54,10 @@ class ProxyIT {
     static void buildImages() {
         docker = DockerJavaGateway.connect(new DockerConfig(DockerConfig.DEFAULT_HOST));
         docker.ping(); // fails, not skips, when the stack is not there
+        // A bridge whose MAC follows its ports stalls one connection now and then when the old container leaves
+        // (BridgeMacCheck): a host problem the agent names but cannot fix, so this test states it instead of flaking.
+        assertThat(new BridgeMacCheck(Path.of("/sys/class/net"), docker::bridgeDevice).warnFloating(List.of(service())))
+                .as("bridges with a floating MAC (scripts/dev-stack.sh up pins docker0's)").isEmpty();
         for (int i = 1; i <= REDEPLOYS + 1; i++) {
             builds.add(build("b" + i, String.valueOf(i)));
         }

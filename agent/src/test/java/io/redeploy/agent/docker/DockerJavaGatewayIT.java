@@ -53,6 +53,15 @@ class DockerJavaGatewayIT {
     }
 
     @Test
+    void namesTheLinuxBridgeBehindABridgeNetwork() throws Exception {
+        assertThat(docker.bridgeDevice("bridge")).contains("docker0");
+        String id = sh("docker", "network", "inspect", "-f", "{{.Id}}", PREFIX + "-net");
+        assertThat(docker.bridgeDevice(PREFIX + "-net")).contains("br-" + id.substring(0, 12));
+        assertThat(docker.bridgeDevice("host")).isEmpty();
+        assertThat(docker.bridgeDevice(PREFIX + "-no-such-net")).isEmpty();
+    }
+
+    @Test
     void createsInspectsAndRemovesAContainerWithPortsVolumesNetworkAndLabels() throws Exception {
         Optional<ImageInfo> image = docker.inspectImage(REPO + ":1");
         assertThat(image).isPresent();
