@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * bridge. The containers that stay keep the old gateway MAC in their ARP cache and, for a moment, their answers to the
  * host are lost: a connection through the agent's port, opened just as the old container is removed after a
  * start-first switch, stalls for seconds inside docker-proxy. Measured on such a bridge: ProxyIT lost one probe in 6 of
- * 14 runs, and none in 12 once the MAC was pinned. The agent does not change host networking; it names the fix.
+ * 14 runs, and none in 20 once the MAC was pinned. The agent does not change host networking; it names the fix.
  */
 public final class BridgeMacCheck {
     private static final Logger log = LoggerFactory.getLogger(BridgeMacCheck.class);
