@@ -65,10 +65,8 @@ public final class BridgeMacCheck {
         return floating;
     }
 
+    /** {@code host}, {@code none} and any other non-bridge network come back empty from the engine itself. */
     private Optional<String> device(String network) {
-        if (network.equals("host") || network.equals("none") || network.startsWith("container:")) {
-            return Optional.empty();
-        }
         try {
             return bridgeDevice.apply(network);
         } catch (RuntimeException e) {
