@@ -1,5 +1,7 @@
 package io.redeploy.agent.deploy;
 
+import io.redeploy.agent.docker.DockerGateway;
+import io.redeploy.agent.registry.Digest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -101,5 +103,11 @@ final class Cli {
         List<String> cmd = new ArrayList<>(List.of(repoRoot().resolve("scripts/build-test-image.sh").toString(), reference, buildId));
         cmd.addAll(List.of(options));
         return run(env, cmd.toArray(String[]::new));
+    }
+
+    /** The registry digest the local image {@code reference} was pushed as under {@code repository}, read as the Deployer reads it. */
+    static Digest pushedDigest(DockerGateway docker, String reference, String repository) {
+        return Deployer.digestsFor(docker.inspectImage(reference).orElseThrow(), repository).stream().findFirst()
+                .orElseThrow(() -> new IllegalStateException(reference + " was not pushed to " + repository));
     }
 }

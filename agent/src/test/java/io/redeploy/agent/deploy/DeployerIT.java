@@ -64,14 +64,7 @@ class DeployerIT {
 
     private static Digest build(String tag, String buildId, String... options) {
         String ref = Cli.buildImage(Map.of(), REPO + ":" + tag, buildId, options);
-        return digestOf(ref, REPO);
-    }
-
-    private static Digest digestOf(String reference, String repository) {
-        return docker.inspectImage(reference).orElseThrow().repoDigests().stream()
-                .filter(d -> d.startsWith(repository + "@"))
-                .map(d -> Digest.parse(d.substring(d.indexOf('@') + 1)))
-                .findFirst().orElseThrow();
+        return Cli.pushedDigest(docker, ref, REPO);
     }
 
     @AfterEach
@@ -229,7 +222,7 @@ class DeployerIT {
     private static Digest withVolumeDeclaration(String base, String reference) {
         Cli.run(Map.of("DOCKER_BUILDKIT", "0"), "sh", "-c",
                 "printf 'FROM " + base + "\\nVOLUME /var/lib/db\\n' | docker build -q -t " + reference + " - && docker push -q " + reference);
-        return digestOf(reference, reference.substring(0, reference.lastIndexOf(':')));
+        return Cli.pushedDigest(docker, reference, reference.substring(0, reference.lastIndexOf(':')));
     }
 
     @Test
@@ -257,7 +250,7 @@ class DeployerIT {
     private static Digest retag(String source, String reference) {
         Cli.run("docker", "tag", source, reference);
         Cli.run("docker", "push", "-q", reference);
-        return digestOf(reference, reference.substring(0, reference.lastIndexOf(':')));
+        return Cli.pushedDigest(docker, reference, reference.substring(0, reference.lastIndexOf(':')));
     }
 
     @Test
@@ -336,7 +329,7 @@ class DeployerIT {
         String authRepo = "127.0.0.1:5001/" + PREFIX + "/private";
         Cli.run(env, "sh", "-c", "echo tester-secret | docker login -u tester --password-stdin 127.0.0.1:5001");
         String ref = Cli.buildImage(env, authRepo + ":b7", "7");
-        Digest digest = digestOf(ref, authRepo);
+        Digest digest = Cli.pushedDigest(docker, ref, authRepo);
         Cli.run("docker", "rmi", ref); // so the deploy must really pull
         ServiceConfig priv = new ServiceConfig("private", ImageRef.parse(authRepo, "b7"), name("private"), ServiceConfig.UpdateMode.AUTO,
                 Map.of(), List.of(), List.of(), Optional.empty(), List.of(), List.of(), false, httpHealth(Duration.ofSeconds(20)),

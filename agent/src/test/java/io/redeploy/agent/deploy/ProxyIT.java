@@ -66,10 +66,7 @@ class ProxyIT {
 
     private static Digest build(String tag, String buildId, String... options) {
         String ref = Cli.buildImage(Map.of(), REPO + ":" + tag, buildId, options);
-        return docker.inspectImage(ref).orElseThrow().repoDigests().stream()
-                .filter(d -> d.startsWith(REPO + "@"))
-                .map(d -> Digest.parse(d.substring(d.indexOf('@') + 1)))
-                .findFirst().orElseThrow();
+        return Cli.pushedDigest(docker, ref, REPO);
     }
 
     @AfterAll

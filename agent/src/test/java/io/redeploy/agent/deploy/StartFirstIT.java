@@ -61,10 +61,7 @@ class StartFirstIT {
 
     private static Digest build(String tag, String buildId, String... options) {
         String ref = Cli.buildImage(Map.of(), REPO + ":" + tag, buildId, options);
-        return docker.inspectImage(ref).orElseThrow().repoDigests().stream()
-                .filter(d -> d.startsWith(REPO + "@"))
-                .map(d -> Digest.parse(d.substring(d.indexOf('@') + 1)))
-                .findFirst().orElseThrow();
+        return Cli.pushedDigest(docker, ref, REPO);
     }
 
     @AfterEach
