@@ -149,22 +149,8 @@ class PollCycleTest {
         assertThat(state.get("web").runningDigest()).contains(D2.value());
     }
 
-    @Test
-    void aDeployTheDockerEngineCutShortIsNotHeldAgainstTheBuild() {
-        ServiceConfig web = service("web", UpdateMode.AUTO, List.of(), false);
-        runtime.running.put("web", D1);
-        runtime.outcomes.put(D2, Outcome.ROLLED_BACK);
-        runtime.engineLostOn.add(D2);
-        registry.put("web", D2);
-
-        cycle(web).run(Optional.empty());
-
-        assertThat(state.get("web").lastDeploy().orElseThrow().outcome()).isEqualTo("rolled_back");
-        assertThat(state.get("web").failedDigests()).isEmpty();
-    }
-
-    @Test
-    void aRecoveryThatFinishedTheInterruptedDeployIsRecordedAsDeployedBeforeThePollLooks() {
+    /** web runs D1, the registry has D2, and the first poll's deploy of D2 loses the Docker engine half-way. */
+    private PollCycle pollWhoseDeployLosesTheEngine() {
         ServiceConfig web = service("web", UpdateMode.AUTO, List.of(), false);
         runtime.running.put("web", D1);
         runtime.outcomes.put(D2, Outcome.ROLLED_BACK);
@@ -172,6 +158,20 @@ class PollCycleTest {
         registry.put("web", D2);
         PollCycle cycle = cycle(web);
         cycle.run(Optional.empty());
+        return cycle;
+    }
+
+    @Test
+    void aDeployTheDockerEngineCutShortIsNotHeldAgainstTheBuild() {
+        pollWhoseDeployLosesTheEngine();
+
+        assertThat(state.get("web").lastDeploy().orElseThrow().outcome()).isEqualTo("rolled_back");
+        assertThat(state.get("web").failedDigests()).isEmpty();
+    }
+
+    @Test
+    void aRecoveryThatFinishedTheInterruptedDeployIsRecordedAsDeployedBeforeThePollLooks() {
+        PollCycle cycle = pollWhoseDeployLosesTheEngine();
 
         // The engine is back: recovery found the new container healthy and kept it.
         runtime.running.put("web", D2);
@@ -191,13 +191,7 @@ class PollCycleTest {
 
     @Test
     void aRecoveryThatRolledBackLeavesTheRecordAndTheNextPollDeploysTheBuildAgain() {
-        ServiceConfig web = service("web", UpdateMode.AUTO, List.of(), false);
-        runtime.running.put("web", D1);
-        runtime.outcomes.put(D2, Outcome.ROLLED_BACK);
-        runtime.engineLostOn.add(D2);
-        registry.put("web", D2);
-        PollCycle cycle = cycle(web);
-        cycle.run(Optional.empty());
+        PollCycle cycle = pollWhoseDeployLosesTheEngine();
 
         runtime.outcomes.remove(D2);
         runtime.engineLostOn.clear();
