@@ -4,11 +4,23 @@ import static io.redeploy.agent.config.ConfigProblemsTest.problems;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** {@code proxy:} of a start-first service: the port the agent owns. Each bad input gives one problem line. */
 class ProxyConfigTest {
+    /** The problems of a start-first service {@code web} whose {@code proxy:} value is {@code proxy}. */
+    private static List<String> proxyProblems(String proxy) {
+        return problems("""
+                services:
+                  web:
+                    image: ghcr.io/acme/app
+                    strategy: start-first
+                    proxy: %s
+                """.formatted(proxy));
+    }
+
 
     private static AgentConfig parse(String yaml) throws ConfigException {
         return new ConfigLoader(Map.of()).parse(yaml, "agent.yml");
@@ -88,13 +100,7 @@ class ProxyConfigTest {
 
     @Test
     void listenAndContainerPortAreRequired() {
-        assertThat(problems("""
-                services:
-                  web:
-                    image: ghcr.io/acme/app
-                    strategy: start-first
-                    proxy: {drain: 5s}
-                """)).containsExactly(
+        assertThat(proxyProblems("{drain: 5s}")).containsExactly(
                 "agent.yml:5: services.web.proxy: missing required key 'listen'; expected e.g. {listen: \"0.0.0.0:8080\", "
                         + "container_port: 8080}",
                 "agent.yml:5: services.web.proxy: missing required key 'container_port'; expected e.g. {listen: "
@@ -103,48 +109,27 @@ class ProxyConfigTest {
 
     @Test
     void aBadListenAddress() {
-        assertThat(problems("""
-                services:
-                  web:
-                    image: ghcr.io/acme/app
-                    strategy: start-first
-                    proxy: {listen: "0.0.0.0", container_port: 8080}
-                """)).containsExactly("agent.yml:5: services.web.proxy.listen: '0.0.0.0' is not a listen address; expected "
+        assertThat(proxyProblems("{listen: \"0.0.0.0\", container_port: 8080}")).containsExactly(
+                "agent.yml:5: services.web.proxy.listen: '0.0.0.0' is not a listen address; expected "
                 + "host:port with a port 1-65535, e.g. 127.0.0.1:8686, [::1]:8686 or 0.0.0.0:8686");
     }
 
     @Test
     void aBadContainerPort() {
-        assertThat(problems("""
-                services:
-                  web:
-                    image: ghcr.io/acme/app
-                    strategy: start-first
-                    proxy: {listen: "0.0.0.0:8080", container_port: 70000}
-                """)).containsExactly("agent.yml:5: services.web.proxy.container_port: port 70000 is out of range; "
+        assertThat(proxyProblems("{listen: \"0.0.0.0:8080\", container_port: 70000}")).containsExactly(
+                "agent.yml:5: services.web.proxy.container_port: port 70000 is out of range; "
                 + "expected 1-65535");
     }
 
     @Test
     void aBadDrain() {
-        assertThat(problems("""
-                services:
-                  web:
-                    image: ghcr.io/acme/app
-                    strategy: start-first
-                    proxy: {listen: "0.0.0.0:8080", container_port: 8080, drain: 30}
-                """)).singleElement().asString().startsWith("agent.yml:5: services.web.proxy.drain: ");
+        assertThat(proxyProblems("{listen: \"0.0.0.0:8080\", container_port: 8080, drain: 30}")).singleElement().asString()
+                .startsWith("agent.yml:5: services.web.proxy.drain: ");
     }
 
     @Test
     void anUnknownProxyKeyIsNamed() {
-        assertThat(problems("""
-                services:
-                  web:
-                    image: ghcr.io/acme/app
-                    strategy: start-first
-                    proxy: {listen: "0.0.0.0:8080", container_port: 8080, drian: 5s}
-                """)).singleElement().asString()
+        assertThat(proxyProblems("{listen: \"0.0.0.0:8080\", container_port: 8080, drian: 5s}")).singleElement().asString()
                 .startsWith("agent.yml:5: services.web.proxy: unknown key 'drian'; did you mean 'drain'?");
     }
 
