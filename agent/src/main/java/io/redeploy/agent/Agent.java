@@ -3,15 +3,14 @@ package io.redeploy.agent;
 import io.redeploy.agent.config.AgentConfig;
 import io.redeploy.agent.config.DependencyOrder;
 import io.redeploy.agent.config.DockerConfig;
-import io.redeploy.agent.config.ServiceConfig;
 import io.redeploy.agent.config.RegistryConfig;
+import io.redeploy.agent.config.ServiceConfig;
 import io.redeploy.agent.deploy.DefaultHealthGates;
 import io.redeploy.agent.deploy.DeployResult;
 import io.redeploy.agent.deploy.Deployer;
 import io.redeploy.agent.deploy.RunningService;
 import io.redeploy.agent.deploy.ServiceRuntime;
 import io.redeploy.agent.deploy.Sleeper;
-import io.redeploy.agent.registry.Digest;
 import io.redeploy.agent.docker.DockerJavaGateway;
 import io.redeploy.agent.http.AgentControl;
 import io.redeploy.agent.http.AgentHttpServer;
@@ -20,14 +19,12 @@ import io.redeploy.agent.proxy.BridgeMacCheck;
 import io.redeploy.agent.proxy.PortForwarder;
 import io.redeploy.agent.proxy.ProxyListener;
 import io.redeploy.agent.proxy.ServiceProxies;
+import io.redeploy.agent.registry.Digest;
 import io.redeploy.agent.registry.RegistryClient;
 import io.redeploy.agent.schedule.FollowUpDelays;
 import io.redeploy.agent.schedule.PollCycle;
 import io.redeploy.agent.schedule.PollScheduler;
 import io.redeploy.agent.state.StateStore;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -36,12 +33,14 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The running agent: wires registry, Docker, state, scheduler and HTTP endpoint together and owns
@@ -51,6 +50,7 @@ public final class Agent implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Agent.class);
     /** How long SIGTERM waits for a deploy in flight; the systemd unit's TimeoutStopSec is longer. */
     public static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(120);
+
     private static final int REGISTRY_CONCURRENCY = 8;
     /**
      * How long SIGTERM lets connections on the agent-owned ports finish (each service's {@code drain}, at most this),
@@ -76,6 +76,7 @@ public final class Agent implements AutoCloseable {
     private boolean recovered;
     /** Only touched by the poll thread. */
     private final FollowUpDelays followUps = new FollowUpDelays();
+
     private AgentHttpServer http;
     private final ServiceProxies proxies;
 
@@ -86,12 +87,14 @@ public final class Agent implements AutoCloseable {
         this.metrics = metrics;
         this.proxies = proxies;
         this.state = StateStore.open(config.stateDir(), clock);
-        this.registry = RegistryClient.builder(config).clock(clock)
-                .listener((registryHost, method, status) -> metrics.registryResponse(registryHost, status)).build();
+        this.registry = RegistryClient.builder(config)
+                .clock(clock)
+                .listener((registryHost, method, status) -> metrics.registryResponse(registryHost, status))
+                .build();
         this.notifications = new io.redeploy.agent.notify.NotificationDispatcher(
                 io.redeploy.agent.notify.Notifiers.from(config.notifications()), Sleeper.real());
-        this.registryExecutor = Executors.newFixedThreadPool(Math.min(REGISTRY_CONCURRENCY, Math.max(1, config.services().size())),
-                daemonThreads("registry"));
+        this.registryExecutor = Executors.newFixedThreadPool(
+                Math.min(REGISTRY_CONCURRENCY, Math.max(1, config.services().size())), daemonThreads("registry"));
         this.scheduler = new PollScheduler(config.schedule(), this::runPoll);
         try {
             this.docker = awaitConnected(dockerConnected);
@@ -99,11 +102,24 @@ public final class Agent implements AutoCloseable {
             scheduler.close(); // its worker threads would keep a failed start from exiting
             throw e;
         }
-        Deployer deployer = new Deployer(docker, new DefaultHealthGates(docker, clock, Sleeper.real()), clock,
-                Deployer.DEFAULT_PULL_TIMEOUT, new io.redeploy.agent.policy.PolicyHooks(docker, clock), proxies);
+        Deployer deployer = new Deployer(
+                docker,
+                new DefaultHealthGates(docker, clock, Sleeper.real()),
+                clock,
+                Deployer.DEFAULT_PULL_TIMEOUT,
+                new io.redeploy.agent.policy.PolicyHooks(docker, clock),
+                proxies);
         List<ServiceConfig> ordered = DependencyOrder.order(config.services());
-        this.pollCycle = new PollCycle(config, ordered, registry, runtimeOf(deployer, docker), state, metrics, registryExecutor,
-                clock, new io.redeploy.agent.notify.NotifyingPollEvents(notifications, clock, hostName()),
+        this.pollCycle = new PollCycle(
+                config,
+                ordered,
+                registry,
+                runtimeOf(deployer, docker),
+                state,
+                metrics,
+                registryExecutor,
+                clock,
+                new io.redeploy.agent.notify.NotifyingPollEvents(notifications, clock, hostName()),
                 new io.redeploy.agent.signing.CosignSignatureCheck(registry));
         this.deployer = deployer;
         this.orderedServices = ordered;
@@ -117,14 +133,16 @@ public final class Agent implements AutoCloseable {
      */
     private static FutureTask<DockerJavaGateway> connectInBackground(DockerConfig dockerConfig) {
         FutureTask<DockerJavaGateway> connected = new FutureTask<>(() -> DockerJavaGateway.connect(dockerConfig));
-        Thread thread = new Thread(() -> {
-            connected.run();
-            try {
-                connected.get().ping();
-            } catch (Exception | LinkageError e) {
-                // Not an error here; see above.
-            }
-        }, "docker-connect");
+        Thread thread = new Thread(
+                () -> {
+                    connected.run();
+                    try {
+                        connected.get().ping();
+                    } catch (Exception | LinkageError e) {
+                        // Not an error here; see above.
+                    }
+                },
+                "docker-connect");
         thread.setDaemon(true);
         thread.start();
         return connected;
@@ -146,9 +164,10 @@ public final class Agent implements AutoCloseable {
 
     public static Agent start(AgentConfig config, Clock clock) throws Exception {
         AgentMetrics metrics = new AgentMetrics();
-        // First: a public port that cannot be bound (taken, say, by the compose container being adopted) stops the start.
-        ServiceProxies proxies = ServiceProxies.open(config.services(), PortForwarder.DEFAULT_CONNECT_TIMEOUT,
-                proxyMetrics(metrics));
+        // First: a public port that cannot be bound (taken, say, by the compose container being adopted) stops the
+        // start.
+        ServiceProxies proxies =
+                ServiceProxies.open(config.services(), PortForwarder.DEFAULT_CONNECT_TIMEOUT, proxyMetrics(metrics));
         Agent agent;
         try {
             agent = new Agent(config, clock, metrics, proxies);
@@ -159,8 +178,12 @@ public final class Agent implements AutoCloseable {
         agent.pointProxies();
         agent.http = AgentHttpServer.start(config.http(), agent.control(), agent.state, agent.metrics);
         agent.scheduler.start();
-        log.info("event=agent.started services={} http={}:{} state_dir={}", config.services().size(),
-                config.http().host(), agent.http.port(), config.stateDir());
+        log.info(
+                "event=agent.started services={} http={}:{} state_dir={}",
+                config.services().size(),
+                config.http().host(),
+                agent.http.port(),
+                config.stateDir());
         return agent;
     }
 
@@ -181,11 +204,20 @@ public final class Agent implements AutoCloseable {
 
     private static ProxyListener proxyMetrics(AgentMetrics metrics) {
         return new ProxyListener() {
-            @Override public void opened(String service) { metrics.proxyOpened(service); }
-            @Override public void closed(String service, long toTarget, long toClient) {
+            @Override
+            public void opened(String service) {
+                metrics.proxyOpened(service);
+            }
+
+            @Override
+            public void closed(String service, long toTarget, long toClient) {
                 metrics.proxyClosed(service, toTarget, toClient);
             }
-            @Override public void rejected(String service, String reason) { metrics.proxyRejected(service); }
+
+            @Override
+            public void rejected(String service, String reason) {
+                metrics.proxyRejected(service);
+            }
         };
     }
 
@@ -253,11 +285,28 @@ public final class Agent implements AutoCloseable {
 
     private AgentControl control() {
         return new AgentControl() {
-            @Override public boolean schedulerRunning() { return scheduler.isRunning(); }
-            @Override public Optional<Instant> lastPollFinished() { return Optional.ofNullable(lastPollFinished.get()); }
-            @Override public Optional<Instant> nextPoll() { return scheduler.nextPoll(); }
-            @Override public Duration pollInterval() { return scheduler.period(); }
-            @Override public boolean dockerAnswers() {
+            @Override
+            public boolean schedulerRunning() {
+                return scheduler.isRunning();
+            }
+
+            @Override
+            public Optional<Instant> lastPollFinished() {
+                return Optional.ofNullable(lastPollFinished.get());
+            }
+
+            @Override
+            public Optional<Instant> nextPoll() {
+                return scheduler.nextPoll();
+            }
+
+            @Override
+            public Duration pollInterval() {
+                return scheduler.period();
+            }
+
+            @Override
+            public boolean dockerAnswers() {
                 try {
                     docker.ping();
                     return true;
@@ -265,12 +314,18 @@ public final class Agent implements AutoCloseable {
                     return false;
                 }
             }
-            @Override public Set<String> serviceNames() {
+
+            @Override
+            public Set<String> serviceNames() {
                 Set<String> names = new LinkedHashSet<>();
                 config.services().forEach(s -> names.add(s.name()));
                 return names;
             }
-            @Override public void triggerPoll(Optional<String> service) { Agent.this.triggerPoll(service); }
+
+            @Override
+            public void triggerPoll(Optional<String> service) {
+                Agent.this.triggerPoll(service);
+            }
         };
     }
 
@@ -295,13 +350,30 @@ public final class Agent implements AutoCloseable {
 
     private static ServiceRuntime runtimeOf(Deployer deployer, DockerJavaGateway docker) {
         return new ServiceRuntime() {
-            @Override public void ping() { docker.ping(); }
-            @Override public RunningService inspect(ServiceConfig service) { return deployer.inspect(service); }
-            @Override public DeployResult deploy(ServiceConfig service, Digest target, RegistryConfig registry) {
+            @Override
+            public void ping() {
+                docker.ping();
+            }
+
+            @Override
+            public RunningService inspect(ServiceConfig service) {
+                return deployer.inspect(service);
+            }
+
+            @Override
+            public DeployResult deploy(ServiceConfig service, Digest target, RegistryConfig registry) {
                 return deployer.deploy(service, target, registry);
             }
-            @Override public boolean restart(ServiceConfig service) { return deployer.restart(service); }
-            @Override public List<io.redeploy.agent.deploy.Recovery> recoverInterrupted() { return deployer.recoverInterrupted(); }
+
+            @Override
+            public boolean restart(ServiceConfig service) {
+                return deployer.restart(service);
+            }
+
+            @Override
+            public List<io.redeploy.agent.deploy.Recovery> recoverInterrupted() {
+                return deployer.recoverInterrupted();
+            }
         };
     }
 

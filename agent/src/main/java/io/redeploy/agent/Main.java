@@ -6,11 +6,6 @@ import io.redeploy.agent.config.ConfigLoader;
 import io.redeploy.agent.config.RegistryConfig;
 import io.redeploy.agent.config.Secret;
 import io.redeploy.agent.config.ServiceConfig;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import sun.misc.Signal;
-
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -24,13 +19,20 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import sun.misc.Signal;
 
 /**
  * {@code java -jar redeploy-agent.jar [--config PATH] [--check]}.
  * Exit: 0 clean stop (SIGTERM/SIGINT) or valid config, 2 bad config or usage, 1 runtime failure.
  * Nothing here prints a stack trace: every failure an operator can cause is one readable line.
  */
-@Command(name = "redeploy-agent", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+@Command(
+        name = "redeploy-agent",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
         description = "Watches registry tags and redeploys their containers when a new build appears.")
 public final class Main implements Callable<Integer> {
     static final int EXIT_OK = 0;
@@ -45,15 +47,21 @@ public final class Main implements Callable<Integer> {
     }
 
     /** Environment variable names whose values are credentials, redacted from failure lines like config secrets. */
-    private static final Pattern SECRET_VARIABLE = Pattern.compile("(?i).*(PASSWORD|PASSWD|TOKEN|SECRET|KEY|CREDENTIAL).*");
+    private static final Pattern SECRET_VARIABLE =
+            Pattern.compile("(?i).*(PASSWORD|PASSWD|TOKEN|SECRET|KEY|CREDENTIAL).*");
+
     private static final int MIN_REDACTED_LENGTH = 4;
 
-    @Option(names = "--config", paramLabel = "PATH", defaultValue = "/etc/redeploy-agent/agent.yml",
+    @Option(
+            names = "--config",
+            paramLabel = "PATH",
+            defaultValue = "/etc/redeploy-agent/agent.yml",
             description = "Config file (default: ${DEFAULT-VALUE}).")
     Path config;
 
-    @Option(names = "--check", description = "Validate the config, print a one-line summary and exit without "
-            + "starting anything.")
+    @Option(
+            names = "--check",
+            description = "Validate the config, print a one-line summary and exit without " + "starting anything.")
     boolean check;
 
     private final Map<String, String> environment;
@@ -78,8 +86,8 @@ public final class Main implements Callable<Integer> {
      *
      * @return the process exit code
      */
-    public static int run(String[] args, Map<String, String> environment, PrintStream out, PrintStream err,
-                          AgentLauncher launcher) {
+    public static int run(
+            String[] args, Map<String, String> environment, PrintStream out, PrintStream err, AgentLauncher launcher) {
         CommandLine cli = new CommandLine(new Main(environment, out, err, launcher));
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
@@ -100,8 +108,8 @@ public final class Main implements Callable<Integer> {
             agentConfig = new ConfigLoader(environment).load(config);
         } catch (ConfigException e) {
             List<String> problems = e.problems();
-            err.println("config: " + config + " has " + problems.size() + (problems.size() == 1 ? " problem" : " problems")
-                    + "; nothing was started:");
+            err.println("config: " + config + " has " + problems.size()
+                    + (problems.size() == 1 ? " problem" : " problems") + "; nothing was started:");
             problems.forEach(p -> err.println("config: " + p));
             return EXIT_CONFIG;
         } catch (RuntimeException e) {
@@ -147,11 +155,17 @@ public final class Main implements Callable<Integer> {
     /** e.g. {@code 2 services (db=postgres:16, web=ghcr.io/acme/app:main), poll every 1m, http 127.0.0.1:8686}. */
     static String summary(AgentConfig config) {
         List<ServiceConfig> services = config.services();
-        String schedule = config.schedule().interval().map(i -> "poll every " + describe(i))
+        String schedule = config.schedule()
+                .interval()
+                .map(i -> "poll every " + describe(i))
                 .orElseGet(() -> "poll on cron '" + config.schedule().cron().orElse("") + "'");
-        String host = config.http().host().contains(":") ? "[" + config.http().host() + "]" : config.http().host();
+        String host = config.http().host().contains(":")
+                ? "[" + config.http().host() + "]"
+                : config.http().host();
         return services.size() + (services.size() == 1 ? " service (" : " services (")
-                + String.join(", ", services.stream().map(s -> s.name() + "=" + s.image()).toList()) + "), "
+                + String.join(
+                        ", ",
+                        services.stream().map(s -> s.name() + "=" + s.image()).toList()) + "), "
                 + schedule + ", http " + host + ":" + config.http().port();
     }
 
@@ -174,15 +188,21 @@ public final class Main implements Callable<Integer> {
      */
     private String redact(String message, AgentConfig agentConfig) {
         Stream<String> configSecrets = Stream.concat(
-                agentConfig.registries().values().stream().map(RegistryConfig::password),
-                Stream.of(agentConfig.http().triggerToken()))
-                .flatMap(java.util.Optional::stream).map(Secret::reveal);
+                        agentConfig.registries().values().stream().map(RegistryConfig::password),
+                        Stream.of(agentConfig.http().triggerToken()))
+                .flatMap(java.util.Optional::stream)
+                .map(Secret::reveal);
         Stream<String> environmentSecrets = environment.entrySet().stream()
-                .filter(e -> SECRET_VARIABLE.matcher(e.getKey()).matches()).map(Map.Entry::getValue);
+                .filter(e -> SECRET_VARIABLE.matcher(e.getKey()).matches())
+                .map(Map.Entry::getValue);
         String redacted = message;
-        for (String secret : Stream.concat(configSecrets, environmentSecrets).filter(Objects::nonNull)
-                .map(String::strip).filter(s -> s.length() >= MIN_REDACTED_LENGTH).distinct()
-                .sorted(Comparator.comparingInt(String::length).reversed()).toList()) {
+        for (String secret : Stream.concat(configSecrets, environmentSecrets)
+                .filter(Objects::nonNull)
+                .map(String::strip)
+                .filter(s -> s.length() >= MIN_REDACTED_LENGTH)
+                .distinct()
+                .sorted(Comparator.comparingInt(String::length).reversed())
+                .toList()) {
             redacted = redacted.replace(secret, "****");
         }
         return redacted;

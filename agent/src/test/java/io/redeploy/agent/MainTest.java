@@ -18,10 +18,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 class MainTest {
     static final Map<String, String> EXAMPLE_ENV = Map.of(
-            "GHCR_TOKEN", "ghp_main-test-token",
-            "REDEPLOY_TRIGGER_TOKEN", "trigger-main-test-token",
-            "POSTGRES_PASSWORD", "pg-main-test-password",
-            "SURVEY_ADMIN_EMAIL", "admin@example.com", "SURVEY_ADMIN_PASSWORD", "admin-example-secret");
+            "GHCR_TOKEN",
+            "ghp_main-test-token",
+            "REDEPLOY_TRIGGER_TOKEN",
+            "trigger-main-test-token",
+            "POSTGRES_PASSWORD",
+            "pg-main-test-password",
+            "SURVEY_ADMIN_EMAIL",
+            "admin@example.com",
+            "SURVEY_ADMIN_PASSWORD",
+            "admin-example-secret");
 
     @TempDir
     Path dir;
@@ -33,8 +39,9 @@ class MainTest {
         Result result = run("--config", exampleFile().toString(), "--check");
 
         assertThat(result.exitCode).isEqualTo(0);
-        assertThat(result.outLines()).containsExactly("config: " + exampleFile() + " is valid: 2 services "
-                + "(db=postgres:16, web=ghcr.io/acme/survey-app:main), poll every 1m, http 127.0.0.1:8686");
+        assertThat(result.outLines())
+                .containsExactly("config: " + exampleFile() + " is valid: 2 services "
+                        + "(db=postgres:16, web=ghcr.io/acme/survey-app:main), poll every 1m, http 127.0.0.1:8686");
         assertThat(result.err).isEmpty();
     }
 
@@ -58,8 +65,9 @@ class MainTest {
         Result result = run("--config", file.toString(), "--check");
 
         assertThat(result.exitCode).isEqualTo(0);
-        assertThat(result.out).contains("is valid: 1 service (web=127.0.0.1:5000/acme/web:main), "
-                + "poll on cron '0 */5 * * * ?', http [::1]:9000");
+        assertThat(result.out)
+                .contains("is valid: 1 service (web=127.0.0.1:5000/acme/web:main), "
+                        + "poll on cron '0 */5 * * * ?', http [::1]:9000");
     }
 
     @Test
@@ -78,19 +86,21 @@ class MainTest {
         assertThat(result.exitCode).isEqualTo(2);
         assertThat(launcher.started).isEmpty();
         assertThat(result.out).isEmpty();
-        assertThat(result.errLines()).containsExactly(
-                "config: " + file + " has 3 problems; nothing was started:",
-                "config: " + file + ":1: schedule.interval: '5' is not a duration (a bare number has no unit); "
-                        + "expected a number with a unit ms, s, m or h, e.g. 500ms, 30s, 5m, 1h30m",
-                "config: " + file + ":2: unknown key 'servcies' at top level; did you mean 'services'?",
-                "config: " + file + ":6: services.web.ports[0]: '80:abc' is not a port mapping; "
-                        + "expected [host_ip:]host_port:container_port[/tcp|udp]");
+        assertThat(result.errLines())
+                .containsExactly(
+                        "config: " + file + " has 3 problems; nothing was started:",
+                        "config: " + file + ":1: schedule.interval: '5' is not a duration (a bare number has no unit); "
+                                + "expected a number with a unit ms, s, m or h, e.g. 500ms, 30s, 5m, 1h30m",
+                        "config: " + file + ":2: unknown key 'servcies' at top level; did you mean 'services'?",
+                        "config: " + file + ":6: services.web.ports[0]: '80:abc' is not a port mapping; "
+                                + "expected [host_ip:]host_port:container_port[/tcp|udp]");
         assertNoStackTrace(result.err);
     }
 
     @Test
     void checkRefusesAVerifyKeyFileThatIsNotAPublicKeyWithExit2() throws IOException {
-        Path key = Files.writeString(dir.resolve("cosign.key"),
+        Path key = Files.writeString(
+                dir.resolve("cosign.key"),
                 "-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----\nabc\n-----END ENCRYPTED SIGSTORE PRIVATE KEY-----\n");
         Path file = write("services:\n  web:\n    image: ghcr.io/acme/app\n    verify:\n      cosign_public_key_file: "
                 + key + "\n");
@@ -98,10 +108,12 @@ class MainTest {
         Result result = run("--check", "--config", file.toString());
 
         assertThat(result.exitCode).isEqualTo(2);
-        assertThat(result.errLines()).containsExactly(
-                "config: " + file + " has 1 problem; nothing was started:",
-                "config: " + file + ":5: services.web.verify.cosign_public_key_file: '" + key + "' holds a PRIVATE key; "
-                        + "expected the public key (cosign.pub), never the private one on the deploy host");
+        assertThat(result.errLines())
+                .containsExactly(
+                        "config: " + file + " has 1 problem; nothing was started:",
+                        "config: " + file + ":5: services.web.verify.cosign_public_key_file: '" + key
+                                + "' holds a PRIVATE key; "
+                                + "expected the public key (cosign.pub), never the private one on the deploy host");
         assertNoStackTrace(result.err);
     }
 
@@ -112,10 +124,12 @@ class MainTest {
         Result result = run("--check", "--config", file.toString());
 
         assertThat(result.exitCode).isEqualTo(2);
-        assertThat(result.errLines()).containsExactly(
-                "config: " + file + " has 1 problem; nothing was started:",
-                "config: " + file + ":1: services.web: missing required key 'image'; expected [registry/]repository, "
-                        + "e.g. ghcr.io/acme/app or postgres");
+        assertThat(result.errLines())
+                .containsExactly(
+                        "config: " + file + " has 1 problem; nothing was started:",
+                        "config: " + file
+                                + ":1: services.web: missing required key 'image'; expected [registry/]repository, "
+                                + "e.g. ghcr.io/acme/app or postgres");
     }
 
     @Test
@@ -125,8 +139,9 @@ class MainTest {
         Result result = run("--config", missing.toString());
 
         assertThat(result.exitCode).isEqualTo(2);
-        assertThat(result.err).contains("config: " + missing + ": file does not exist; expected the agent's YAML "
-                + "config file (--config)");
+        assertThat(result.err)
+                .contains("config: " + missing + ": file does not exist; expected the agent's YAML "
+                        + "config file (--config)");
         assertThat(launcher.started).isEmpty();
         assertNoStackTrace(result.err);
     }
@@ -172,7 +187,10 @@ class MainTest {
         Result result = run("--help");
 
         assertThat(result.exitCode).isEqualTo(0);
-        assertThat(result.out).contains("Usage: redeploy-agent").contains("--config=PATH").contains("--check")
+        assertThat(result.out)
+                .contains("Usage: redeploy-agent")
+                .contains("--config=PATH")
+                .contains("--check")
                 .contains("/etc/redeploy-agent/agent.yml");
         assertThat(result.err).isEmpty();
         assertThat(launcher.started).isEmpty();
@@ -205,8 +223,9 @@ class MainTest {
         Result result = run("--config", exampleFile().toString());
 
         assertThat(result.exitCode).isEqualTo(1);
-        assertThat(result.errLines()).containsExactly("event=agent.failed reason=\"registry ghcr.io refused token **** "
-                + "and database password **** was rejected\"");
+        assertThat(result.errLines())
+                .containsExactly("event=agent.failed reason=\"registry ghcr.io refused token **** "
+                        + "and database password **** was rejected\"");
         assertNoStackTrace(result.err);
     }
 
@@ -231,7 +250,10 @@ class MainTest {
     }
 
     static void assertNoStackTrace(String output) {
-        assertThat(output).doesNotContain("\tat ").doesNotContain("at io.").doesNotContain("at java.")
+        assertThat(output)
+                .doesNotContain("\tat ")
+                .doesNotContain("at io.")
+                .doesNotContain("at java.")
                 .doesNotContain("Exception");
     }
 
@@ -242,8 +264,12 @@ class MainTest {
     static Result run(Map<String, String> env, Main.AgentLauncher launcher, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exitCode = Main.run(args, env, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), launcher);
+        int exitCode = Main.run(
+                args,
+                env,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8),
+                launcher);
         return new Result(exitCode, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
@@ -269,7 +295,8 @@ class MainTest {
                 return candidate;
             }
         }
-        throw new IllegalStateException("systemd/agent.example.yml not found above " + Path.of("").toAbsolutePath());
+        throw new IllegalStateException(
+                "systemd/agent.example.yml not found above " + Path.of("").toAbsolutePath());
     }
 
     /** Records each start instead of running anything; fails with {@code failure} when set. */

@@ -2,17 +2,15 @@ package io.redeploy.survey;
 
 import io.redeploy.survey.config.AppConfig;
 import io.redeploy.survey.config.ConfigException;
+import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.time.Clock;
 
 /** {@code java -jar survey-app.jar}: configuration comes from the environment only. */
 public final class Main {
     private static final Logger log = LoggerFactory.getLogger(Main.class);
 
-    private Main() {
-    }
+    private Main() {}
 
     public static void main(String[] args) {
         AppConfig config;

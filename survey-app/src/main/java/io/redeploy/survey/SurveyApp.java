@@ -24,11 +24,10 @@ import io.redeploy.survey.web.PageRoutes;
 import io.redeploy.survey.web.RequestGuards;
 import io.redeploy.survey.web.Templates;
 import io.redeploy.survey.web.WebServer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.security.SecureRandom;
 import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The whole application wired together: migrate, bootstrap the first surveyor, serve HTTP. */
 public final class SurveyApp implements AutoCloseable {
@@ -49,8 +48,13 @@ public final class SurveyApp implements AutoCloseable {
             database.migrate();
             Jdbc jdbc = new Jdbc(database.dataSource());
             Tokens tokens = new Tokens(new SecureRandom());
-            AuthService auth = new AuthService(new UserRepository(jdbc), new SessionRepository(jdbc),
-                    new PasswordHasher(config.bcryptCost()), tokens, clock, config.sessionTtl());
+            AuthService auth = new AuthService(
+                    new UserRepository(jdbc),
+                    new SessionRepository(jdbc),
+                    new PasswordHasher(config.bcryptCost()),
+                    tokens,
+                    clock,
+                    config.sessionTtl());
             config.admin().ifPresent(admin -> auth.ensureAccount(admin.email(), admin.password()));
             auth.purgeExpiredSessions();
 
@@ -61,17 +65,31 @@ public final class SurveyApp implements AutoCloseable {
 
             Templates templates = new Templates();
             Cookies cookies = new Cookies(config.secureCookies());
-            ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
+            ObjectMapper json = new ObjectMapper()
+                    .registerModule(new JavaTimeModule())
                     .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
             Javalin server = WebServer.create(
                     new RequestGuards(auth, cookies, tokens),
-                    new PageRoutes(auth, surveys, responses, results, templates, cookies, tokens,
-                            config.signupOpen(), config.sessionTtl()),
+                    new PageRoutes(
+                            auth,
+                            surveys,
+                            responses,
+                            results,
+                            templates,
+                            cookies,
+                            tokens,
+                            config.signupOpen(),
+                            config.sessionTtl()),
                     new ApiRoutes(auth, surveys, responses, results, cookies, json, config.sessionTtl()),
-                    new ErrorHandlers(templates), database, json);
+                    new ErrorHandlers(templates),
+                    database,
+                    json);
             server.start(config.port());
-            log.info("event=app.started port={} signup_open={} secure_cookies={}", server.port(),
-                    config.signupOpen(), config.secureCookies());
+            log.info(
+                    "event=app.started port={} signup_open={} secure_cookies={}",
+                    server.port(),
+                    config.signupOpen(),
+                    config.secureCookies());
             return new SurveyApp(database, server);
         } catch (RuntimeException e) {
             database.close();

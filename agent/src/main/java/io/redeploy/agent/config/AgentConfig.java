@@ -22,8 +22,13 @@ public record AgentConfig(
     }
 
     /** A configuration without notifications. */
-    public AgentConfig(Map<String, RegistryConfig> registries, ScheduleConfig schedule, Path stateDir, HttpConfig http,
-                       DockerConfig docker, List<ServiceConfig> services) {
+    public AgentConfig(
+            Map<String, RegistryConfig> registries,
+            ScheduleConfig schedule,
+            Path stateDir,
+            HttpConfig http,
+            DockerConfig docker,
+            List<ServiceConfig> services) {
         this(registries, schedule, stateDir, http, docker, services, NotificationsConfig.none());
     }
 

@@ -19,7 +19,8 @@ final class AgentConfigBinder {
     static final Duration DEFAULT_INTERVAL = Duration.ofMinutes(5);
     static final Duration MINIMUM_INTERVAL = Duration.ofSeconds(1);
 
-    static final List<String> KEYS = List.of("state_dir", "schedule", "http", "docker", "registries", "services", "notifications");
+    static final List<String> KEYS =
+            List.of("state_dir", "schedule", "http", "docker", "registries", "services", "notifications");
     private static final List<String> SCHEDULE_KEYS = List.of("interval", "cron");
     private static final List<String> HTTP_KEYS;
     private static final List<String> DOCKER_KEYS = List.of("host");
@@ -44,59 +45,84 @@ final class AgentConfigBinder {
     /** The config, or empty when any problem was recorded (while binding or before, e.g. duplicate keys). */
     Optional<AgentConfig> bind(YamlNode root) {
         if (!(root instanceof YamlNode.Mapping mapping)) {
-            problems.add(root.line(), "", "the file holds " + root.describe() + "; expected a mapping of settings "
-                    + "with at least 'services'");
+            problems.add(
+                    root.line(),
+                    "",
+                    "the file holds " + root.describe() + "; expected a mapping of settings "
+                            + "with at least 'services'");
             return Optional.empty();
         }
         MappingReader reader = new MappingReader(mapping, "", problems, KEYS);
         Path stateDir = reader.parsed("state_dir", "an absolute directory path", AgentConfigBinder::stateDir)
                 .orElse(DEFAULT_STATE_DIR);
         ScheduleConfig schedule = reader.reader("schedule", "a mapping such as {interval: 60s}", SCHEDULE_KEYS)
-                .flatMap(this::schedule).orElse(ScheduleConfig.every(DEFAULT_INTERVAL));
+                .flatMap(this::schedule)
+                .orElse(ScheduleConfig.every(DEFAULT_INTERVAL));
         HttpConfig http = reader.reader("http", "a mapping such as {listen: \"127.0.0.1:8686\"}", HTTP_KEYS)
                 .flatMap(this::http)
                 .orElse(new HttpConfig(HttpConfig.DEFAULT_HOST, HttpConfig.DEFAULT_PORT, Optional.empty()));
-        DockerConfig docker = docker(reader.reader("docker", "a mapping such as {host: unix:///var/run/docker.sock}",
-                DOCKER_KEYS));
+        DockerConfig docker =
+                docker(reader.reader("docker", "a mapping such as {host: unix:///var/run/docker.sock}", DOCKER_KEYS));
         List<ServiceDraft> services = services(reader);
         Set<String> imageHosts = new LinkedHashSet<>();
         services.stream().filter(s -> s.image != null).forEach(s -> imageHosts.add(s.image.registry()));
         Map<String, RegistryConfig> registries = new RegistriesBinder(secrets, problems)
-                .bind(reader.mapping("registries", "a mapping of registry hosts, e.g. {ghcr.io: {username: bot, "
-                        + "password_env: GHCR_TOKEN}}"), imageHosts, everyImageRead(reader, services));
+                .bind(
+                        reader.mapping(
+                                "registries",
+                                "a mapping of registry hosts, e.g. {ghcr.io: {username: bot, "
+                                        + "password_env: GHCR_TOKEN}}"),
+                        imageHosts,
+                        everyImageRead(reader, services));
         List<String> declaredNames = reader.node("services")
-                .map(n -> n instanceof YamlNode.Mapping m ? List.copyOf(m.entries().keySet()) : List.<String>of())
+                .map(n -> n instanceof YamlNode.Mapping m
+                        ? List.copyOf(m.entries().keySet())
+                        : List.<String>of())
                 .orElse(List.of());
         NotificationsConfig notifications = new NotificationsBinder(secrets, problems).bind(reader);
-        new ServiceSetValidator(problems).validate(services, declaredNames,
-                new PortMapping(http.host(), http.port(), 0, "tcp"));
+        new ServiceSetValidator(problems)
+                .validate(services, declaredNames, new PortMapping(http.host(), http.port(), 0, "tcp"));
         if (!problems.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new AgentConfig(registries, schedule, stateDir, http, docker,
-                services.stream().map(ServiceDraft::toConfig).toList(), notifications));
+        return Optional.of(new AgentConfig(
+                registries,
+                schedule,
+                stateDir,
+                http,
+                docker,
+                services.stream().map(ServiceDraft::toConfig).toList(),
+                notifications));
     }
 
     private static boolean everyImageRead(MappingReader reader, List<ServiceDraft> services) {
         int declared = reader.node("services")
-                .map(n -> n instanceof YamlNode.Mapping m ? m.entries().size() : -1).orElse(-1);
+                .map(n -> n instanceof YamlNode.Mapping m ? m.entries().size() : -1)
+                .orElse(-1);
         return declared == services.size() && services.stream().allMatch(s -> s.image != null);
     }
 
     private List<ServiceDraft> services(MappingReader reader) {
         if (!reader.has("services")) {
-            problems.add(reader.line(), "", "missing required key 'services'; expected a mapping of the services "
-                    + "to watch, e.g. services: {web: {image: ghcr.io/acme/app}}");
+            problems.add(
+                    reader.line(),
+                    "",
+                    "missing required key 'services'; expected a mapping of the services "
+                            + "to watch, e.g. services: {web: {image: ghcr.io/acme/app}}");
             return List.of();
         }
         List<ServiceDraft> drafts = new ArrayList<>();
-        reader.mapping("services", "a mapping of service names to their settings").ifPresent(services -> {
-            if (services.entries().isEmpty()) {
-                problems.add(services.line(), "services", "got an empty mapping; expected at least one service");
-            }
-            ServiceBinder binder = new ServiceBinder(new EnvInterpolator(environment), problems);
-            services.entries().values().forEach(entry -> binder.bind(entry).ifPresent(drafts::add));
-        });
+        reader.mapping("services", "a mapping of service names to their settings")
+                .ifPresent(services -> {
+                    if (services.entries().isEmpty()) {
+                        problems.add(
+                                services.line(), "services", "got an empty mapping; expected at least one service");
+                    }
+                    ServiceBinder binder = new ServiceBinder(new EnvInterpolator(environment), problems);
+                    services.entries()
+                            .values()
+                            .forEach(entry -> binder.bind(entry).ifPresent(drafts::add));
+                });
         return drafts;
     }
 
@@ -108,14 +134,18 @@ final class AgentConfigBinder {
             return Optional.empty();
         }
         if (!hasInterval && !hasCron) {
-            problems.add(reader.line(), reader.path(), "neither interval nor cron is set; expected exactly one, "
-                    + "e.g. interval: 60s or cron: \"0 */5 * * * ?\"");
+            problems.add(
+                    reader.line(),
+                    reader.path(),
+                    "neither interval nor cron is set; expected exactly one, "
+                            + "e.g. interval: 60s or cron: \"0 */5 * * * ?\"");
             return Optional.empty();
         }
         if (hasInterval) {
             return reader.duration("interval", MINIMUM_INTERVAL).map(ScheduleConfig::every);
         }
-        return reader.parsed("cron", "a Quartz cron expression", AgentConfigBinder::cron).map(ScheduleConfig::cron);
+        return reader.parsed("cron", "a Quartz cron expression", AgentConfigBinder::cron)
+                .map(ScheduleConfig::cron);
     }
 
     private Optional<HttpConfig> http(MappingReader reader) {
@@ -124,8 +154,7 @@ final class AgentConfigBinder {
         if (reader.has("listen") && listen.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(listen
-                .map(l -> new HttpConfig(l.host(), l.port().orElseThrow(), token))
+        return Optional.of(listen.map(l -> new HttpConfig(l.host(), l.port().orElseThrow(), token))
                 .orElse(new HttpConfig(HttpConfig.DEFAULT_HOST, HttpConfig.DEFAULT_PORT, token)));
     }
 
@@ -145,9 +174,12 @@ final class AgentConfigBinder {
             return new DockerConfig(DockerConfig.DEFAULT_HOST);
         }
         if (!DOCKER_HOST.matcher(fromEnvironment).matches()) {
-            problems.add(Problems.NO_LINE, "docker.host", "'" + fromEnvironment + "' from environment variable "
-                    + "DOCKER_HOST is not a Docker host; expected unix:///path/to/docker.sock or tcp://host:port, "
-                    + "or docker.host set in this file");
+            problems.add(
+                    Problems.NO_LINE,
+                    "docker.host",
+                    "'" + fromEnvironment + "' from environment variable "
+                            + "DOCKER_HOST is not a Docker host; expected unix:///path/to/docker.sock or tcp://host:port, "
+                            + "or docker.host set in this file");
         }
         return new DockerConfig(fromEnvironment);
     }
@@ -169,15 +201,15 @@ final class AgentConfigBinder {
         String expected = "expected a Quartz cron expression: seconds minutes hours day-of-month month day-of-week "
                 + "[year], e.g. \"0 */5 * * * ?\"";
         if (text.trim().split("\\s+").length == 5) {
-            throw new IllegalArgumentException("'" + text + "' has 5 fields like Unix cron; " + expected
-                    + " (Quartz starts with seconds)");
+            throw new IllegalArgumentException(
+                    "'" + text + "' has 5 fields like Unix cron; " + expected + " (Quartz starts with seconds)");
         }
         try {
             new CronExpression(text);
             return text;
         } catch (ParseException e) {
-            throw new IllegalArgumentException("'" + text + "' is not a valid cron expression (" + e.getMessage()
-                    + "); " + expected);
+            throw new IllegalArgumentException(
+                    "'" + text + "' is not a valid cron expression (" + e.getMessage() + "); " + expected);
         }
     }
 
@@ -185,8 +217,10 @@ final class AgentConfigBinder {
     static HostPort listen(String text) {
         // ":8686" is Go's spelling of "all interfaces, port 8686"; accept it for familiarity.
         String spec = text.startsWith(":") ? "0.0.0.0" + text : text;
-        return HostPort.parse(spec).filter(hp -> hp.port().isPresent()).orElseThrow(() ->
-                new IllegalArgumentException("'" + text + "' is not a listen address; expected host:port with a port "
-                        + "1-65535, e.g. 127.0.0.1:8686, [::1]:8686 or 0.0.0.0:8686"));
+        return HostPort.parse(spec)
+                .filter(hp -> hp.port().isPresent())
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "'" + text + "' is not a listen address; expected host:port with a port "
+                                + "1-65535, e.g. 127.0.0.1:8686, [::1]:8686 or 0.0.0.0:8686"));
     }
 }

@@ -51,8 +51,10 @@ public final class ConfigLoader {
 
     /** The text, or a problem naming the line and column of the first byte that is not UTF-8. */
     private static String utf8(byte[] bytes, String source) throws ConfigException {
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        CharsetDecoder decoder = StandardCharsets.UTF_8
+                .newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
         ByteBuffer in = ByteBuffer.wrap(bytes);
         CharBuffer out = CharBuffer.allocate(bytes.length);
         CoderResult result = decoder.decode(in, out, true);
@@ -60,9 +62,10 @@ public final class ConfigLoader {
             String decoded = out.flip().toString(); // everything before the bad byte
             int line = (int) decoded.chars().filter(c -> c == '\n').count() + 1;
             int column = decoded.length() - decoded.lastIndexOf('\n');
-            throw new ConfigException(List.of(String.format("%s:%d: file is not UTF-8 text: byte 0x%02x at column %d "
-                    + "is not valid UTF-8; expected the agent's YAML config file saved as UTF-8", source, line,
-                    bytes[in.position()] & 0xff, column)));
+            throw new ConfigException(List.of(String.format(
+                    "%s:%d: file is not UTF-8 text: byte 0x%02x at column %d "
+                            + "is not valid UTF-8; expected the agent's YAML config file saved as UTF-8",
+                    source, line, bytes[in.position()] & 0xff, column)));
         }
         decoder.flush(out);
         return out.flip().toString();

@@ -20,11 +20,11 @@ import java.util.regex.Pattern;
  * makes. Anything else is refused with the reason, never with the key bytes.
  */
 final class CosignPublicKeys {
-    private static final Pattern BLOCK = Pattern.compile(
-            "-----BEGIN ([A-Z0-9 ]+)-----(.*?)-----END \\1-----", Pattern.DOTALL);
+    private static final Pattern BLOCK =
+            Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----(.*?)-----END \\1-----", Pattern.DOTALL);
     private static final ECParameterSpec P256 = p256();
 
-    private CosignPublicKeys() { }
+    private CosignPublicKeys() {}
 
     /** @throws IllegalArgumentException with a reason fit for a config problem */
     static List<PublicKey> parse(String pem) {
@@ -62,8 +62,9 @@ final class CosignPublicKeys {
         try {
             key = KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(der));
         } catch (GeneralSecurityException | RuntimeException e) {
-            throw new IllegalArgumentException(which + " that is not an ECDSA public key (RSA, ed25519 and other cosign "
-                    + "key types are not supported); expected an ECDSA P-256 key as made by cosign generate-key-pair");
+            throw new IllegalArgumentException(
+                    which + " that is not an ECDSA public key (RSA, ed25519 and other cosign "
+                            + "key types are not supported); expected an ECDSA P-256 key as made by cosign generate-key-pair");
         }
         if (!(key instanceof ECPublicKey ec) || !isP256(ec.getParams())) {
             throw new IllegalArgumentException(which + " on another curve than P-256; expected an ECDSA P-256 key "
@@ -73,7 +74,8 @@ final class CosignPublicKeys {
     }
 
     private static boolean isP256(ECParameterSpec params) {
-        return params.getCurve().equals(P256.getCurve()) && params.getOrder().equals(P256.getOrder())
+        return params.getCurve().equals(P256.getCurve())
+                && params.getOrder().equals(P256.getOrder())
                 && params.getGenerator().equals(P256.getGenerator());
     }
 

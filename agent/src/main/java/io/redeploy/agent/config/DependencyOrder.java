@@ -64,8 +64,13 @@ public final class DependencyOrder {
         return List.copyOf(found);
     }
 
-    private static void visit(String node, Map<String, List<String>> graph, List<String> stack, Set<String> done,
-                              Set<List<String>> found, List<String> fileOrder) {
+    private static void visit(
+            String node,
+            Map<String, List<String>> graph,
+            List<String> stack,
+            Set<String> done,
+            Set<List<String>> found,
+            List<String> fileOrder) {
         if (done.contains(node) || !graph.containsKey(node)) {
             return;
         }

@@ -38,8 +38,8 @@ final class EnvInterpolator {
                 out.append(resolve(text.substring(i + 2, close), i));
                 i = close + 1;
             } else {
-                throw new IllegalArgumentException("'$' at position " + (i + 1)
-                        + " is not followed by {NAME} or $; " + EXPECTED);
+                throw new IllegalArgumentException(
+                        "'$' at position " + (i + 1) + " is not followed by {NAME} or $; " + EXPECTED);
             }
         }
         return out.toString();

@@ -9,7 +9,13 @@ import java.time.Duration;
  * NONE: started is enough. The probe is retried every {@code interval} until {@code timeout}.
  */
 public record HealthCheckConfig(Type type, String path, int port, Duration timeout, Duration interval) {
-    public enum Type { AUTO, DOCKER, HTTP, TCP, NONE }
+    public enum Type {
+        AUTO,
+        DOCKER,
+        HTTP,
+        TCP,
+        NONE
+    }
 
     public static HealthCheckConfig defaults() {
         return new HealthCheckConfig(Type.AUTO, "/", 0, Duration.ofSeconds(60), Duration.ofSeconds(1));

@@ -13,16 +13,25 @@ import java.util.Optional;
  *                  {@code <dir>/<service>-<UTC timestamp>.<outputExtension>.gz} (a database dump), and only the
  *                  newest {@code keep} such files of the service are kept
  */
-public record HookConfig(Where where, List<String> command, Duration timeout, Optional<Path> outputDir,
-                         String outputExtension, int keep) {
+public record HookConfig(
+        Where where,
+        List<String> command,
+        Duration timeout,
+        Optional<Path> outputDir,
+        String outputExtension,
+        int keep) {
 
     /** The exit code with which a hook says "not now": the deploy is skipped and tried again at the next poll. */
     public static final int EXIT_SKIP = 75;
+
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(5);
     public static final int DEFAULT_KEEP = 7;
     public static final String DEFAULT_EXTENSION = "out";
 
-    public enum Where { EXEC, HOST }
+    public enum Where {
+        EXEC,
+        HOST
+    }
 
     public HookConfig {
         command = List.copyOf(command);

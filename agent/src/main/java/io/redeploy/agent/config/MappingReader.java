@@ -26,10 +26,9 @@ final class MappingReader {
     }
 
     /** A reader for {@code node} when it is a mapping; records "expected a mapping" otherwise. */
-    static Optional<MappingReader> of(YamlNode node, String path, Problems problems, String expectation,
-                                      List<String> knownKeys) {
-        return asMapping(node, path, problems, expectation)
-                .map(m -> new MappingReader(m, path, problems, knownKeys));
+    static Optional<MappingReader> of(
+            YamlNode node, String path, Problems problems, String expectation, List<String> knownKeys) {
+        return asMapping(node, path, problems, expectation).map(m -> new MappingReader(m, path, problems, knownKeys));
     }
 
     String path() {
@@ -74,7 +73,8 @@ final class MappingReader {
     Optional<Boolean> bool(String key) {
         return node(key).flatMap(n -> {
             if (n instanceof YamlNode.Scalar s && s.kind() == YamlNode.Scalar.Kind.BOOLEAN) {
-                return Optional.of(Set.of("true", "yes", "on", "y").contains(s.text().toLowerCase(Locale.ROOT)));
+                return Optional.of(
+                        Set.of("true", "yes", "on", "y").contains(s.text().toLowerCase(Locale.ROOT)));
             }
             problems.add(n.line(), pathOf(key), "got " + n.describe() + "; expected true or false");
             return Optional.empty();
@@ -86,7 +86,8 @@ final class MappingReader {
             if (n instanceof YamlNode.Scalar s && s.kind() == YamlNode.Scalar.Kind.INTEGER) {
                 if (!s.text().matches("-?\\d+")) {
                     // YAML 1.1 reads 0x1538 and 0o17 as integers; a port written so is almost surely a slip.
-                    problems.add(n.line(), pathOf(key), "port " + s.text() + " is not a decimal number; expected 1-65535");
+                    problems.add(
+                            n.line(), pathOf(key), "port " + s.text() + " is not a decimal number; expected 1-65535");
                     return Optional.empty();
                 }
                 try {
@@ -107,8 +108,13 @@ final class MappingReader {
 
     /** A duration such as 500ms, 30s, 5m, 1h or 1m30s, at least {@code minimum}. */
     Optional<Duration> duration(String key, Duration minimum) {
-        return node(key).flatMap(n -> parse(n, pathOf(key), problems,
-                "a duration such as 500ms, 30s, 5m or 1h", text -> Durations.parseAtLeast(text, minimum)));
+        return node(key)
+                .flatMap(n -> parse(
+                        n,
+                        pathOf(key),
+                        problems,
+                        "a duration such as 500ms, 30s, 5m or 1h",
+                        text -> Durations.parseAtLeast(text, minimum)));
     }
 
     Optional<YamlNode.Mapping> mapping(String key, String expectation) {
@@ -156,8 +162,8 @@ final class MappingReader {
         return Optional.empty();
     }
 
-    static <T> Optional<T> parse(YamlNode node, String path, Problems problems, String expectation,
-                                 Function<String, T> parser) {
+    static <T> Optional<T> parse(
+            YamlNode node, String path, Problems problems, String expectation, Function<String, T> parser) {
         return asText(node, path, problems, expectation).flatMap(text -> {
             try {
                 return Optional.of(parser.apply(text));

@@ -11,10 +11,10 @@ import java.util.regex.Pattern;
 /** Reads the top-level {@code notifications} section: webhooks (JSON or Slack) and email over SMTP. */
 final class NotificationsBinder {
     private static final List<String> KEYS = List.of("webhooks", "email");
-    private static final List<String> WEBHOOK_KEYS = List.of("format", "url", "url_env", "url_file", "secret_env",
-            "secret_file", "events");
-    private static final List<String> EMAIL_KEYS = List.of("host", "port", "security", "username", "password_env",
-            "password_file", "from", "to", "events");
+    private static final List<String> WEBHOOK_KEYS =
+            List.of("format", "url", "url_env", "url_file", "secret_env", "secret_file", "events");
+    private static final List<String> EMAIL_KEYS =
+            List.of("host", "port", "security", "username", "password_env", "password_file", "from", "to", "events");
     private static final Pattern ADDRESS = Pattern.compile("[^@\\s<>]+@[^@\\s<>]+");
 
     private final SecretResolver secrets;
@@ -36,44 +36,62 @@ final class NotificationsBinder {
                 .ifPresent(list -> {
                     for (int i = 0; i < list.items().size(); i++) {
                         String path = MappingReader.item(reader.pathOf("webhooks"), i);
-                        MappingReader.of(list.items().get(i), path, problems, "a mapping with url and format", WEBHOOK_KEYS)
-                                .flatMap(this::webhook).ifPresent(webhooks::add);
+                        MappingReader.of(
+                                        list.items().get(i),
+                                        path,
+                                        problems,
+                                        "a mapping with url and format",
+                                        WEBHOOK_KEYS)
+                                .flatMap(this::webhook)
+                                .ifPresent(webhooks::add);
                     }
                 });
-        Optional<NotificationsConfig.Email> email = reader.reader("email", "a mapping with host, from and to", EMAIL_KEYS)
+        Optional<NotificationsConfig.Email> email = reader.reader(
+                        "email", "a mapping with host, from and to", EMAIL_KEYS)
                 .flatMap(this::email);
         return new NotificationsConfig(webhooks, email);
     }
 
     private Optional<NotificationsConfig.Webhook> webhook(MappingReader reader) {
         NotificationsConfig.Format format = reader.parsed("format", "json or slack", text -> switch (text) {
-            case "json" -> NotificationsConfig.Format.JSON;
-            case "slack" -> NotificationsConfig.Format.SLACK;
-            default -> throw new IllegalArgumentException("'" + text + "' is not a webhook format; expected json or slack");
-        }).orElse(NotificationsConfig.Format.JSON);
+                    case "json" -> NotificationsConfig.Format.JSON;
+                    case "slack" -> NotificationsConfig.Format.SLACK;
+                    default ->
+                        throw new IllegalArgumentException(
+                                "'" + text + "' is not a webhook format; expected json or slack");
+                })
+                .orElse(NotificationsConfig.Format.JSON);
         Optional<Secret> url;
         if (format == NotificationsConfig.Format.JSON && reader.has("url")) {
             // A plain JSON receiver's URL may be written down: the HMAC secret is what authenticates the agent.
-            url = reader.parsed("url", "an http(s) URL", NotificationsBinder::httpUrl).map(Secret::new);
+            url = reader.parsed("url", "an http(s) URL", NotificationsBinder::httpUrl)
+                    .map(Secret::new);
         } else {
             url = secrets.resolve(reader, "url", "webhook URL").flatMap(secret -> {
                 try {
                     return Optional.of(new Secret(httpUrl(secret.reveal())));
                 } catch (IllegalArgumentException e) {
-                    problems.add(reader.line(), reader.path(), "the webhook URL is not an http(s) URL; expected "
-                            + "https://...");
+                    problems.add(
+                            reader.line(),
+                            reader.path(),
+                            "the webhook URL is not an http(s) URL; expected " + "https://...");
                     return Optional.empty();
                 }
             });
             if (!reader.has("url") && !reader.has("url_env") && !reader.has("url_file")) {
-                problems.add(reader.line(), reader.path(), "missing the webhook URL; expected url_env: VARIABLE or "
-                        + "url_file: /path" + (format == NotificationsConfig.Format.JSON ? " (or url: https://...)" : ""));
+                problems.add(
+                        reader.line(),
+                        reader.path(),
+                        "missing the webhook URL; expected url_env: VARIABLE or " + "url_file: /path"
+                                + (format == NotificationsConfig.Format.JSON ? " (or url: https://...)" : ""));
             }
         }
         Optional<Secret> hmac = secrets.resolve(reader, "secret", "webhook signing secret");
         if (format == NotificationsConfig.Format.SLACK && (reader.has("secret_env") || reader.has("secret_file"))) {
-            problems.add(reader.line(), reader.path(), "Slack webhooks are not signed; expected no secret_env/secret_file "
-                    + "with format: slack");
+            problems.add(
+                    reader.line(),
+                    reader.path(),
+                    "Slack webhooks are not signed; expected no secret_env/secret_file " + "with format: slack");
         }
         Set<String> events = events(reader);
         return url.map(u -> new NotificationsConfig.Webhook(format, u, hmac, events));
@@ -82,22 +100,28 @@ final class NotificationsBinder {
     private Optional<NotificationsConfig.Email> email(MappingReader reader) {
         Optional<String> host = reader.string("host", "an SMTP server host name");
         if (!reader.has("host")) {
-            problems.add(reader.line(), reader.path(), "missing required key 'host'; expected the SMTP server, e.g. "
-                    + "smtp.example.com");
+            problems.add(
+                    reader.line(),
+                    reader.path(),
+                    "missing required key 'host'; expected the SMTP server, e.g. " + "smtp.example.com");
         }
-        NotificationsConfig.SmtpSecurity security = reader.parsed("security", "starttls, tls or none", text ->
-                switch (text) {
-                    case "starttls" -> NotificationsConfig.SmtpSecurity.STARTTLS;
-                    case "tls" -> NotificationsConfig.SmtpSecurity.TLS;
-                    case "none" -> NotificationsConfig.SmtpSecurity.NONE;
-                    default -> throw new IllegalArgumentException("'" + text + "' is not an SMTP security mode; expected "
-                            + "starttls, tls or none");
-                }).orElse(NotificationsConfig.SmtpSecurity.STARTTLS);
-        int port = reader.port("port").orElse(switch (security) {
-            case TLS -> 465;
-            case STARTTLS -> 587;
-            case NONE -> 25;
-        });
+        NotificationsConfig.SmtpSecurity security = reader.parsed(
+                        "security", "starttls, tls or none", text -> switch (text) {
+                            case "starttls" -> NotificationsConfig.SmtpSecurity.STARTTLS;
+                            case "tls" -> NotificationsConfig.SmtpSecurity.TLS;
+                            case "none" -> NotificationsConfig.SmtpSecurity.NONE;
+                            default ->
+                                throw new IllegalArgumentException("'" + text
+                                        + "' is not an SMTP security mode; expected " + "starttls, tls or none");
+                        })
+                .orElse(NotificationsConfig.SmtpSecurity.STARTTLS);
+        int port = reader.port("port")
+                .orElse(
+                        switch (security) {
+                            case TLS -> 465;
+                            case STARTTLS -> 587;
+                            case NONE -> 25;
+                        });
         Optional<String> username = reader.string("username", "the SMTP user name");
         Optional<Secret> password = secrets.resolve(reader, "password", "SMTP password");
         if (username.isPresent() != (reader.has("password_env") || reader.has("password_file"))) {
@@ -110,8 +134,13 @@ final class NotificationsBinder {
         List<String> to = new ArrayList<>();
         reader.sequence("to", "a list of email addresses").ifPresent(list -> {
             for (int i = 0; i < list.items().size(); i++) {
-                MappingReader.parse(list.items().get(i), MappingReader.item(reader.pathOf("to"), i), problems,
-                        "an email address", NotificationsBinder::address).ifPresent(to::add);
+                MappingReader.parse(
+                                list.items().get(i),
+                                MappingReader.item(reader.pathOf("to"), i),
+                                problems,
+                                "an email address",
+                                NotificationsBinder::address)
+                        .ifPresent(to::add);
             }
         });
         if (to.isEmpty() && !reader.has("to")) {
@@ -121,22 +150,28 @@ final class NotificationsBinder {
         if (host.isEmpty() || from.isEmpty() || to.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new NotificationsConfig.Email(host.get(), port, security, username, password, from.get(), to,
-                events));
+        return Optional.of(
+                new NotificationsConfig.Email(host.get(), port, security, username, password, from.get(), to, events));
     }
 
     private Set<String> events(MappingReader reader) {
         Set<String> events = new LinkedHashSet<>();
         reader.sequence("events", "a list of event names").ifPresent(list -> {
             for (int i = 0; i < list.items().size(); i++) {
-                MappingReader.parse(list.items().get(i), MappingReader.item(reader.pathOf("events"), i), problems,
-                        "an event name", text -> {
-                            if (!NotificationsConfig.EVENTS.contains(text)) {
-                                throw new IllegalArgumentException("'" + text + "' is not an event; expected one of "
-                                        + String.join(", ", NotificationsConfig.EVENTS));
-                            }
-                            return text;
-                        }).ifPresent(events::add);
+                MappingReader.parse(
+                                list.items().get(i),
+                                MappingReader.item(reader.pathOf("events"), i),
+                                problems,
+                                "an event name",
+                                text -> {
+                                    if (!NotificationsConfig.EVENTS.contains(text)) {
+                                        throw new IllegalArgumentException(
+                                                "'" + text + "' is not an event; expected one of "
+                                                        + String.join(", ", NotificationsConfig.EVENTS));
+                                    }
+                                    return text;
+                                })
+                        .ifPresent(events::add);
             }
         });
         return events;

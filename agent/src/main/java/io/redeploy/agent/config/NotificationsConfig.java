@@ -8,8 +8,14 @@ import java.util.Set;
 public record NotificationsConfig(List<Webhook> webhooks, Optional<Email> email) {
 
     /** Every event name the agent sends; a target's {@code events} list picks from these. */
-    public static final List<String> EVENTS = List.of("digest.new", "deploy.succeeded", "deploy.failed",
-            "deploy.rolled_back", "deploy.refused", "agent.degraded", "agent.recovered");
+    public static final List<String> EVENTS = List.of(
+            "digest.new",
+            "deploy.succeeded",
+            "deploy.failed",
+            "deploy.rolled_back",
+            "deploy.refused",
+            "agent.degraded",
+            "agent.recovered");
 
     public NotificationsConfig {
         webhooks = List.copyOf(webhooks);
@@ -44,10 +50,21 @@ public record NotificationsConfig(List<Webhook> webhooks, Optional<Email> email)
         }
     }
 
-    public enum SmtpSecurity { STARTTLS, TLS, NONE }
+    public enum SmtpSecurity {
+        STARTTLS,
+        TLS,
+        NONE
+    }
 
-    public record Email(String host, int port, SmtpSecurity security, Optional<String> username, Optional<Secret> password,
-                        String from, List<String> to, Set<String> events) {
+    public record Email(
+            String host,
+            int port,
+            SmtpSecurity security,
+            Optional<String> username,
+            Optional<Secret> password,
+            String from,
+            List<String> to,
+            Set<String> events) {
         public Email {
             to = List.copyOf(to);
             events = Set.copyOf(events);

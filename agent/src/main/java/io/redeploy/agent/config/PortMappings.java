@@ -17,7 +17,8 @@ final class PortMappings {
             protocol = spec.substring(slash + 1);
             spec = spec.substring(0, slash);
             if (!protocol.equals("tcp") && !protocol.equals("udp")) {
-                throw new IllegalArgumentException("'" + text + "' has protocol '" + protocol + "'; expected tcp or udp");
+                throw new IllegalArgumentException(
+                        "'" + text + "' has protocol '" + protocol + "'; expected tcp or udp");
             }
         }
         String hostIp = "";
@@ -54,12 +55,14 @@ final class PortMappings {
 
     /** Two mappings clash when they publish the same host port and protocol on overlapping addresses. */
     static boolean clash(PortMapping a, PortMapping b) {
-        return a.hostPort() == b.hostPort() && a.protocol().equals(b.protocol())
+        return a.hostPort() == b.hostPort()
+                && a.protocol().equals(b.protocol())
                 && (a.hostIp().equals(b.hostIp()) || isWildcard(a.hostIp()) || isWildcard(b.hostIp()));
     }
 
     static String describe(PortMapping p) {
-        String host = p.hostIp().isEmpty() ? "" : (p.hostIp().contains(":") ? "[" + p.hostIp() + "]:" : p.hostIp() + ":");
+        String host =
+                p.hostIp().isEmpty() ? "" : (p.hostIp().contains(":") ? "[" + p.hostIp() + "]:" : p.hostIp() + ":");
         return host + p.hostPort() + "/" + p.protocol();
     }
 
@@ -72,8 +75,8 @@ final class PortMappings {
             throw notAMapping(text);
         }
         Optional<Integer> port = HostPort.parsePort(part);
-        return port.orElseThrow(() -> new IllegalArgumentException(
-                "'" + text + "' has port " + part + " out of range; expected 1-65535"));
+        return port.orElseThrow(() ->
+                new IllegalArgumentException("'" + text + "' has port " + part + " out of range; expected 1-65535"));
     }
 
     private static IllegalArgumentException notAMapping(String text) {

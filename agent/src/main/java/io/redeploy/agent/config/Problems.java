@@ -14,6 +14,7 @@ final class Problems {
     static final int NO_LINE = 0;
     /** A run of non-blank text longer than this (a pasted blob, a runaway value) is shortened in the middle. */
     private static final int LONGEST_RUN = 200;
+
     private static final Pattern LONG_RUN = Pattern.compile("\\S{" + (LONGEST_RUN + 1) + ",}");
 
     private record Problem(int line, String path, String message) {}
@@ -82,8 +83,10 @@ final class Problems {
         StringBuilder out = new StringBuilder();
         while (run.find()) {
             String r = run.group();
-            run.appendReplacement(out, Matcher.quoteReplacement(r.substring(0, 60) + "...(" + r.length()
-                    + " characters)..." + r.substring(r.length() - 20)));
+            run.appendReplacement(
+                    out,
+                    Matcher.quoteReplacement(r.substring(0, 60) + "...(" + r.length() + " characters)..."
+                            + r.substring(r.length() - 20)));
         }
         run.appendTail(out);
         return out.toString();

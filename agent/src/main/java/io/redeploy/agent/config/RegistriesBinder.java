@@ -41,41 +41,57 @@ final class RegistriesBinder {
      * @param imageHostsComplete false when some image could not be read; unused registries are then not reported,
      *        since the unreadable image may be the one that uses it
      */
-    Map<String, RegistryConfig> bind(Optional<YamlNode.Mapping> registries, Collection<String> imageHosts,
-                                     boolean imageHostsComplete) {
+    Map<String, RegistryConfig> bind(
+            Optional<YamlNode.Mapping> registries, Collection<String> imageHosts, boolean imageHostsComplete) {
         Map<String, RegistryConfig> result = new LinkedHashMap<>();
         Map<String, Integer> keyLines = new LinkedHashMap<>();
         registries.ifPresent(mapping -> mapping.entries().values().forEach(entry -> {
             String host = entry.key().toLowerCase(Locale.ROOT);
             Optional<HostPort> parsed = HostPort.parse(host);
             if (parsed.isEmpty()) {
-                problems.add(entry.keyLine(), "registries", "'" + entry.key() + "' is not a registry host; expected "
-                        + "host[:port] as written in image names, e.g. ghcr.io or 127.0.0.1:5000");
+                problems.add(
+                        entry.keyLine(),
+                        "registries",
+                        "'" + entry.key() + "' is not a registry host; expected "
+                                + "host[:port] as written in image names, e.g. ghcr.io or 127.0.0.1:5000");
                 return;
             }
             Integer firstLine = keyLines.putIfAbsent(host, entry.keyLine());
             if (firstLine != null) {
-                problems.add(entry.keyLine(), "registries", "'" + entry.key() + "' is the same host as the key at line "
-                        + firstLine + "; expected each registry once");
+                problems.add(
+                        entry.keyLine(),
+                        "registries",
+                        "'" + entry.key() + "' is the same host as the key at line " + firstLine
+                                + "; expected each registry once");
                 return;
             }
             if (imageHostsComplete && !imageHosts.isEmpty() && !imageHosts.contains(host)) {
                 unused(entry, host, imageHosts);
             }
             String path = MappingReader.child("registries", entry.key());
-            MappingReader.of(entry.value(), path, problems, "a mapping such as {username: bot, password_env: TOKEN}",
-                    KEYS).ifPresent(reader -> bindOne(host, reader).ifPresent(r -> result.put(host, r)));
+            MappingReader.of(
+                            entry.value(),
+                            path,
+                            problems,
+                            "a mapping such as {username: bot, password_env: TOKEN}",
+                            KEYS)
+                    .ifPresent(reader -> bindOne(host, reader).ifPresent(r -> result.put(host, r)));
         }));
         for (String host : imageHosts) {
             if (keyLines.containsKey(host)) {
                 continue;
             }
-            credentials(host, Optional.empty(), Optional.empty(), false, Problems.NO_LINE,
-                    MappingReader.child("registries", host))
+            credentials(
+                            host,
+                            Optional.empty(),
+                            Optional.empty(),
+                            false,
+                            Problems.NO_LINE,
+                            MappingReader.child("registries", host))
                     .filter(r -> r.hasCredentials() || isLoopback(host))
                     // Like Docker: a registry on the loopback interface is spoken to over plain HTTP.
-                    .ifPresent(r -> result.put(host, new RegistryConfig(host, isLoopback(host), r.username(),
-                            r.password())));
+                    .ifPresent(r ->
+                            result.put(host, new RegistryConfig(host, isLoopback(host), r.username(), r.password())));
         }
         return result;
     }
@@ -86,10 +102,13 @@ final class RegistriesBinder {
         if (host.endsWith(".docker.io") || host.equals("docker.com") || host.equals("hub.docker.com")) {
             hint = "Docker Hub images use the key docker.io";
         } else {
-            hint = KeySuggester.nearest(host, imageHosts).map(h -> "did you mean '" + h + "'?")
+            hint = KeySuggester.nearest(host, imageHosts)
+                    .map(h -> "did you mean '" + h + "'?")
                     .orElse("expected the registry of a service image: " + String.join(", ", imageHosts));
         }
-        problems.add(entry.keyLine(), MappingReader.child("registries", entry.key()),
+        problems.add(
+                entry.keyLine(),
+                MappingReader.child("registries", entry.key()),
                 "no service image is on this registry; " + hint);
     }
 
@@ -97,9 +116,10 @@ final class RegistriesBinder {
         Optional<String> username = reader.string("username", "a user name");
         // The override wins outright, so the configured source is not even read (it may be absent on this host).
         boolean overridden = secrets.isSet(overrideVariable(host, "PASSWORD"));
-        Optional<Secret> password = overridden ? Optional.empty()
-                : secrets.resolve(reader, "password", "registry password");
-        boolean passwordConfigured = !overridden && SecretResolver.keysFor("password").stream().anyMatch(reader::has);
+        Optional<Secret> password =
+                overridden ? Optional.empty() : secrets.resolve(reader, "password", "registry password");
+        boolean passwordConfigured =
+                !overridden && SecretResolver.keysFor("password").stream().anyMatch(reader::has);
         // Like Docker: a loopback registry speaks plain HTTP unless told otherwise.
         boolean insecure = reader.bool("insecure").orElse(isLoopback(host));
         return credentials(host, username, password, passwordConfigured, reader.line(), reader.path())
@@ -110,8 +130,13 @@ final class RegistriesBinder {
      * Applies the overrides and checks that a username and a password come together.
      * {@code passwordConfigured} with no password means its problem is already recorded: do not add a second.
      */
-    private Optional<RegistryConfig> credentials(String host, Optional<String> username, Optional<Secret> password,
-                                                 boolean passwordConfigured, int line, String path) {
+    private Optional<RegistryConfig> credentials(
+            String host,
+            Optional<String> username,
+            Optional<Secret> password,
+            boolean passwordConfigured,
+            int line,
+            String path) {
         String usernameVariable = overrideVariable(host, "USERNAME");
         String passwordVariable = overrideVariable(host, "PASSWORD");
         Optional<String> usernameOverride = secrets.override(usernameVariable, line, path, problems);
@@ -122,9 +147,12 @@ final class RegistriesBinder {
             return Optional.empty();
         }
         if (user.isPresent() != secret.isPresent()) {
-            problems.add(line, path, (user.isPresent() ? "a username is set but no password" : "a password is set "
-                    + "but no username") + "; expected both (username with password_env or password_file, or "
-                    + usernameVariable + " with " + passwordVariable + ") or neither");
+            problems.add(
+                    line,
+                    path,
+                    (user.isPresent() ? "a username is set but no password" : "a password is set " + "but no username")
+                            + "; expected both (username with password_env or password_file, or "
+                            + usernameVariable + " with " + passwordVariable + ") or neither");
             return Optional.empty();
         }
         return Optional.of(new RegistryConfig(host, false, user, secret));

@@ -38,21 +38,26 @@ final class SecretResolver {
     Optional<Secret> resolve(MappingReader reader, String key, String what) {
         Problems problems = reader.problems();
         if (reader.has(key)) {
-            problems.add(reader.lineOf(key), reader.pathOf(key), "inline secrets are refused so they never end up "
-                    + "in a copied or committed file; expected " + key + "_env: VARIABLE or " + key + "_file: /path");
+            problems.add(
+                    reader.lineOf(key),
+                    reader.pathOf(key),
+                    "inline secrets are refused so they never end up " + "in a copied or committed file; expected "
+                            + key + "_env: VARIABLE or " + key + "_file: /path");
             return Optional.empty();
         }
         String envKey = key + "_env";
         String fileKey = key + "_file";
         if (reader.has(envKey) && reader.has(fileKey)) {
-            problems.add(reader.lineOf(envKey), reader.path(),
+            problems.add(
+                    reader.lineOf(envKey),
+                    reader.path(),
                     "both " + envKey + " and " + fileKey + " are set; expected exactly one");
             return Optional.empty();
         }
         if (reader.has(envKey)) {
             return reader.string(envKey, "the name of an environment variable")
-                    .flatMap(variable -> fromVariable(variable, reader.lineOf(envKey), reader.pathOf(envKey), what,
-                            problems));
+                    .flatMap(variable ->
+                            fromVariable(variable, reader.lineOf(envKey), reader.pathOf(envKey), what, problems));
         }
         if (reader.has(fileKey)) {
             return reader.string(fileKey, "an absolute file path")
@@ -72,8 +77,11 @@ final class SecretResolver {
             return Optional.empty();
         }
         if (value.isBlank()) {
-            problems.add(line, path, "environment variable '" + variable + "' is set but empty; expected a value or "
-                    + "the variable unset");
+            problems.add(
+                    line,
+                    path,
+                    "environment variable '" + variable + "' is set but empty; expected a value or "
+                            + "the variable unset");
             return Optional.empty();
         }
         return Optional.of(value.strip());
@@ -81,14 +89,20 @@ final class SecretResolver {
 
     private Optional<Secret> fromVariable(String variable, int line, String path, String what, Problems problems) {
         if (!VARIABLE.matcher(variable).matches()) {
-            problems.add(line, path, "'" + variable + "' is not an environment variable name; expected letters, "
-                    + "digits and _, e.g. GHCR_TOKEN");
+            problems.add(
+                    line,
+                    path,
+                    "'" + variable + "' is not an environment variable name; expected letters, "
+                            + "digits and _, e.g. GHCR_TOKEN");
             return Optional.empty();
         }
         String value = environment.get(variable);
         if (value == null || value.isBlank()) {
-            problems.add(line, path, "environment variable '" + variable + "' is " + (value == null ? "not set" : "empty")
-                    + "; expected it to hold the " + what);
+            problems.add(
+                    line,
+                    path,
+                    "environment variable '" + variable + "' is " + (value == null ? "not set" : "empty")
+                            + "; expected it to hold the " + what);
             return Optional.empty();
         }
         return Optional.of(new Secret(value.strip()));
@@ -114,8 +128,10 @@ final class SecretResolver {
             return Optional.empty();
         }
         if (!location.isAbsolute()) {
-            problems.add(line, path, shown + " is a relative path; expected an absolute path to a file holding "
-                    + "the " + what);
+            problems.add(
+                    line,
+                    path,
+                    shown + " is a relative path; expected an absolute path to a file holding " + "the " + what);
             return Optional.empty();
         }
         try {

@@ -54,60 +54,204 @@ public record ServiceConfig(
     }
 
     /** A service without a port owned by the agent. */
-    public ServiceConfig(String name, ImageRef image, String containerName, UpdateMode mode, Map<String, String> env,
-                         List<PortMapping> ports, List<VolumeMount> volumes, Optional<String> network,
-                         List<String> networkAliases, List<String> dependsOn, boolean restartOnDependencyUpdate,
-                         HealthCheckConfig health, Duration stopTimeout, String restartPolicy,
-                         Optional<List<String>> command, Map<String, String> labels, boolean pruneOldImages,
-                         UpdatePolicy policy, Strategy strategy) {
-        this(name, image, containerName, mode, env, ports, volumes, network, networkAliases, dependsOn,
-                restartOnDependencyUpdate, health, stopTimeout, restartPolicy, command, labels, pruneOldImages,
-                policy, strategy, Optional.empty());
+    public ServiceConfig(
+            String name,
+            ImageRef image,
+            String containerName,
+            UpdateMode mode,
+            Map<String, String> env,
+            List<PortMapping> ports,
+            List<VolumeMount> volumes,
+            Optional<String> network,
+            List<String> networkAliases,
+            List<String> dependsOn,
+            boolean restartOnDependencyUpdate,
+            HealthCheckConfig health,
+            Duration stopTimeout,
+            String restartPolicy,
+            Optional<List<String>> command,
+            Map<String, String> labels,
+            boolean pruneOldImages,
+            UpdatePolicy policy,
+            Strategy strategy) {
+        this(
+                name,
+                image,
+                containerName,
+                mode,
+                env,
+                ports,
+                volumes,
+                network,
+                networkAliases,
+                dependsOn,
+                restartOnDependencyUpdate,
+                health,
+                stopTimeout,
+                restartPolicy,
+                command,
+                labels,
+                pruneOldImages,
+                policy,
+                strategy,
+                Optional.empty());
     }
 
     /** A service with the default strategy ({@code stop-first}). */
-    public ServiceConfig(String name, ImageRef image, String containerName, UpdateMode mode, Map<String, String> env,
-                         List<PortMapping> ports, List<VolumeMount> volumes, Optional<String> network,
-                         List<String> networkAliases, List<String> dependsOn, boolean restartOnDependencyUpdate,
-                         HealthCheckConfig health, Duration stopTimeout, String restartPolicy,
-                         Optional<List<String>> command, Map<String, String> labels, boolean pruneOldImages,
-                         UpdatePolicy policy) {
-        this(name, image, containerName, mode, env, ports, volumes, network, networkAliases, dependsOn,
-                restartOnDependencyUpdate, health, stopTimeout, restartPolicy, command, labels, pruneOldImages,
-                policy, Strategy.STOP_FIRST);
+    public ServiceConfig(
+            String name,
+            ImageRef image,
+            String containerName,
+            UpdateMode mode,
+            Map<String, String> env,
+            List<PortMapping> ports,
+            List<VolumeMount> volumes,
+            Optional<String> network,
+            List<String> networkAliases,
+            List<String> dependsOn,
+            boolean restartOnDependencyUpdate,
+            HealthCheckConfig health,
+            Duration stopTimeout,
+            String restartPolicy,
+            Optional<List<String>> command,
+            Map<String, String> labels,
+            boolean pruneOldImages,
+            UpdatePolicy policy) {
+        this(
+                name,
+                image,
+                containerName,
+                mode,
+                env,
+                ports,
+                volumes,
+                network,
+                networkAliases,
+                dependsOn,
+                restartOnDependencyUpdate,
+                health,
+                stopTimeout,
+                restartPolicy,
+                command,
+                labels,
+                pruneOldImages,
+                policy,
+                Strategy.STOP_FIRST);
     }
 
     /** A service with the default policy ({@code auto}, or {@code notify} for {@code mode: MONITOR}) and no hooks. */
-    public ServiceConfig(String name, ImageRef image, String containerName, UpdateMode mode, Map<String, String> env,
-                         List<PortMapping> ports, List<VolumeMount> volumes, Optional<String> network,
-                         List<String> networkAliases, List<String> dependsOn, boolean restartOnDependencyUpdate,
-                         HealthCheckConfig health, Duration stopTimeout, String restartPolicy,
-                         Optional<List<String>> command, Map<String, String> labels, boolean pruneOldImages) {
-        this(name, image, containerName, mode, env, ports, volumes, network, networkAliases, dependsOn,
-                restartOnDependencyUpdate, health, stopTimeout, restartPolicy, command, labels, pruneOldImages,
+    public ServiceConfig(
+            String name,
+            ImageRef image,
+            String containerName,
+            UpdateMode mode,
+            Map<String, String> env,
+            List<PortMapping> ports,
+            List<VolumeMount> volumes,
+            Optional<String> network,
+            List<String> networkAliases,
+            List<String> dependsOn,
+            boolean restartOnDependencyUpdate,
+            HealthCheckConfig health,
+            Duration stopTimeout,
+            String restartPolicy,
+            Optional<List<String>> command,
+            Map<String, String> labels,
+            boolean pruneOldImages) {
+        this(
+                name,
+                image,
+                containerName,
+                mode,
+                env,
+                ports,
+                volumes,
+                network,
+                networkAliases,
+                dependsOn,
+                restartOnDependencyUpdate,
+                health,
+                stopTimeout,
+                restartPolicy,
+                command,
+                labels,
+                pruneOldImages,
                 UpdatePolicy.defaults());
     }
 
     /** The same service under another policy. */
     public ServiceConfig withPolicy(UpdatePolicy newPolicy) {
-        return new ServiceConfig(name, image, containerName,
-                newPolicy.kind() == UpdatePolicy.Kind.NOTIFY ? UpdateMode.MONITOR : UpdateMode.AUTO, env, ports, volumes,
-                network, networkAliases, dependsOn, restartOnDependencyUpdate, health, stopTimeout, restartPolicy,
-                command, labels, pruneOldImages, newPolicy, strategy, proxy);
+        return new ServiceConfig(
+                name,
+                image,
+                containerName,
+                newPolicy.kind() == UpdatePolicy.Kind.NOTIFY ? UpdateMode.MONITOR : UpdateMode.AUTO,
+                env,
+                ports,
+                volumes,
+                network,
+                networkAliases,
+                dependsOn,
+                restartOnDependencyUpdate,
+                health,
+                stopTimeout,
+                restartPolicy,
+                command,
+                labels,
+                pruneOldImages,
+                newPolicy,
+                strategy,
+                proxy);
     }
 
     /** The same service deployed with another strategy. */
     public ServiceConfig withStrategy(Strategy newStrategy) {
-        return new ServiceConfig(name, image, containerName, mode, env, ports, volumes, network, networkAliases,
-                dependsOn, restartOnDependencyUpdate, health, stopTimeout, restartPolicy, command, labels,
-                pruneOldImages, policy, newStrategy, proxy);
+        return new ServiceConfig(
+                name,
+                image,
+                containerName,
+                mode,
+                env,
+                ports,
+                volumes,
+                network,
+                networkAliases,
+                dependsOn,
+                restartOnDependencyUpdate,
+                health,
+                stopTimeout,
+                restartPolicy,
+                command,
+                labels,
+                pruneOldImages,
+                policy,
+                newStrategy,
+                proxy);
     }
 
     /** The same service behind a port the agent owns ({@code strategy: start-first} with {@code proxy}). */
     public ServiceConfig withProxy(ProxyConfig newProxy) {
-        return new ServiceConfig(name, image, containerName, mode, env, ports, volumes, network, networkAliases,
-                dependsOn, restartOnDependencyUpdate, health, stopTimeout, restartPolicy, command, labels,
-                pruneOldImages, policy, Strategy.START_FIRST, Optional.of(newProxy));
+        return new ServiceConfig(
+                name,
+                image,
+                containerName,
+                mode,
+                env,
+                ports,
+                volumes,
+                network,
+                networkAliases,
+                dependsOn,
+                restartOnDependencyUpdate,
+                health,
+                stopTimeout,
+                restartPolicy,
+                command,
+                labels,
+                pruneOldImages,
+                policy,
+                Strategy.START_FIRST,
+                Optional.of(newProxy));
     }
 
     /** Like the record's own, but env values are masked: they routinely hold passwords (DATABASE_URL, ...). */
@@ -120,7 +264,8 @@ public record ServiceConfig(
                 + ", network=" + network + ", networkAliases=" + networkAliases + ", dependsOn=" + dependsOn
                 + ", restartOnDependencyUpdate=" + restartOnDependencyUpdate + ", health=" + health
                 + ", stopTimeout=" + stopTimeout + ", restartPolicy=" + restartPolicy + ", command=" + command
-                + ", labels=" + labels + ", pruneOldImages=" + pruneOldImages + ", policy=" + policy + ", strategy=" + strategy + ", proxy=" + proxy + "]";
+                + ", labels=" + labels + ", pruneOldImages=" + pruneOldImages + ", policy=" + policy + ", strategy="
+                + strategy + ", proxy=" + proxy + "]";
     }
 
     public enum UpdateMode {

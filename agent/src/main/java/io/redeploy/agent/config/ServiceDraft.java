@@ -55,9 +55,26 @@ final class ServiceDraft {
     }
 
     ServiceConfig toConfig() {
-        return new ServiceConfig(name, image, containerName, mode, env,
-                ports.stream().map(Located::value).toList(), volumes, network, networkAliases, dependencyNames(),
-                restartOnDependencyUpdate, health, stopTimeout, restartPolicy, command.map(List::copyOf), labels,
-                pruneOldImages, policy, strategy, proxy);
+        return new ServiceConfig(
+                name,
+                image,
+                containerName,
+                mode,
+                env,
+                ports.stream().map(Located::value).toList(),
+                volumes,
+                network,
+                networkAliases,
+                dependencyNames(),
+                restartOnDependencyUpdate,
+                health,
+                stopTimeout,
+                restartPolicy,
+                command.map(List::copyOf),
+                labels,
+                pruneOldImages,
+                policy,
+                strategy,
+                proxy);
     }
 }

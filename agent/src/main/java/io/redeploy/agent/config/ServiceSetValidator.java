@@ -31,7 +31,9 @@ final class ServiceSetValidator {
         for (ServiceDraft service : services) {
             ServiceDraft owner = owners.putIfAbsent(service.containerName, service);
             if (owner != null) {
-                problems.add(service.containerNameLine, MappingReader.child(service.path, "container_name"),
+                problems.add(
+                        service.containerNameLine,
+                        MappingReader.child(service.path, "container_name"),
                         "'" + service.containerName + "' is already the container name of service '" + owner.name
                                 + "'; expected a unique container name");
             }
@@ -46,20 +48,30 @@ final class ServiceSetValidator {
             for (int i = 0; i < service.ports.size(); i++) {
                 ServiceDraft.Located<PortMapping> port = service.ports.get(i);
                 String path = MappingReader.item(MappingReader.child(service.path, "ports"), i);
-                published.stream().filter(p -> PortMappings.clash(p.mapping(), port.value())).findFirst()
-                        .ifPresent(p -> problems.add(port.line(), path, "host port "
-                                + PortMappings.describe(port.value()) + " is already published by " + p.path()
-                                + "; expected each host port published once"));
+                published.stream()
+                        .filter(p -> PortMappings.clash(p.mapping(), port.value()))
+                        .findFirst()
+                        .ifPresent(p -> problems.add(
+                                port.line(),
+                                path,
+                                "host port "
+                                        + PortMappings.describe(port.value()) + " is already published by " + p.path()
+                                        + "; expected each host port published once"));
                 published.add(new Published(port.value(), path));
             }
             if (service.proxy.isPresent()) {
                 ProxyConfig proxy = service.proxy.get();
                 PortMapping listen = new PortMapping(proxy.listenHost(), proxy.listenPort(), 0, "tcp");
                 String path = MappingReader.child(MappingReader.child(service.path, "proxy"), "listen");
-                published.stream().filter(p -> PortMappings.clash(p.mapping(), listen)).findFirst()
-                        .ifPresent(p -> problems.add(service.proxyListenLine, path, "host port "
-                                + PortMappings.describe(listen) + " is already published by " + p.path()
-                                + "; expected each host port published once"));
+                published.stream()
+                        .filter(p -> PortMappings.clash(p.mapping(), listen))
+                        .findFirst()
+                        .ifPresent(p -> problems.add(
+                                service.proxyListenLine,
+                                path,
+                                "host port "
+                                        + PortMappings.describe(listen) + " is already published by " + p.path()
+                                        + "; expected each host port published once"));
                 published.add(new Published(listen, path));
             }
         }
@@ -75,7 +87,9 @@ final class ServiceSetValidator {
                 String hint = KeySuggester.nearest(dependency.value(), names)
                         .map(n -> "did you mean '" + n + "'?")
                         .orElse("expected one of: " + String.join(", ", names));
-                problems.add(dependency.line(), MappingReader.item(MappingReader.child(service.path, "depends_on"), i),
+                problems.add(
+                        dependency.line(),
+                        MappingReader.item(MappingReader.child(service.path, "depends_on"), i),
                         "'" + dependency.value() + "' is not a service in this file; " + hint);
             }
         }
@@ -90,8 +104,11 @@ final class ServiceSetValidator {
         }
         for (List<String> cycle : DependencyOrder.cycles(graph)) {
             ServiceDraft first = byName.get(cycle.get(0));
-            problems.add(first.dependsOnLine, MappingReader.child(first.path, "depends_on"), "dependency cycle "
-                    + DependencyOrder.describe(cycle) + "; expected no service to depend on itself, even indirectly");
+            problems.add(
+                    first.dependsOnLine,
+                    MappingReader.child(first.path, "depends_on"),
+                    "dependency cycle " + DependencyOrder.describe(cycle)
+                            + "; expected no service to depend on itself, even indirectly");
         }
     }
 }

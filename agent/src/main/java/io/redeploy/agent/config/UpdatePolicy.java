@@ -12,8 +12,12 @@ import java.util.Optional;
  * @param postUpdate run in the new container once it is healthy; its failure is reported, never rolled back
  * @param verify    when present, only a digest with a cosign signature by one of these keys is deployed
  */
-public record UpdatePolicy(Kind kind, Duration cooldown, Optional<HookConfig> preUpdate, Optional<HookConfig> postUpdate,
-                           Optional<VerifyConfig> verify) {
+public record UpdatePolicy(
+        Kind kind,
+        Duration cooldown,
+        Optional<HookConfig> preUpdate,
+        Optional<HookConfig> postUpdate,
+        Optional<VerifyConfig> verify) {
 
     public enum Kind {
         /** Deploy every new digest of the tag. */

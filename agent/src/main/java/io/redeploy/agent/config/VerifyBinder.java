@@ -22,8 +22,9 @@ final class VerifyBinder {
     static final List<String> KEYS = List.of(KEY_FILE, KEY_FILES);
     /** cosign.pub is 178 bytes; a few rotated keys fit easily. A bigger file is the wrong file. */
     private static final long MAX_FILE_BYTES = 64 * 1024;
-    private static final String EXPECTED_FILE = "expected a readable PEM file with the cosign public key, e.g. "
-            + "/etc/redeploy-agent/cosign.pub";
+
+    private static final String EXPECTED_FILE =
+            "expected a readable PEM file with the cosign public key, e.g. " + "/etc/redeploy-agent/cosign.pub";
 
     private final Problems problems;
     private final EnvInterpolator interpolator;
@@ -42,32 +43,41 @@ final class VerifyBinder {
         boolean one = verify.has(KEY_FILE);
         boolean many = verify.has(KEY_FILES);
         if (one == many) {
-            problems.add(verify.line(), verify.path(), (one ? "both " + KEY_FILE + " and " + KEY_FILES + " are set"
-                    : "no key is set") + "; expected exactly one: " + KEY_FILE + ": /path/cosign.pub or " + KEY_FILES
-                    + ": [/path/a.pub, /path/b.pub]");
+            problems.add(
+                    verify.line(),
+                    verify.path(),
+                    (one ? "both " + KEY_FILE + " and " + KEY_FILES + " are set" : "no key is set")
+                            + "; expected exactly one: " + KEY_FILE + ": /path/cosign.pub or " + KEY_FILES
+                            + ": [/path/a.pub, /path/b.pub]");
             return Optional.empty();
         }
         List<VerifyConfig.TrustedKey> keys = new ArrayList<>();
         boolean complete;
         if (one) {
-            complete = verify.string(KEY_FILE, "a file path").map(file ->
-                    read(file, verify.lineOf(KEY_FILE), verify.pathOf(KEY_FILE), keys)).orElse(false);
+            complete = verify.string(KEY_FILE, "a file path")
+                    .map(file -> read(file, verify.lineOf(KEY_FILE), verify.pathOf(KEY_FILE), keys))
+                    .orElse(false);
         } else {
-            complete = verify.sequence(KEY_FILES, "a list of file paths").map(sequence -> {
-                if (sequence.items().isEmpty()) {
-                    problems.add(sequence.line(), verify.pathOf(KEY_FILES), "got an empty list; expected at least one "
-                            + "public key file");
-                    return false;
-                }
-                boolean all = true;
-                for (int i = 0; i < sequence.items().size(); i++) {
-                    YamlNode item = sequence.items().get(i);
-                    String path = MappingReader.item(verify.pathOf(KEY_FILES), i);
-                    all &= MappingReader.asText(item, path, problems, "a file path")
-                            .map(file -> read(file, item.line(), path, keys)).orElse(false);
-                }
-                return all;
-            }).orElse(false);
+            complete = verify.sequence(KEY_FILES, "a list of file paths")
+                    .map(sequence -> {
+                        if (sequence.items().isEmpty()) {
+                            problems.add(
+                                    sequence.line(),
+                                    verify.pathOf(KEY_FILES),
+                                    "got an empty list; expected at least one " + "public key file");
+                            return false;
+                        }
+                        boolean all = true;
+                        for (int i = 0; i < sequence.items().size(); i++) {
+                            YamlNode item = sequence.items().get(i);
+                            String path = MappingReader.item(verify.pathOf(KEY_FILES), i);
+                            all &= MappingReader.asText(item, path, problems, "a file path")
+                                    .map(file -> read(file, item.line(), path, keys))
+                                    .orElse(false);
+                        }
+                        return all;
+                    })
+                    .orElse(false);
         }
         return complete ? Optional.of(new VerifyConfig(keys)) : Optional.empty();
     }
@@ -86,8 +96,10 @@ final class VerifyBinder {
             return false;
         }
         if (!file.isAbsolute()) {
-            problems.add(line, path, shown + " is a relative path; expected an absolute path, e.g. "
-                    + "/etc/redeploy-agent/cosign.pub");
+            problems.add(
+                    line,
+                    path,
+                    shown + " is a relative path; expected an absolute path, e.g. " + "/etc/redeploy-agent/cosign.pub");
             return false;
         }
         String pem;

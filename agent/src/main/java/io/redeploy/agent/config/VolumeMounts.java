@@ -6,6 +6,7 @@ import java.util.regex.Pattern;
 final class VolumeMounts {
     /** Docker's rule for volume names. */
     static final Pattern VOLUME_NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]+");
+
     private static final String EXPECTED =
             "expected volume_name:/container/path or /host/path:/container/path, optionally followed by :ro";
 
@@ -32,8 +33,8 @@ final class VolumeMounts {
                     + "' which is neither a volume name nor an absolute host path; " + EXPECTED);
         }
         if (!target.startsWith("/")) {
-            throw new IllegalArgumentException("'" + text + "' has container path '" + target
-                    + "' which is not absolute; " + EXPECTED);
+            throw new IllegalArgumentException(
+                    "'" + text + "' has container path '" + target + "' which is not absolute; " + EXPECTED);
         }
         return new VolumeMount(source, target, readOnly);
     }

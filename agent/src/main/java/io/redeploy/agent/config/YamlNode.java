@@ -43,7 +43,13 @@ sealed interface YamlNode permits YamlNode.Mapping, YamlNode.Sequence, YamlNode.
 
     /** A scalar with its source text; {@code kind} is what YAML would have resolved it to. */
     record Scalar(String text, Kind kind, int line) implements YamlNode {
-        enum Kind { STRING, INTEGER, FLOAT, BOOLEAN, NULL }
+        enum Kind {
+            STRING,
+            INTEGER,
+            FLOAT,
+            BOOLEAN,
+            NULL
+        }
 
         boolean isNull() {
             return kind == Kind.NULL;

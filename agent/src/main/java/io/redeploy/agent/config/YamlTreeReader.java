@@ -7,7 +7,6 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import com.fasterxml.jackson.dataformat.yaml.snakeyaml.error.MarkedYAMLException;
-import org.yaml.snakeyaml.reader.ReaderException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.yaml.snakeyaml.reader.ReaderException;
 
 /**
  * Turns YAML text into a {@link YamlNode} tree with Jackson's streaming YAML parser. Structural problems that
@@ -48,17 +48,24 @@ final class YamlTreeReader {
             }
             YamlNode root = readValue(parser, "");
             if (parser.nextToken() != null) {
-                problems.add(line(parser), "", "a second YAML document ('---') is not supported; expected one document");
+                problems.add(
+                        line(parser), "", "a second YAML document ('---') is not supported; expected one document");
             }
             return Optional.of(root);
         } catch (MarkedYAMLException e) {
-            problems.add(e.getProblemMark() == null ? Problems.NO_LINE : e.getProblemMark().getLine() + 1, "",
+            problems.add(
+                    e.getProblemMark() == null
+                            ? Problems.NO_LINE
+                            : e.getProblemMark().getLine() + 1,
+                    "",
                     "invalid YAML at column " + column(e) + ": " + describe(e) + "; expected valid YAML syntax"
                             + hint(e));
             return Optional.empty();
         } catch (StreamConstraintsException e) {
             // Jackson's limits (nesting depth, value sizes); its message names its own API, so say it plainly.
-            problems.add(parser == null ? Problems.NO_LINE : parser.currentLocation().getLineNr(), "",
+            problems.add(
+                    parser == null ? Problems.NO_LINE : parser.currentLocation().getLineNr(),
+                    "",
                     "the YAML is too large or too deeply nested for a config file: " + withoutApiNames(e)
                             + "; expected the agent's YAML config file");
             return Optional.empty();
@@ -84,15 +91,20 @@ final class YamlTreeReader {
         int line = line(parser);
         JsonToken token = parser.currentToken();
         if (parser.isCurrentAlias()) {
-            problems.add(line, path, "YAML alias '*" + parser.getText()
-                    + "' is not supported; expected the value written out in full");
+            problems.add(
+                    line,
+                    path,
+                    "YAML alias '*" + parser.getText() + "' is not supported; expected the value written out in full");
             return new YamlNode.Scalar("", YamlNode.Scalar.Kind.NULL, line);
         }
         String tag = parser.getTypeId();
         if (tag != null && !tag.isEmpty() && !HARMLESS_TAGS.contains(tag)) {
             // Jackson half-honours tags (!!float abc becomes a "number" abc, !!binary a byte array): refuse them.
-            problems.add(line, path, "YAML tag '" + shortTag(tag) + "' is not supported; expected a plain value "
-                    + "(quote it to make it a string)");
+            problems.add(
+                    line,
+                    path,
+                    "YAML tag '" + shortTag(tag) + "' is not supported; expected a plain value "
+                            + "(quote it to make it a string)");
             return token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY
                     ? readStructure(parser, path, line, token)
                     : new YamlNode.Scalar(parser.getText(), YamlNode.Scalar.Kind.STRING, line);
@@ -123,8 +135,10 @@ final class YamlTreeReader {
             YamlNode.Entry first = entries.get(key);
             if (first != null) {
                 // YAML parsers silently keep the last one; a repeated key is almost always a mistake.
-                problems.add(keyLine, childPath, "duplicate key (first at line " + first.keyLine()
-                        + "); expected each key once");
+                problems.add(
+                        keyLine,
+                        childPath,
+                        "duplicate key (first at line " + first.keyLine() + "); expected each key once");
             } else {
                 entries.put(key, new YamlNode.Entry(key, keyLine, value));
             }
@@ -150,13 +164,16 @@ final class YamlTreeReader {
 
     /** SnakeYAML's message without its multi-line source excerpt, e.g. "while parsing a flow sequence: expected ...". */
     private static String describe(MarkedYAMLException e) {
-        String problem = e.getProblem() == null ? "syntax error" : e.getProblem().strip();
+        String problem =
+                e.getProblem() == null ? "syntax error" : e.getProblem().strip();
         String context = e.getContext();
         if (context == null || context.isBlank()) {
             return problem;
         }
         // The context mark is where the unfinished construct began, often the line to fix.
-        String started = e.getContextMark() == null ? "" : " started at line " + (e.getContextMark().getLine() + 1);
+        String started = e.getContextMark() == null
+                ? ""
+                : " started at line " + (e.getContextMark().getLine() + 1);
         return context.strip() + started + ": " + problem;
     }
 
@@ -175,13 +192,18 @@ final class YamlTreeReader {
     /** SnakeYAML refuses control characters (NUL in a binary or UTF-16 file, an escape sequence pasted in). */
     private void notText(String yaml, ReaderException e) {
         int at = yaml.codePointCount(0, yaml.length()) > e.getPosition()
-                ? yaml.offsetByCodePoints(0, e.getPosition()) : yaml.length();
+                ? yaml.offsetByCodePoints(0, e.getPosition())
+                : yaml.length();
         String before = yaml.substring(0, at);
         int line = (int) before.chars().filter(c -> c == '\n').count() + 1;
         int column = before.length() - before.lastIndexOf('\n');
-        problems.add(line, "", String.format("invalid YAML at column %d: control character U+%04X is not allowed; "
-                + "expected text (tabs and line breaks are the only control characters YAML accepts)", column,
-                e.getCodePoint()));
+        problems.add(
+                line,
+                "",
+                String.format(
+                        "invalid YAML at column %d: control character U+%04X is not allowed; "
+                                + "expected text (tabs and line breaks are the only control characters YAML accepts)",
+                        column, e.getCodePoint()));
     }
 
     /** Jackson's message in the operator's terms: no parser event classes, no source excerpt. */
@@ -192,8 +214,9 @@ final class YamlTreeReader {
             return "a key is a list or mapping (a YAML complex key); expected keys written as plain text";
         }
         int firstLine = message.indexOf('\n');
-        return "invalid YAML: " + withoutApiNames(firstLine < 0 ? message : message.substring(0, firstLine)).strip()
-                + "; expected valid YAML syntax";
+        return "invalid YAML: "
+                + withoutApiNames(firstLine < 0 ? message : message.substring(0, firstLine))
+                        .strip() + "; expected valid YAML syntax";
     }
 
     /** "... exceeds the maximum allowed (1000, from `StreamReadConstraints.getMaxNestingDepth()`)" without the API. */
@@ -207,7 +230,8 @@ final class YamlTreeReader {
 
     /** tag:yaml.org,2002:int is written !!int; a local tag such as env is written !env. */
     private static String shortTag(String tag) {
-        return tag.startsWith(CORE_TAG_PREFIX) ? "!!" + tag.substring(CORE_TAG_PREFIX.length())
+        return tag.startsWith(CORE_TAG_PREFIX)
+                ? "!!" + tag.substring(CORE_TAG_PREFIX.length())
                 : tag.startsWith("!") ? tag : "!" + tag;
     }
 

@@ -18,11 +18,15 @@ import java.util.stream.Collectors;
 public final class ContainerSpecs {
     /** Where a proxied container publishes its port: only the agent, on the same host, needs to reach it. */
     public static final String PROXY_PUBLISH_IP = "127.0.0.1";
+
     private static final Pattern RESTART_POLICY = Pattern.compile("no|always|unless-stopped|on-failure(:[0-9]+)?");
 
     /** Docker's own networks (and {@code container:<id>} sharing) exist on every host and cannot be created. */
     public static boolean isBuiltInNetwork(String network) {
-        return network.equals("bridge") || network.equals("host") || network.equals("none") || network.startsWith("container:");
+        return network.equals("bridge")
+                || network.equals("host")
+                || network.equals("none")
+                || network.startsWith("container:");
     }
 
     private ContainerSpecs() {}
@@ -43,14 +47,16 @@ public final class ContainerSpecs {
      *                    configuration mounts itself are ignored.
      */
     public static ContainerSpec forDeploy(ServiceConfig service, Digest target, Map<String, String> keptVolumes) {
-        String restartPolicy = service.restartPolicy() == null || service.restartPolicy().isBlank() ? "no" : service.restartPolicy();
+        String restartPolicy =
+                service.restartPolicy() == null || service.restartPolicy().isBlank() ? "no" : service.restartPolicy();
         if (!RESTART_POLICY.matcher(restartPolicy).matches()) {
             // Checked here, before the old container is touched, rather than by the engine at create time.
-            throw new IllegalArgumentException("restart policy '" + restartPolicy
-                    + "' is not one of no, always, unless-stopped, on-failure[:N]");
+            throw new IllegalArgumentException(
+                    "restart policy '" + restartPolicy + "' is not one of no, always, unless-stopped, on-failure[:N]");
         }
         List<VolumeMount> volumes = new ArrayList<>(service.volumes());
-        Set<String> configured = service.volumes().stream().map(VolumeMount::target).collect(Collectors.toSet());
+        Set<String> configured =
+                service.volumes().stream().map(VolumeMount::target).collect(Collectors.toSet());
         keptVolumes.forEach((destination, name) -> {
             if (!configured.contains(destination)) volumes.add(new VolumeMount(name, destination, false));
         });

@@ -1,12 +1,12 @@
 package io.redeploy.agent.deploy;
 
 import io.redeploy.agent.config.ServiceConfig;
+import io.redeploy.agent.deploy.Recovery.Kind;
 import io.redeploy.agent.docker.AgentLabels;
 import io.redeploy.agent.docker.ContainerInfo;
 import io.redeploy.agent.docker.DockerGateway;
 import io.redeploy.agent.docker.DockerGatewayException;
 import io.redeploy.agent.docker.ImageInfo;
-import io.redeploy.agent.deploy.Recovery.Kind;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -45,7 +45,9 @@ final class CrashRecovery {
     /** What was done for the service, as one line for the operator; empty when it was whole already. */
     Optional<String> recover(ServiceConfig service) {
         Recovery recovery = heal(service);
-        return recovery.kind() == Kind.NOTHING_TO_HEAL ? Optional.empty() : Optional.of(service.name() + ": " + recovery.action());
+        return recovery.kind() == Kind.NOTHING_TO_HEAL
+                ? Optional.empty()
+                : Optional.of(service.name() + ": " + recovery.action());
     }
 
     /** Makes the service whole if an interrupted deploy left it otherwise; logs one line when it had to act. */
@@ -66,24 +68,38 @@ final class CrashRecovery {
             } else if (primary.isEmpty()) {
                 recovery = restoreOld(service, aside.get(), Optional.empty(), "no new container had been created");
             } else if (!AgentLabels.isManagedFor(primary.get().labels(), service.name())) {
-                recovery = Recovery.of(service.name(), Kind.LEFT_AS_IS, "left " + name + " and " + ContainerNames.aside(name)
-                        + " as they are: " + name + " was not created by the agent; resolve by hand");
+                recovery = Recovery.of(
+                        service.name(),
+                        Kind.LEFT_AS_IS,
+                        "left " + name + " and " + ContainerNames.aside(name) + " as they are: " + name
+                                + " was not created by the agent; resolve by hand");
             } else if (!AgentLabels.isManagedFor(aside.get().labels(), service.name())) {
                 // Finishing would remove it and rolling back would put it under the name: with the agent's container
-                // holding the name, an unlabelled aside container may be anyone's (an adopted one cannot be told apart).
-                recovery = Recovery.of(service.name(), Kind.LEFT_AS_IS, "left " + name + " and " + ContainerNames.aside(name)
-                        + " as they are: " + ContainerNames.aside(name) + " was not created by the agent; remove or rename it by hand");
+                // holding the name, an unlabelled aside container may be anyone's (an adopted one cannot be told
+                // apart).
+                recovery = Recovery.of(
+                        service.name(),
+                        Kind.LEFT_AS_IS,
+                        "left " + name + " and " + ContainerNames.aside(name) + " as they are: "
+                                + ContainerNames.aside(name)
+                                + " was not created by the agent; remove or rename it by hand");
             } else {
                 recovery = finishOrRollBack(service, primary.get(), aside.get());
             }
             if (recovery.kind() != Kind.NOTHING_TO_HEAL) {
-                log.warn("{}", LogLine.event("recover").with("service", service.name()).with("action", recovery.action()));
+                log.warn(
+                        "{}",
+                        LogLine.event("recover").with("service", service.name()).with("action", recovery.action()));
             }
             return recovery;
         } catch (RuntimeException e) {
             // Engine failures (DockerGatewayException) and bugs alike: report, and go on with the other services.
             String reason = e instanceof DockerGatewayException ? e.getMessage() : e.toString();
-            log.error("{}", LogLine.event("recover.failed").with("service", service.name()).with("reason", reason));
+            log.error(
+                    "{}",
+                    LogLine.event("recover.failed")
+                            .with("service", service.name())
+                            .with("reason", reason));
             return Recovery.of(service.name(), Kind.INCOMPLETE, "recovery failed: " + reason);
         }
     }
@@ -91,8 +107,11 @@ final class CrashRecovery {
     private Recovery startFirst(ServiceConfig service, ContainerInfo starting, Optional<ContainerInfo> primary) {
         String name = service.containerName();
         String network = service.network().orElse("");
-        if (primary.isPresent() && !primary.get().running() && Deployer.mayTouch(primary.get(), service)
-                && starting.running() && healthy(service, starting)) {
+        if (primary.isPresent()
+                && !primary.get().running()
+                && Deployer.mayTouch(primary.get(), service)
+                && starting.running()
+                && healthy(service, starting)) {
             // The crash came after the switch, while the old container was being stopped or removed.
             docker.remove(primary.get().id());
             return finished(service, starting, finishSwitch(service, starting, "removed the stopped old container, "));
@@ -100,26 +119,42 @@ final class CrashRecovery {
         if (primary.isPresent()) {
             docker.remove(starting.id());
             ContainerInfo old = primary.get();
-            if (!network.isEmpty() && old.running() && !old.ipAddresses().containsKey(network)
+            if (!network.isEmpty()
+                    && old.running()
+                    && !old.ipAddresses().containsKey(network)
                     && Deployer.mayTouch(old, service)) {
                 // The crash came between the disconnect of the old one and its stop: give it its aliases back.
                 docker.connectNetwork(old.id(), network, service.networkAliases());
-                return Recovery.of(service.name(), Kind.ROLLED_BACK, "removed " + starting.name()
-                        + " left by an interrupted start-first deploy and reconnected " + name + " to " + network);
+                return Recovery.of(
+                        service.name(),
+                        Kind.ROLLED_BACK,
+                        "removed " + starting.name() + " left by an interrupted start-first deploy and reconnected "
+                                + name + " to " + network);
             }
-            return Recovery.of(service.name(), Kind.ROLLED_BACK, "removed " + starting.name()
-                    + " left by an interrupted start-first deploy; " + name + " serves on");
+            return Recovery.of(
+                    service.name(),
+                    Kind.ROLLED_BACK,
+                    "removed " + starting.name() + " left by an interrupted start-first deploy; " + name
+                            + " serves on");
         }
         if (starting.running() && healthy(service, starting)) {
             return finished(service, starting, finishSwitch(service, starting, ""));
         }
         docker.remove(starting.id());
-        return Recovery.of(service.name(), Kind.ROLLED_BACK, "removed " + starting.name() + " left " + starting.status()
-                + " or unhealthy by an interrupted start-first deploy; no container runs under " + name + " until the next deploy");
+        return Recovery.of(
+                service.name(),
+                Kind.ROLLED_BACK,
+                "removed " + starting.name() + " left " + starting.status()
+                        + " or unhealthy by an interrupted start-first deploy; no container runs under " + name
+                        + " until the next deploy");
     }
 
     private static Recovery finished(ServiceConfig service, ContainerInfo kept, String action) {
-        return new Recovery(service.name(), Kind.FINISHED, action, Optional.ofNullable(kept.labels().get(AgentLabels.DIGEST)));
+        return new Recovery(
+                service.name(),
+                Kind.FINISHED,
+                action,
+                Optional.ofNullable(kept.labels().get(AgentLabels.DIGEST)));
     }
 
     private String finishSwitch(ServiceConfig service, ContainerInfo starting, String before) {
@@ -152,7 +187,8 @@ final class CrashRecovery {
 
     private Recovery startLeftCreated(ServiceConfig service, ContainerInfo created) {
         docker.start(created.id());
-        return finished(service, created, "started container " + created.name() + " left created by an interrupted deploy");
+        return finished(
+                service, created, "started container " + created.name() + " left created by an interrupted deploy");
     }
 
     private Recovery finishOrRollBack(ServiceConfig service, ContainerInfo primary, ContainerInfo aside) {
@@ -163,24 +199,36 @@ final class CrashRecovery {
             try {
                 gates.gateFor(service, image).await(primary.id());
                 docker.remove(aside.id());
-                return finished(service, primary, "finished interrupted deploy of " + digest
-                        + ": new container is healthy, removed the old one");
+                return finished(
+                        service,
+                        primary,
+                        "finished interrupted deploy of " + digest + ": new container is healthy, removed the old one");
             } catch (HealthCheckFailedException | IllegalArgumentException e) {
-                return restoreOld(service, aside, Optional.of(primary.id()),
+                return restoreOld(
+                        service,
+                        aside,
+                        Optional.of(primary.id()),
                         "interrupted deploy of " + digest + " is not healthy: " + e.getMessage());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return Recovery.of(service.name(), Kind.INCOMPLETE, "recovery interrupted; left as is");
             }
         }
-        return restoreOld(service, aside, Optional.of(primary.id()),
+        return restoreOld(
+                service,
+                aside,
+                Optional.of(primary.id()),
                 "interrupted deploy of " + digest + " left the new container " + primary.status());
     }
 
     private Recovery restoreOld(ServiceConfig service, ContainerInfo aside, Optional<String> newId, String why) {
         Rollback.Restored restored = rollback.restore(service.containerName(), newId, Optional.of(aside), true, true);
         String result = "rolled back to the old container (" + why + ")";
-        return restored.complete() ? Recovery.of(service.name(), Kind.ROLLED_BACK, result)
-                : Recovery.of(service.name(), Kind.INCOMPLETE, result + "; rollback incomplete: " + String.join("; ", restored.problems()));
+        return restored.complete()
+                ? Recovery.of(service.name(), Kind.ROLLED_BACK, result)
+                : Recovery.of(
+                        service.name(),
+                        Kind.INCOMPLETE,
+                        result + "; rollback incomplete: " + String.join("; ", restored.problems()));
     }
 }

@@ -29,14 +29,32 @@ public final class DefaultHealthGates implements HealthGateFactory {
         return switch (h.type()) {
             case NONE -> new NoneGate();
             case DOCKER -> new DockerHealthcheckGate(docker, clock, sleeper, h.timeout(), h.interval());
-            case AUTO -> image.hasHealthcheck()
-                    ? new DockerHealthcheckGate(docker, clock, sleeper, h.timeout(), h.interval())
-                    // Behind the agent's port "still running" is not enough: clients are switched over at once.
-                    : service.proxy().isPresent()
-                    ? new TcpGate(docker, clock, sleeper, h.timeout(), h.interval(), service.proxy().get().containerPort(), service.network())
-                    : new RunningGate(docker, clock, sleeper, h.timeout(), h.interval());
-            case HTTP -> new HttpGate(docker, clock, sleeper, h.timeout(), h.interval(), port(service, h), h.path(), service.network());
-            case TCP -> new TcpGate(docker, clock, sleeper, h.timeout(), h.interval(), port(service, h), service.network());
+            case AUTO ->
+                image.hasHealthcheck()
+                        ? new DockerHealthcheckGate(docker, clock, sleeper, h.timeout(), h.interval())
+                        // Behind the agent's port "still running" is not enough: clients are switched over at once.
+                        : service.proxy().isPresent()
+                                ? new TcpGate(
+                                        docker,
+                                        clock,
+                                        sleeper,
+                                        h.timeout(),
+                                        h.interval(),
+                                        service.proxy().get().containerPort(),
+                                        service.network())
+                                : new RunningGate(docker, clock, sleeper, h.timeout(), h.interval());
+            case HTTP ->
+                new HttpGate(
+                        docker,
+                        clock,
+                        sleeper,
+                        h.timeout(),
+                        h.interval(),
+                        port(service, h),
+                        h.path(),
+                        service.network());
+            case TCP ->
+                new TcpGate(docker, clock, sleeper, h.timeout(), h.interval(), port(service, h), service.network());
         };
     }
 
@@ -51,7 +69,8 @@ public final class DefaultHealthGates implements HealthGateFactory {
                 .filter(p -> p.protocol() == null || p.protocol().equalsIgnoreCase("tcp"))
                 .mapToInt(PortMapping::containerPort)
                 .findFirst()
-                .orElseThrow(() -> new IllegalArgumentException(
-                        "health." + h.type().name().toLowerCase() + " needs a port: set health.port for service " + service.name()));
+                .orElseThrow(() ->
+                        new IllegalArgumentException("health." + h.type().name().toLowerCase()
+                                + " needs a port: set health.port for service " + service.name()));
     }
 }

@@ -14,10 +14,13 @@ public interface DeployHooks {
 
     /** No policy, no hooks: every pulled image is deployed. */
     DeployHooks NONE = new DeployHooks() {
-        @Override public Verdict beforeSwap(ServiceConfig service, Digest target, Optional<ContainerInfo> old, ImageInfo pulled) {
+        @Override
+        public Verdict beforeSwap(ServiceConfig service, Digest target, Optional<ContainerInfo> old, ImageInfo pulled) {
             return Verdict.proceed();
         }
-        @Override public Optional<String> afterDeploy(ServiceConfig service, Digest target, String containerId) {
+
+        @Override
+        public Optional<String> afterDeploy(ServiceConfig service, Digest target, String containerId) {
             return Optional.empty();
         }
     };

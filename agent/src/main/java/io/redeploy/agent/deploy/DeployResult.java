@@ -13,11 +13,18 @@ import java.util.Optional;
  *                   restarted): the build was not judged, and what the deploy left has to be checked again once the
  *                   engine answers (see {@link Deployer#recoverInterrupted()})
  */
-public record DeployResult(String service, Optional<Digest> from, Digest to, Outcome outcome, String reason, Duration duration,
-                           boolean engineLost) {
+public record DeployResult(
+        String service,
+        Optional<Digest> from,
+        Digest to,
+        Outcome outcome,
+        String reason,
+        Duration duration,
+        boolean engineLost) {
 
     /** A deploy during which the engine answered every call (successfully or not). */
-    public DeployResult(String service, Optional<Digest> from, Digest to, Outcome outcome, String reason, Duration duration) {
+    public DeployResult(
+            String service, Optional<Digest> from, Digest to, Outcome outcome, String reason, Duration duration) {
         this(service, from, to, outcome, reason, duration, false);
     }
 
@@ -47,8 +54,11 @@ public record DeployResult(String service, Optional<Digest> from, Digest to, Out
      * waiting for a newer build.
      */
     public boolean worthRetrying() {
-        return outcome == Outcome.SKIPPED || outcome != Outcome.DEPLOYED && engineLost
-                || outcome == Outcome.FAILED && (reason.startsWith("pull failed")
-                || reason.startsWith("inspect failed") || reason.startsWith(PRE_UPDATE_STEP));
+        return outcome == Outcome.SKIPPED
+                || outcome != Outcome.DEPLOYED && engineLost
+                || outcome == Outcome.FAILED
+                        && (reason.startsWith("pull failed")
+                                || reason.startsWith("inspect failed")
+                                || reason.startsWith(PRE_UPDATE_STEP));
     }
 }

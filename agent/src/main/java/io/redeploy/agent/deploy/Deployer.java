@@ -63,13 +63,19 @@ public final class Deployer {
     }
 
     /** @param hooks the update policy and lifecycle hooks, consulted between the pull and the swap */
-    public Deployer(DockerGateway docker, HealthGateFactory gates, Clock clock, Duration pullTimeout, DeployHooks hooks) {
+    public Deployer(
+            DockerGateway docker, HealthGateFactory gates, Clock clock, Duration pullTimeout, DeployHooks hooks) {
         this(docker, gates, clock, pullTimeout, hooks, TrafficSwitches.NONE);
     }
 
     /** @param switches the ports the agent owns for {@code proxy:} services, switched by start-first deploys */
-    public Deployer(DockerGateway docker, HealthGateFactory gates, Clock clock, Duration pullTimeout, DeployHooks hooks,
-                    TrafficSwitches switches) {
+    public Deployer(
+            DockerGateway docker,
+            HealthGateFactory gates,
+            Clock clock,
+            Duration pullTimeout,
+            DeployHooks hooks,
+            TrafficSwitches switches) {
         this.switches = switches;
         this.hooks = hooks;
         this.docker = docker;
@@ -108,7 +114,8 @@ public final class Deployer {
             if (service.proxy().isEmpty()) {
                 continue;
             }
-            docker.inspectContainer(service.containerName()).filter(ContainerInfo::running)
+            docker.inspectContainer(service.containerName())
+                    .filter(ContainerInfo::running)
                     .or(() -> docker.inspectContainer(ContainerNames.starting(service.containerName()))
                             .filter(c -> c.running() && AgentLabels.isManagedFor(c.labels(), service.name())))
                     .ifPresent(c -> follow(service, c));
@@ -116,8 +123,10 @@ public final class Deployer {
     }
 
     private synchronized void follow(ServiceConfig service, ContainerInfo serving) {
-        service.proxy().ifPresent(proxy -> switches.forService(service.name()).ifPresent(port ->
-                ProxyTargets.of(serving, proxy.containerPort()).ifPresent(port::switchTo)));
+        service.proxy()
+                .ifPresent(proxy -> switches.forService(service.name())
+                        .ifPresent(port ->
+                                ProxyTargets.of(serving, proxy.containerPort()).ifPresent(port::switchTo)));
     }
 
     private RunningService runningService(ServiceConfig service, Optional<ContainerInfo> container) {
@@ -128,8 +137,13 @@ public final class Deployer {
         Set<Digest> digests = docker.inspectImage(c.imageId())
                 .map(image -> digestsFor(image, service.image().dockerName()))
                 .orElse(Set.of());
-        return new RunningService(service.name(), Optional.of(c.id()), Optional.of(c.imageId()), digests,
-                c.running(), AgentLabels.isManagedFor(c.labels(), service.name()));
+        return new RunningService(
+                service.name(),
+                Optional.of(c.id()),
+                Optional.of(c.imageId()),
+                digests,
+                c.running(),
+                AgentLabels.isManagedFor(c.labels(), service.name()));
     }
 
     /** RepoDigests are {@code repo@sha256:...}; only those of the configured repository count. */
@@ -137,7 +151,8 @@ public final class Deployer {
         String wanted = normaliseRepository(repository);
         return image.repoDigests().stream()
                 .filter(rd -> rd.contains("@"))
-                .filter(rd -> normaliseRepository(rd.substring(0, rd.indexOf('@'))).equals(wanted))
+                .filter(rd ->
+                        normaliseRepository(rd.substring(0, rd.indexOf('@'))).equals(wanted))
                 .map(rd -> rd.substring(rd.indexOf('@') + 1))
                 .filter(Digest::isValid)
                 .map(Digest::parse)
@@ -159,9 +174,15 @@ public final class Deployer {
         DeployResult result = swapTo(service, target, registry);
         if (result.engineLost()) {
             awaitingRecovery.put(service.name(), service);
-            log.warn("{}", LogLine.event("recovery.pending").with("service", service.name()).digest("to", target)
-                    .with("reason", "the Docker engine stopped answering during the deploy; the service is checked and made "
-                            + "whole as soon as it answers again"));
+            log.warn(
+                    "{}",
+                    LogLine.event("recovery.pending")
+                            .with("service", service.name())
+                            .digest("to", target)
+                            .with(
+                                    "reason",
+                                    "the Docker engine stopped answering during the deploy; the service is checked and made "
+                                            + "whole as soon as it answers again"));
         } else if (result.succeeded()) {
             awaitingRecovery.remove(service.name());
         }
@@ -182,20 +203,37 @@ public final class Deployer {
         }
         Optional<Digest> from = old.flatMap(c -> currentDigest(c, current));
         if (old.isPresent() && !mayTouch(old.get(), service)) {
-            return failed(service, from, target, elapsed(started), "inspect", "container " + name
-                    + " is managed by the agent for service " + old.get().labels().get(AgentLabels.SERVICE) + ", not " + service.name());
+            return failed(
+                    service,
+                    from,
+                    target,
+                    elapsed(started),
+                    "inspect",
+                    "container " + name + " is managed by the agent for service "
+                            + old.get().labels().get(AgentLabels.SERVICE) + ", not " + service.name());
         }
         if (current.running() && current.runs(target)) {
-            return new DeployResult(service.name(), from, target, DeployResult.Outcome.DEPLOYED,
-                    "already running " + target.shortForm(), elapsed(started));
+            return new DeployResult(
+                    service.name(),
+                    from,
+                    target,
+                    DeployResult.Outcome.DEPLOYED,
+                    "already running " + target.shortForm(),
+                    elapsed(started));
         }
-        log.info("{}", LogLine.event("deploy.start").with("service", service.name()).digest("from", from).digest("to", target)
-                .with("adopting", old.isPresent() && !old.get().managed()));
+        log.info(
+                "{}",
+                LogLine.event("deploy.start")
+                        .with("service", service.name())
+                        .digest("from", from)
+                        .digest("to", target)
+                        .with("adopting", old.isPresent() && !old.get().managed()));
 
         String image = ContainerSpecs.imageReference(service, target);
         ContainerSpec spec;
         try {
-            spec = ContainerSpecs.forDeploy(service, target, old.map(ContainerInfo::anonymousVolumes).orElse(Map.of()));
+            spec = ContainerSpecs.forDeploy(
+                    service, target, old.map(ContainerInfo::anonymousVolumes).orElse(Map.of()));
         } catch (IllegalArgumentException e) {
             return failed(service, from, target, elapsed(started), "settings", e.getMessage());
         }
@@ -217,10 +255,15 @@ public final class Deployer {
         } catch (IllegalArgumentException e) {
             return failed(service, from, target, elapsed(started), "settings", e.getMessage());
         }
-        log.info("{}", LogLine.event("deploy.pulled").with("service", service.name()).digest("to", target).duration(elapsed(started)));
+        log.info(
+                "{}",
+                LogLine.event("deploy.pulled")
+                        .with("service", service.name())
+                        .digest("to", target)
+                        .duration(elapsed(started)));
         DeployHooks.Verdict verdict = hooks.beforeSwap(service, target, old, pulled);
         switch (verdict.kind()) {
-            case PROCEED -> { }
+            case PROCEED -> {}
             case ABORT -> {
                 return failed(service, from, target, elapsed(started), DeployResult.PRE_UPDATE_STEP, verdict.reason());
             }
@@ -245,7 +288,8 @@ public final class Deployer {
             swap.step = "health (" + gate.describe() + ")";
             gate.await(swap.newId.get());
         } catch (DockerGatewayException e) {
-            return rolledBack(service, from, target, started, swap, e.getMessage(), e instanceof DockerUnreachableException);
+            return rolledBack(
+                    service, from, target, started, swap, e.getMessage(), e instanceof DockerUnreachableException);
         } catch (HealthCheckFailedException e) {
             return rolledBack(service, from, target, started, swap, e.getMessage(), false);
         } catch (RuntimeException e) {
@@ -253,12 +297,18 @@ public final class Deployer {
             log.error("unexpected failure during the deploy of {}", service.name(), e);
             return rolledBack(service, from, target, started, swap, "unexpected " + e, false);
         } catch (InterruptedException e) {
-            DeployResult result = rolledBack(service, from, target, started, swap, "interrupted (agent stopping)", false);
+            DeployResult result =
+                    rolledBack(service, from, target, started, swap, "interrupted (agent stopping)", false);
             Thread.currentThread().interrupt();
             return result;
         }
-        log.info("{}", LogLine.event("deploy.healthy").with("service", service.name()).digest("to", target)
-                .with("gate", gate.describe()).duration(elapsed(started)));
+        log.info(
+                "{}",
+                LogLine.event("deploy.healthy")
+                        .with("service", service.name())
+                        .digest("to", target)
+                        .with("gate", gate.describe())
+                        .duration(elapsed(started)));
 
         // A failed removal leaves the old container aside; with the engine gone, recovery removes it once it is back.
         boolean engineLost = old.map(o -> removeOld(service, o)).orElse(false);
@@ -266,27 +316,49 @@ public final class Deployer {
             pruner.prune(service, old.map(ContainerInfo::imageId));
         }
         Duration duration = elapsed(started);
-        log.info("{}", LogLine.event("deploy.done").with("service", service.name()).digest("from", from).digest("to", target)
-                .duration(duration));
-        String afterwards = hooks.afterDeploy(service, target, swap.newId.get()).map(problem -> "; " + problem).orElse("");
-        return new DeployResult(service.name(), from, target, DeployResult.Outcome.DEPLOYED,
-                "deployed " + target.shortForm() + " (" + gate.describe() + ")" + afterwards, duration, engineLost);
+        log.info(
+                "{}",
+                LogLine.event("deploy.done")
+                        .with("service", service.name())
+                        .digest("from", from)
+                        .digest("to", target)
+                        .duration(duration));
+        String afterwards = hooks.afterDeploy(service, target, swap.newId.get())
+                .map(problem -> "; " + problem)
+                .orElse("");
+        return new DeployResult(
+                service.name(),
+                from,
+                target,
+                DeployResult.Outcome.DEPLOYED,
+                "deployed " + target.shortForm() + " (" + gate.describe() + ")" + afterwards,
+                duration,
+                engineLost);
     }
 
     /** The policy or a hook said no before anything was touched. */
-    private DeployResult untouched(ServiceConfig service, Optional<Digest> from, Digest target, Instant started,
-                                   DeployHooks.Verdict verdict) {
+    private DeployResult untouched(
+            ServiceConfig service, Optional<Digest> from, Digest target, Instant started, DeployHooks.Verdict verdict) {
         boolean refused = verdict.kind() == DeployHooks.Verdict.Kind.REFUSE;
         Duration duration = elapsed(started);
-        LogLine line = LogLine.event(refused ? "deploy.refused" : "deploy.skipped").with("service", service.name())
-                .digest("from", from).digest("to", target).with("reason", verdict.reason()).duration(duration);
+        LogLine line = LogLine.event(refused ? "deploy.refused" : "deploy.skipped")
+                .with("service", service.name())
+                .digest("from", from)
+                .digest("to", target)
+                .with("reason", verdict.reason())
+                .duration(duration);
         if (refused) {
             log.warn("{}", line);
         } else {
             log.info("{}", line);
         }
-        return new DeployResult(service.name(), from, target,
-                refused ? DeployResult.Outcome.REFUSED : DeployResult.Outcome.SKIPPED, verdict.reason(), duration);
+        return new DeployResult(
+                service.name(),
+                from,
+                target,
+                refused ? DeployResult.Outcome.REFUSED : DeployResult.Outcome.SKIPPED,
+                verdict.reason(),
+                duration);
     }
 
     /** The state of one recreation, so that a rollback knows exactly what to undo. */
@@ -299,7 +371,8 @@ public final class Deployer {
 
         Swap(Optional<ContainerInfo> old) {
             this.old = old;
-            this.oldWasRunning = old.map(c -> c.running() || "restarting".equals(c.status())).orElse(false);
+            this.oldWasRunning =
+                    old.map(c -> c.running() || "restarting".equals(c.status())).orElse(false);
         }
 
         void setOldAside(ServiceConfig service) {
@@ -328,48 +401,90 @@ public final class Deployer {
             return false;
         } catch (DockerGatewayException e) {
             // The new container is healthy and serving; the leftover is cleaned up by recover() or the next deploy.
-            log.warn("{}", LogLine.event("deploy.cleanup_failed").with("service", service.name())
-                    .with("container", ContainerNames.aside(service.containerName())).with("reason", e.getMessage()));
+            log.warn(
+                    "{}",
+                    LogLine.event("deploy.cleanup_failed")
+                            .with("service", service.name())
+                            .with("container", ContainerNames.aside(service.containerName()))
+                            .with("reason", e.getMessage()));
             return e instanceof DockerUnreachableException;
         }
     }
 
-    private DeployResult rolledBack(ServiceConfig service, Optional<Digest> from, Digest target, Instant started,
-                                    Swap swap, String cause, boolean engineLost) {
-        Rollback.Restored restored = rollback.restore(service.containerName(), swap.newId, swap.old, swap.oldIsAside,
-                swap.oldWasRunning);
+    private DeployResult rolledBack(
+            ServiceConfig service,
+            Optional<Digest> from,
+            Digest target,
+            Instant started,
+            Swap swap,
+            String cause,
+            boolean engineLost) {
+        Rollback.Restored restored =
+                rollback.restore(service.containerName(), swap.newId, swap.old, swap.oldIsAside, swap.oldWasRunning);
         StringBuilder reason = new StringBuilder(swap.step).append(" failed: ").append(cause);
         if (!restored.newContainerLogs().isEmpty()) {
-            reason.append("; last log lines: ").append(restored.newContainerLogs().replace("\r", "").replace("\n", " | "));
+            reason.append("; last log lines: ")
+                    .append(restored.newContainerLogs().replace("\r", "").replace("\n", " | "));
         }
         if (!restored.complete()) {
             reason.append("; rollback incomplete: ").append(String.join("; ", restored.problems()));
         }
         Duration duration = elapsed(started);
-        log.error("{}", LogLine.event("deploy.rollback").with("service", service.name()).digest("from", from).digest("to", target)
-                .with("restored", swap.old.isPresent() && restored.complete()).with("reason", reason).duration(duration));
-        return new DeployResult(service.name(), from, target, DeployResult.Outcome.ROLLED_BACK, reason.toString(), duration,
+        log.error(
+                "{}",
+                LogLine.event("deploy.rollback")
+                        .with("service", service.name())
+                        .digest("from", from)
+                        .digest("to", target)
+                        .with("restored", swap.old.isPresent() && restored.complete())
+                        .with("reason", reason)
+                        .duration(duration));
+        return new DeployResult(
+                service.name(),
+                from,
+                target,
+                DeployResult.Outcome.ROLLED_BACK,
+                reason.toString(),
+                duration,
                 engineLost || restored.engineLost());
     }
 
     /** Logs and returns a deploy that stopped before the old container was touched (both strategies). */
-    static DeployResult failed(ServiceConfig service, Optional<Digest> from, Digest target, Duration duration,
-                               String step, String cause) {
+    static DeployResult failed(
+            ServiceConfig service, Optional<Digest> from, Digest target, Duration duration, String step, String cause) {
         return failed(service, from, target, duration, step, cause, false);
     }
 
     /** As {@link #failed(ServiceConfig, Optional, Digest, Duration, String, String)}, for an engine failure. */
-    private static DeployResult failed(ServiceConfig service, Optional<Digest> from, Digest target, Duration duration,
-                                       String step, DockerGatewayException e) {
+    private static DeployResult failed(
+            ServiceConfig service,
+            Optional<Digest> from,
+            Digest target,
+            Duration duration,
+            String step,
+            DockerGatewayException e) {
         return failed(service, from, target, duration, step, e.getMessage(), e instanceof DockerUnreachableException);
     }
 
-    private static DeployResult failed(ServiceConfig service, Optional<Digest> from, Digest target, Duration duration,
-                                       String step, String cause, boolean engineLost) {
+    private static DeployResult failed(
+            ServiceConfig service,
+            Optional<Digest> from,
+            Digest target,
+            Duration duration,
+            String step,
+            String cause,
+            boolean engineLost) {
         String reason = step + " failed: " + cause;
-        log.error("{}", LogLine.event("deploy.failed").with("service", service.name()).digest("from", from).digest("to", target)
-                .with("reason", reason).duration(duration));
-        return new DeployResult(service.name(), from, target, DeployResult.Outcome.FAILED, reason, duration, engineLost);
+        log.error(
+                "{}",
+                LogLine.event("deploy.failed")
+                        .with("service", service.name())
+                        .digest("from", from)
+                        .digest("to", target)
+                        .with("reason", reason)
+                        .duration(duration));
+        return new DeployResult(
+                service.name(), from, target, DeployResult.Outcome.FAILED, reason, duration, engineLost);
     }
 
     /**
@@ -381,29 +496,47 @@ public final class Deployer {
         try {
             Optional<ContainerInfo> container = docker.inspectContainer(service.containerName());
             if (container.isEmpty()) {
-                log.warn("{}", LogLine.event("deploy.restart_skipped").with("service", service.name())
-                        .with("reason", "no container named " + service.containerName()));
+                log.warn(
+                        "{}",
+                        LogLine.event("deploy.restart_skipped")
+                                .with("service", service.name())
+                                .with("reason", "no container named " + service.containerName()));
                 return false;
             }
             ContainerInfo c = container.get();
             if (!mayTouch(c, service)) {
-                log.warn("{}", LogLine.event("deploy.restart_skipped").with("service", service.name())
-                        .with("reason", "container belongs to service " + c.labels().get(AgentLabels.SERVICE)));
+                log.warn(
+                        "{}",
+                        LogLine.event("deploy.restart_skipped")
+                                .with("service", service.name())
+                                .with(
+                                        "reason",
+                                        "container belongs to service "
+                                                + c.labels().get(AgentLabels.SERVICE)));
                 return false;
             }
             // One engine call: an agent killed during a dependent's restart cannot leave it stopped.
             docker.restart(c.id(), service.stopTimeout());
-            ImageInfo image = docker.inspectImage(c.imageId()).orElse(new ImageInfo(c.imageId(), List.of(), List.of(), false));
+            ImageInfo image =
+                    docker.inspectImage(c.imageId()).orElse(new ImageInfo(c.imageId(), List.of(), List.of(), false));
             HealthGate gate = gates.gateFor(service, image);
             gate.await(c.id());
             // A restart gives the ephemeral port of a proxied container anew.
             docker.inspectContainer(c.id()).ifPresent(restarted -> follow(service, restarted));
-            log.info("{}", LogLine.event("deploy.restart").with("service", service.name()).with("gate", gate.describe())
-                    .duration(elapsed(started)));
+            log.info(
+                    "{}",
+                    LogLine.event("deploy.restart")
+                            .with("service", service.name())
+                            .with("gate", gate.describe())
+                            .duration(elapsed(started)));
             return true;
         } catch (DockerGatewayException | HealthCheckFailedException | IllegalArgumentException e) {
-            log.error("{}", LogLine.event("deploy.restart_failed").with("service", service.name()).with("reason", e.getMessage())
-                    .duration(elapsed(started)));
+            log.error(
+                    "{}",
+                    LogLine.event("deploy.restart_failed")
+                            .with("service", service.name())
+                            .with("reason", e.getMessage())
+                            .duration(elapsed(started)));
             return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -449,14 +582,21 @@ public final class Deployer {
             Instant started = clock.instant();
             Recovery healed = recovery.heal(service);
             if (healed.kind() == Recovery.Kind.INCOMPLETE) {
-                log.warn("{}", LogLine.event("recovery.retry").with("service", service.name()).with("reason", healed.action()));
+                log.warn(
+                        "{}",
+                        LogLine.event("recovery.retry")
+                                .with("service", service.name())
+                                .with("reason", healed.action()));
                 continue;
             }
             awaitingRecovery.remove(service.name());
-            log.info("{}", LogLine.event("recovery.done").with("service", service.name())
-                    .with("result", healed.kind().name().toLowerCase(java.util.Locale.ROOT))
-                    .with("action", healed.action().isEmpty() ? "none: the service was whole" : healed.action())
-                    .duration(elapsed(started)));
+            log.info(
+                    "{}",
+                    LogLine.event("recovery.done")
+                            .with("service", service.name())
+                            .with("result", healed.kind().name().toLowerCase(java.util.Locale.ROOT))
+                            .with("action", healed.action().isEmpty() ? "none: the service was whole" : healed.action())
+                            .duration(elapsed(started)));
             recoveries.add(healed);
         }
         return List.copyOf(recoveries);
@@ -479,10 +619,16 @@ public final class Deployer {
 
     /** A deploy that finds a container still aside (crash not yet recovered) heals it first. */
     private void healLeftovers(ServiceConfig service) {
-        if (docker.inspectContainer(ContainerNames.aside(service.containerName())).isPresent()) {
-            recovery.recover(service).ifPresent(action -> log.warn("{}", LogLine.event("deploy.healed").with("service", service.name())
-                    .with("action", action)));
-            if (docker.inspectContainer(ContainerNames.aside(service.containerName())).isPresent()) {
+        if (docker.inspectContainer(ContainerNames.aside(service.containerName()))
+                .isPresent()) {
+            recovery.recover(service)
+                    .ifPresent(action -> log.warn(
+                            "{}",
+                            LogLine.event("deploy.healed")
+                                    .with("service", service.name())
+                                    .with("action", action)));
+            if (docker.inspectContainer(ContainerNames.aside(service.containerName()))
+                    .isPresent()) {
                 throw new DockerGatewayException("container " + ContainerNames.aside(service.containerName())
                         + " is left over from an interrupted deploy and could not be resolved; remove or rename it");
             }
@@ -499,7 +645,11 @@ public final class Deployer {
         if (Digest.isValid(label) && (current.repoDigests().isEmpty() || current.runs(Digest.parse(label)))) {
             return Optional.of(Digest.parse(label));
         }
-        return current.repoDigests().stream().map(Digest::value).sorted().findFirst().map(Digest::parse);
+        return current.repoDigests().stream()
+                .map(Digest::value)
+                .sorted()
+                .findFirst()
+                .map(Digest::parse);
     }
 
     private Duration elapsed(Instant started) {

@@ -20,14 +20,24 @@ public final class HttpGate extends PollingGate {
     private final Duration attemptTimeout;
     private final HttpClient http;
 
-    public HttpGate(DockerGateway docker, Clock clock, Sleeper sleeper, Duration timeout, Duration interval,
-                    int port, String path, Optional<String> network) {
+    public HttpGate(
+            DockerGateway docker,
+            Clock clock,
+            Sleeper sleeper,
+            Duration timeout,
+            Duration interval,
+            int port,
+            String path,
+            Optional<String> network) {
         super(docker, clock, sleeper, timeout, interval);
         this.port = port;
         this.path = path == null || path.isEmpty() ? "/" : (path.startsWith("/") ? path : "/" + path);
         this.network = network;
         this.attemptTimeout = attemptTimeout(timeout);
-        this.http = HttpClient.newBuilder().connectTimeout(attemptTimeout).followRedirects(HttpClient.Redirect.NEVER).build();
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(attemptTimeout)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
     }
 
     /** One slow answer must not eat the whole deadline, nor may a tiny timeout make every attempt fail. */
@@ -43,12 +53,16 @@ public final class HttpGate extends PollingGate {
             return Probe.waiting("no address for port " + port + " yet");
         }
         String host = address.get().getHostString();
-        URI uri = URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + address.get().getPort() + path);
+        URI uri = URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":"
+                + address.get().getPort() + path);
         try {
             HttpResponse<Void> response = http.send(
-                    HttpRequest.newBuilder(uri).timeout(attemptTimeout).GET().build(), HttpResponse.BodyHandlers.discarding());
+                    HttpRequest.newBuilder(uri).timeout(attemptTimeout).GET().build(),
+                    HttpResponse.BodyHandlers.discarding());
             int status = response.statusCode();
-            return status >= 200 && status < 400 ? Probe.ready() : Probe.waiting("GET " + path + " answered HTTP " + status);
+            return status >= 200 && status < 400
+                    ? Probe.ready()
+                    : Probe.waiting("GET " + path + " answered HTTP " + status);
         } catch (IOException e) {
             return Probe.waiting("GET " + path + " on port " + port + ": " + describe(e));
         } catch (InterruptedException e) {

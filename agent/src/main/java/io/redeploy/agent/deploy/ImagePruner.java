@@ -25,7 +25,8 @@ final class ImagePruner {
         String repository = service.image().dockerName();
         List<String> removed = new ArrayList<>();
         try {
-            Optional<String> currentImage = docker.inspectContainer(service.containerName()).map(ContainerInfo::imageId);
+            Optional<String> currentImage =
+                    docker.inspectContainer(service.containerName()).map(ContainerInfo::imageId);
             for (ImageInfo image : docker.listImages(repository)) {
                 boolean keep = currentImage.filter(image.id()::equals).isPresent()
                         || previousImageId.filter(image.id()::equals).isPresent();
@@ -39,10 +40,18 @@ final class ImagePruner {
                 }
             }
         } catch (DockerGatewayException e) {
-            log.warn("{}", LogLine.event("deploy.prune_failed").with("service", service.name()).with("reason", e.getMessage()));
+            log.warn(
+                    "{}",
+                    LogLine.event("deploy.prune_failed")
+                            .with("service", service.name())
+                            .with("reason", e.getMessage()));
         }
         if (!removed.isEmpty()) {
-            log.info("{}", LogLine.event("deploy.pruned").with("service", service.name()).with("references", removed.size()));
+            log.info(
+                    "{}",
+                    LogLine.event("deploy.pruned")
+                            .with("service", service.name())
+                            .with("references", removed.size()));
         }
         return List.copyOf(removed);
     }

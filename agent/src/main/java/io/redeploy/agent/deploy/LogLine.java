@@ -20,7 +20,9 @@ final class LogLine {
         String text = String.valueOf(value);
         line.append(' ').append(key).append('=');
         if (text.isEmpty() || text.chars().anyMatch(c -> c == ' ' || c == '"' || c == '=' || c == '\n')) {
-            line.append('"').append(text.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", " | ")).append('"');
+            line.append('"')
+                    .append(text.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", " | "))
+                    .append('"');
         } else {
             line.append(text);
         }

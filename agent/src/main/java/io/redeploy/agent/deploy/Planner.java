@@ -3,7 +3,6 @@ package io.redeploy.agent.deploy;
 import io.redeploy.agent.config.ServiceConfig;
 import io.redeploy.agent.config.ServiceConfig.UpdateMode;
 import io.redeploy.agent.registry.Digest;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,8 +17,11 @@ import java.util.Set;
 public final class Planner {
 
     /** What a poll learned about one service. {@code registryDigest} is empty when the registry could not answer. */
-    public record Observation(Optional<Digest> registryDigest, boolean containerExists, Set<Digest> runningDigests,
-                              Set<Digest> failedDigests) {
+    public record Observation(
+            Optional<Digest> registryDigest,
+            boolean containerExists,
+            Set<Digest> runningDigests,
+            Set<Digest> failedDigests) {
         public Observation {
             runningDigests = Set.copyOf(runningDigests);
             failedDigests = Set.copyOf(failedDigests);

@@ -36,8 +36,8 @@ abstract class PollingGate implements HealthGate {
             ContainerInfo container = docker.inspectContainer(containerId)
                     .orElseThrow(() -> new HealthCheckFailedException("container disappeared during the health check"));
             if (container.exitedOrRestarting()) {
-                throw new HealthCheckFailedException("container " + container.status() + " during the health check (exit code "
-                        + container.exitCode() + ")");
+                throw new HealthCheckFailedException("container " + container.status()
+                        + " during the health check (exit code " + container.exitCode() + ")");
             }
             Instant now = clock.instant();
             if (container.running()) {
@@ -53,7 +53,8 @@ abstract class PollingGate implements HealthGate {
                 lastReason = "container is " + container.status();
             }
             if (!now.isBefore(deadline)) {
-                throw new HealthCheckFailedException(describe() + " not healthy within " + timeout.toMillis() / 1000.0 + "s: " + lastReason);
+                throw new HealthCheckFailedException(
+                        describe() + " not healthy within " + timeout.toMillis() / 1000.0 + "s: " + lastReason);
             }
             Duration left = Duration.between(now, deadline);
             sleeper.sleep(left.compareTo(interval) < 0 ? left : interval);
@@ -61,7 +62,11 @@ abstract class PollingGate implements HealthGate {
     }
 
     record Probe(State state, String detail) {
-        enum State { READY, WAITING, FAILED }
+        enum State {
+            READY,
+            WAITING,
+            FAILED
+        }
 
         static Probe ready() {
             return new Probe(State.READY, "ready");

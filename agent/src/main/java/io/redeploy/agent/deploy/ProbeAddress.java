@@ -20,6 +20,7 @@ final class ProbeAddress {
         if (ip.isPresent()) {
             return Optional.of(new InetSocketAddress(ip.get(), port));
         }
-        return Optional.ofNullable(container.publishedPorts().get(port)).map(h -> new InetSocketAddress("127.0.0.1", h));
+        return Optional.ofNullable(container.publishedPorts().get(port))
+                .map(h -> new InetSocketAddress("127.0.0.1", h));
     }
 }

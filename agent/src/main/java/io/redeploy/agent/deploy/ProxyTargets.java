@@ -17,7 +17,8 @@ final class ProxyTargets {
         if (published != null) {
             return Optional.of(new ForwardTarget(container.shortId(), ContainerSpecs.PROXY_PUBLISH_IP, published));
         }
-        return container.ipAddresses().values().stream().findFirst()
+        return container.ipAddresses().values().stream()
+                .findFirst()
                 .map(ip -> new ForwardTarget(container.shortId(), ip, containerPort));
     }
 

@@ -38,8 +38,12 @@ final class Rollback {
      * @param oldIsAside     the old container currently carries the aside name
      * @param startOld       start the old container again (it was running before the deploy)
      */
-    Restored restore(String containerName, Optional<String> newContainerId, Optional<ContainerInfo> old,
-                     boolean oldIsAside, boolean startOld) {
+    Restored restore(
+            String containerName,
+            Optional<String> newContainerId,
+            Optional<ContainerInfo> old,
+            boolean oldIsAside,
+            boolean startOld) {
         List<DockerGatewayException> failures = new ArrayList<>();
         String logs = "";
         if (newContainerId.isPresent()) {
@@ -56,7 +60,9 @@ final class Rollback {
                 attempt(failures, () -> docker.start(oldId));
             }
         }
-        return new Restored(logs, failures.stream().map(DockerGatewayException::getMessage).toList(),
+        return new Restored(
+                logs,
+                failures.stream().map(DockerGatewayException::getMessage).toList(),
                 failures.stream().anyMatch(f -> f instanceof DockerUnreachableException));
     }
 

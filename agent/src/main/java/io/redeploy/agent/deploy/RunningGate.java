@@ -29,7 +29,8 @@ public final class RunningGate extends PollingGate {
         // Docker resets RestartCount on every API start, so any count above 0 means the restart policy
         // brought the container back after it died, since the deploy (or restart) started it.
         if (container.restartCount() != restartCountAtStart || container.restartCount() > 0) {
-            return Probe.failed("container was restarted " + container.restartCount() + " time(s) by its restart policy");
+            return Probe.failed(
+                    "container was restarted " + container.restartCount() + " time(s) by its restart policy");
         }
         Duration up = Duration.between(firstSeenRunning, now);
         return up.compareTo(stableFor) >= 0 ? Probe.ready() : Probe.waiting("running for " + up.toMillis() + "ms only");

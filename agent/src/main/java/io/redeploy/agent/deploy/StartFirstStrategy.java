@@ -47,8 +47,13 @@ final class StartFirstStrategy {
     private final DeployHooks hooks;
     private final TrafficSwitches switches;
 
-    StartFirstStrategy(DockerGateway docker, Clock clock, Rollback rollback, ImagePruner pruner, DeployHooks hooks,
-                       TrafficSwitches switches) {
+    StartFirstStrategy(
+            DockerGateway docker,
+            Clock clock,
+            Rollback rollback,
+            ImagePruner pruner,
+            DeployHooks hooks,
+            TrafficSwitches switches) {
         this.switches = switches;
         this.docker = docker;
         this.clock = clock;
@@ -62,21 +67,39 @@ final class StartFirstStrategy {
      *
      * @param spec the container as the stop-first path would create it (configured name, aliases)
      */
-    DeployResult swap(ServiceConfig service, Optional<Digest> from, Digest target, Instant started,
-                      Optional<ContainerInfo> old, ContainerSpec spec, HealthGate gate) {
+    DeployResult swap(
+            ServiceConfig service,
+            Optional<Digest> from,
+            Digest target,
+            Instant started,
+            Optional<ContainerInfo> old,
+            ContainerSpec spec,
+            HealthGate gate) {
         String name = service.containerName();
         String network = service.network().orElse("");
-        boolean movesAliases = !network.isEmpty() && !ContainerSpecs.isBuiltInNetwork(network)
+        boolean movesAliases = !network.isEmpty()
+                && !ContainerSpecs.isBuiltInNetwork(network)
                 && !service.networkAliases().isEmpty();
         Optional<TrafficSwitch> port = service.proxy().flatMap(p -> switches.forService(service.name()));
         if (!service.ports().isEmpty() || (!movesAliases && service.proxy().isEmpty())) {
             // The config loader refuses this; a ServiceConfig built by hand must not get half a switch either.
-            return Deployer.failed(service, from, target, elapsed(started), "settings", "start-first needs a user-defined network "
-                    + "and network aliases, or a proxy port, and no published ports");
+            return Deployer.failed(
+                    service,
+                    from,
+                    target,
+                    elapsed(started),
+                    "settings",
+                    "start-first needs a user-defined network "
+                            + "and network aliases, or a proxy port, and no published ports");
         }
         if (service.proxy().isPresent() && port.isEmpty()) {
-            return Deployer.failed(service, from, target, elapsed(started), "settings", "the agent does not listen on "
-                    + service.proxy().get().listen() + " for this service");
+            return Deployer.failed(
+                    service,
+                    from,
+                    target,
+                    elapsed(started),
+                    "settings",
+                    "the agent does not listen on " + service.proxy().get().listen() + " for this service");
         }
         String step = "remove leftover " + ContainerNames.starting(name);
         Optional<String> newId = Optional.empty();
@@ -101,25 +124,40 @@ final class StartFirstStrategy {
                 ContainerInfo fresh = docker.inspectContainer(newId.get())
                         .orElseThrow(() -> new DockerGatewayException("the new container is gone"));
                 ForwardTarget next = ProxyTargets.published(fresh, containerPort)
-                        .orElseThrow(() -> new DockerGatewayException("the new container publishes no host port for "
-                                + containerPort));
+                        .orElseThrow(() -> new DockerGatewayException(
+                                "the new container publishes no host port for " + containerPort));
                 // The last step that may fail comes before this one: from here on, new connections reach the new build.
                 previousTarget = port.get().switchTo(next);
             }
         } catch (DockerGatewayException e) {
-            return discarded(service, from, target, started, step, newId, e.getMessage(), e instanceof DockerUnreachableException);
+            return discarded(
+                    service,
+                    from,
+                    target,
+                    started,
+                    step,
+                    newId,
+                    e.getMessage(),
+                    e instanceof DockerUnreachableException);
         } catch (HealthCheckFailedException e) {
             return discarded(service, from, target, started, step, newId, e.getMessage(), false);
         } catch (RuntimeException e) {
             log.error("unexpected failure during the start-first deploy of {}", service.name(), e);
             return discarded(service, from, target, started, step, newId, "unexpected " + e, false);
         } catch (InterruptedException e) {
-            DeployResult result = discarded(service, from, target, started, step, newId, "interrupted (agent stopping)", false);
+            DeployResult result =
+                    discarded(service, from, target, started, step, newId, "interrupted (agent stopping)", false);
             Thread.currentThread().interrupt();
             return result;
         }
-        log.info("{}", LogLine.event("deploy.healthy").with("service", service.name()).digest("to", target)
-                .with("gate", gate.describe()).with("strategy", "start-first").duration(elapsed(started)));
+        log.info(
+                "{}",
+                LogLine.event("deploy.healthy")
+                        .with("service", service.name())
+                        .digest("to", target)
+                        .with("gate", gate.describe())
+                        .with("strategy", "start-first")
+                        .duration(elapsed(started)));
 
         String created = newId.get();
         List<DockerGatewayException> problems = new ArrayList<>();
@@ -131,14 +169,28 @@ final class StartFirstStrategy {
             pruner.prune(service, old.map(ContainerInfo::imageId));
         }
         Duration duration = elapsed(started);
-        log.info("{}", LogLine.event("deploy.done").with("service", service.name()).digest("from", from).digest("to", target)
-                .with("strategy", "start-first").duration(duration));
+        log.info(
+                "{}",
+                LogLine.event("deploy.done")
+                        .with("service", service.name())
+                        .digest("from", from)
+                        .digest("to", target)
+                        .with("strategy", "start-first")
+                        .duration(duration));
         String cleanup = problems.isEmpty() ? "" : "; cleanup incomplete: " + messages(problems);
-        String afterwards = hooks.afterDeploy(service, target, created).map(problem -> "; " + problem).orElse("");
-        // With the engine gone mid-cleanup, recovery finishes the switch (rename) or removes the old one once it is back.
+        String afterwards = hooks.afterDeploy(service, target, created)
+                .map(problem -> "; " + problem)
+                .orElse("");
+        // With the engine gone mid-cleanup, recovery finishes the switch (rename) or removes the old one once it is
+        // back.
         boolean engineLost = problems.stream().anyMatch(p -> p instanceof DockerUnreachableException);
-        return new DeployResult(service.name(), from, target, DeployResult.Outcome.DEPLOYED,
-                "deployed " + target.shortForm() + " start-first (" + gate.describe() + ")" + cleanup + afterwards, duration,
+        return new DeployResult(
+                service.name(),
+                from,
+                target,
+                DeployResult.Outcome.DEPLOYED,
+                "deployed " + target.shortForm() + " start-first (" + gate.describe() + ")" + cleanup + afterwards,
+                duration,
                 engineLost);
     }
 
@@ -160,8 +212,13 @@ final class StartFirstStrategy {
      * Lets the old container's connections through the agent's port finish (at most {@code proxy.drain}), takes it
      * off the aliases, then stops and removes it; failures only leave garbage behind.
      */
-    private void retire(ServiceConfig service, ContainerInfo old, boolean movesAliases, Optional<TrafficSwitch> port,
-                        Optional<ForwardTarget> draining, List<DockerGatewayException> problems) {
+    private void retire(
+            ServiceConfig service,
+            ContainerInfo old,
+            boolean movesAliases,
+            Optional<TrafficSwitch> port,
+            Optional<ForwardTarget> draining,
+            List<DockerGatewayException> problems) {
         if (port.isPresent() && draining.isPresent()) {
             drain(service, port.get(), draining.get());
         }
@@ -173,8 +230,12 @@ final class StartFirstStrategy {
         Rollback.attempt(problems, () -> docker.stop(old.id(), service.stopTimeout()));
         Rollback.attempt(problems, () -> docker.remove(old.id()));
         if (!problems.isEmpty()) {
-            log.warn("{}", LogLine.event("deploy.cleanup_failed").with("service", service.name())
-                    .with("container", old.name()).with("reason", messages(problems)));
+            log.warn(
+                    "{}",
+                    LogLine.event("deploy.cleanup_failed")
+                            .with("service", service.name())
+                            .with("container", old.name())
+                            .with("reason", messages(problems)));
         }
     }
 
@@ -190,37 +251,76 @@ final class StartFirstStrategy {
             left = -1;
         }
         if (left != 0) {
-            log.warn("{}", LogLine.event("proxy.drain_incomplete").with("service", service.name())
-                    .with("target", previous.endpoint()).with("connections", left < 0 ? "unknown" : String.valueOf(left))
-                    .with("drain", drain.toMillis() + "ms").duration(Duration.between(started, clock.instant())));
+            log.warn(
+                    "{}",
+                    LogLine.event("proxy.drain_incomplete")
+                            .with("service", service.name())
+                            .with("target", previous.endpoint())
+                            .with("connections", left < 0 ? "unknown" : String.valueOf(left))
+                            .with("drain", drain.toMillis() + "ms")
+                            .duration(Duration.between(started, clock.instant())));
         }
     }
 
     private static ContainerSpec withoutAliases(ContainerSpec spec, String name) {
-        return new ContainerSpec(name, spec.image(), spec.env(), spec.ports(), spec.volumes(), spec.network(), List.of(),
-                spec.labels(), spec.restartPolicy(), spec.command(), spec.stopTimeout());
+        return new ContainerSpec(
+                name,
+                spec.image(),
+                spec.env(),
+                spec.ports(),
+                spec.volumes(),
+                spec.network(),
+                List.of(),
+                spec.labels(),
+                spec.restartPolicy(),
+                spec.command(),
+                spec.stopTimeout());
     }
 
     /** The new build failed before the switch: remove it. The old container was never touched. */
-    private DeployResult discarded(ServiceConfig service, Optional<Digest> from, Digest target, Instant started,
-                                   String step, Optional<String> newId, String cause, boolean engineLost) {
+    private DeployResult discarded(
+            ServiceConfig service,
+            Optional<Digest> from,
+            Digest target,
+            Instant started,
+            String step,
+            Optional<String> newId,
+            String cause,
+            boolean engineLost) {
         Rollback.Restored removed = rollback.restore(service.containerName(), newId, Optional.empty(), false, false);
         StringBuilder reason = new StringBuilder(step).append(" failed: ").append(cause);
         if (!removed.newContainerLogs().isEmpty()) {
-            reason.append("; last log lines: ").append(removed.newContainerLogs().replace("\r", "").replace("\n", " | "));
+            reason.append("; last log lines: ")
+                    .append(removed.newContainerLogs().replace("\r", "").replace("\n", " | "));
         }
         if (!removed.complete()) {
             reason.append("; removing the new container failed: ").append(String.join("; ", removed.problems()));
         }
         Duration duration = elapsed(started);
-        log.error("{}", LogLine.event("deploy.rollback").with("service", service.name()).digest("from", from).digest("to", target)
-                .with("strategy", "start-first").with("old_touched", false).with("reason", reason).duration(duration));
-        return new DeployResult(service.name(), from, target, DeployResult.Outcome.ROLLED_BACK, reason.toString(), duration,
+        log.error(
+                "{}",
+                LogLine.event("deploy.rollback")
+                        .with("service", service.name())
+                        .digest("from", from)
+                        .digest("to", target)
+                        .with("strategy", "start-first")
+                        .with("old_touched", false)
+                        .with("reason", reason)
+                        .duration(duration));
+        return new DeployResult(
+                service.name(),
+                from,
+                target,
+                DeployResult.Outcome.ROLLED_BACK,
+                reason.toString(),
+                duration,
                 engineLost || removed.engineLost());
     }
 
     private static String messages(List<DockerGatewayException> problems) {
-        return problems.stream().map(DockerGatewayException::getMessage).collect(java.util.stream.Collectors.joining("; "));
+        return problems.stream()
+                .map(DockerGatewayException::getMessage)
+                .collect(java.util.stream.Collectors.joining("; "));
     }
 
     private Duration elapsed(Instant started) {

@@ -15,8 +15,14 @@ public final class TcpGate extends PollingGate {
     private final Optional<String> network;
     private final Duration attemptTimeout;
 
-    public TcpGate(DockerGateway docker, Clock clock, Sleeper sleeper, Duration timeout, Duration interval,
-                   int port, Optional<String> network) {
+    public TcpGate(
+            DockerGateway docker,
+            Clock clock,
+            Sleeper sleeper,
+            Duration timeout,
+            Duration interval,
+            int port,
+            Optional<String> network) {
         super(docker, clock, sleeper, timeout, interval);
         this.port = port;
         this.network = network;

@@ -28,7 +28,8 @@ final class ConnectionPerRequest implements DockerHttpClient {
         if (managesItsConnection) {
             return delegate.execute(request);
         }
-        return delegate.execute(Request.builder().from(request).putHeader("Connection", "close").build());
+        return delegate.execute(
+                Request.builder().from(request).putHeader("Connection", "close").build());
     }
 
     @Override

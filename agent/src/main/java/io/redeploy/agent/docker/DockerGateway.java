@@ -88,8 +88,10 @@ public interface DockerGateway {
      * {@code stdout}, and waits for it up to {@code timeout}. Throws {@link DockerGatewayException} when it cannot
      * be started, writing stdout fails, or it does not finish in time.
      */
-    default ExecResult exec(String containerId, java.util.List<String> command, Duration timeout, java.io.OutputStream stdout) {
-        throw new DockerGatewayException("exec is not supported by " + getClass().getSimpleName());
+    default ExecResult exec(
+            String containerId, java.util.List<String> command, Duration timeout, java.io.OutputStream stdout) {
+        throw new DockerGatewayException(
+                "exec is not supported by " + getClass().getSimpleName());
     }
 
     /**
@@ -97,12 +99,14 @@ public interface DockerGateway {
      * name to the new container). Fails when it is already connected.
      */
     default void connectNetwork(String containerId, String network, List<String> aliases) {
-        throw new DockerGatewayException("network connect is not supported by " + getClass().getSimpleName());
+        throw new DockerGatewayException(
+                "network connect is not supported by " + getClass().getSimpleName());
     }
 
     /** Disconnects the container from a network; its aliases there stop resolving to it at once. */
     default void disconnectNetwork(String containerId, String network) {
-        throw new DockerGatewayException("network disconnect is not supported by " + getClass().getSimpleName());
+        throw new DockerGatewayException(
+                "network disconnect is not supported by " + getClass().getSimpleName());
     }
 
     /** Streams container events of containers carrying {@code labelKey=labelValue}; close to stop. */

@@ -9,8 +9,8 @@ import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.exception.NotModifiedException;
-import com.github.dockerjava.api.model.ContainerNetwork;
 import com.github.dockerjava.api.model.AuthConfig;
+import com.github.dockerjava.api.model.ContainerNetwork;
 import com.github.dockerjava.api.model.Event;
 import com.github.dockerjava.api.model.EventType;
 import com.github.dockerjava.api.model.Frame;
@@ -61,7 +61,8 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
 
     /** Connects lazily: the first call (normally {@link #ping()}) tells whether the engine answers. */
     public static DockerJavaGateway connect(DockerConfig cfg) {
-        String host = cfg == null || cfg.host() == null || cfg.host().isBlank() ? DockerConfig.DEFAULT_HOST : cfg.host();
+        String host =
+                cfg == null || cfg.host() == null || cfg.host().isBlank() ? DockerConfig.DEFAULT_HOST : cfg.host();
         // Explicitly UNKNOWN_VERSION: the default builder would otherwise pick up DOCKER_API_VERSION or
         // ~/.docker-java.properties and pin a version that a newer engine may refuse.
         DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
@@ -84,40 +85,56 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
 
     @Override
     public void ensureNetwork(String name) {
-        boolean exists = call("list networks", () -> client.listNetworksCmd().withNameFilter(name).exec())
-                .stream().anyMatch(n -> n.getName().equals(name));
+        boolean exists = call(
+                        "list networks",
+                        () -> client.listNetworksCmd().withNameFilter(name).exec())
+                .stream()
+                .anyMatch(n -> n.getName().equals(name));
         if (!exists) {
-            call("create network " + name, () -> client.createNetworkCmd().withName(name).withDriver("bridge")
-                    .withLabels(java.util.Map.of(AgentLabels.MANAGED, "true")).exec());
+            call(
+                    "create network " + name,
+                    () -> client.createNetworkCmd()
+                            .withName(name)
+                            .withDriver("bridge")
+                            .withLabels(java.util.Map.of(AgentLabels.MANAGED, "true"))
+                            .exec());
             log.info("event=docker.network_created network={}", name);
         }
     }
 
     @Override
     public Optional<String> bridgeDevice(String network) {
-        return findOrEmpty("inspect network " + network, () -> client.inspectNetworkCmd().withNetworkId(network).exec())
+        return findOrEmpty(
+                        "inspect network " + network,
+                        () -> client.inspectNetworkCmd().withNetworkId(network).exec())
                 .filter(n -> "bridge".equals(n.getDriver()))
-                .map(n -> Optional.ofNullable(n.getOptions()).map(o -> o.get("com.docker.network.bridge.name"))
+                .map(n -> Optional.ofNullable(n.getOptions())
+                        .map(o -> o.get("com.docker.network.bridge.name"))
                         .filter(name -> !name.isBlank())
                         .orElse("br-" + n.getId().substring(0, 12)));
     }
 
     @Override
     public String version() {
-        Version v = call("read the Docker engine version", () -> client.versionCmd().exec());
+        Version v =
+                call("read the Docker engine version", () -> client.versionCmd().exec());
         return v.getVersion() + " (API " + v.getApiVersion() + ")";
     }
 
     @Override
     public Optional<ContainerInfo> inspectContainer(String nameOrId) {
-        return findOrEmpty("inspect container " + nameOrId,
-                () -> DockerJavaModels.toContainerInfo(client.inspectContainerCmd(nameOrId).exec()));
+        return findOrEmpty(
+                "inspect container " + nameOrId,
+                () -> DockerJavaModels.toContainerInfo(
+                        client.inspectContainerCmd(nameOrId).exec()));
     }
 
     @Override
     public Optional<ImageInfo> inspectImage(String idOrReference) {
-        return findOrEmpty("inspect image " + idOrReference,
-                () -> DockerJavaModels.toImageInfo(client.inspectImageCmd(idOrReference).exec()));
+        return findOrEmpty(
+                "inspect image " + idOrReference,
+                () -> DockerJavaModels.toImageInfo(
+                        client.inspectImageCmd(idOrReference).exec()));
     }
 
     /** A lookup where "not found" is an answer, not a failure. */
@@ -137,10 +154,13 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
         try {
             // Always set: otherwise docker-java falls back to ~/.docker/config.json, and a pull would silently
             // use credentials the agent's config does not have (the registry poll would not).
-            PullImageCmd cmd = client.pullImageCmd(repository).withTag(tagOrDigest).withAuthConfig(authFor(registry));
-            boolean done = cmd.exec(new PullImageResultCallback()).awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            PullImageCmd cmd =
+                    client.pullImageCmd(repository).withTag(tagOrDigest).withAuthConfig(authFor(registry));
+            boolean done =
+                    cmd.exec(new PullImageResultCallback()).awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (!done) {
-                throw new DockerGatewayException("could not " + what + ": not finished within " + timeout.toSeconds() + "s");
+                throw new DockerGatewayException(
+                        "could not " + what + ": not finished within " + timeout.toSeconds() + "s");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -168,12 +188,17 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
             HostConfig host = HostConfig.newHostConfig()
                     .withRestartPolicy(RestartPolicy.parse(spec.restartPolicy()))
                     .withPortBindings(DockerJavaModels.portBindings(spec.ports()))
-                    .withBinds(spec.volumes().stream().map(DockerJavaModels::bind).toList());
+                    .withBinds(
+                            spec.volumes().stream().map(DockerJavaModels::bind).toList());
             spec.network().ifPresent(host::withNetworkMode);
             CreateContainerCmd cmd = client.createContainerCmd(spec.image())
                     .withName(spec.name())
-                    .withEnv(spec.env().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList())
-                    .withExposedPorts(spec.ports().stream().map(DockerJavaModels::exposedPort).toList())
+                    .withEnv(spec.env().entrySet().stream()
+                            .map(e -> e.getKey() + "=" + e.getValue())
+                            .toList())
+                    .withExposedPorts(spec.ports().stream()
+                            .map(DockerJavaModels::exposedPort)
+                            .toList())
                     .withLabels(spec.labels())
                     .withStopTimeout((int) spec.stopTimeout().toSeconds())
                     .withHostConfig(host);
@@ -187,20 +212,29 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
 
     @Override
     public void connectNetwork(String containerId, String network, List<String> aliases) {
-        call("connect container " + shortId(containerId) + " to network " + network,
-                () -> client.connectToNetworkCmd().withContainerId(containerId).withNetworkId(network)
-                        .withContainerNetwork(new ContainerNetwork().withAliases(List.copyOf(aliases))).exec());
+        call(
+                "connect container " + shortId(containerId) + " to network " + network,
+                () -> client.connectToNetworkCmd()
+                        .withContainerId(containerId)
+                        .withNetworkId(network)
+                        .withContainerNetwork(new ContainerNetwork().withAliases(List.copyOf(aliases)))
+                        .exec());
     }
 
     @Override
     public void disconnectNetwork(String containerId, String network) {
-        call("disconnect container " + shortId(containerId) + " from network " + network,
-                () -> client.disconnectFromNetworkCmd().withContainerId(containerId).withNetworkId(network).exec());
+        call(
+                "disconnect container " + shortId(containerId) + " from network " + network,
+                () -> client.disconnectFromNetworkCmd()
+                        .withContainerId(containerId)
+                        .withNetworkId(network)
+                        .exec());
     }
 
     @Override
     public void rename(String containerId, String newName) {
-        call("rename container " + shortId(containerId) + " to " + newName,
+        call(
+                "rename container " + shortId(containerId) + " to " + newName,
                 () -> client.renameContainerCmd(containerId).withName(newName).exec());
     }
 
@@ -218,7 +252,9 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
     @Override
     public void restart(String containerId, Duration timeout) {
         try {
-            client.restartContainerCmd(containerId).withTimeout((int) Math.max(0, timeout.toSeconds())).exec();
+            client.restartContainerCmd(containerId)
+                    .withTimeout((int) Math.max(0, timeout.toSeconds()))
+                    .exec();
         } catch (RuntimeException e) {
             throw failure("restart container " + shortId(containerId), e);
         }
@@ -227,7 +263,9 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
     @Override
     public void stop(String containerId, Duration timeout) {
         try {
-            client.stopContainerCmd(containerId).withTimeout((int) Math.max(0, timeout.toSeconds())).exec();
+            client.stopContainerCmd(containerId)
+                    .withTimeout((int) Math.max(0, timeout.toSeconds()))
+                    .exec();
         } catch (NotModifiedException alreadyStopped) {
             // Idempotent.
         } catch (RuntimeException e) {
@@ -239,7 +277,10 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
     public void remove(String containerId) {
         try {
             // removeVolumes=false: named volumes hold data (a Postgres cluster) and must survive every redeploy.
-            client.removeContainerCmd(containerId).withForce(true).withRemoveVolumes(false).exec();
+            client.removeContainerCmd(containerId)
+                    .withForce(true)
+                    .withRemoveVolumes(false)
+                    .exec();
         } catch (NotFoundException alreadyGone) {
             // Idempotent.
         } catch (RuntimeException e) {
@@ -249,8 +290,12 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
 
     @Override
     public List<ContainerInfo> listByLabel(String key, String value) {
-        var containers = call("list containers labelled " + key + "=" + value,
-                () -> client.listContainersCmd().withShowAll(true).withLabelFilter(Map.of(key, value)).exec());
+        var containers = call(
+                "list containers labelled " + key + "=" + value,
+                () -> client.listContainersCmd()
+                        .withShowAll(true)
+                        .withLabelFilter(Map.of(key, value))
+                        .exec());
         List<ContainerInfo> result = new ArrayList<>();
         for (var c : containers) {
             inspectContainer(c.getId()).ifPresent(result::add); // a container removed meanwhile is skipped
@@ -262,7 +307,10 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
     public String logsTail(String containerId, int lines) {
         StringBuilder out = new StringBuilder();
         try {
-            client.logContainerCmd(containerId).withStdOut(true).withStdErr(true).withTail(lines)
+            client.logContainerCmd(containerId)
+                    .withStdOut(true)
+                    .withStdErr(true)
+                    .withTail(lines)
                     .exec(new ResultCallback.Adapter<Frame>() {
                         @Override
                         public void onNext(Frame frame) {
@@ -305,31 +353,41 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
     @Override
     public ExecResult exec(String containerId, List<String> command, Duration timeout, java.io.OutputStream stdout) {
         String what = "exec in container " + shortId(containerId);
-        String execId = call(what, () -> client.execCreateCmd(containerId).withCmd(command.toArray(String[]::new))
-                .withAttachStdout(true).withAttachStderr(true).exec().getId());
+        String execId = call(
+                what,
+                () -> client.execCreateCmd(containerId)
+                        .withCmd(command.toArray(String[]::new))
+                        .withAttachStdout(true)
+                        .withAttachStderr(true)
+                        .exec()
+                        .getId());
         StringBuilder stderr = new StringBuilder();
-        java.util.concurrent.atomic.AtomicReference<IOException> writeFailure = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicReference<IOException> writeFailure =
+                new java.util.concurrent.atomic.AtomicReference<>();
         try {
-            ResultCallback.Adapter<Frame> streaming = client.execStartCmd(execId).exec(new ResultCallback.Adapter<Frame>() {
-                @Override
-                public void onNext(Frame frame) {
-                    if (frame.getStreamType() == com.github.dockerjava.api.model.StreamType.STDERR) {
-                        stderr.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
-                        if (stderr.length() > EXEC_STDERR_KEPT) stderr.delete(0, stderr.length() - EXEC_STDERR_KEPT);
-                        return;
-                    }
-                    try {
-                        if (writeFailure.get() == null) stdout.write(frame.getPayload());
-                    } catch (IOException e) {
-                        writeFailure.set(e);
-                    }
-                }
-            });
+            ResultCallback.Adapter<Frame> streaming = client.execStartCmd(execId)
+                    .exec(new ResultCallback.Adapter<Frame>() {
+                        @Override
+                        public void onNext(Frame frame) {
+                            if (frame.getStreamType() == com.github.dockerjava.api.model.StreamType.STDERR) {
+                                stderr.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
+                                if (stderr.length() > EXEC_STDERR_KEPT)
+                                    stderr.delete(0, stderr.length() - EXEC_STDERR_KEPT);
+                                return;
+                            }
+                            try {
+                                if (writeFailure.get() == null) stdout.write(frame.getPayload());
+                            } catch (IOException e) {
+                                writeFailure.set(e);
+                            }
+                        }
+                    });
             boolean done = streaming.awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (!done) {
                 // The Engine API cannot kill an exec'd process; it runs on inside the container. Stop reading it.
                 closeQuietly(streaming);
-                throw new DockerGatewayException("could not " + what + ": not finished within " + timeout.toSeconds() + "s");
+                throw new DockerGatewayException(
+                        "could not " + what + ": not finished within " + timeout.toSeconds() + "s");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -340,11 +398,14 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
             throw failure(what, e);
         }
         if (writeFailure.get() != null) {
-            throw new DockerGatewayException("could not " + what + ": writing its output failed: " + writeFailure.get().getMessage(),
+            throw new DockerGatewayException(
+                    "could not " + what + ": writing its output failed: "
+                            + writeFailure.get().getMessage(),
                     writeFailure.get());
         }
         Long exit = call(what, () -> client.inspectExecCmd(execId).exec().getExitCodeLong());
-        return new ExecResult(exit == null ? -1 : exit.intValue(), stderr.toString().strip());
+        return new ExecResult(
+                exit == null ? -1 : exit.intValue(), stderr.toString().strip());
     }
 
     @Override
@@ -355,8 +416,10 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
                 .exec(new ResultCallback.Adapter<Event>() {
                     @Override
                     public void onNext(Event event) {
-                        Map<String, String> attributes = event.getActor() == null || event.getActor().getAttributes() == null
-                                ? Map.of() : event.getActor().getAttributes();
+                        Map<String, String> attributes =
+                                event.getActor() == null || event.getActor().getAttributes() == null
+                                        ? Map.of()
+                                        : event.getActor().getAttributes();
                         Map<String, String> labels = new LinkedHashMap<>(attributes);
                         labels.remove("name");
                         labels.remove("image");
@@ -412,7 +475,9 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
             detail = engineMessage(detail) + " (HTTP " + de.getHttpStatus() + ")";
         }
         String message = "could not " + what + ": " + detail.strip();
-        return engineUnreachable(e) ? new DockerUnreachableException(message, e) : new DockerGatewayException(message, e);
+        return engineUnreachable(e)
+                ? new DockerUnreachableException(message, e)
+                : new DockerGatewayException(message, e);
     }
 
     /**
@@ -433,7 +498,8 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
 
     /** docker-java wraps the engine's JSON error as {"message":"..."}; keep only the sentence. */
     private static String engineMessage(String detail) {
-        var m = java.util.regex.Pattern.compile("\"message\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"").matcher(detail);
+        var m = java.util.regex.Pattern.compile("\"message\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"")
+                .matcher(detail);
         return m.find() ? m.group(1).replace("\\\"", "\"").replace("\\\\", "\\") : detail;
     }
 }

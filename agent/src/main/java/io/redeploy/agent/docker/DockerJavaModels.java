@@ -34,7 +34,9 @@ final class DockerJavaModels {
             if (p.hostPort() == 0) {
                 binding = anyIp ? Ports.Binding.empty() : Ports.Binding.bindIp(p.hostIp());
             } else {
-                binding = anyIp ? Ports.Binding.bindPort(p.hostPort()) : Ports.Binding.bindIpAndPort(p.hostIp(), p.hostPort());
+                binding = anyIp
+                        ? Ports.Binding.bindPort(p.hostPort())
+                        : Ports.Binding.bindIpAndPort(p.hostIp(), p.hostPort());
             }
             ports.bind(exposedPort(p), binding);
         }
@@ -87,7 +89,10 @@ final class DockerJavaModels {
                 state == null || state.getStatus() == null ? "unknown" : state.getStatus(),
                 exitCode == null ? 0 : exitCode.intValue(),
                 c.getRestartCount() == null ? 0 : c.getRestartCount(),
-                Optional.ofNullable(state == null || state.getHealth() == null ? null : state.getHealth().getStatus()),
+                Optional.ofNullable(
+                        state == null || state.getHealth() == null
+                                ? null
+                                : state.getHealth().getStatus()),
                 ips,
                 published,
                 volumes);
@@ -102,7 +107,8 @@ final class DockerJavaModels {
     }
 
     static ImageInfo toImageInfo(InspectImageResponse image) {
-        HealthCheck health = image.getConfig() == null ? null : image.getConfig().getHealthcheck();
+        HealthCheck health =
+                image.getConfig() == null ? null : image.getConfig().getHealthcheck();
         List<String> test = health == null || health.getTest() == null ? List.of() : health.getTest();
         boolean hasHealthcheck = !test.isEmpty() && !"NONE".equals(test.get(0));
         return new ImageInfo(
@@ -110,7 +116,9 @@ final class DockerJavaModels {
                 image.getRepoTags() == null ? List.of() : image.getRepoTags(),
                 image.getRepoDigests() == null ? List.of() : image.getRepoDigests(),
                 hasHealthcheck,
-                image.getConfig() == null || image.getConfig().getLabels() == null ? Map.of() : image.getConfig().getLabels(),
+                image.getConfig() == null || image.getConfig().getLabels() == null
+                        ? Map.of()
+                        : image.getConfig().getLabels(),
                 environment(image.getConfig() == null ? null : image.getConfig().getEnv()));
     }
 

@@ -11,8 +11,13 @@ import java.util.Map;
  * @param labels         the image config's labels (e.g. {@code org.opencontainers.image.version})
  * @param env            the image config's environment, name to value (e.g. {@code PG_MAJOR=16})
  */
-public record ImageInfo(String id, List<String> repoTags, List<String> repoDigests, boolean hasHealthcheck,
-                        Map<String, String> labels, Map<String, String> env) {
+public record ImageInfo(
+        String id,
+        List<String> repoTags,
+        List<String> repoDigests,
+        boolean hasHealthcheck,
+        Map<String, String> labels,
+        Map<String, String> env) {
     public ImageInfo {
         repoTags = List.copyOf(repoTags);
         repoDigests = List.copyOf(repoDigests);

@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
 public final class AgentHttpServer implements AutoCloseable {
     /** How long {@link #close()} lets requests in progress finish. */
     public static final Duration CLOSE_GRACE = Duration.ofSeconds(1);
+
     private static final int THREADS = 4;
     private static final int QUEUE = 32;
     private static final int BACKLOG = 32;
@@ -51,29 +52,43 @@ public final class AgentHttpServer implements AutoCloseable {
         return start(cfg, control, state, metrics, Clock.systemUTC());
     }
 
-    static AgentHttpServer start(HttpConfig cfg, AgentControl control, StateStore state, AgentMetrics metrics, Clock clock) {
+    static AgentHttpServer start(
+            HttpConfig cfg, AgentControl control, StateStore state, AgentMetrics metrics, Clock clock) {
         ServerTimeouts.applyDefaults();
         HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress(cfg.host(), cfg.port()), BACKLOG);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot listen on " + cfg.host() + ":" + cfg.port() + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot listen on " + cfg.host() + ":" + cfg.port() + ": " + e.getMessage(), e);
         }
-        ThreadPoolExecutor executor = new ThreadPoolExecutor(THREADS, THREADS, 30, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(QUEUE), namedDaemonThreads(), new ThreadPoolExecutor.CallerRunsPolicy());
+        ThreadPoolExecutor executor = new ThreadPoolExecutor(
+                THREADS,
+                THREADS,
+                30,
+                TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(QUEUE),
+                namedDaemonThreads(),
+                new ThreadPoolExecutor.CallerRunsPolicy());
         executor.allowCoreThreadTimeOut(true);
-        Endpoints endpoints = new Endpoints(control, state, metrics, cfg.triggerToken().map(BearerToken::new), clock);
+        Endpoints endpoints =
+                new Endpoints(control, state, metrics, cfg.triggerToken().map(BearerToken::new), clock);
         Dispatcher dispatcher = new Dispatcher(endpoints.byPath());
         server.createContext("/", dispatcher);
         server.setExecutor(executor);
         server.start();
         AgentHttpServer started = new AgentHttpServer(server, executor, dispatcher);
-        log.info("event=http.started address={}:{} trigger={}", cfg.host(), started.port(),
+        log.info(
+                "event=http.started address={}:{} trigger={}",
+                cfg.host(),
+                started.port(),
                 cfg.triggerToken().isPresent() ? "enabled" : "disabled");
         if (!server.getAddress().getAddress().isLoopbackAddress()) {
             // Plain HTTP: a bearer token sent over the network can be read by anyone on the path.
-            log.warn("event=http.not_loopback address={}:{} hint=\"serve it through a TLS reverse proxy or bind 127.0.0.1\"",
-                    cfg.host(), started.port());
+            log.warn(
+                    "event=http.not_loopback address={}:{} hint=\"serve it through a TLS reverse proxy or bind 127.0.0.1\"",
+                    cfg.host(),
+                    started.port());
         }
         return started;
     }

@@ -13,7 +13,12 @@ import java.util.Optional;
  * the length of the token. The scheme name is case-insensitive (RFC 9110 section 11.1).
  */
 final class BearerToken {
-    enum Verdict { ACCEPTED, MISSING, MALFORMED, MISMATCH }
+    enum Verdict {
+        ACCEPTED,
+        MISSING,
+        MALFORMED,
+        MISMATCH
+    }
 
     private final byte[] expectedHash;
 

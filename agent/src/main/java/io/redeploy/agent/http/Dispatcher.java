@@ -43,15 +43,26 @@ final class Dispatcher implements HttpHandler {
                 response = Response.problem(problem);
             } catch (RuntimeException e) {
                 // A bug, not a client error: keep the detail in the log, give the client a plain 500.
-                log.error("event=http.error method={} path={} error=\"{}\"", exchange.getRequestMethod(),
-                        exchange.getRequestURI().getRawPath(), e.toString().replace('"', '\''), e);
-                response = Response.problem(new HttpProblem(500, "internal_error", "internal error; see the agent log"));
+                log.error(
+                        "event=http.error method={} path={} error=\"{}\"",
+                        exchange.getRequestMethod(),
+                        exchange.getRequestURI().getRawPath(),
+                        e.toString().replace('"', '\''),
+                        e);
+                response =
+                        Response.problem(new HttpProblem(500, "internal_error", "internal error; see the agent log"));
             }
             send(exchange, response);
-            log.debug("event=http.request method={} path={} status={}", exchange.getRequestMethod(),
-                    exchange.getRequestURI().getRawPath(), response.status());
+            log.debug(
+                    "event=http.request method={} path={} status={}",
+                    exchange.getRequestMethod(),
+                    exchange.getRequestURI().getRawPath(),
+                    response.status());
         } catch (IOException e) {
-            log.debug("event=http.client_gone path={} error=\"{}\"", exchange.getRequestURI().getRawPath(), e.getMessage());
+            log.debug(
+                    "event=http.client_gone path={} error=\"{}\"",
+                    exchange.getRequestURI().getRawPath(),
+                    e.getMessage());
         } finally {
             exchange.close();
             inFlight.decrementAndGet();
@@ -68,7 +79,10 @@ final class Dispatcher implements HttpHandler {
         String method = exchange.getRequestMethod();
         if (!endpoint.methods().contains(method)) {
             String allow = String.join(", ", new TreeSet<>(endpoint.methods()));
-            throw new HttpProblem(405, "method_not_allowed", method + " is not allowed on " + path + "; use " + allow,
+            throw new HttpProblem(
+                    405,
+                    "method_not_allowed",
+                    method + " is not allowed on " + path + "; use " + allow,
                     Map.of("Allow", allow));
         }
         QueryParams query = QueryParams.parse(exchange.getRequestURI().getRawQuery(), endpoint.queryParams());
@@ -77,7 +91,9 @@ final class Dispatcher implements HttpHandler {
 
     /** Reads and discards a small body; refuses a large one without reading it (and closes the connection). */
     private static void checkBody(HttpExchange exchange) throws HttpProblem, IOException {
-        HttpProblem tooLarge = new HttpProblem(413, "payload_too_large",
+        HttpProblem tooLarge = new HttpProblem(
+                413,
+                "payload_too_large",
                 "request bodies are not used; at most " + MAX_BODY_BYTES + " bytes are accepted",
                 Map.of("Connection", "close"));
         String declared = exchange.getRequestHeaders().getFirst("Content-Length");
@@ -115,6 +131,8 @@ final class Dispatcher implements HttpHandler {
 
     private static String remote(HttpExchange exchange) {
         InetSocketAddress address = exchange.getRemoteAddress();
-        return address == null || address.getAddress() == null ? "unknown" : address.getAddress().getHostAddress();
+        return address == null || address.getAddress() == null
+                ? "unknown"
+                : address.getAddress().getHostAddress();
     }
 }

@@ -31,7 +31,12 @@ final class Endpoints {
     private final Clock clock;
     private final Instant startedAt;
 
-    Endpoints(AgentControl control, StateStore state, AgentMetrics metrics, Optional<BearerToken> triggerToken, Clock clock) {
+    Endpoints(
+            AgentControl control,
+            StateStore state,
+            AgentMetrics metrics,
+            Optional<BearerToken> triggerToken,
+            Clock clock) {
         this.control = control;
         this.state = state;
         this.metrics = metrics;
@@ -66,7 +71,9 @@ final class Endpoints {
 
         ObjectNode body = NODES.objectNode();
         body.put("generatedAt", clock.instant().toString());
-        body.put("lastPollFinished", control.lastPollFinished().map(Instant::toString).orElse(null));
+        body.put(
+                "lastPollFinished",
+                control.lastPollFinished().map(Instant::toString).orElse(null));
         body.put("nextPoll", nextPoll);
         ArrayNode services = body.putArray("services");
         for (String name : names) {
@@ -87,17 +94,22 @@ final class Endpoints {
      */
     private Response trigger(Request request) throws HttpProblem {
         if (triggerToken.isEmpty()) {
-            throw new HttpProblem(503, "trigger_disabled",
-                    "no trigger token is configured, so POST /v1/update is disabled");
+            throw new HttpProblem(
+                    503, "trigger_disabled", "no trigger token is configured, so POST /v1/update is disabled");
         }
         BearerToken.Verdict verdict = triggerToken.get().check(request.header("Authorization"));
         if (verdict != BearerToken.Verdict.ACCEPTED) {
-            log.warn("event=http.unauthorized path=/v1/update remote={} reason={}", request.remote(),
+            log.warn(
+                    "event=http.unauthorized path=/v1/update remote={} reason={}",
+                    request.remote(),
                     verdict.name().toLowerCase(Locale.ROOT));
             String challenge = verdict == BearerToken.Verdict.MISSING
                     ? "Bearer realm=\"redeploy-agent\""
                     : "Bearer realm=\"redeploy-agent\", error=\"invalid_token\"";
-            throw new HttpProblem(401, "unauthorized", "a valid 'Authorization: Bearer <token>' header is required",
+            throw new HttpProblem(
+                    401,
+                    "unauthorized",
+                    "a valid 'Authorization: Bearer <token>' header is required",
                     Map.of("WWW-Authenticate", challenge));
         }
         Optional<String> service = request.query().text("service");
@@ -117,7 +129,11 @@ final class Endpoints {
         } catch (IllegalStateException e) {
             throw new HttpProblem(503, "unavailable", "the agent cannot take a poll now: " + e.getMessage());
         }
-        log.info("event=http.trigger service={} retry_failed={} remote={}", service.orElse("*"), retryFailed, request.remote());
+        log.info(
+                "event=http.trigger service={} retry_failed={} remote={}",
+                service.orElse("*"),
+                retryFailed,
+                request.remote());
         ObjectNode body = NODES.objectNode();
         body.put("status", "queued");
         body.put("service", service.orElse(null));

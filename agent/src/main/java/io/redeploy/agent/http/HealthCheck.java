@@ -34,7 +34,11 @@ final class HealthCheck {
         Optional<Duration> interval = ask(() -> Optional.of(control.pollInterval()), Optional.empty());
         Optional<Instant> lastPoll = ask(control::lastPollFinished, Optional.empty());
         body.put("lastPollFinished", lastPoll.map(Instant::toString).orElse(null));
-        body.put("nextPoll", ask(control::nextPoll, Optional.<Instant>empty()).map(Instant::toString).orElse(null));
+        body.put(
+                "nextPoll",
+                ask(control::nextPoll, Optional.<Instant>empty())
+                        .map(Instant::toString)
+                        .orElse(null));
         if (interval.isEmpty() || interval.get().isNegative() || interval.get().isZero()) {
             reasons.add("poll interval unknown");
         } else {
@@ -46,11 +50,12 @@ final class HealthCheck {
                 body.put("lastPollAgeSeconds", ageSeconds);
             }
             if (Duration.between(since, now).compareTo(limit) > 0) {
-                reasons.add(lastPoll.isPresent()
-                        ? "last poll finished " + ageSeconds + "s ago, more than " + STALE_AFTER_INTERVALS
-                                + " intervals (" + limit.toSeconds() + "s)"
-                        : "no poll finished in the " + ageSeconds + "s since start, more than " + STALE_AFTER_INTERVALS
-                                + " intervals (" + limit.toSeconds() + "s)");
+                reasons.add(
+                        lastPoll.isPresent()
+                                ? "last poll finished " + ageSeconds + "s ago, more than " + STALE_AFTER_INTERVALS
+                                        + " intervals (" + limit.toSeconds() + "s)"
+                                : "no poll finished in the " + ageSeconds + "s since start, more than "
+                                        + STALE_AFTER_INTERVALS + " intervals (" + limit.toSeconds() + "s)");
             }
         }
 

@@ -32,7 +32,11 @@ final class QueryParams {
             String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
             if (!allowed.contains(name)) {
                 throw badRequest("unknown query parameter '" + name + "'"
-                        + (allowed.isEmpty() ? "; this route takes none" : "; allowed: " + String.join(", ", allowed.stream().sorted().toList())));
+                        + (allowed.isEmpty()
+                                ? "; this route takes none"
+                                : "; allowed: "
+                                        + String.join(
+                                                ", ", allowed.stream().sorted().toList())));
             }
             if (values.putIfAbsent(name, value) != null) {
                 throw badRequest("query parameter '" + name + "' given more than once");

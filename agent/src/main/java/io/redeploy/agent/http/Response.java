@@ -35,7 +35,8 @@ record Response(int status, String contentType, byte[] body, Map<String, String>
     }
 
     static Response problem(HttpProblem problem) {
-        var body = JsonNodeFactory.instance.objectNode()
+        var body = JsonNodeFactory.instance
+                .objectNode()
                 .put("error", problem.code())
                 .put("message", problem.getMessage());
         return json(problem.status(), body, problem.headers());

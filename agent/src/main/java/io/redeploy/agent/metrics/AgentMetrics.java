@@ -25,8 +25,9 @@ public final class AgentMetrics {
 
     private final Clock clock;
     private final PrometheusRegistry registry = new PrometheusRegistry();
-    private final PrometheusTextFormatWriter writer =
-            PrometheusTextFormatWriter.builder().setIncludeCreatedTimestamps(false).build();
+    private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.builder()
+            .setIncludeCreatedTimestamps(false)
+            .build();
 
     private final Counter polls;
     private final Histogram pollDuration;
@@ -42,40 +43,66 @@ public final class AgentMetrics {
 
     public AgentMetrics(Clock clock) {
         this.clock = clock;
-        polls = Counter.builder().name("redeploy_polls_total")
+        polls = Counter.builder()
+                .name("redeploy_polls_total")
                 .help("Finished polls of all watched services, by result (ok, error).")
-                .labelNames("result").register(registry);
+                .labelNames("result")
+                .register(registry);
         polls.initLabelValues("ok");
         polls.initLabelValues("error");
-        pollDuration = Histogram.builder().name("redeploy_poll_duration_seconds")
+        pollDuration = Histogram.builder()
+                .name("redeploy_poll_duration_seconds")
                 .help("Time one poll of all watched services took, deploys included.")
-                .classicOnly().classicUpperBounds(POLL_BUCKETS).register(registry);
-        pollsInProgress = Gauge.builder().name("redeploy_polls_in_progress")
-                .help("1 while a poll runs.").register(registry);
-        lastSuccessfulPoll = Gauge.builder().name("redeploy_last_successful_poll_timestamp_seconds")
-                .help("Unix time the last poll finished without error; 0 before the first one.").register(registry);
-        registryRequests = Counter.builder().name("redeploy_registry_requests_total")
+                .classicOnly()
+                .classicUpperBounds(POLL_BUCKETS)
+                .register(registry);
+        pollsInProgress = Gauge.builder()
+                .name("redeploy_polls_in_progress")
+                .help("1 while a poll runs.")
+                .register(registry);
+        lastSuccessfulPoll = Gauge.builder()
+                .name("redeploy_last_successful_poll_timestamp_seconds")
+                .help("Unix time the last poll finished without error; 0 before the first one.")
+                .register(registry);
+        registryRequests = Counter.builder()
+                .name("redeploy_registry_requests_total")
                 .help("HTTP requests to registries by registry host and response status ('error' when no response).")
-                .labelNames("registry", "status").register(registry);
-        deploys = Counter.builder().name("redeploy_deploys_total")
+                .labelNames("registry", "status")
+                .register(registry);
+        deploys = Counter.builder()
+                .name("redeploy_deploys_total")
                 .help("Finished deploys by service and outcome (deployed, rolled_back, failed).")
-                .labelNames("service", "outcome").register(registry);
-        deployDuration = Histogram.builder().name("redeploy_deploy_duration_seconds")
+                .labelNames("service", "outcome")
+                .register(registry);
+        deployDuration = Histogram.builder()
+                .name("redeploy_deploy_duration_seconds")
                 .help("Time from pull to healthy (or to rollback) of one deploy.")
-                .labelNames("service").classicOnly().classicUpperBounds(DEPLOY_BUCKETS).register(registry);
-        lastSuccessfulDeploy = Gauge.builder().name("redeploy_last_successful_deploy_timestamp_seconds")
+                .labelNames("service")
+                .classicOnly()
+                .classicUpperBounds(DEPLOY_BUCKETS)
+                .register(registry);
+        lastSuccessfulDeploy = Gauge.builder()
+                .name("redeploy_last_successful_deploy_timestamp_seconds")
                 .help("Unix time of the last deploy that ended 'deployed', per service.")
-                .labelNames("service").register(registry);
-        proxyConnections = Counter.builder().name("redeploy_proxy_connections_total")
+                .labelNames("service")
+                .register(registry);
+        proxyConnections = Counter.builder()
+                .name("redeploy_proxy_connections_total")
                 .help("Client connections accepted on a service's agent-owned port, by result (forwarded; rejected: "
                         + "no container to forward to, the container refused, too many connections).")
-                .labelNames("service", "result").register(registry);
-        proxyActive = Gauge.builder().name("redeploy_proxy_connections_active")
-                .help("Connections being forwarded right now, per service.").labelNames("service").register(registry);
-        proxyBytes = Counter.builder().name("redeploy_proxy_bytes_total")
+                .labelNames("service", "result")
+                .register(registry);
+        proxyActive = Gauge.builder()
+                .name("redeploy_proxy_connections_active")
+                .help("Connections being forwarded right now, per service.")
+                .labelNames("service")
+                .register(registry);
+        proxyBytes = Counter.builder()
+                .name("redeploy_proxy_bytes_total")
                 .help("Bytes forwarded on a service's agent-owned port, by direction (to_container, to_client), "
                         + "counted when a connection closes.")
-                .labelNames("service", "direction").register(registry);
+                .labelNames("service", "direction")
+                .register(registry);
     }
 
     public AgentMetrics() {
@@ -98,7 +125,9 @@ public final class AgentMetrics {
 
     /** One registry HTTP response; pass a status {@code <= 0} when the request got no response at all. */
     public void registryResponse(String registryHost, int status) {
-        registryRequests.labelValues(registryHost, status > 0 ? Integer.toString(status) : "error").inc();
+        registryRequests
+                .labelValues(registryHost, status > 0 ? Integer.toString(status) : "error")
+                .inc();
     }
 
     public void deployFinished(String service, String outcome, Duration duration) {

@@ -41,18 +41,22 @@ public final class EmailNotifier implements Notifier {
         if (config.security() != NotificationsConfig.SmtpSecurity.NONE) {
             props.put("mail." + protocol + ".ssl.checkserveridentity", "true");
         }
-        Authenticator auth = config.username().map(user -> (Authenticator) new Authenticator() {
-            @Override
-            protected PasswordAuthentication getPasswordAuthentication() {
-                return new PasswordAuthentication(user, config.password().map(p -> p.reveal()).orElse(""));
-            }
-        }).orElse(null);
+        Authenticator auth = config.username()
+                .map(user -> (Authenticator) new Authenticator() {
+                    @Override
+                    protected PasswordAuthentication getPasswordAuthentication() {
+                        return new PasswordAuthentication(
+                                user, config.password().map(p -> p.reveal()).orElse(""));
+                    }
+                })
+                .orElse(null);
         this.session = Session.getInstance(props, auth);
     }
 
     @Override
     public String describe() {
-        return "email(" + config.host() + ":" + config.port() + " to " + config.to().size() + " recipient(s))";
+        return "email(" + config.host() + ":" + config.port() + " to "
+                + config.to().size() + " recipient(s))";
     }
 
     @Override
@@ -68,8 +72,11 @@ public final class EmailNotifier implements Notifier {
             for (String to : config.to()) {
                 message.addRecipient(Message.RecipientType.TO, new InternetAddress(to));
             }
-            message.setSubject(notification.summary().length() > 200
-                    ? notification.summary().substring(0, 200) + "..." : notification.summary(), "UTF-8");
+            message.setSubject(
+                    notification.summary().length() > 200
+                            ? notification.summary().substring(0, 200) + "..."
+                            : notification.summary(),
+                    "UTF-8");
             message.setSentDate(Date.from(notification.at()));
             message.setText(body(notification), "UTF-8");
             Transport.send(message);
@@ -80,6 +87,8 @@ public final class EmailNotifier implements Notifier {
 
     private static String body(Notification notification) {
         Map<String, Object> fields = notification.asJson();
-        return fields.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue()).collect(Collectors.joining("\n")) + "\n";
+        return fields.entrySet().stream()
+                        .map(e -> e.getKey() + ": " + e.getValue())
+                        .collect(Collectors.joining("\n")) + "\n";
     }
 }

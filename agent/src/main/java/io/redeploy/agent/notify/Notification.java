@@ -9,8 +9,15 @@ import java.util.Optional;
  * One event worth telling people about. {@code event} is one of
  * {@link io.redeploy.agent.config.NotificationsConfig#EVENTS}; the text fields never hold a secret.
  */
-public record Notification(String event, Instant at, String host, Optional<String> service, Optional<String> image,
-                           Optional<String> from, Optional<String> to, String message) {
+public record Notification(
+        String event,
+        Instant at,
+        String host,
+        Optional<String> service,
+        Optional<String> image,
+        Optional<String> from,
+        Optional<String> to,
+        String message) {
 
     /** The JSON body of a webhook: flat, stable keys; absent values are left out. */
     public Map<String, Object> asJson() {

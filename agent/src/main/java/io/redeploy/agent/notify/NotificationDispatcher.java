@@ -39,7 +39,11 @@ public final class NotificationDispatcher implements AutoCloseable {
         this.worker.setDaemon(true);
         if (!this.notifiers.isEmpty()) {
             // URLs are masked by describe(): the operator sees where events go, never a token.
-            log.info("event=notify.ready notifiers=\"{}\"", String.join(", ", this.notifiers.stream().map(Notifier::describe).toList()));
+            log.info(
+                    "event=notify.ready notifiers=\"{}\"",
+                    String.join(
+                            ", ",
+                            this.notifiers.stream().map(Notifier::describe).toList()));
             worker.start();
         }
     }
@@ -50,8 +54,11 @@ public final class NotificationDispatcher implements AutoCloseable {
             return;
         }
         if (!queue.offer(notification)) {
-            log.warn("event=notify.dropped notification={} service={} reason=\"queue full ({} waiting)\"",
-                    notification.event(), notification.service().orElse("-"), queue.size());
+            log.warn(
+                    "event=notify.dropped notification={} service={} reason=\"queue full ({} waiting)\"",
+                    notification.event(),
+                    notification.service().orElse("-"),
+                    queue.size());
         }
     }
 
@@ -82,8 +89,14 @@ public final class NotificationDispatcher implements AutoCloseable {
                 return true;
             } catch (IOException | RuntimeException e) {
                 boolean last = attempt == ATTEMPTS;
-                log.warn("event=notify.failed notifier={} notification={} attempt={}/{} final={} reason=\"{}\"",
-                        notifier.describe(), notification.event(), attempt, ATTEMPTS, last, e.getMessage());
+                log.warn(
+                        "event=notify.failed notifier={} notification={} attempt={}/{} final={} reason=\"{}\"",
+                        notifier.describe(),
+                        notification.event(),
+                        attempt,
+                        ATTEMPTS,
+                        last,
+                        e.getMessage());
                 if (last) {
                     return false;
                 }

@@ -15,7 +15,10 @@ public final class Notifiers {
     public static List<Notifier> from(NotificationsConfig config) {
         List<Notifier> notifiers = new ArrayList<>();
         if (!config.webhooks().isEmpty()) {
-            OkHttpClient http = new OkHttpClient.Builder().callTimeout(HTTP_TIMEOUT).followRedirects(false).build();
+            OkHttpClient http = new OkHttpClient.Builder()
+                    .callTimeout(HTTP_TIMEOUT)
+                    .followRedirects(false)
+                    .build();
             config.webhooks().forEach(w -> notifiers.add(new WebhookNotifier(w, http)));
         }
         config.email().ifPresent(e -> notifiers.add(new EmailNotifier(e)));

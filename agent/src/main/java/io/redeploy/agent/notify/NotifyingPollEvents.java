@@ -21,6 +21,7 @@ public final class NotifyingPollEvents implements PollEvents {
     private final Map<String, Digest> announced = new HashMap<>();
     /** The last failure told per service: a failure retried at every poll (a pre-update hook) is told once. */
     private final Map<String, String> lastFailure = new HashMap<>();
+
     private boolean degraded;
 
     public NotifyingPollEvents(NotificationDispatcher dispatcher, Clock clock, String host) {
@@ -34,10 +35,17 @@ public final class NotifyingPollEvents implements PollEvents {
         if (digest.equals(announced.put(service.name(), digest))) {
             return;
         }
-        publish("digest.new", Optional.of(service), Optional.empty(), Optional.of(digest.value()),
-                "new digest " + digest.shortForm() + " of " + service.image() + (willDeploy ? "; deploying"
-                        : service.mode() == ServiceConfig.UpdateMode.MONITOR ? "; policy notify: not deployed"
-                        : "; waiting for its cooldown"));
+        publish(
+                "digest.new",
+                Optional.of(service),
+                Optional.empty(),
+                Optional.of(digest.value()),
+                "new digest " + digest.shortForm() + " of " + service.image()
+                        + (willDeploy
+                                ? "; deploying"
+                                : service.mode() == ServiceConfig.UpdateMode.MONITOR
+                                        ? "; policy notify: not deployed"
+                                        : "; waiting for its cooldown"));
     }
 
     @Override
@@ -58,7 +66,11 @@ public final class NotifyingPollEvents implements PollEvents {
             case SKIPPED -> null;
         };
         if (event != null) {
-            publish(event, Optional.of(service), result.from().map(Digest::value), Optional.of(result.to().value()),
+            publish(
+                    event,
+                    Optional.of(service),
+                    result.from().map(Digest::value),
+                    Optional.of(result.to().value()),
                     result.reason());
         }
     }
@@ -79,9 +91,16 @@ public final class NotifyingPollEvents implements PollEvents {
         }
     }
 
-    private void publish(String event, Optional<ServiceConfig> service, Optional<String> from, Optional<String> to,
-                         String message) {
-        dispatcher.publish(new Notification(event, clock.instant(), host, service.map(ServiceConfig::name),
-                service.map(s -> s.image().toString()), from, to, message));
+    private void publish(
+            String event, Optional<ServiceConfig> service, Optional<String> from, Optional<String> to, String message) {
+        dispatcher.publish(new Notification(
+                event,
+                clock.instant(),
+                host,
+                service.map(ServiceConfig::name),
+                service.map(s -> s.image().toString()),
+                from,
+                to,
+                message));
     }
 }

@@ -50,10 +50,12 @@ public final class WebhookNotifier implements Notifier {
         byte[] body = config.format() == NotificationsConfig.Format.SLACK
                 ? json.writeValueAsBytes(Map.of("text", notification.summary()))
                 : json.writeValueAsBytes(notification.asJson());
-        Request.Builder request = new Request.Builder().url(config.url().reveal())
+        Request.Builder request = new Request.Builder()
+                .url(config.url().reveal())
                 .header(EVENT_HEADER, notification.event())
                 .post(RequestBody.create(body, JSON));
-        config.hmacSecret().ifPresent(secret -> request.header(SIGNATURE_HEADER, "sha256=" + hmac(secret.reveal(), body)));
+        config.hmacSecret()
+                .ifPresent(secret -> request.header(SIGNATURE_HEADER, "sha256=" + hmac(secret.reveal(), body)));
         try (Response response = http.newCall(request.build()).execute()) {
             if (!response.isSuccessful()) {
                 // The body of an error page may echo the URL; the status is enough.

@@ -28,8 +28,8 @@ import java.util.zip.GZIPOutputStream;
  * name only when the command succeeded, and older files of the service beyond {@code keep} are deleted.
  */
 final class HookRunner {
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'")
-            .withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter STAMP =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'").withZone(ZoneOffset.UTC);
     private static final int STDERR_KEPT = 2048;
 
     private final DockerGateway docker;
@@ -54,8 +54,9 @@ final class HookRunner {
     static final int NOT_RUN = -1;
 
     Result run(String service, HookConfig hook, Optional<String> containerId, Map<String, String> environment) {
-        Optional<Path> target = hook.outputDir().map(dir -> dir.resolve(service + "-" + STAMP.format(clock.instant())
-                + "." + hook.outputExtension() + ".gz"));
+        Optional<Path> target = hook.outputDir()
+                .map(dir -> dir.resolve(
+                        service + "-" + STAMP.format(clock.instant()) + "." + hook.outputExtension() + ".gz"));
         Path partial = null;
         try {
             OutputStream stdout = OutputStream.nullOutputStream();
@@ -78,8 +79,10 @@ final class HookRunner {
             }
             return result;
         } catch (IOException e) {
-            return new Result(NOT_RUN, Optional.empty(), "could not write " + target.map(Path::toString).orElse("output")
-                    + ": " + e.getMessage());
+            return new Result(
+                    NOT_RUN,
+                    Optional.empty(),
+                    "could not write " + target.map(Path::toString).orElse("output") + ": " + e.getMessage());
         } catch (DockerGatewayException e) {
             return new Result(NOT_RUN, Optional.empty(), e.getMessage());
         } finally {
@@ -105,27 +108,35 @@ final class HookRunner {
         try {
             process = builder.start();
         } catch (IOException e) {
-            return new Result(NOT_RUN, Optional.empty(), "could not start " + hook.command().get(0) + ": " + e.getMessage());
+            return new Result(
+                    NOT_RUN,
+                    Optional.empty(),
+                    "could not start " + hook.command().get(0) + ": " + e.getMessage());
         }
         process.getOutputStream().close();
         StringBuilder stderr = new StringBuilder();
         Thread errReader = new Thread(() -> drain(process.getErrorStream(), stderr), "hook-stderr");
         errReader.setDaemon(true);
         errReader.start();
-        Thread outPump = new Thread(() -> {
-            try (InputStream in = process.getInputStream()) {
-                in.transferTo(out);
-            } catch (IOException e) {
-                process.destroyForcibly();
-            }
-        }, "hook-stdout");
+        Thread outPump = new Thread(
+                () -> {
+                    try (InputStream in = process.getInputStream()) {
+                        in.transferTo(out);
+                    } catch (IOException e) {
+                        process.destroyForcibly();
+                    }
+                },
+                "hook-stdout");
         outPump.setDaemon(true);
         outPump.start();
         try {
             if (!process.waitFor(hook.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
                 process.descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly();
-                return new Result(NOT_RUN, Optional.empty(), "not finished within " + hook.timeout().toSeconds() + "s; killed");
+                return new Result(
+                        NOT_RUN,
+                        Optional.empty(),
+                        "not finished within " + hook.timeout().toSeconds() + "s; killed");
             }
             outPump.join(TimeUnit.SECONDS.toMillis(10));
             errReader.join(TimeUnit.SECONDS.toMillis(1));
@@ -135,7 +146,8 @@ final class HookRunner {
             return new Result(NOT_RUN, Optional.empty(), "interrupted (agent stopping)");
         }
         synchronized (stderr) {
-            return new Result(process.exitValue(), Optional.empty(), stderr.toString().strip());
+            return new Result(
+                    process.exitValue(), Optional.empty(), stderr.toString().strip());
         }
     }
 
@@ -160,7 +172,8 @@ final class HookRunner {
             return;
         }
         try {
-            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Files.createDirectories(
+                    dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         } catch (UnsupportedOperationException notPosix) {
             Files.createDirectories(dir);
         }
@@ -173,10 +186,13 @@ final class HookRunner {
         List<Path> saved;
         try (Stream<Path> files = Files.list(dir)) {
             saved = files.filter(p -> {
-                String name = p.getFileName().toString();
-                return name.startsWith(service + "-") && name.endsWith(suffix)
-                        && name.substring(service.length() + 1).matches("\\d{8}T\\d{6}\\.\\d{3}Z\\..*");
-            }).sorted().toList();
+                        String name = p.getFileName().toString();
+                        return name.startsWith(service + "-")
+                                && name.endsWith(suffix)
+                                && name.substring(service.length() + 1).matches("\\d{8}T\\d{6}\\.\\d{3}Z\\..*");
+                    })
+                    .sorted()
+                    .toList();
         }
         for (int i = 0; i < saved.size() - hook.keep(); i++) {
             Files.deleteIfExists(saved.get(i));

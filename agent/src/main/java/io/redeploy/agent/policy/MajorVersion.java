@@ -13,15 +13,23 @@ import java.util.regex.Pattern;
 public record MajorVersion(String source, int major, String raw) {
 
     /** Where a version is looked for, most specific first. */
-    static final List<String> SOURCES = List.of("env:PG_MAJOR", "env:MYSQL_MAJOR", "env:MONGO_MAJOR",
-            "label:org.opencontainers.image.version", "env:PG_VERSION", "env:MARIADB_VERSION", "env:MYSQL_VERSION",
-            "env:MONGO_VERSION", "env:REDIS_VERSION");
+    static final List<String> SOURCES = List.of(
+            "env:PG_MAJOR",
+            "env:MYSQL_MAJOR",
+            "env:MONGO_MAJOR",
+            "label:org.opencontainers.image.version",
+            "env:PG_VERSION",
+            "env:MARIADB_VERSION",
+            "env:MYSQL_VERSION",
+            "env:MONGO_VERSION",
+            "env:REDIS_VERSION");
     /** Optional Debian epoch ("1:"), optional "v", then the major digits. */
     private static final Pattern LEADING_MAJOR = Pattern.compile("^(?:\\d+:)?[vV]?(\\d{1,9})(?:\\D.*)?$");
 
     /** The major from {@code source} (e.g. {@code env:PG_MAJOR}); empty when absent or not a version. */
     static Optional<MajorVersion> read(ImageInfo image, String source) {
-        String value = source.startsWith("env:") ? image.env().get(source.substring(4))
+        String value = source.startsWith("env:")
+                ? image.env().get(source.substring(4))
                 : image.labels().get(source.substring("label:".length()));
         return parse(value).map(major -> new MajorVersion(source, major, value.strip()));
     }

@@ -24,10 +24,13 @@ final class MajorVersionGuard {
                 if (now.get().major() == next.get().major()) {
                     return Verdict.proceed();
                 }
-                return Verdict.refuse("pin-major: major version change " + now.get().major() + " -> " + next.get().major()
-                        + " (" + source + " " + now.get().raw() + " -> " + next.get().raw() + ") not deployed; manual "
+                return Verdict.refuse("pin-major: major version change "
+                        + now.get().major() + " -> " + next.get().major()
+                        + " (" + source + " " + now.get().raw() + " -> "
+                        + next.get().raw() + ") not deployed; manual "
                         + "step: back up the data and migrate it to the new major version (PostgreSQL: pg_dumpall and "
-                        + "restore, or pg_upgrade), then deploy by hand; or pin the tag to major " + now.get().major());
+                        + "restore, or pg_upgrade), then deploy by hand; or pin the tag to major "
+                        + now.get().major());
             }
         }
         return Verdict.refuse("pin-major: no major version found in both images (looked at "

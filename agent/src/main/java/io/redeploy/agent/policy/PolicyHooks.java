@@ -59,16 +59,19 @@ public final class PolicyHooks implements DeployHooks {
         Optional<String> container = old.filter(ContainerInfo::running).map(ContainerInfo::id);
         if (hook.get().where() == HookConfig.Where.EXEC && container.isEmpty()) {
             // Nothing runs yet (first deploy) or it is stopped: there is nothing to dump or drain.
-            log.info("event=hook.skipped phase=pre-update service={} reason=\"no running container to exec in\"", service.name());
+            log.info(
+                    "event=hook.skipped phase=pre-update service={} reason=\"no running container to exec in\"",
+                    service.name());
             return Verdict.proceed();
         }
-        HookRunner.Result result = run("pre-update", service, hook.get(), container, old.map(ContainerInfo::imageId), target);
+        HookRunner.Result result =
+                run("pre-update", service, hook.get(), container, old.map(ContainerInfo::imageId), target);
         if (result.ok()) {
             return Verdict.proceed();
         }
         if (result.exitCode() == HookConfig.EXIT_SKIP) {
-            return Verdict.skip("pre-update hook asked to skip this deploy (exit " + HookConfig.EXIT_SKIP + ")"
-                    + detail(result));
+            return Verdict.skip(
+                    "pre-update hook asked to skip this deploy (exit " + HookConfig.EXIT_SKIP + ")" + detail(result));
         }
         return Verdict.abort(describe(result));
     }
@@ -76,13 +79,19 @@ public final class PolicyHooks implements DeployHooks {
     @Override
     public Optional<String> afterDeploy(ServiceConfig service, Digest target, String containerId) {
         return service.policy().postUpdate().flatMap(hook -> {
-            HookRunner.Result result = run("post-update", service, hook, Optional.of(containerId), Optional.empty(), target);
+            HookRunner.Result result =
+                    run("post-update", service, hook, Optional.of(containerId), Optional.empty(), target);
             return result.ok() ? Optional.empty() : Optional.of("post-update hook failed: " + describe(result));
         });
     }
 
-    private HookRunner.Result run(String phase, ServiceConfig service, HookConfig hook, Optional<String> container,
-                                  Optional<String> fromImage, Digest target) {
+    private HookRunner.Result run(
+            String phase,
+            ServiceConfig service,
+            HookConfig hook,
+            Optional<String> container,
+            Optional<String> fromImage,
+            Digest target) {
         Instant started = clock.instant();
         Map<String, String> environment = new LinkedHashMap<>();
         environment.put("REDEPLOY_PHASE", phase);
@@ -95,17 +104,29 @@ public final class PolicyHooks implements DeployHooks {
         long ms = Duration.between(started, clock.instant()).toMillis();
         String where = hook.where().name().toLowerCase(java.util.Locale.ROOT);
         if (result.ok()) {
-            log.info("event=hook.done phase={} service={} where={} exit=0 output={} duration_ms={}", phase, service.name(),
-                    where, result.output().map(Object::toString).orElse("-"), ms);
+            log.info(
+                    "event=hook.done phase={} service={} where={} exit=0 output={} duration_ms={}",
+                    phase,
+                    service.name(),
+                    where,
+                    result.output().map(Object::toString).orElse("-"),
+                    ms);
         } else {
-            log.error("event=hook.failed phase={} service={} where={} exit={} reason=\"{}\" duration_ms={}", phase,
-                    service.name(), where, result.exitCode(), oneLine(result.detail()), ms);
+            log.error(
+                    "event=hook.failed phase={} service={} where={} exit={} reason=\"{}\" duration_ms={}",
+                    phase,
+                    service.name(),
+                    where,
+                    result.exitCode(),
+                    oneLine(result.detail()),
+                    ms);
         }
         return result;
     }
 
     private static String describe(HookRunner.Result result) {
-        return (result.exitCode() == HookRunner.NOT_RUN ? "did not complete" : "exit " + result.exitCode()) + detail(result);
+        return (result.exitCode() == HookRunner.NOT_RUN ? "did not complete" : "exit " + result.exitCode())
+                + detail(result);
     }
 
     private static String detail(HookRunner.Result result) {

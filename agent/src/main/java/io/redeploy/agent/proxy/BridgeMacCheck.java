@@ -48,20 +48,29 @@ public final class BridgeMacCheck {
         Map<String, List<String>> servicesByNetwork = new LinkedHashMap<>();
         for (ServiceConfig service : services) {
             if (service.proxy().isPresent()) {
-                servicesByNetwork.computeIfAbsent(service.network().orElse("bridge"), n -> new ArrayList<>()).add(service.name());
+                servicesByNetwork
+                        .computeIfAbsent(service.network().orElse("bridge"), n -> new ArrayList<>())
+                        .add(service.name());
             }
         }
         List<String> floating = new ArrayList<>();
-        servicesByNetwork.forEach((network, names) -> device(network).ifPresent(device ->
-                assignType(device).filter(type -> !FIXED.equals(type)).ifPresent(type -> {
-                    floating.add(device);
-                    log.warn("event=proxy.bridge_mac_floating network={} device={} services={} addr_assign_type={} "
-                                    + "reason=\"the bridge's MAC follows its ports and changes when a container leaves; a connection "
-                                    + "through the agent's port can stall for seconds right after a start-first switch\" "
-                                    + "fix=\"ip link set dev {} address 02:42:xx:xx:xx:xx (any fixed address), or remove the bridge "
-                                    + "and let dockerd create it\"",
-                            network, device, String.join(",", names), type, device);
-                })));
+        servicesByNetwork.forEach((network, names) -> device(network)
+                .ifPresent(device -> assignType(device)
+                        .filter(type -> !FIXED.equals(type))
+                        .ifPresent(type -> {
+                            floating.add(device);
+                            log.warn(
+                                    "event=proxy.bridge_mac_floating network={} device={} services={} addr_assign_type={} "
+                                            + "reason=\"the bridge's MAC follows its ports and changes when a container leaves; a connection "
+                                            + "through the agent's port can stall for seconds right after a start-first switch\" "
+                                            + "fix=\"ip link set dev {} address 02:42:xx:xx:xx:xx (any fixed address), or remove the bridge "
+                                            + "and let dockerd create it\"",
+                                    network,
+                                    device,
+                                    String.join(",", names),
+                                    type,
+                                    device);
+                        })));
         return floating;
     }
 
@@ -81,8 +90,9 @@ public final class BridgeMacCheck {
             return Optional.empty();
         }
         try {
-            return Optional.of(Files.readString(sysClassNet.resolve(device).resolve("addr_assign_type"),
-                    StandardCharsets.US_ASCII).strip());
+            return Optional.of(
+                    Files.readString(sysClassNet.resolve(device).resolve("addr_assign_type"), StandardCharsets.US_ASCII)
+                            .strip());
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {

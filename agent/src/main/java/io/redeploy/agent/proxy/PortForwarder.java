@@ -37,6 +37,7 @@ public final class PortForwarder implements TrafficSwitch, Closeable {
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
     /** 512 connections x 2 x 8 KiB = 8 MiB of buffers at most: the agent runs in a 64 MiB heap. */
     public static final int MAX_CONNECTIONS = 512;
+
     private static final int BUFFER_BYTES = 8 * 1024;
     /** How often connects in progress are checked against their deadline. */
     private static final long CONNECT_CHECK_MILLIS = 100;
@@ -51,12 +52,17 @@ public final class PortForwarder implements TrafficSwitch, Closeable {
     private final Map<ForwardTarget, Integer> open = new HashMap<>();
     /** Only touched by the loop thread. */
     private final Set<Connection> connections = new LinkedHashSet<>();
+
     private final Thread loop;
     private volatile boolean accepting = true;
     private volatile boolean closing;
 
-    private PortForwarder(String service, ServerSocketChannel server, Selector selector, Duration connectTimeout,
-                          ProxyListener listener) {
+    private PortForwarder(
+            String service,
+            ServerSocketChannel server,
+            Selector selector,
+            Duration connectTimeout,
+            ProxyListener listener) {
         this.service = service;
         this.server = server;
         this.selector = selector;
@@ -71,8 +77,8 @@ public final class PortForwarder implements TrafficSwitch, Closeable {
      * {@link #switchTo}). Throws {@link ProxyBindException} naming the address and the service when the address
      * cannot be bound.
      */
-    public static PortForwarder open(String service, InetSocketAddress listen, Duration connectTimeout,
-                                     ProxyListener listener) {
+    public static PortForwarder open(
+            String service, InetSocketAddress listen, Duration connectTimeout, ProxyListener listener) {
         Selector selector = null;
         ServerSocketChannel server = null;
         try {
@@ -86,12 +92,15 @@ public final class PortForwarder implements TrafficSwitch, Closeable {
         } catch (IOException | RuntimeException e) {
             closeQuietly(server);
             closeQuietly(selector);
-            throw new ProxyBindException("cannot listen on " + endpoint(listen) + " for service " + service + ": "
-                    + describe(e), e);
+            throw new ProxyBindException(
+                    "cannot listen on " + endpoint(listen) + " for service " + service + ": " + describe(e), e);
         }
         PortForwarder forwarder = new PortForwarder(service, server, selector, connectTimeout, listener);
         forwarder.loop.start();
-        log.info("event=proxy.listening service={} listen={}", service, forwarder.localAddress().map(PortForwarder::endpoint).orElse("?"));
+        log.info(
+                "event=proxy.listening service={} listen={}",
+                service,
+                forwarder.localAddress().map(PortForwarder::endpoint).orElse("?"));
         return forwarder;
     }
 
@@ -113,8 +122,12 @@ public final class PortForwarder implements TrafficSwitch, Closeable {
             previous = target.getAndSet(newTarget);
         }
         if (!newTarget.equals(previous)) {
-            log.info("event=proxy.switched service={} from={} to={} container={}", service,
-                    previous == null ? "none" : previous.endpoint(), newTarget.endpoint(), newTarget.container());
+            log.info(
+                    "event=proxy.switched service={} from={} to={} container={}",
+                    service,
+                    previous == null ? "none" : previous.endpoint(),
+                    newTarget.endpoint(),
+                    newTarget.container());
         }
         return Optional.ofNullable(previous);
     }
@@ -216,7 +229,8 @@ public final class PortForwarder implements TrafficSwitch, Closeable {
                             end.ready(key);
                         } catch (RuntimeException e) {
                             // A bug must cost one connection, not the port.
-                            log.error("event=proxy.connection_failed service={} reason=\"{}\"", service, describe(e), e);
+                            log.error(
+                                    "event=proxy.connection_failed service={} reason=\"{}\"", service, describe(e), e);
                             end.connection().close(false, "internal error");
                         }
                     } else if (key.isAcceptable()) {

@@ -32,8 +32,13 @@ public final class ServiceProxies implements TrafficSwitches, AutoCloseable {
                     continue;
                 }
                 ProxyConfig proxy = service.proxy().get();
-                opened.put(service.name(), PortForwarder.open(service.name(),
-                        new InetSocketAddress(proxy.listenHost(), proxy.listenPort()), connectTimeout, listener));
+                opened.put(
+                        service.name(),
+                        PortForwarder.open(
+                                service.name(),
+                                new InetSocketAddress(proxy.listenHost(), proxy.listenPort()),
+                                connectTimeout,
+                                listener));
                 drains.put(service.name(), proxy.drain());
             }
         } catch (RuntimeException e) {

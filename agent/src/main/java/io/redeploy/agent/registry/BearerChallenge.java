@@ -25,8 +25,11 @@ public record BearerChallenge(String realm, Optional<String> service, Optional<S
                 .filter(c -> c.hasScheme("Bearer"))
                 .filter(c -> c.param("realm") != null && !c.param("realm").isBlank())
                 .findFirst()
-                .map(c -> new BearerChallenge(c.param("realm"), nonBlank(c.param("service")),
-                        nonBlank(c.param("scope")), nonBlank(c.param("error"))));
+                .map(c -> new BearerChallenge(
+                        c.param("realm"),
+                        nonBlank(c.param("service")),
+                        nonBlank(c.param("scope")),
+                        nonBlank(c.param("error"))));
     }
 
     /** The pull scope for a repository, as the token spec defines it: {@code repository:<name>:pull}. */

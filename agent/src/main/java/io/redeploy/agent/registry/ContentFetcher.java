@@ -29,8 +29,12 @@ final class ContentFetcher {
     /** The manifest the target's tag names; empty when the registry answers 404 (no such tag). */
     Optional<StoredManifest> manifest(RegistryTarget target, String accept, long maxBytes) throws RegistryException {
         HttpUrl url = ManifestDigestFetcher.manifestUrl(target);
-        Request request = new Request.Builder().url(url).get().header("Accept", accept)
-                .tag(RegistryTarget.class, target).build();
+        Request request = new Request.Builder()
+                .url(url)
+                .get()
+                .header("Accept", accept)
+                .tag(RegistryTarget.class, target)
+                .build();
         try (Response response = execute(target, request)) {
             if (response.code() == 404) return Optional.empty();
             if (response.code() != 200) throw failures.forStatus(target, ManifestDigestFetcher.SOURCE, response);
@@ -48,23 +52,37 @@ final class ContentFetcher {
     /** The blob's bytes, checked against {@code digest} (sha256 only, as every registry stores). */
     byte[] blob(RegistryTarget target, Digest digest, long maxBytes) throws RegistryException {
         if (!digest.value().startsWith("sha256:")) {
-            throw failures.malformed(target, ManifestDigestFetcher.SOURCE, "a reference to blob " + digest.shortForm()
-                    + " with a digest algorithm other than sha256");
+            throw failures.malformed(
+                    target,
+                    ManifestDigestFetcher.SOURCE,
+                    "a reference to blob " + digest.shortForm() + " with a digest algorithm other than sha256");
         }
-        HttpUrl url = HttpUrl.parse(target.config().baseUrl()).newBuilder()
-                .addPathSegment("v2").addPathSegments(target.repository())
-                .addPathSegment("blobs").addPathSegment(digest.value()).build();
-        Request request = new Request.Builder().url(url).get().tag(RegistryTarget.class, target).build();
+        HttpUrl url = HttpUrl.parse(target.config().baseUrl())
+                .newBuilder()
+                .addPathSegment("v2")
+                .addPathSegments(target.repository())
+                .addPathSegment("blobs")
+                .addPathSegment(digest.value())
+                .build();
+        Request request = new Request.Builder()
+                .url(url)
+                .get()
+                .tag(RegistryTarget.class, target)
+                .build();
         try (Response response = execute(target, request)) {
             if (response.code() == 404) {
-                throw failures.malformed(target, ManifestDigestFetcher.SOURCE, "404 for blob " + digest.shortForm()
-                        + " that a manifest references");
+                throw failures.malformed(
+                        target,
+                        ManifestDigestFetcher.SOURCE,
+                        "404 for blob " + digest.shortForm() + " that a manifest references");
             }
             if (response.code() != 200) throw failures.forStatus(target, ManifestDigestFetcher.SOURCE, response);
             byte[] bytes = BoundedBody.read(response.body(), maxBytes);
             if (!sha256(bytes).equals(digest)) {
-                throw failures.malformed(target, ManifestDigestFetcher.SOURCE, "blob " + digest.shortForm()
-                        + " whose content does not match its digest");
+                throw failures.malformed(
+                        target,
+                        ManifestDigestFetcher.SOURCE,
+                        "blob " + digest.shortForm() + " whose content does not match its digest");
             }
             return bytes;
         } catch (BoundedBody.TooLargeException e) {
@@ -85,7 +103,9 @@ final class ContentFetcher {
 
     static Digest sha256(byte[] bytes) {
         try {
-            return Digest.parse("sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)));
+            return Digest.parse("sha256:"
+                    + HexFormat.of()
+                            .formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JVM has SHA-256", e);
         }

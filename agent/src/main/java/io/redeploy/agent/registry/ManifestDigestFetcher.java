@@ -20,7 +20,8 @@ import okhttp3.Response;
  */
 final class ManifestDigestFetcher {
     static final String SOURCE = "registry";
-    static final String ACCEPT = String.join(", ",
+    static final String ACCEPT = String.join(
+            ", ",
             "application/vnd.oci.image.index.v1+json",
             "application/vnd.oci.image.manifest.v1+json",
             "application/vnd.docker.distribution.manifest.list.v2+json",
@@ -71,7 +72,8 @@ final class ManifestDigestFetcher {
 
     static HttpUrl manifestUrl(RegistryTarget target) {
         HttpUrl base = HttpUrl.parse(target.config().baseUrl());
-        if (base == null) throw new IllegalArgumentException("registry host '" + target.registry() + "' is not a valid URL host");
+        if (base == null)
+            throw new IllegalArgumentException("registry host '" + target.registry() + "' is not a valid URL host");
         return base.newBuilder()
                 .addPathSegment("v2")
                 .addPathSegments(target.repository()) // validated by ImageRef: lowercase components joined by '/'

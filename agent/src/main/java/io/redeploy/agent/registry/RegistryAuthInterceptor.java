@@ -22,11 +22,11 @@ import okhttp3.Response;
 final class RegistryAuthInterceptor implements Interceptor {
 
     /** What a registry host asked for last time. */
-    private sealed interface HostAuth permits BasicAuth, TokenAuth { }
+    private sealed interface HostAuth permits BasicAuth, TokenAuth {}
 
-    private record BasicAuth() implements HostAuth { }
+    private record BasicAuth() implements HostAuth {}
 
-    private record TokenAuth(String realm, Optional<String> service) implements HostAuth { }
+    private record TokenAuth(String realm, Optional<String> service) implements HostAuth {}
 
     /** An Authorization header and, for a token, where it came from (to drop it if refused). */
     private record Credential(String header, TokenCache.Key tokenKey, String tokenValue) {
@@ -75,7 +75,8 @@ final class RegistryAuthInterceptor implements Interceptor {
     }
 
     /** The credential that answers the challenge, or null when a retry cannot succeed (the 401 then stands). */
-    private Credential answer(RegistryTarget target, List<String> challengeHeaders, Credential sent) throws RegistryException {
+    private Credential answer(RegistryTarget target, List<String> challengeHeaders, Credential sent)
+            throws RegistryException {
         List<AuthChallenge> challenges = AuthChallenge.parseAll(challengeHeaders);
         Optional<BearerChallenge> bearer = BearerChallenge.from(challenges);
         if (bearer.isPresent()) {
@@ -85,7 +86,8 @@ final class RegistryAuthInterceptor implements Interceptor {
             scopes.put(scopeKey(target), scope);
             TokenCache.Key key = key(challenge.realm(), challenge.service(), scope);
             if (sent != null && sent.isToken()) {
-                // insufficient_scope for the very scope we hold: a new token for the same identity gets the same answer.
+                // insufficient_scope for the very scope we hold: a new token for the same identity gets the same
+                // answer.
                 if (challenge.isInsufficientScope() && sent.tokenKey().equals(key)) return null;
                 tokens.invalidate(sent.tokenKey(), sent.tokenValue());
             }
@@ -109,12 +111,17 @@ final class RegistryAuthInterceptor implements Interceptor {
 
     private static Credential basic(RegistryConfig config) {
         if (!config.hasCredentials()) return null;
-        String header = Credentials.basic(config.username().orElseThrow(), config.password().orElseThrow().reveal());
+        String header = Credentials.basic(
+                config.username().orElseThrow(), config.password().orElseThrow().reveal());
         return new Credential(header, null, null);
     }
 
     private static Request withCredential(Request request, Credential credential) {
-        return credential == null ? request : request.newBuilder().header("Authorization", credential.header()).build();
+        return credential == null
+                ? request
+                : request.newBuilder()
+                        .header("Authorization", credential.header())
+                        .build();
     }
 
     private static TokenCache.Key key(String realm, Optional<String> service, String scope) {

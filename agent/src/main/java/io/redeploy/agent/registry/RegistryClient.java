@@ -55,14 +55,24 @@ public final class RegistryClient implements DigestSource, AutoCloseable {
                 .writeTimeout(b.settings.readTimeout())
                 .callTimeout(b.settings.callTimeout())
                 .build();
-        Interceptor userAgent = chain -> chain.proceed(
-                chain.request().newBuilder().header("User-Agent", b.settings.userAgent()).build());
+        Interceptor userAgent = chain -> chain.proceed(chain.request()
+                .newBuilder()
+                .header("User-Agent", b.settings.userAgent())
+                .build());
         RequestCountingInterceptor counting = new RequestCountingInterceptor(b.listener);
         // Both clients share one connection pool and dispatcher (newBuilder), so close() releases everything.
-        OkHttpClient tokenHttp = shared.newBuilder().addInterceptor(userAgent).addInterceptor(counting).build();
+        OkHttpClient tokenHttp = shared.newBuilder()
+                .addInterceptor(userAgent)
+                .addInterceptor(counting)
+                .build();
         TokenClient tokenClient = new TokenClient(tokenHttp, b.clock, b.settings.maxBodyBytes(), failures);
-        RegistryAuthInterceptor auth = new RegistryAuthInterceptor(new TokenCache(b.clock, TOKEN_SAFETY_MARGIN), tokenClient);
-        this.http = shared.newBuilder().addInterceptor(userAgent).addInterceptor(auth).addInterceptor(counting).build();
+        RegistryAuthInterceptor auth =
+                new RegistryAuthInterceptor(new TokenCache(b.clock, TOKEN_SAFETY_MARGIN), tokenClient);
+        this.http = shared.newBuilder()
+                .addInterceptor(userAgent)
+                .addInterceptor(auth)
+                .addInterceptor(counting)
+                .build();
         this.fetcher = new ManifestDigestFetcher(http, b.settings.maxBodyBytes(), failures);
         this.content = new ContentFetcher(http, failures);
     }
@@ -86,8 +96,12 @@ public final class RegistryClient implements DigestSource, AutoCloseable {
     public Digest digestOf(ImageRef image) throws RegistryException {
         RegistryTarget target = RegistryTarget.of(image, registryFor.apply(image));
         Digest digest = withRetries(target, () -> fetcher.fetch(target));
-        LOG.debug("event=registry.digest registry={} repository={} tag={} digest={}",
-                target.registry(), target.repository(), target.tag(), digest);
+        LOG.debug(
+                "event=registry.digest registry={} repository={} tag={} digest={}",
+                target.registry(),
+                target.repository(),
+                target.tag(),
+                digest);
         return digest;
     }
 
@@ -126,8 +140,13 @@ public final class RegistryClient implements DigestSource, AutoCloseable {
                 if (!failure.isTransient()) throw failure;
                 Optional<Duration> wait = retryPolicy.waitBeforeRetry(n, retryAfterOf(failure));
                 if (wait.isEmpty()) throw failure;
-                LOG.warn("event=registry.retry registry={} repository={} attempt={} status={} wait_ms={}{}",
-                        target.registry(), target.repository(), n + 1, statusOf(failure), wait.get().toMillis(),
+                LOG.warn(
+                        "event=registry.retry registry={} repository={} attempt={} status={} wait_ms={}{}",
+                        target.registry(),
+                        target.repository(),
+                        n + 1,
+                        statusOf(failure),
+                        wait.get().toMillis(),
                         ioErrorOf(failure));
                 pause(wait.get(), failure);
             }
@@ -158,7 +177,9 @@ public final class RegistryClient implements DigestSource, AutoCloseable {
 
     /** {@code " error=SocketTimeoutException"} for an I/O failure, so a timeout is told apart from a refusal. */
     private static String ioErrorOf(RegistryException failure) {
-        return failure.getCause() == null ? "" : " error=" + failure.getCause().getClass().getSimpleName();
+        return failure.getCause() == null
+                ? ""
+                : " error=" + failure.getCause().getClass().getSimpleName();
     }
 
     private static int statusOf(RegistryException failure) {

@@ -44,9 +44,15 @@ public record RegistryClientSettings(
     /** Defaults for a daemon polling a few registries: a slow registry costs at most about 100 s per image. */
     public static RegistryClientSettings defaults(String agentVersion) {
         return new RegistryClientSettings(
-                Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30),
-                3, Duration.ofMillis(500), Duration.ofSeconds(10), Duration.ofSeconds(60),
-                FOUR_MIB, "redeploy-agent/" + agentVersion);
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(30),
+                3,
+                Duration.ofMillis(500),
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(60),
+                FOUR_MIB,
+                "redeploy-agent/" + agentVersion);
     }
 
     /** Defaults with the version from the jar manifest ({@code dev} when run from classes). */
@@ -56,23 +62,55 @@ public record RegistryClientSettings(
     }
 
     public RegistryClientSettings withMaxAttempts(int attempts) {
-        return new RegistryClientSettings(connectTimeout, readTimeout, callTimeout, attempts,
-                baseBackoff, maxBackoff, maxRetryAfter, maxBodyBytes, userAgent);
+        return new RegistryClientSettings(
+                connectTimeout,
+                readTimeout,
+                callTimeout,
+                attempts,
+                baseBackoff,
+                maxBackoff,
+                maxRetryAfter,
+                maxBodyBytes,
+                userAgent);
     }
 
     public RegistryClientSettings withReadTimeout(Duration timeout) {
-        return new RegistryClientSettings(connectTimeout, timeout, callTimeout, maxAttempts,
-                baseBackoff, maxBackoff, maxRetryAfter, maxBodyBytes, userAgent);
+        return new RegistryClientSettings(
+                connectTimeout,
+                timeout,
+                callTimeout,
+                maxAttempts,
+                baseBackoff,
+                maxBackoff,
+                maxRetryAfter,
+                maxBodyBytes,
+                userAgent);
     }
 
     public RegistryClientSettings withMaxBodyBytes(long bytes) {
-        return new RegistryClientSettings(connectTimeout, readTimeout, callTimeout, maxAttempts,
-                baseBackoff, maxBackoff, maxRetryAfter, bytes, userAgent);
+        return new RegistryClientSettings(
+                connectTimeout,
+                readTimeout,
+                callTimeout,
+                maxAttempts,
+                baseBackoff,
+                maxBackoff,
+                maxRetryAfter,
+                bytes,
+                userAgent);
     }
 
     public RegistryClientSettings withMaxRetryAfter(Duration wait) {
-        return new RegistryClientSettings(connectTimeout, readTimeout, callTimeout, maxAttempts,
-                baseBackoff, maxBackoff, wait, maxBodyBytes, userAgent);
+        return new RegistryClientSettings(
+                connectTimeout,
+                readTimeout,
+                callTimeout,
+                maxAttempts,
+                baseBackoff,
+                maxBackoff,
+                wait,
+                maxBodyBytes,
+                userAgent);
     }
 
     private static void requirePositive(Duration d, String name) {

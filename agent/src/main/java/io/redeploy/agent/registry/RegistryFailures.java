@@ -28,14 +28,19 @@ final class RegistryFailures {
             return new TagNotFoundException("tag " + target.tag() + " not found in " + target.describe());
         }
         if (status == 429) {
-            return new RateLimitedException(source + " rate-limited requests for " + target.describe()
-                    + retryAfter.map(d -> " (Retry-After " + d.toSeconds() + " s)").orElse(""), retryAfter);
+            return new RateLimitedException(
+                    source + " rate-limited requests for " + target.describe()
+                            + retryAfter
+                                    .map(d -> " (Retry-After " + d.toSeconds() + " s)")
+                                    .orElse(""),
+                    retryAfter);
         }
         if (status >= 500 || status == 408) {
-            return new RegistryUnavailableException(source + " answered HTTP " + status + " for " + target.describe(),
-                    status, retryAfter, null);
+            return new RegistryUnavailableException(
+                    source + " answered HTTP " + status + " for " + target.describe(), status, retryAfter, null);
         }
-        return new MalformedResponseException(source + " answered unexpected HTTP " + status + " for " + target.describe());
+        return new MalformedResponseException(
+                source + " answered unexpected HTTP " + status + " for " + target.describe());
     }
 
     RegistryException credentialsRejected(RegistryTarget target) {
@@ -47,15 +52,19 @@ final class RegistryFailures {
     }
 
     RegistryException unreachable(RegistryTarget target, String source, IOException e) {
-        String reason = e.getMessage() == null ? e.getClass().getSimpleName()
+        String reason = e.getMessage() == null
+                ? e.getClass().getSimpleName()
                 : e.getClass().getSimpleName() + ": " + e.getMessage();
-        return new RegistryUnavailableException(source + " could not be reached for " + target.describe() + " (" + reason + ")",
-                RegistryUnavailableException.NO_STATUS, Optional.empty(), e);
+        return new RegistryUnavailableException(
+                source + " could not be reached for " + target.describe() + " (" + reason + ")",
+                RegistryUnavailableException.NO_STATUS,
+                Optional.empty(),
+                e);
     }
 
     RegistryException tooLarge(RegistryTarget target, String source, long limit) {
-        return new MalformedResponseException(source + " sent a response larger than " + limit
-                + " bytes for " + target.describe() + "; refused");
+        return new MalformedResponseException(
+                source + " sent a response larger than " + limit + " bytes for " + target.describe() + "; refused");
     }
 
     RegistryException malformed(RegistryTarget target, String source, String what) {

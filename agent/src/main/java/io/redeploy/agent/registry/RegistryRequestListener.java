@@ -17,6 +17,6 @@ public interface RegistryRequestListener {
     void onResponse(String registry, String method, int status);
 
     static RegistryRequestListener none() {
-        return (registry, method, status) -> { };
+        return (registry, method, status) -> {};
     }
 }

@@ -9,7 +9,7 @@ import java.util.Optional;
 
 /** Parses {@code Retry-After} (RFC 9110 section 10.2.3): delay-seconds or an HTTP-date. */
 final class RetryAfter {
-    private RetryAfter() { }
+    private RetryAfter() {}
 
     static Optional<Duration> parse(String header, Clock clock) {
         if (header == null || header.isBlank()) return Optional.empty();

@@ -38,7 +38,9 @@ public final class StoredManifest {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof StoredManifest m && digest.equals(m.digest) && mediaType.equals(m.mediaType)
+        return o instanceof StoredManifest m
+                && digest.equals(m.digest)
+                && mediaType.equals(m.mediaType)
                 && Arrays.equals(bytes, m.bytes);
     }
 

@@ -13,7 +13,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class TokenCache {
 
-    record Key(String realm, String service, String scope) { }
+    record Key(String realm, String service, String scope) {}
 
     @FunctionalInterface
     interface Fetcher {
@@ -38,7 +38,9 @@ final class TokenCache {
     /** The cached token if it is still valid; never fetches. */
     Optional<BearerToken> valid(Key key) {
         Entry entry = entries.get(key);
-        return entry == null ? Optional.empty() : Optional.ofNullable(entry.token).filter(this::isFresh);
+        return entry == null
+                ? Optional.empty()
+                : Optional.ofNullable(entry.token).filter(this::isFresh);
     }
 
     /** The cached token, or a new one from {@code fetcher} (called at most once at a time per key). */

@@ -38,7 +38,8 @@ final class TokenClient {
         this.failures = failures;
     }
 
-    BearerToken fetch(RegistryTarget target, String realm, Optional<String> service, String scope) throws RegistryException {
+    BearerToken fetch(RegistryTarget target, String realm, Optional<String> service, String scope)
+            throws RegistryException {
         HttpUrl realmUrl = HttpUrl.parse(realm);
         if (realmUrl == null) throw failures.malformed(target, "registry", "a token realm that is not an http(s) URL");
         RegistryConfig config = target.config();
@@ -51,7 +52,11 @@ final class TokenClient {
         url.addQueryParameter("scope", scope);
         Request.Builder request = new Request.Builder().url(url.build()).get().tag(RegistryTarget.class, target);
         if (config.hasCredentials()) {
-            request.header("Authorization", Credentials.basic(config.username().orElseThrow(), config.password().orElseThrow().reveal()));
+            request.header(
+                    "Authorization",
+                    Credentials.basic(
+                            config.username().orElseThrow(),
+                            config.password().orElseThrow().reveal()));
         }
         Instant requestedAt = clock.instant(); // lifetime counts from before the request: errs on the early side
         try (Response response = http.newCall(request.build()).execute()) {
@@ -72,8 +77,10 @@ final class TokenClient {
         } catch (IOException e) {
             throw failures.malformed(target, SOURCE, "a token response that is not JSON");
         }
-        if (root == null || !root.isObject()) throw failures.malformed(target, SOURCE, "a token response that is not a JSON object");
-        String token = text(root, "token").or(() -> text(root, "access_token"))
+        if (root == null || !root.isObject())
+            throw failures.malformed(target, SOURCE, "a token response that is not a JSON object");
+        String token = text(root, "token")
+                .or(() -> text(root, "access_token"))
                 .orElseThrow(() -> failures.malformed(target, SOURCE, "a token response without a token"));
         JsonNode expiresIn = root.get("expires_in");
         Duration lifetime = expiresIn != null && expiresIn.canConvertToLong() && expiresIn.asLong() > 0
@@ -84,6 +91,8 @@ final class TokenClient {
 
     private static Optional<String> text(JsonNode root, String field) {
         JsonNode node = root.get(field);
-        return node != null && node.isTextual() && !node.asText().isBlank() ? Optional.of(node.asText()) : Optional.empty();
+        return node != null && node.isTextual() && !node.asText().isBlank()
+                ? Optional.of(node.asText())
+                : Optional.empty();
     }
 }

@@ -18,9 +18,6 @@ import io.redeploy.agent.signing.SignatureCheck;
 import io.redeploy.agent.state.Check;
 import io.redeploy.agent.state.DeployRecord;
 import io.redeploy.agent.state.StateStore;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,6 +33,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One poll: ask the registry about every watched service (in parallel, bounded by the executor),
@@ -61,23 +60,57 @@ public final class PollCycle {
     private final Set<String> announced = new HashSet<>();
     /** Set by SIGTERM: a deploy in flight finishes, but no new one starts. */
     private volatile boolean stopRequested;
+
     private final Map<String, String> checkErrors = new java.util.concurrent.ConcurrentHashMap<>();
 
-    public PollCycle(AgentConfig config, List<ServiceConfig> orderedServices, DigestSource registry, ServiceRuntime runtime,
-                     StateStore state, AgentMetrics metrics, ExecutorService registryExecutor, Clock clock) {
+    public PollCycle(
+            AgentConfig config,
+            List<ServiceConfig> orderedServices,
+            DigestSource registry,
+            ServiceRuntime runtime,
+            StateStore state,
+            AgentMetrics metrics,
+            ExecutorService registryExecutor,
+            Clock clock) {
         this(config, orderedServices, registry, runtime, state, metrics, registryExecutor, clock, PollEvents.NONE);
     }
 
     /** @param events told about new digests, deploy outcomes and Docker outages (notifications) */
-    public PollCycle(AgentConfig config, List<ServiceConfig> orderedServices, DigestSource registry, ServiceRuntime runtime,
-                     StateStore state, AgentMetrics metrics, ExecutorService registryExecutor, Clock clock, PollEvents events) {
-        this(config, orderedServices, registry, runtime, state, metrics, registryExecutor, clock, events, SignatureCheck.NONE);
+    public PollCycle(
+            AgentConfig config,
+            List<ServiceConfig> orderedServices,
+            DigestSource registry,
+            ServiceRuntime runtime,
+            StateStore state,
+            AgentMetrics metrics,
+            ExecutorService registryExecutor,
+            Clock clock,
+            PollEvents events) {
+        this(
+                config,
+                orderedServices,
+                registry,
+                runtime,
+                state,
+                metrics,
+                registryExecutor,
+                clock,
+                events,
+                SignatureCheck.NONE);
     }
 
     /** @param signatures asked before each deploy, before the pull, whether the new digest is signed as required */
-    public PollCycle(AgentConfig config, List<ServiceConfig> orderedServices, DigestSource registry, ServiceRuntime runtime,
-                     StateStore state, AgentMetrics metrics, ExecutorService registryExecutor, Clock clock, PollEvents events,
-                     SignatureCheck signatures) {
+    public PollCycle(
+            AgentConfig config,
+            List<ServiceConfig> orderedServices,
+            DigestSource registry,
+            ServiceRuntime runtime,
+            StateStore state,
+            AgentMetrics metrics,
+            ExecutorService registryExecutor,
+            Clock clock,
+            PollEvents events,
+            SignatureCheck signatures) {
         this.signatures = signatures;
         this.events = events;
         this.config = config;
@@ -96,7 +129,8 @@ public final class PollCycle {
     }
 
     /** What one poll did, for tests and the trigger's answer. */
-    public record Report(List<Decision> decisions, List<DeployResult> deploys, List<String> restarted, int registryErrors) {}
+    public record Report(
+            List<Decision> decisions, List<DeployResult> deploys, List<String> restarted, int registryErrors) {}
 
     /** Polls every service, or only {@code only} (a manual trigger for one service). */
     public Report run(Optional<String> only) {
@@ -107,16 +141,21 @@ public final class PollCycle {
     private Report poll(Optional<String> only) {
         Instant started = clock.instant();
         metrics.pollStarted();
-        List<ServiceConfig> services = only
-                .map(name -> orderedServices.stream().filter(s -> s.name().equals(name)).toList())
+        List<ServiceConfig> services = only.map(name -> orderedServices.stream()
+                        .filter(s -> s.name().equals(name))
+                        .toList())
                 .orElse(orderedServices);
         Optional<String> dockerDown = dockerProblem();
         if (dockerDown.isPresent()) {
             // Without Docker nothing can be compared or changed: skip the registry too, try again next poll.
             log.warn("event=poll.skipped reason=\"docker unavailable: {}\"", dockerDown.get());
             events.degraded("docker unavailable: " + dockerDown.get());
-            services.forEach(s -> state.recordCheck(s.name(), s.image().toString(), state.get(s.name()).runningDigest(),
-                    state.get(s.name()).registryDigest(), Check.error("docker unavailable: " + dockerDown.get())));
+            services.forEach(s -> state.recordCheck(
+                    s.name(),
+                    s.image().toString(),
+                    state.get(s.name()).runningDigest(),
+                    state.get(s.name()).registryDigest(),
+                    Check.error("docker unavailable: " + dockerDown.get())));
             metrics.pollFinished(Duration.between(started, clock.instant()), false);
             return new Report(List.of(), List.of(), List.of(), 0);
         }
@@ -126,24 +165,37 @@ public final class PollCycle {
         Map<String, Optional<Digest>> running = new LinkedHashMap<>();
         checkErrors.clear();
         Map<String, Observation> observations = observe(services, running);
-        int registryErrors = (int) observations.values().stream().filter(o -> o.registryDigest().isEmpty()).count();
+        int registryErrors = (int) observations.values().stream()
+                .filter(o -> o.registryDigest().isEmpty())
+                .count();
 
         List<Decision> decisions = planner.plan(services, observations);
         List<DeployResult> deploys = new ArrayList<>();
         Set<String> recreated = new HashSet<>();
         Set<String> failed = new HashSet<>();
         for (Decision decision : decisions) {
-            act(decision, running.getOrDefault(decision.service().name(), Optional.empty()), deploys, recreated, failed);
+            act(
+                    decision,
+                    running.getOrDefault(decision.service().name(), Optional.empty()),
+                    deploys,
+                    recreated,
+                    failed);
         }
         List<String> restarted = restartDependents(recreated, decisions);
 
         Duration took = Duration.between(started, clock.instant());
         boolean ok = registryErrors == 0 && failed.isEmpty();
         metrics.pollFinished(took, ok);
-        log.info("event=poll.done services={} changed={} deployed={} failed={} registry_errors={} duration_ms={}",
-                services.size(), decisions.stream().filter(d -> d.action() == Action.DEPLOY
-                        || d.action() == Action.REPORT_ONLY).count(),
-                recreated.size(), failed.size(), registryErrors, took.toMillis());
+        log.info(
+                "event=poll.done services={} changed={} deployed={} failed={} registry_errors={} duration_ms={}",
+                services.size(),
+                decisions.stream()
+                        .filter(d -> d.action() == Action.DEPLOY || d.action() == Action.REPORT_ONLY)
+                        .count(),
+                recreated.size(),
+                failed.size(),
+                registryErrors,
+                took.toMillis());
         return new Report(decisions, deploys, restarted, registryErrors);
     }
 
@@ -154,14 +206,22 @@ public final class PollCycle {
     private void recordRecoveries(List<Recovery> recoveries) {
         for (Recovery recovery : recoveries) {
             Optional<DeployRecord> last = state.get(recovery.service()).lastDeploy();
-            if (recovery.kind() != Recovery.Kind.FINISHED || last.isEmpty() || last.get().succeeded()
+            if (recovery.kind() != Recovery.Kind.FINISHED
+                    || last.isEmpty()
+                    || last.get().succeeded()
                     || !recovery.digest().equals(Optional.of(last.get().to()))) {
                 continue;
             }
             DeployRecord interrupted = last.get();
-            state.recordDeploy(recovery.service(), new DeployRecord(interrupted.from(), interrupted.to(), interrupted.at(),
-                    Duration.between(interrupted.at(), clock.instant()), DeployRecord.DEPLOYED,
-                    "finished once the Docker engine answered again: " + recovery.action()));
+            state.recordDeploy(
+                    recovery.service(),
+                    new DeployRecord(
+                            interrupted.from(),
+                            interrupted.to(),
+                            interrupted.at(),
+                            Duration.between(interrupted.at(), clock.instant()),
+                            DeployRecord.DEPLOYED,
+                            "finished once the Docker engine answered again: " + recovery.action()));
         }
     }
 
@@ -174,7 +234,8 @@ public final class PollCycle {
         }
     }
 
-    private Map<String, Observation> observe(List<ServiceConfig> services, Map<String, Optional<Digest>> runningDigests) {
+    private Map<String, Observation> observe(
+            List<ServiceConfig> services, Map<String, Optional<Digest>> runningDigests) {
         Map<String, Future<Optional<Digest>>> lookups = new LinkedHashMap<>();
         for (ServiceConfig service : services) {
             lookups.put(service.name(), registryExecutor.submit(() -> lookUp(service)));
@@ -194,9 +255,13 @@ public final class PollCycle {
             }
             runningDigests.put(service.name(), shownDigest(running, registryDigest));
             Set<Digest> failedDigests = state.get(service.name()).failedDigests().stream()
-                    .filter(Digest::isValid).map(Digest::parse).collect(Collectors.toSet());
-            observations.put(service.name(), new Observation(registryDigest, running.containerId().isPresent(),
-                    running.repoDigests(), failedDigests));
+                    .filter(Digest::isValid)
+                    .map(Digest::parse)
+                    .collect(Collectors.toSet());
+            observations.put(
+                    service.name(),
+                    new Observation(
+                            registryDigest, running.containerId().isPresent(), running.repoDigests(), failedDigests));
         }
         return observations;
     }
@@ -206,23 +271,38 @@ public final class PollCycle {
         if (running.containerId().isEmpty()) {
             return Optional.empty();
         }
-        return registryDigest.filter(running::runs).or(() -> running.repoDigests().stream().sorted(
-                java.util.Comparator.comparing(Digest::value)).findFirst());
+        return registryDigest
+                .filter(running::runs)
+                .or(() -> running.repoDigests().stream()
+                        .sorted(java.util.Comparator.comparing(Digest::value))
+                        .findFirst());
     }
 
     /** Never throws: a failure of one image must not stop the others. */
     private Optional<Digest> lookUp(ServiceConfig service) {
         try {
             Digest digest = registry.digestOf(service.image());
-            log.debug("event=registry.digest service={} image={} digest={}", service.name(), service.image(), digest.shortForm());
+            log.debug(
+                    "event=registry.digest service={} image={} digest={}",
+                    service.name(),
+                    service.image(),
+                    digest.shortForm());
             return Optional.of(digest);
         } catch (RegistryException e) {
-            log.warn("event=registry.error service={} image={} transient={} reason=\"{}\"",
-                    service.name(), service.image(), e.isTransient(), e.getMessage());
+            log.warn(
+                    "event=registry.error service={} image={} transient={} reason=\"{}\"",
+                    service.name(),
+                    service.image(),
+                    e.isTransient(),
+                    e.getMessage());
             checkErrors.put(service.name(), e.getMessage());
             return Optional.empty();
         } catch (RuntimeException e) {
-            log.error("event=registry.error service={} image={} reason=\"{}\"", service.name(), service.image(), e.toString());
+            log.error(
+                    "event=registry.error service={} image={} reason=\"{}\"",
+                    service.name(),
+                    service.image(),
+                    e.toString());
             checkErrors.put(service.name(), e.toString());
             return Optional.empty();
         }
@@ -235,67 +315,109 @@ public final class PollCycle {
             Thread.currentThread().interrupt();
             return Optional.empty();
         } catch (ExecutionException e) {
-            log.error("event=registry.error service={} reason=\"{}\"", service.name(), e.getCause().toString());
+            log.error(
+                    "event=registry.error service={} reason=\"{}\"",
+                    service.name(),
+                    e.getCause().toString());
             return Optional.empty();
         }
     }
 
-    private void act(Decision decision, Optional<Digest> running, List<DeployResult> deploys, Set<String> recreated,
-                     Set<String> failed) {
+    private void act(
+            Decision decision,
+            Optional<Digest> running,
+            List<DeployResult> deploys,
+            Set<String> recreated,
+            Set<String> failed) {
         ServiceConfig service = decision.service();
         String digest = decision.target().map(Digest::shortForm).orElse("-");
         switch (decision.action()) {
             case UNCHANGED -> {
                 // INFO once per service per process, so an operator sees after start what each tag points at.
                 if (announced.add(service.name())) {
-                    log.info("event=registry.digest service={} image={} digest={} running=yes", service.name(), service.image(), digest);
+                    log.info(
+                            "event=registry.digest service={} image={} digest={} running=yes",
+                            service.name(),
+                            service.image(),
+                            digest);
                 } else {
-                    log.debug("event=registry.digest service={} image={} digest={} running=yes", service.name(), service.image(), digest);
+                    log.debug(
+                            "event=registry.digest service={} image={} digest={} running=yes",
+                            service.name(),
+                            service.image(),
+                            digest);
                 }
                 check(decision, running, Check.UNCHANGED);
             }
             case REPORT_ONLY -> {
-                log.info("event=digest.new service={} image={} digest={} action=report-only", service.name(), service.image(), digest);
+                log.info(
+                        "event=digest.new service={} image={} digest={} action=report-only",
+                        service.name(),
+                        service.image(),
+                        digest);
                 check(decision, running, Check.NEW_DIGEST + " (monitor only)");
                 events.newDigest(service, decision.target().orElseThrow(), false);
             }
             case SKIP_FAILED -> {
-                log.debug("event=deploy.skipped service={} digest={} reason=\"failed before; waiting for a newer build\"",
-                        service.name(), digest);
+                log.debug(
+                        "event=deploy.skipped service={} digest={} reason=\"failed before; waiting for a newer build\"",
+                        service.name(),
+                        digest);
                 check(decision, running, Check.NEW_DIGEST + " (failed before, not retried)");
             }
-            case SKIP_REGISTRY_ERROR -> check(decision, running,
-                    Check.error(checkErrors.getOrDefault(service.name(), "registry did not answer")));
+            case SKIP_REGISTRY_ERROR ->
+                check(
+                        decision,
+                        running,
+                        Check.error(checkErrors.getOrDefault(service.name(), "registry did not answer")));
             case DEPLOY -> {
                 if (stopRequested) {
-                    log.info("event=deploy.deferred service={} digest={} reason=\"agent stopping; the next start deploys it\"",
-                            service.name(), digest);
+                    log.info(
+                            "event=deploy.deferred service={} digest={} reason=\"agent stopping; the next start deploys it\"",
+                            service.name(),
+                            digest);
                     check(decision, running, Check.NEW_DIGEST + " (deferred: agent stopping)");
                     return;
                 }
                 if (service.dependsOn().stream().anyMatch(failed::contains)) {
-                    log.warn("event=deploy.postponed service={} digest={} reason=\"a dependency failed to deploy in this poll\"",
-                            service.name(), digest);
+                    log.warn(
+                            "event=deploy.postponed service={} digest={} reason=\"a dependency failed to deploy in this poll\"",
+                            service.name(),
+                            digest);
                     check(decision, running, Check.NEW_DIGEST + " (postponed: a dependency failed)");
                     return;
                 }
-                Optional<Duration> cooling = digestAges.remaining(service.name(), decision.target().orElseThrow(),
-                        service.policy().cooldown(), clock.instant());
+                Optional<Duration> cooling = digestAges.remaining(
+                        service.name(),
+                        decision.target().orElseThrow(),
+                        service.policy().cooldown(),
+                        clock.instant());
                 if (cooling.isEmpty() && !signatureAllows(decision, running, deploys)) {
                     failed.add(service.name()); // dependents wait for it, as for any refusal
                     return;
                 }
                 events.newDigest(service, decision.target().orElseThrow(), cooling.isEmpty());
                 if (cooling.isPresent()) {
-                    log.info("event=deploy.cooldown service={} digest={} remaining_s={}", service.name(), digest,
+                    log.info(
+                            "event=deploy.cooldown service={} digest={} remaining_s={}",
+                            service.name(),
+                            digest,
                             cooling.get().toSeconds());
-                    check(decision, running, Check.NEW_DIGEST + " (cooldown: deployed once unchanged for "
-                            + cooling.get().toSeconds() + "s more)");
+                    check(
+                            decision,
+                            running,
+                            Check.NEW_DIGEST + " (cooldown: deployed once unchanged for "
+                                    + cooling.get().toSeconds() + "s more)");
                     return;
                 }
-                log.info("event=digest.new service={} image={} digest={} action=deploy", service.name(), service.image(), digest);
+                log.info(
+                        "event=digest.new service={} image={} digest={} action=deploy",
+                        service.name(),
+                        service.image(),
+                        digest);
                 check(decision, running, Check.NEW_DIGEST);
-                DeployResult result = runtime.deploy(service, decision.target().orElseThrow(), config.registryFor(service.image()));
+                DeployResult result =
+                        runtime.deploy(service, decision.target().orElseThrow(), config.registryFor(service.image()));
                 deploys.add(result);
                 if (result.outcome() == DeployResult.Outcome.SKIPPED) {
                     // "Not now" from a hook: no history entry per poll, the check says why.
@@ -304,13 +426,20 @@ public final class PollCycle {
                     return;
                 }
                 events.deployFinished(service, result);
-                state.recordDeploy(service.name(), new DeployRecord(result.from().map(Digest::value).orElse(""),
-                        result.to().value(), clock.instant().minus(result.duration()), result.duration(),
-                        result.outcome().name().toLowerCase(Locale.ROOT), result.reason()));
+                state.recordDeploy(
+                        service.name(),
+                        new DeployRecord(
+                                result.from().map(Digest::value).orElse(""),
+                                result.to().value(),
+                                clock.instant().minus(result.duration()),
+                                result.duration(),
+                                result.outcome().name().toLowerCase(Locale.ROOT),
+                                result.reason()));
                 if (result.worthRetrying()) {
                     state.unmarkFailed(service.name(), result.to().value());
                 }
-                metrics.deployFinished(service.name(), result.outcome().name().toLowerCase(Locale.ROOT), result.duration());
+                metrics.deployFinished(
+                        service.name(), result.outcome().name().toLowerCase(Locale.ROOT), result.duration());
                 if (result.outcome() == DeployResult.Outcome.DEPLOYED) {
                     recreated.add(service.name());
                 } else {
@@ -332,28 +461,53 @@ public final class PollCycle {
         SignatureCheck.Result signature = signatures.check(service, target);
         String detail = signature.detail().replace('"', '\'');
         switch (signature.kind()) {
-            case NOT_REQUIRED -> { }
-            case VERIFIED -> log.info("event=signature.verified service={} digest={} key={}", service.name(),
-                    target.shortForm(), detail);
+            case NOT_REQUIRED -> {}
+            case VERIFIED ->
+                log.info(
+                        "event=signature.verified service={} digest={} key={}",
+                        service.name(),
+                        target.shortForm(),
+                        detail);
             case UNAVAILABLE -> {
-                log.warn("event=signature.error service={} digest={} reason=\"{}\"", service.name(), target.shortForm(), detail);
+                log.warn(
+                        "event=signature.error service={} digest={} reason=\"{}\"",
+                        service.name(),
+                        target.shortForm(),
+                        detail);
                 check(decision, running, Check.error("signature check: " + detail));
             }
             case STILL_REFUSED -> {
-                log.debug("event=deploy.refused service={} digest={} reason=\"signature: {}\" repeated=true",
-                        service.name(), target.shortForm(), detail);
-                check(decision, running, Check.NEW_DIGEST + " (refused: signature; checked again when its .sig tag changes)");
+                log.debug(
+                        "event=deploy.refused service={} digest={} reason=\"signature: {}\" repeated=true",
+                        service.name(),
+                        target.shortForm(),
+                        detail);
+                check(
+                        decision,
+                        running,
+                        Check.NEW_DIGEST + " (refused: signature; checked again when its .sig tag changes)");
             }
             case REFUSED -> {
                 String reason = "signature: " + detail;
-                log.warn("event=deploy.refused service={} digest={} reason=\"{}\"", service.name(), target.shortForm(), reason);
+                log.warn(
+                        "event=deploy.refused service={} digest={} reason=\"{}\"",
+                        service.name(),
+                        target.shortForm(),
+                        reason);
                 check(decision, running, Check.NEW_DIGEST + " (refused: signature)");
-                DeployResult result = new DeployResult(service.name(), running, target, DeployResult.Outcome.REFUSED,
-                        reason, Duration.ZERO);
+                DeployResult result = new DeployResult(
+                        service.name(), running, target, DeployResult.Outcome.REFUSED, reason, Duration.ZERO);
                 deploys.add(result);
                 events.deployFinished(service, result);
-                state.recordDeploy(service.name(), new DeployRecord(running.map(Digest::value).orElse(""), target.value(),
-                        clock.instant(), Duration.ZERO, "refused", reason));
+                state.recordDeploy(
+                        service.name(),
+                        new DeployRecord(
+                                running.map(Digest::value).orElse(""),
+                                target.value(),
+                                clock.instant(),
+                                Duration.ZERO,
+                                "refused",
+                                reason));
                 state.unmarkFailed(service.name(), target.value()); // re-checked by the signature check, not skipped
                 metrics.deployFinished(service.name(), "refused", Duration.ZERO);
             }
@@ -363,8 +517,12 @@ public final class PollCycle {
 
     private void check(Decision decision, Optional<Digest> running, String result) {
         ServiceConfig service = decision.service();
-        state.recordCheck(service.name(), service.image().toString(), running.map(Digest::value),
-                decision.target().map(Digest::value), result);
+        state.recordCheck(
+                service.name(),
+                service.image().toString(),
+                running.map(Digest::value),
+                decision.target().map(Digest::value),
+                result);
     }
 
     /** Services marked restart_on_dependency_update whose dependency was recreated, and that were not recreated themselves. */

@@ -1,12 +1,11 @@
 package io.redeploy.agent.schedule;
 
+import java.util.Optional;
 import org.quartz.DisallowConcurrentExecution;
 import org.quartz.Job;
 import org.quartz.JobExecutionContext;
 import org.quartz.JobExecutionException;
 import org.quartz.SchedulerException;
-
-import java.util.Optional;
 
 /** The one Quartz job: runs a poll. Two polls never overlap; a manual trigger waits for the running one. */
 @DisallowConcurrentExecution

@@ -1,6 +1,12 @@
 package io.redeploy.agent.schedule;
 
 import io.redeploy.agent.config.ScheduleConfig;
+import java.text.ParseException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.Optional;
+import java.util.Properties;
 import org.quartz.CronExpression;
 import org.quartz.CronScheduleBuilder;
 import org.quartz.JobBuilder;
@@ -16,13 +22,6 @@ import org.quartz.TriggerKey;
 import org.quartz.impl.StdSchedulerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.text.ParseException;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.Date;
-import java.util.Optional;
-import java.util.Properties;
 
 /**
  * Quartz wiring only: one {@link PollJob}, fired on the configured interval or cron expression, once right
@@ -52,28 +51,40 @@ public final class PollScheduler implements AutoCloseable {
     }
 
     public void start() throws SchedulerException {
-        JobDetail job = JobBuilder.newJob(PollJob.class).withIdentity(JOB).storeDurably().build();
+        JobDetail job = JobBuilder.newJob(PollJob.class)
+                .withIdentity(JOB)
+                .storeDurably()
+                .build();
         scheduler.addJob(job, false);
         scheduler.scheduleJob(buildTrigger());
         scheduler.start();
         if (schedule.cron().isPresent()) {
             triggerNow(Optional.empty()); // a cron trigger's first fire may be hours away: poll once at start-up
         }
-        log.info("event=scheduler.started schedule=\"{}\" next_poll={}", describe(), nextPoll().map(Instant::toString).orElse("-"));
+        log.info(
+                "event=scheduler.started schedule=\"{}\" next_poll={}",
+                describe(),
+                nextPoll().map(Instant::toString).orElse("-"));
     }
 
     Trigger buildTrigger() {
-        TriggerBuilder<Trigger> builder = TriggerBuilder.newTrigger().withIdentity(SCHEDULE).forJob(JOB).startNow();
+        TriggerBuilder<Trigger> builder =
+                TriggerBuilder.newTrigger().withIdentity(SCHEDULE).forJob(JOB).startNow();
         if (schedule.interval().isPresent()) {
             return builder.withSchedule(SimpleScheduleBuilder.simpleSchedule()
-                    .withIntervalInMilliseconds(schedule.interval().get().toMillis())
-                    .repeatForever()
-                    // After a suspend: one poll now, then every interval from there; never a burst of catch-up polls.
-                    .withMisfireHandlingInstructionNowWithExistingCount()).build();
+                            .withIntervalInMilliseconds(
+                                    schedule.interval().get().toMillis())
+                            .repeatForever()
+                            // After a suspend: one poll now, then every interval from there; never a burst of catch-up
+                            // polls.
+                            .withMisfireHandlingInstructionNowWithExistingCount())
+                    .build();
         }
         // A cron trigger does not fire at start; start() queues the first poll by hand.
-        return builder.withSchedule(CronScheduleBuilder.cronSchedule(schedule.cron().orElseThrow())
-                .withMisfireHandlingInstructionFireAndProceed()).build();
+        return builder.withSchedule(
+                        CronScheduleBuilder.cronSchedule(schedule.cron().orElseThrow())
+                                .withMisfireHandlingInstructionFireAndProceed())
+                .build();
     }
 
     /** Queues a poll now (all services, or one); it runs after any poll in flight. */
@@ -92,7 +103,9 @@ public final class PollScheduler implements AutoCloseable {
      * regular schedule is untouched. Called from a poll, which Quartz allows (a trigger rescheduled by its own job is kept).
      */
     public void pollAgainIn(Duration delay) {
-        Trigger followUp = TriggerBuilder.newTrigger().withIdentity(FOLLOW_UP).forJob(JOB)
+        Trigger followUp = TriggerBuilder.newTrigger()
+                .withIdentity(FOLLOW_UP)
+                .forJob(JOB)
                 .startAt(Date.from(Instant.now().plus(delay)))
                 .withSchedule(SimpleScheduleBuilder.simpleSchedule().withMisfireHandlingInstructionFireNow())
                 .build();
@@ -135,7 +148,8 @@ public final class PollScheduler implements AutoCloseable {
             CronExpression expression = new CronExpression(cron);
             Date first = expression.getNextValidTimeAfter(new Date());
             Date second = first == null ? null : expression.getNextValidTimeAfter(first);
-            return first == null || second == null ? Duration.ofDays(1)
+            return first == null || second == null
+                    ? Duration.ofDays(1)
                     : Duration.ofMillis(second.getTime() - first.getTime());
         } catch (ParseException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
@@ -143,7 +157,9 @@ public final class PollScheduler implements AutoCloseable {
     }
 
     private String describe() {
-        return schedule.interval().map(i -> "every " + i.toMillis() + "ms").orElseGet(() -> "cron " + schedule.cron().orElseThrow());
+        return schedule.interval()
+                .map(i -> "every " + i.toMillis() + "ms")
+                .orElseGet(() -> "cron " + schedule.cron().orElseThrow());
     }
 
     /** Stops firing new polls (SIGTERM's first step); a poll in flight goes on. */
@@ -158,13 +174,15 @@ public final class PollScheduler implements AutoCloseable {
     /** Waits up to {@code grace} for the poll in flight, then shuts Quartz down. Returns true if nothing was cut short. */
     public boolean shutdown(Duration grace) {
         pause();
-        Thread waiter = new Thread(() -> {
-            try {
-                scheduler.shutdown(true);
-            } catch (SchedulerException e) {
-                log.warn("event=scheduler.shutdown_failed reason=\"{}\"", e.getMessage());
-            }
-        }, "scheduler-shutdown");
+        Thread waiter = new Thread(
+                () -> {
+                    try {
+                        scheduler.shutdown(true);
+                    } catch (SchedulerException e) {
+                        log.warn("event=scheduler.shutdown_failed reason=\"{}\"", e.getMessage());
+                    }
+                },
+                "scheduler-shutdown");
         waiter.setDaemon(true);
         waiter.start();
         try {

@@ -47,7 +47,8 @@ public final class CosignSignatureCheck implements SignatureCheck {
         }
         try {
             Refusal known = refusals.get(service.name());
-            if (known != null && known.digest().equals(digest)
+            if (known != null
+                    && known.digest().equals(digest)
                     && signatureManifestDigest(service, digest).equals(known.signatureManifest())) {
                 return new Result(Result.Kind.STILL_REFUSED, known.reason());
             }

@@ -41,8 +41,9 @@ public final class CosignVerifier {
     static final long MAX_PAYLOAD_BYTES = 64 * 1024;
     /** cosign appends a layer per signing run; past this many the artifact is refused rather than fetched blob by blob. */
     static final int MAX_LAYERS = 32;
-    static final String ACCEPT = "application/vnd.oci.image.manifest.v1+json, "
-            + "application/vnd.docker.distribution.manifest.v2+json";
+
+    static final String ACCEPT =
+            "application/vnd.oci.image.manifest.v1+json, " + "application/vnd.docker.distribution.manifest.v2+json";
 
     private final RegistryClient registry;
 
@@ -70,8 +71,9 @@ public final class CosignVerifier {
             return Verification.refused("signature manifest " + tag + " unusable: " + e.getMessage(), Optional.empty());
         }
         if (stored.isEmpty()) {
-            return Verification.refused("no cosign signature: tag " + tag + " not found in " + image.registry() + "/"
-                    + image.repository(), Optional.empty());
+            return Verification.refused(
+                    "no cosign signature: tag " + tag + " not found in " + image.registry() + "/" + image.repository(),
+                    Optional.empty());
         }
         Optional<Digest> manifestDigest = Optional.of(stored.get().digest());
         SignatureManifest manifest;
@@ -81,22 +83,26 @@ public final class CosignVerifier {
             return Verification.refused(tag + " is not a valid image manifest: " + e.getMessage(), manifestDigest);
         }
         if (manifest.layers().size() > MAX_LAYERS) {
-            return Verification.refused(tag + " has " + manifest.layers().size() + " layers, more than " + MAX_LAYERS
-                    + " signatures are not examined", manifestDigest);
+            return Verification.refused(
+                    tag + " has " + manifest.layers().size() + " layers, more than " + MAX_LAYERS
+                            + " signatures are not examined",
+                    manifestDigest);
         }
         List<String> problems = new ArrayList<>();
         for (int i = 0; i < manifest.layers().size(); i++) {
             LayerOutcome outcome = check(image, digest, manifest.layers().get(i), keys);
             if (outcome.signer().isPresent()) {
-                return Verification.verified(outcome.signer().get().name(), stored.get().digest());
+                return Verification.verified(
+                        outcome.signer().get().name(), stored.get().digest());
             }
             problems.add("layer " + (i + 1) + ": " + outcome.problem());
         }
         if (problems.isEmpty()) {
             return Verification.refused(tag + " holds no signature layer", manifestDigest);
         }
-        return Verification.refused("no valid signature by " + names(keys) + " in " + tag + " ("
-                + String.join("; ", problems) + ")", manifestDigest);
+        return Verification.refused(
+                "no valid signature by " + names(keys) + " in " + tag + " (" + String.join("; ", problems) + ")",
+                manifestDigest);
     }
 
     /** Either the key whose signature vouches for the digest, or why this layer does not. */
@@ -109,7 +115,8 @@ public final class CosignVerifier {
     private LayerOutcome check(ImageRef image, Digest digest, SignatureManifest.Layer layer, VerifyConfig keys)
             throws RegistryException {
         if (!layer.mediaType().equals(SignatureManifest.SIMPLE_SIGNING)) {
-            return LayerOutcome.problem("media type '" + shortened(layer.mediaType()) + "' is not " + SignatureManifest.SIMPLE_SIGNING);
+            return LayerOutcome.problem(
+                    "media type '" + shortened(layer.mediaType()) + "' is not " + SignatureManifest.SIMPLE_SIGNING);
         }
         if (layer.signature().isEmpty()) {
             return LayerOutcome.problem("no " + SignatureManifest.SIGNATURE_ANNOTATION + " annotation");
@@ -148,8 +155,8 @@ public final class CosignVerifier {
                     + SimpleSigningPayload.COSIGN_TYPE + "'");
         }
         if (!claims.dockerManifestDigest().equals(digest.value())) {
-            return LayerOutcome.problem("signed payload is for digest " + shortened(claims.dockerManifestDigest()) + ", not "
-                    + digest.shortForm());
+            return LayerOutcome.problem("signed payload is for digest " + shortened(claims.dockerManifestDigest())
+                    + ", not " + digest.shortForm());
         }
         return new LayerOutcome(signer, "");
     }

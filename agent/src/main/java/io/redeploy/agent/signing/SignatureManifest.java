@@ -30,7 +30,8 @@ record SignatureManifest(List<Layer> layers) {
         for (JsonNode layer : layers) {
             String digest = layer.path("digest").asText("");
             JsonNode signature = layer.path("annotations").path(SIGNATURE_ANNOTATION);
-            parsed.add(new Layer(layer.path("mediaType").asText(""),
+            parsed.add(new Layer(
+                    layer.path("mediaType").asText(""),
                     Digest.isValid(digest) ? Optional.of(Digest.parse(digest)) : Optional.empty(),
                     layer.path("size").canConvertToLong() ? layer.path("size").asLong(-1) : -1,
                     signature.isTextual() ? Optional.of(signature.asText()) : Optional.empty()));

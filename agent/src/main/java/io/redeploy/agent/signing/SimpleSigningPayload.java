@@ -26,8 +26,11 @@ record SimpleSigningPayload(String type, String dockerManifestDigest, Optional<S
         JsonNode digest = StrictJson.member(StrictJson.member(critical, "image"), "docker-manifest-digest");
         JsonNode reference = StrictJson.member(StrictJson.member(critical, "identity"), "docker-reference");
         if (!type.isTextual()) throw new IllegalArgumentException("payload has no critical.type");
-        if (!digest.isTextual()) throw new IllegalArgumentException("payload has no critical.image.docker-manifest-digest");
-        return new SimpleSigningPayload(type.asText(), digest.asText(),
+        if (!digest.isTextual())
+            throw new IllegalArgumentException("payload has no critical.image.docker-manifest-digest");
+        return new SimpleSigningPayload(
+                type.asText(),
+                digest.asText(),
                 reference.isTextual() ? Optional.of(reference.asText()) : Optional.empty());
     }
 }

@@ -1,8 +1,8 @@
 package io.redeploy.agent.signing;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,12 +17,13 @@ import java.io.IOException;
 final class StrictJson {
     private static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
                     .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-                    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(32).build())
+                    .streamReadConstraints(
+                            StreamReadConstraints.builder().maxNestingDepth(32).build())
                     .build())
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
-    private StrictJson() { }
+    private StrictJson() {}
 
     /** @throws IllegalArgumentException with a short reason (never the content) */
     static JsonNode read(byte[] bytes) {
@@ -35,7 +36,8 @@ final class StrictJson {
         } catch (IOException e) {
             String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             int newline = message.indexOf('\n');
-            throw new IllegalArgumentException("not valid JSON (" + (newline < 0 ? message : message.substring(0, newline)) + ")");
+            throw new IllegalArgumentException(
+                    "not valid JSON (" + (newline < 0 ? message : message.substring(0, newline)) + ")");
         }
     }
 

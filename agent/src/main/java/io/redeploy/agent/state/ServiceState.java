@@ -32,8 +32,15 @@ public record ServiceState(
 
     /** A service the agent has not checked yet. */
     public static ServiceState empty(String service) {
-        return new ServiceState(service, "", Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.empty(), Set.of(), List.of());
+        return new ServiceState(
+                service,
+                "",
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Set.of(),
+                List.of());
     }
 
     /** The image name without its tag ({@code 127.0.0.1:5000/team/web}); empty when unknown. */

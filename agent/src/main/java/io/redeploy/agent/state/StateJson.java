@@ -95,8 +95,11 @@ public final class StateJson {
                 history.add(parseDeploy(historyNode.get(i), where + ".history[" + i + "]"));
             }
         }
-        Optional<DeployRecord> lastDeploy = history.isEmpty() ? Optional.empty() : Optional.of(history.get(history.size() - 1));
-        return new ServiceState(name, fullImage,
+        Optional<DeployRecord> lastDeploy =
+                history.isEmpty() ? Optional.empty() : Optional.of(history.get(history.size() - 1));
+        return new ServiceState(
+                name,
+                fullImage,
                 optionalText(node, "runningDigest", where),
                 optionalText(node, "registryDigest", where),
                 optionalCheck(node.get("lastCheck"), where + ".lastCheck"),
@@ -155,7 +158,9 @@ public final class StateJson {
         node.put("from", emptyToNull(record.from()));
         node.put("to", record.to());
         node.put("at", record.at().toString());
-        node.put("durationSeconds", BigDecimal.valueOf(record.duration().toMillis()).movePointLeft(3));
+        node.put(
+                "durationSeconds",
+                BigDecimal.valueOf(record.duration().toMillis()).movePointLeft(3));
         node.put("outcome", record.outcome());
         node.put("reason", emptyToNull(record.reason()));
         return node;
@@ -175,7 +180,8 @@ public final class StateJson {
                 .orElseThrow(() -> new CorruptStateException(where + "." + field + " is missing"));
     }
 
-    private static Optional<String> optionalText(JsonNode node, String field, String where) throws CorruptStateException {
+    private static Optional<String> optionalText(JsonNode node, String field, String where)
+            throws CorruptStateException {
         JsonNode value = node.get(field);
         if (value == null || value.isNull()) {
             return Optional.empty();

@@ -50,9 +50,11 @@ public final class StateStore {
     private final Map<String, ServiceState> services;
     /** Inside {@link #batchChecks}: check records wait for one write at the end (see there). */
     private boolean checksDeferred;
+
     private boolean checksPending;
 
-    private StateStore(Path file, Clock clock, Persister persister, ObjectMapper mapper, Map<String, ServiceState> services) {
+    private StateStore(
+            Path file, Clock clock, Persister persister, ObjectMapper mapper, Map<String, ServiceState> services) {
         this.file = file;
         this.clock = clock;
         this.persister = persister;
@@ -106,11 +108,22 @@ public final class StateStore {
      * @param image {@code ImageRef.toString()}
      * @param result {@link Check#OK}, {@link Check#UNCHANGED}, {@link Check#NEW_DIGEST} or {@link Check#error}
      */
-    public synchronized void recordCheck(String service, String image, Optional<String> runningDigest,
-                                         Optional<String> registryDigest, String result) {
+    public synchronized void recordCheck(
+            String service,
+            String image,
+            Optional<String> runningDigest,
+            Optional<String> registryDigest,
+            String result) {
         ServiceState old = get(service);
-        ServiceState checked = new ServiceState(service, image, runningDigest, registryDigest,
-                Optional.of(new Check(clock.instant(), result)), old.lastDeploy(), old.failedDigests(), old.history());
+        ServiceState checked = new ServiceState(
+                service,
+                image,
+                runningDigest,
+                registryDigest,
+                Optional.of(new Check(clock.instant(), result)),
+                old.lastDeploy(),
+                old.failedDigests(),
+                old.history());
         if (checksDeferred) {
             services.put(service, checked);
             checksPending = true;
@@ -162,8 +175,15 @@ public final class StateStore {
         } else {
             addBounded(failed, record.to());
         }
-        update(new ServiceState(service, old.image(), running, old.registryDigest(), old.lastCheck(),
-                Optional.of(record), failed, history));
+        update(new ServiceState(
+                service,
+                old.image(),
+                running,
+                old.registryDigest(),
+                old.lastCheck(),
+                Optional.of(record),
+                failed,
+                history));
     }
 
     /** Remembers that {@code digest} must not be deployed again for {@code service}. */
@@ -210,8 +230,15 @@ public final class StateStore {
     }
 
     private static ServiceState withFailed(ServiceState old, Set<String> failed) {
-        return new ServiceState(old.service(), old.image(), old.runningDigest(), old.registryDigest(),
-                old.lastCheck(), old.lastDeploy(), failed, old.history());
+        return new ServiceState(
+                old.service(),
+                old.image(),
+                old.runningDigest(),
+                old.registryDigest(),
+                old.lastCheck(),
+                old.lastDeploy(),
+                failed,
+                old.history());
     }
 
     private static void addBounded(Set<String> failed, String digest) {
@@ -273,7 +300,8 @@ public final class StateStore {
 
     /** Temp files are only left by a crash between create and rename; they never hold the current state. */
     private static void removeLeftoverTempFiles(Path stateDir) {
-        try (DirectoryStream<Path> temps = Files.newDirectoryStream(stateDir, FILE_NAME + AtomicFile.TEMP_INFIX + "*")) {
+        try (DirectoryStream<Path> temps =
+                Files.newDirectoryStream(stateDir, FILE_NAME + AtomicFile.TEMP_INFIX + "*")) {
             for (Path temp : temps) {
                 Files.deleteIfExists(temp);
                 log.info("event=state.temp_removed file={}", temp);

@@ -35,19 +35,52 @@ import org.junit.jupiter.api.io.TempDir;
 class ConfigFuzzTest {
     private static final long SEED = 20261125L;
     private static final Map<String, String> ENV = Map.of(
-            "GHCR_TOKEN", "ghp_FuzzSecretToken123",
-            "REDEPLOY_TRIGGER_TOKEN", "trigger-fuzz-secret-456",
-            "POSTGRES_PASSWORD", "pg-fuzz-secret-789",
-            "SURVEY_ADMIN_EMAIL", "admin@example.com", "SURVEY_ADMIN_PASSWORD", "admin-example-secret");
+            "GHCR_TOKEN",
+            "ghp_FuzzSecretToken123",
+            "REDEPLOY_TRIGGER_TOKEN",
+            "trigger-fuzz-secret-456",
+            "POSTGRES_PASSWORD",
+            "pg-fuzz-secret-789",
+            "SURVEY_ADMIN_EMAIL",
+            "admin@example.com",
+            "SURVEY_ADMIN_PASSWORD",
+            "admin-example-secret");
     /** Keys of the example, each misspelled once (the first occurrence in file order). */
-    private static final List<String> KEYS = List.of("state_dir", "schedule", "interval", "http", "listen",
-            "trigger_token_env", "docker", "host", "registries", "username", "password_env", "services", "image",
-            "tag", "container_name", "env", "volumes", "network", "network_aliases", "health", "type", "port",
-            "timeout", "stop_timeout", "ports", "depends_on", "restart_on_dependency_update", "path");
+    private static final List<String> KEYS = List.of(
+            "state_dir",
+            "schedule",
+            "interval",
+            "http",
+            "listen",
+            "trigger_token_env",
+            "docker",
+            "host",
+            "registries",
+            "username",
+            "password_env",
+            "services",
+            "image",
+            "tag",
+            "container_name",
+            "env",
+            "volumes",
+            "network",
+            "network_aliases",
+            "health",
+            "type",
+            "port",
+            "timeout",
+            "stop_timeout",
+            "ports",
+            "depends_on",
+            "restart_on_dependency_update",
+            "path");
+
     private static final Set<String> ALL_KEYS = allKeys();
     /** Exception names, stack frames, or Java package names (a parser's event classes leaking into a message). */
     private static final Pattern STACK_TRACE = Pattern.compile(
             "Exception|Error:|\\bat [a-z]+\\.[a-zA-Z]|\\.java:\\d+|\\b(org|com|java|javax|sun|io)\\.[a-z]+\\.");
+
     private static final int TRUNCATIONS = 16;
     /** Each variant runs through the CLI once; the per-variant tests and the coverage count share the outcome. */
     private static final Map<String, Outcome> OUTCOMES = new ConcurrentHashMap<>();
@@ -75,37 +108,46 @@ class ConfigFuzzTest {
      */
     @TestFactory
     Stream<DynamicTest> truncationsFailClearlyUnlessTheyLeaveAValidConfig() {
-        return truncations().stream().map(v -> DynamicTest.dynamicTest(v.name(), () -> {
-            Outcome outcome = check(v);
-            if (isValidConfig(v)) {
-                assertThat(outcome.exitCode()).as(v.name() + " stays a valid config").isEqualTo(0);
-                assertThat(outcome.out()).contains("is valid:");
-                assertThat(outcome.launched()).isFalse();
-            } else {
-                assertRejectedClearly(outcome);
-            }
-        }));
+        return truncations().stream()
+                .map(v -> DynamicTest.dynamicTest(v.name(), () -> {
+                    Outcome outcome = check(v);
+                    if (isValidConfig(v)) {
+                        assertThat(outcome.exitCode())
+                                .as(v.name() + " stays a valid config")
+                                .isEqualTo(0);
+                        assertThat(outcome.out()).contains("is valid:");
+                        assertThat(outcome.launched()).isFalse();
+                    } else {
+                        assertRejectedClearly(outcome);
+                    }
+                }));
     }
 
     @Test
     void coversAtLeast60VariantsAndManyDistinctProblemKinds() {
         List<Variant> all = new ArrayList<>(malformed());
-        List<Variant> rejectedCuts = truncations().stream().filter(v -> !isValidConfig(v)).toList();
+        List<Variant> rejectedCuts =
+                truncations().stream().filter(v -> !isValidConfig(v)).toList();
         all.addAll(rejectedCuts);
         Set<String> kinds = new TreeSet<>();
         AtomicInteger problemLines = new AtomicInteger();
         StringBuilder report = new StringBuilder();
         for (Variant v : all) {
             Outcome outcome = check(v);
-            report.append("== ").append(v.name()).append(" (exit ").append(outcome.exitCode()).append(")\n")
+            report.append("== ")
+                    .append(v.name())
+                    .append(" (exit ")
+                    .append(outcome.exitCode())
+                    .append(")\n")
                     .append(outcome.err().length() > 3000 ? outcome.err().substring(0, 3000) + "...\n" : outcome.err());
             List<String> problems = problemLines(outcome);
             problemLines.addAndGet(problems.size());
             problems.forEach(line -> kinds.add(kind(line, outcome)));
         }
-        System.out.printf("ConfigFuzzTest: %d malformed variants (%d truncations of %d rejected), %d problem lines, "
-                + "%d distinct problem kinds%n", all.size(), rejectedCuts.size(), TRUNCATIONS, problemLines.get(),
-                kinds.size());
+        System.out.printf(
+                "ConfigFuzzTest: %d malformed variants (%d truncations of %d rejected), %d problem lines, "
+                        + "%d distinct problem kinds%n",
+                all.size(), rejectedCuts.size(), TRUNCATIONS, problemLines.get(), kinds.size());
         writeReport(report, kinds);
         assertThat(all).hasSizeGreaterThanOrEqualTo(60);
         assertThat(kinds).hasSizeGreaterThanOrEqualTo(60);
@@ -129,9 +171,12 @@ class ConfigFuzzTest {
 
     @Test
     void mutationsAreDeterministic() {
-        assertThat(malformed()).usingElementComparator((a, b) -> a.name().equals(b.name())
-                && Arrays.equals(a.content(), b.content()) ? 0 : 1).containsExactlyElementsOf(malformed());
-        assertThat(isValidConfig(new Variant("example", example().getBytes(StandardCharsets.UTF_8)))).isTrue();
+        assertThat(malformed())
+                .usingElementComparator(
+                        (a, b) -> a.name().equals(b.name()) && Arrays.equals(a.content(), b.content()) ? 0 : 1)
+                .containsExactlyElementsOf(malformed());
+        assertThat(isValidConfig(new Variant("example", example().getBytes(StandardCharsets.UTF_8))))
+                .isTrue();
     }
 
     // --- assertions ---
@@ -139,31 +184,42 @@ class ConfigFuzzTest {
     private static void assertRejectedClearly(Outcome outcome) {
         String name = outcome.variant().name();
         String all = outcome.out() + outcome.err();
-        assertThat(outcome.exitCode()).as(name + " exit code; stderr:\n" + outcome.err()).isEqualTo(2);
+        assertThat(outcome.exitCode())
+                .as(name + " exit code; stderr:\n" + outcome.err())
+                .isEqualTo(2);
         assertThat(outcome.launched()).as(name + " started the agent").isFalse();
         assertThat(outcome.out()).as(name + " stdout").isEmpty();
-        assertThat(STACK_TRACE.matcher(all).find()).as(name + " shows an exception or stack frame:\n" + all).isFalse();
-        ENV.values().forEach(secret -> assertThat(all).as(name + " leaks a secret").doesNotContain(secret));
+        assertThat(STACK_TRACE.matcher(all).find())
+                .as(name + " shows an exception or stack frame:\n" + all)
+                .isFalse();
+        ENV.values()
+                .forEach(secret -> assertThat(all).as(name + " leaks a secret").doesNotContain(secret));
 
         List<String> lines = outcome.err().lines().toList();
         String file = file(outcome.variant()).toString();
-        assertThat(lines.get(0)).as(name).matches("config: " + Pattern.quote(file)
-                + " has \\d+ problems?; nothing was started:");
+        assertThat(lines.get(0))
+                .as(name)
+                .matches("config: " + Pattern.quote(file) + " has \\d+ problems?; nothing was started:");
         List<String> problems = problemLines(outcome);
         assertThat(problems).as(name + " problem lines").isNotEmpty();
         assertThat(lines).as(name + " line count (a problem spanning lines?)").hasSize(problems.size() + 1);
         for (String line : problems) {
-            assertThat(namesWhere(line, file)).as(name + ": line names no key path or position: " + line).isTrue();
+            assertThat(namesWhere(line, file))
+                    .as(name + ": line names no key path or position: " + line)
+                    .isTrue();
         }
     }
 
     /** Every problem line names a line number, a key path, or the whole file. */
     private static boolean namesWhere(String line, String file) {
-        Matcher m = Pattern.compile("config: " + Pattern.quote(file) + "(:\\d+)?: (.+)").matcher(line);
+        Matcher m = Pattern.compile("config: " + Pattern.quote(file) + "(:\\d+)?: (.+)")
+                .matcher(line);
         if (!m.matches()) {
             return false;
         }
-        return m.group(1) != null || m.group(2).matches("[^ ']+: .+") || m.group(2).startsWith("file ");
+        return m.group(1) != null
+                || m.group(2).matches("[^ ']+: .+")
+                || m.group(2).startsWith("file ");
     }
 
     private static List<String> problemLines(Outcome outcome) {
@@ -173,9 +229,11 @@ class ConfigFuzzTest {
 
     /** The message template: location, key path, quoted values and numbers removed, up to the expectation. */
     private static String kind(String line, Outcome outcome) {
-        String message = line.substring(("config: " + file(outcome.variant())).length()).replaceFirst("^(:\\d+)?: ", "");
+        String message =
+                line.substring(("config: " + file(outcome.variant())).length()).replaceFirst("^(:\\d+)?: ", "");
         message = message.replaceFirst("^[^ ']+: ", "");
-        message = message.replaceAll("'[^']*'", "'_'").replaceAll("dependency cycle [^;]*", "dependency cycle")
+        message = message.replaceAll("'[^']*'", "'_'")
+                .replaceAll("dependency cycle [^;]*", "dependency cycle")
                 .replaceAll("0x[0-9a-fA-F]+|\\d+", "N");
         int semicolon = message.indexOf(';');
         return semicolon < 0 ? message : message.substring(0, semicolon);
@@ -197,10 +255,17 @@ class ConfigFuzzTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         boolean[] launched = {false};
-        int exitCode = Main.run(new String[] {"--config", file.toString(), "--check"}, ENV,
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+        int exitCode = Main.run(
+                new String[] {"--config", file.toString(), "--check"},
+                ENV,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8),
                 config -> launched[0] = true);
-        return new Outcome(variant, exitCode, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8),
+        return new Outcome(
+                variant,
+                exitCode,
+                out.toString(StandardCharsets.UTF_8),
+                err.toString(StandardCharsets.UTF_8),
                 launched[0]);
     }
 
@@ -271,9 +336,11 @@ class ConfigFuzzTest {
     private static void misspelledKeys(Variants v) {
         for (String key : KEYS) {
             String typo = v.typo(key);
-            Matcher m = Pattern.compile("(?m)^(\\s*)" + Pattern.quote(key) + ":").matcher(v.example);
+            Matcher m =
+                    Pattern.compile("(?m)^(\\s*)" + Pattern.quote(key) + ":").matcher(v.example);
             assertThat(m.find()).as("example has key " + key).isTrue();
-            v.add("misspelled " + key + " as " + typo,
+            v.add(
+                    "misspelled " + key + " as " + typo,
                     v.example.substring(0, m.start()) + m.group(1) + typo + ":" + v.example.substring(m.end()));
         }
     }
@@ -300,7 +367,9 @@ class ConfigFuzzTest {
         v.add("env value is a mapping", v.set("services/db/env/POSTGRES_USER", "POSTGRES_USER: {name: survey}"));
         v.add("env value is a list", v.set("services/web/env/PORT", "PORT: [8000]"));
         v.add("env value is null", v.set("services/web/env/PORT", "PORT:"));
-        v.add("volumes is a string", v.set("services/db/volumes", "volumes: \"postgres_data:/var/lib/postgresql/data\""));
+        v.add(
+                "volumes is a string",
+                v.set("services/db/volumes", "volumes: \"postgres_data:/var/lib/postgresql/data\""));
         v.add("network_aliases is a string", v.set("services/db/network_aliases", "network_aliases: db"));
         v.add("health is a string", v.set("services/db/health", "health: tcp"));
         v.add("health port is a string", v.set("services/db/health/port", "port: postgres"));
@@ -309,9 +378,11 @@ class ConfigFuzzTest {
         v.add("port is a mapping", v.set("services/web/ports", "ports: [{published: 8000, target: 8000}]"));
         v.add("depends_on is a string", v.set("services/web/depends_on", "depends_on: db"));
         v.add("depends_on item is a list", v.set("services/web/depends_on", "depends_on: [[db]]"));
-        v.add("restart_on_dependency_update is a string",
+        v.add(
+                "restart_on_dependency_update is a string",
                 v.set("services/web/restart_on_dependency_update", "restart_on_dependency_update: \"yes please\""));
-        v.add("restart_on_dependency_update is a number",
+        v.add(
+                "restart_on_dependency_update is a number",
                 v.set("services/web/restart_on_dependency_update", "restart_on_dependency_update: 1"));
         v.add("health path is a number", v.set("services/web/health/path", "path: 404"));
         v.add("container_name is a list", v.set("services/web/container_name", "container_name: [survey-web]"));
@@ -344,7 +415,9 @@ class ConfigFuzzTest {
 
     private static void brokenSyntax(Variants v) {
         v.add("under-indented key", v.example.replace("    tag: main", "   tag: main"));
-        v.add("over-indented key", v.example.replace("    container_name: survey-web", "      container_name: survey-web"));
+        v.add(
+                "over-indented key",
+                v.example.replace("    container_name: survey-web", "      container_name: survey-web"));
         v.add("unclosed double quote", v.example.replace("tag: \"16\"", "tag: \"16"));
         v.add("unclosed single quote", v.example.replace("listen: \"127.0.0.1:8686\"", "listen: '127.0.0.1:8686"));
         v.add("tab before key", v.example.replace("    tag: main", "\ttag: main"));
@@ -354,9 +427,15 @@ class ConfigFuzzTest {
         v.add("value with a colon and space", v.example.replace("tag: main", "tag: main: latest"));
         v.add("list item inside a mapping", v.example.replace("    tag: main\n", "    tag: main\n    - extra\n"));
         v.add("second document", v.example + "---\nservices: {}\n");
-        v.add("anchor and alias", v.example.replace("    network: survey\n    network_aliases: [db]",
-                "    network: &net survey\n    network_aliases: [db]").replace("    network: survey\n    network_aliases: [web]",
-                "    network: *net\n    network_aliases: [web]"));
+        v.add(
+                "anchor and alias",
+                v.example
+                        .replace(
+                                "    network: survey\n    network_aliases: [db]",
+                                "    network: &net survey\n    network_aliases: [db]")
+                        .replace(
+                                "    network: survey\n    network_aliases: [web]",
+                                "    network: *net\n    network_aliases: [web]"));
         v.add("merge key", v.insert("services/web", "<<: {stop_timeout: 5s}"));
         v.add("binary tag", v.set("services/db/tag", "tag: !!binary MTY="));
         v.add("int tag on text", v.set("services/db/tag", "tag: !!int sixteen"));
@@ -374,7 +453,9 @@ class ConfigFuzzTest {
         v.add("duplicate tag", v.insert("services/db", "tag: \"17\""));
         v.add("duplicate services section", v.example + "services:\n  other: {image: nginx}\n");
         v.add("duplicate env variable", v.insert("services/db/env", "POSTGRES_USER: other"));
-        v.add("duplicate registry in other case", v.insert("registries", "GHCR.IO: {username: x, password_env: GHCR_TOKEN}"));
+        v.add(
+                "duplicate registry in other case",
+                v.insert("registries", "GHCR.IO: {username: x, password_env: GHCR_TOKEN}"));
         v.add("duplicate container name", v.set("services/web/container_name", "container_name: survey-db"));
         v.add("duplicate published port", v.insert("services/db", "ports: [\"8000:5432\"]"));
         v.add("port of the agent itself", v.set("services/web/ports", "ports: [\"127.0.0.1:8686:8000\"]"));
@@ -390,12 +471,12 @@ class ConfigFuzzTest {
         v.add("cron nonsense", v.set("schedule", "schedule: {cron: \"every five minutes please\"}"));
         v.add("interval and cron", v.set("schedule", "schedule: {interval: 60s, cron: \"0 * * * * ?\"}"));
         v.add("schedule without either", v.set("schedule", "schedule: {}"));
-        for (String port : List.of("8000", "abc:8000", "8000:8000/sctp", "999.1.1.1:8000:8000", "[::1:8000:8000",
-                "8000:8000:8000:8000")) {
+        for (String port : List.of(
+                "8000", "abc:8000", "8000:8000/sctp", "999.1.1.1:8000:8000", "[::1:8000:8000", "8000:8000:8000:8000")) {
             v.add("port mapping '" + port + "'", v.set("services/web/ports", "ports: [\"" + port + "\"]"));
         }
-        for (String volume : List.of("postgres_data", "relative/path:/data", "postgres_data:data",
-                "postgres_data:/data:rx", "a:/b:ro:x")) {
+        for (String volume : List.of(
+                "postgres_data", "relative/path:/data", "postgres_data:data", "postgres_data:/data:rx", "a:/b:ro:x")) {
             v.add("volume '" + volume + "'", v.set("services/db/volumes", "volumes: [\"" + volume + "\"]"));
         }
         for (String image : List.of("Postgres", "postgres:16", "postgres@sha256:abc", "ghcr.io//acme", "a b")) {
@@ -429,20 +510,27 @@ class ConfigFuzzTest {
         v.add("self dependency", v.set("services/web/depends_on", "depends_on: [web]"));
         v.add("dependency cycle", v.insert("services/db", "depends_on: [web]"));
         v.add("unset password variable", v.set("registries/ghcr.io/password_env", "password_env: MISSING_TOKEN"));
-        v.add("password_env not a variable name", v.set("registries/ghcr.io/password_env", "password_env: \"ghcr token\""));
+        v.add(
+                "password_env not a variable name",
+                v.set("registries/ghcr.io/password_env", "password_env: \"ghcr token\""));
         v.add("inline trigger token", v.set("http/trigger_token_env", "trigger_token: hunter2-inline"));
         v.add("inline registry password", v.set("registries/ghcr.io/password_env", "password: hunter2-inline"));
         v.add("password_env and password_file", v.insert("registries/ghcr.io", "password_file: /run/secrets/ghcr"));
-        v.add("password_file naming a secret variable",
+        v.add(
+                "password_file naming a secret variable",
                 v.set("registries/ghcr.io/password_env", "password_file: \"${GHCR_TOKEN}\""));
-        v.add("password_file under a secret variable",
+        v.add(
+                "password_file under a secret variable",
                 v.set("registries/ghcr.io/password_env", "password_file: \"/run/${GHCR_TOKEN}/token\""));
-        v.add("trigger_token_file naming a secret variable",
+        v.add(
+                "trigger_token_file naming a secret variable",
                 v.set("http/trigger_token_env", "trigger_token_file: \"${REDEPLOY_TRIGGER_TOKEN}\""));
         v.add("relative password_file", v.set("registries/ghcr.io/password_env", "password_file: secrets/ghcr"));
         v.add("relative state_dir", v.set("state_dir", "state_dir: var/lib/redeploy-agent"));
         v.add("unused registry", v.insert("registries", "ghcr.com: {username: x, password_env: GHCR_TOKEN}"));
-        v.add("registry key not a host", v.insert("registries", "\"https://ghcr.io/\": {username: x, password_env: GHCR_TOKEN}"));
+        v.add(
+                "registry key not a host",
+                v.insert("registries", "\"https://ghcr.io/\": {username: x, password_env: GHCR_TOKEN}"));
         v.add("no services", v.set("services", "services: {}"));
     }
 
@@ -485,10 +573,13 @@ class ConfigFuzzTest {
             v.add("byte 0xFF at offset " + at, copy);
         }
         v.add("latin-1 comment", (v.example + "# caf\u00e9\n").getBytes(StandardCharsets.ISO_8859_1));
-        v.add("latin-1 value", v.set("services/db/env/POSTGRES_USER", "POSTGRES_USER: s\u00fcrvey")
-                .getBytes(StandardCharsets.ISO_8859_1));
-        v.add("UTF-16LE with BOM", concat(new byte[] {(byte) 0xFF, (byte) 0xFE},
-                v.example.getBytes(StandardCharsets.UTF_16LE)));
+        v.add(
+                "latin-1 value",
+                v.set("services/db/env/POSTGRES_USER", "POSTGRES_USER: s\u00fcrvey")
+                        .getBytes(StandardCharsets.ISO_8859_1));
+        v.add(
+                "UTF-16LE with BOM",
+                concat(new byte[] {(byte) 0xFF, (byte) 0xFE}, v.example.getBytes(StandardCharsets.UTF_16LE)));
         v.add("UTF-16LE without BOM", v.example.getBytes(StandardCharsets.UTF_16LE));
         v.add("overlong slash", concat(bytes, new byte[] {'#', ' ', (byte) 0xC0, (byte) 0xAF, '\n'}));
         v.add("lone continuation byte", concat(new byte[] {(byte) 0x80}, bytes));
@@ -515,8 +606,9 @@ class ConfigFuzzTest {
         byte[] splice = new byte[64];
         v.random.nextBytes(splice);
         int at = v.random.nextInt(example.length);
-        v.add("64 random bytes spliced at " + at, concat(Arrays.copyOf(example, at), splice,
-                Arrays.copyOfRange(example, at, example.length)));
+        v.add(
+                "64 random bytes spliced at " + at,
+                concat(Arrays.copyOf(example, at), splice, Arrays.copyOfRange(example, at, example.length)));
         v.add("control characters", "\u0001\u0002\u0003services:\u001b[31m\n");
     }
 
@@ -584,7 +676,8 @@ class ConfigFuzzTest {
             List<String> lines = new ArrayList<>(example.lines().toList());
             int[] span = span(lines, path);
             String indent = " ".repeat(indent(lines.get(span[0])));
-            List<String> replacement = entry.isEmpty() ? List.of()
+            List<String> replacement = entry.isEmpty()
+                    ? List.of()
                     : entry.lines().map(l -> indent + l).toList();
             lines.subList(span[0], span[1]).clear();
             lines.addAll(span[0], replacement);

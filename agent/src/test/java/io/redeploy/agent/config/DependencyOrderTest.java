@@ -13,10 +13,24 @@ import org.junit.jupiter.api.Test;
 class DependencyOrderTest {
 
     private static ServiceConfig service(String name, String... dependsOn) {
-        return new ServiceConfig(name, ImageRef.parse("ghcr.io/acme/" + name, "main"), name,
-                ServiceConfig.UpdateMode.AUTO, Map.of(), List.of(), List.of(), Optional.empty(), List.of(),
-                List.of(dependsOn), false, HealthCheckConfig.defaults(), Duration.ofSeconds(10), "unless-stopped",
-                Optional.empty(), Map.of(), false);
+        return new ServiceConfig(
+                name,
+                ImageRef.parse("ghcr.io/acme/" + name, "main"),
+                name,
+                ServiceConfig.UpdateMode.AUTO,
+                Map.of(),
+                List.of(),
+                List.of(),
+                Optional.empty(),
+                List.of(),
+                List.of(dependsOn),
+                false,
+                HealthCheckConfig.defaults(),
+                Duration.ofSeconds(10),
+                "unless-stopped",
+                Optional.empty(),
+                Map.of(),
+                false);
     }
 
     private static List<String> names(List<ServiceConfig> services) {
@@ -31,8 +45,8 @@ class DependencyOrderTest {
 
     @Test
     void fileOrderIsKeptWhereDependenciesAllowIt() {
-        assertThat(names(DependencyOrder.order(List.of(
-                service("a"), service("web", "db"), service("b"), service("db"), service("c")))))
+        assertThat(names(DependencyOrder.order(
+                        List.of(service("a"), service("web", "db"), service("b"), service("db"), service("c")))))
                 .containsExactly("a", "b", "db", "web", "c");
         List<ServiceConfig> alreadyOrdered = List.of(service("db"), service("cache"), service("web", "db", "cache"));
         assertThat(DependencyOrder.order(alreadyOrdered)).isEqualTo(alreadyOrdered);
@@ -40,8 +54,12 @@ class DependencyOrderTest {
 
     @Test
     void diamondDependency() {
-        assertThat(names(DependencyOrder.order(List.of(service("web", "api", "worker"), service("api", "db"),
-                service("worker", "db"), service("db"))))).containsExactly("db", "api", "worker", "web");
+        assertThat(names(DependencyOrder.order(List.of(
+                        service("web", "api", "worker"),
+                        service("api", "db"),
+                        service("worker", "db"),
+                        service("db")))))
+                .containsExactly("db", "api", "worker", "web");
     }
 
     @Test
@@ -52,8 +70,8 @@ class DependencyOrderTest {
 
     @Test
     void cycleIsNamed() {
-        assertThatThrownBy(() -> DependencyOrder.order(List.of(service("db"), service("web", "api"),
-                service("api", "worker"), service("worker", "web"))))
+        assertThatThrownBy(() -> DependencyOrder.order(List.of(
+                        service("db"), service("web", "api"), service("api", "worker"), service("worker", "web"))))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("dependency cycle web -> api -> worker -> web");
     }
@@ -67,8 +85,8 @@ class DependencyOrderTest {
         graph.put("d", List.of("e"));
         graph.put("e", List.of("f"));
         graph.put("f", List.of("d", "missing"));
-        assertThat(DependencyOrder.cycles(graph)).containsExactly(
-                List.of("a", "b", "a"), List.of("c", "c"), List.of("d", "e", "f", "d"));
+        assertThat(DependencyOrder.cycles(graph))
+                .containsExactly(List.of("a", "b", "a"), List.of("c", "c"), List.of("d", "e", "f", "d"));
     }
 
     @Test

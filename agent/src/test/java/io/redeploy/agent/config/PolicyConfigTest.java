@@ -3,7 +3,6 @@ package io.redeploy.agent.config;
 import static io.redeploy.agent.config.ConfigProblemsTest.problems;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -14,8 +13,13 @@ import org.junit.jupiter.api.Test;
 
 /** policy, cooldown, hooks and notifications: what binds, and the line an operator reads when it does not. */
 class PolicyConfigTest {
-    private static final Map<String, String> ENV = Map.of("SLACK_URL", "https://hooks.slack.com/services/T1/B2/SECRET",
-            "HOOK_KEY", "hmac-key", "SMTP_PASSWORD", "smtp-secret");
+    private static final Map<String, String> ENV = Map.of(
+            "SLACK_URL",
+            "https://hooks.slack.com/services/T1/B2/SECRET",
+            "HOOK_KEY",
+            "hmac-key",
+            "SMTP_PASSWORD",
+            "smtp-secret");
 
     private static AgentConfig load(String yaml) {
         try {
@@ -27,17 +31,26 @@ class PolicyConfigTest {
 
     @Test
     void defaultsAreAutoWithoutCooldownOrHooks() {
-        ServiceConfig web = load("services: {web: {image: ghcr.io/acme/app}}").service("web").orElseThrow();
+        ServiceConfig web = load("services: {web: {image: ghcr.io/acme/app}}")
+                .service("web")
+                .orElseThrow();
 
         assertThat(web.policy()).isEqualTo(UpdatePolicy.defaults());
         assertThat(web.mode()).isEqualTo(ServiceConfig.UpdateMode.AUTO);
-        assertThat(load("services: {web: {image: ghcr.io/acme/app}}").notifications().isEmpty()).isTrue();
+        assertThat(load("services: {web: {image: ghcr.io/acme/app}}")
+                        .notifications()
+                        .isEmpty())
+                .isTrue();
     }
 
     @Test
     void policyNotifyIsTheOldMonitorModeAndMonitorStillWorks() {
-        ServiceConfig notify = load("services: {web: {image: ghcr.io/acme/app, policy: notify}}").service("web").orElseThrow();
-        ServiceConfig monitor = load("services: {web: {image: ghcr.io/acme/app, mode: monitor}}").service("web").orElseThrow();
+        ServiceConfig notify = load("services: {web: {image: ghcr.io/acme/app, policy: notify}}")
+                .service("web")
+                .orElseThrow();
+        ServiceConfig monitor = load("services: {web: {image: ghcr.io/acme/app, mode: monitor}}")
+                .service("web")
+                .orElseThrow();
 
         assertThat(notify.mode()).isEqualTo(ServiceConfig.UpdateMode.MONITOR);
         assertThat(monitor.policy().kind()).isEqualTo(UpdatePolicy.Kind.NOTIFY);
@@ -66,18 +79,29 @@ class PolicyConfigTest {
         assertThat(db.policy().kind()).isEqualTo(UpdatePolicy.Kind.PIN_MAJOR);
         assertThat(db.mode()).isEqualTo(ServiceConfig.UpdateMode.AUTO);
         assertThat(db.policy().cooldown()).isEqualTo(Duration.ofMinutes(30));
-        assertThat(db.policy().preUpdate()).contains(HookConfig.exec(List.of("pg_dump", "-U", "survey", "survey"),
-                Duration.ofMinutes(10)).savingOutput(Path.of("/var/lib/redeploy-agent/backups"), "sql", 3));
-        assertThat(db.policy().postUpdate()).contains(HookConfig.host(List.of("/usr/local/bin/after-db-upgrade"),
-                HookConfig.DEFAULT_TIMEOUT));
+        assertThat(db.policy().preUpdate())
+                .contains(HookConfig.exec(List.of("pg_dump", "-U", "survey", "survey"), Duration.ofMinutes(10))
+                        .savingOutput(Path.of("/var/lib/redeploy-agent/backups"), "sql", 3));
+        assertThat(db.policy().postUpdate())
+                .contains(HookConfig.host(List.of("/usr/local/bin/after-db-upgrade"), HookConfig.DEFAULT_TIMEOUT));
         assertThat(db.policy().preUpdate().orElseThrow().toString()).doesNotContain("survey");
     }
 
     @Test
     void exampleFileProtectsTheSurveyDatabase() throws Exception {
         Path example = Path.of("..", "systemd", "agent.example.yml");
-        AgentConfig config = new ConfigLoader(Map.of("GHCR_TOKEN", "t", "REDEPLOY_TRIGGER_TOKEN", "t",
-                "POSTGRES_PASSWORD", "p", "SURVEY_ADMIN_EMAIL", "a@example.com", "SURVEY_ADMIN_PASSWORD", "a")).load(example);
+        AgentConfig config = new ConfigLoader(Map.of(
+                        "GHCR_TOKEN",
+                        "t",
+                        "REDEPLOY_TRIGGER_TOKEN",
+                        "t",
+                        "POSTGRES_PASSWORD",
+                        "p",
+                        "SURVEY_ADMIN_EMAIL",
+                        "a@example.com",
+                        "SURVEY_ADMIN_PASSWORD",
+                        "a"))
+                .load(example);
 
         ServiceConfig db = config.service("db").orElseThrow();
         assertThat(db.policy().kind()).isEqualTo(UpdatePolicy.Kind.PIN_MAJOR);
@@ -142,17 +166,22 @@ class PolicyConfigTest {
                       post_update:
                         host: ["/bin/true"]
                         keep: 3
-                """)).satisfiesExactly(
-                p -> assertThat(p).isEqualTo("agent.yml:4: services.db.mode: both mode and policy are set; expected "
-                        + "only policy (mode: monitor is policy: notify)"),
-                p -> assertThat(p).isEqualTo("agent.yml:5: services.db.policy: 'pin-majr' is not a policy; expected "
-                        + "auto, notify or pin-major"),
-                p -> assertThat(p).startsWith("agent.yml:6: services.db.cooldown: '10' is not a duration"),
-                p -> assertThat(p).isEqualTo("agent.yml:9: services.db.hooks.pre_update: both exec and host are set; "
-                        + "expected exactly one: exec (a command run inside the container) or host (a command run on "
-                        + "the host)"),
-                p -> assertThat(p).isEqualTo("agent.yml:13: services.db.hooks.post_update.keep: keep only applies to a "
-                        + "saved output; expected output_dir set too, or no keep"));
+                """))
+                .satisfiesExactly(
+                        p -> assertThat(p)
+                                .isEqualTo("agent.yml:4: services.db.mode: both mode and policy are set; expected "
+                                        + "only policy (mode: monitor is policy: notify)"),
+                        p -> assertThat(p)
+                                .isEqualTo("agent.yml:5: services.db.policy: 'pin-majr' is not a policy; expected "
+                                        + "auto, notify or pin-major"),
+                        p -> assertThat(p).startsWith("agent.yml:6: services.db.cooldown: '10' is not a duration"),
+                        p -> assertThat(p)
+                                .isEqualTo("agent.yml:9: services.db.hooks.pre_update: both exec and host are set; "
+                                        + "expected exactly one: exec (a command run inside the container) or host (a command run on "
+                                        + "the host)"),
+                        p -> assertThat(p)
+                                .isEqualTo("agent.yml:13: services.db.hooks.post_update.keep: keep only applies to a "
+                                        + "saved output; expected output_dir set too, or no keep"));
     }
 
     @Test
@@ -180,14 +209,31 @@ class PolicyConfigTest {
 
     @Test
     void theCompatibilityConstructorKeepsTheDefaultPolicy() {
-        ServiceConfig s = load("services: {web: {image: ghcr.io/acme/app}}").service("web").orElseThrow();
-        ServiceConfig rebuilt = new ServiceConfig(s.name(), s.image(), s.containerName(), ServiceConfig.UpdateMode.MONITOR,
-                s.env(), s.ports(), s.volumes(), s.network(), s.networkAliases(), s.dependsOn(),
-                s.restartOnDependencyUpdate(), s.health(), s.stopTimeout(), s.restartPolicy(), s.command(), s.labels(),
+        ServiceConfig s = load("services: {web: {image: ghcr.io/acme/app}}")
+                .service("web")
+                .orElseThrow();
+        ServiceConfig rebuilt = new ServiceConfig(
+                s.name(),
+                s.image(),
+                s.containerName(),
+                ServiceConfig.UpdateMode.MONITOR,
+                s.env(),
+                s.ports(),
+                s.volumes(),
+                s.network(),
+                s.networkAliases(),
+                s.dependsOn(),
+                s.restartOnDependencyUpdate(),
+                s.health(),
+                s.stopTimeout(),
+                s.restartPolicy(),
+                s.command(),
+                s.labels(),
                 s.pruneOldImages());
 
         assertThat(rebuilt.policy().kind()).isEqualTo(UpdatePolicy.Kind.NOTIFY);
-        assertThat(rebuilt.withPolicy(UpdatePolicy.of(UpdatePolicy.Kind.PIN_MAJOR)).mode())
+        assertThat(rebuilt.withPolicy(UpdatePolicy.of(UpdatePolicy.Kind.PIN_MAJOR))
+                        .mode())
                 .isEqualTo(ServiceConfig.UpdateMode.AUTO);
         assertThat(Optional.of(rebuilt.toString())).get().asString().contains("policy=");
     }

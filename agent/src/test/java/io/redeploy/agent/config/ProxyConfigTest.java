@@ -21,7 +21,6 @@ class ProxyConfigTest {
                 """.formatted(proxy));
     }
 
-
     private static AgentConfig parse(String yaml) throws ConfigException {
         return new ConfigLoader(Map.of()).parse(yaml, "agent.yml");
     }
@@ -38,7 +37,9 @@ class ProxyConfigTest {
 
         assertThat(web.strategy()).isEqualTo(ServiceConfig.Strategy.START_FIRST);
         assertThat(web.proxy()).contains(new ProxyConfig("0.0.0.0", 8080, 8000, Duration.ofSeconds(30)));
-        assertThat(web.ports()).as("the ephemeral publish is the deploy's business, not the config's").isEmpty();
+        assertThat(web.ports())
+                .as("the ephemeral publish is the deploy's business, not the config's")
+                .isEmpty();
     }
 
     @Test
@@ -67,8 +68,9 @@ class ProxyConfigTest {
                   web:
                     image: ghcr.io/acme/app
                     proxy: {listen: "0.0.0.0:8080", container_port: 8080}
-                """)).containsExactly("agent.yml:4: services.web.proxy: a port owned by the agent only serves to switch "
-                + "clients to a new container started next to the old one; expected strategy: start-first");
+                """))
+                .containsExactly("agent.yml:4: services.web.proxy: a port owned by the agent only serves to switch "
+                        + "clients to a new container started next to the old one; expected strategy: start-first");
     }
 
     @Test
@@ -80,8 +82,9 @@ class ProxyConfigTest {
                     strategy: start-first
                     ports: ["127.0.0.1:9000:8080"]
                     proxy: {listen: "0.0.0.0:8080", container_port: 8080}
-                """)).containsExactly("agent.yml:5: services.web.ports[0]: container port 8080 is published by the agent "
-                + "on 0.0.0.0:8080 (proxy); expected no 'ports' entry for it");
+                """))
+                .containsExactly("agent.yml:5: services.web.ports[0]: container port 8080 is published by the agent "
+                        + "on 0.0.0.0:8080 (proxy); expected no 'ports' entry for it");
     }
 
     @Test
@@ -93,43 +96,49 @@ class ProxyConfigTest {
                     strategy: start-first
                     ports: ["9000:9000"]
                     proxy: {listen: "0.0.0.0:8080", container_port: 8080}
-                """)).containsExactly("agent.yml:5: services.web.ports[0]: '9000/tcp' cannot be published by the old and "
-                + "the new container at once during a start-first switch; expected no 'ports' (the agent's proxy "
-                + "publishes container port 8080)");
+                """))
+                .containsExactly("agent.yml:5: services.web.ports[0]: '9000/tcp' cannot be published by the old and "
+                        + "the new container at once during a start-first switch; expected no 'ports' (the agent's proxy "
+                        + "publishes container port 8080)");
     }
 
     @Test
     void listenAndContainerPortAreRequired() {
-        assertThat(proxyProblems("{drain: 5s}")).containsExactly(
-                "agent.yml:5: services.web.proxy: missing required key 'listen'; expected e.g. {listen: \"0.0.0.0:8080\", "
-                        + "container_port: 8080}",
-                "agent.yml:5: services.web.proxy: missing required key 'container_port'; expected e.g. {listen: "
-                        + "\"0.0.0.0:8080\", container_port: 8080}");
+        assertThat(proxyProblems("{drain: 5s}"))
+                .containsExactly(
+                        "agent.yml:5: services.web.proxy: missing required key 'listen'; expected e.g. {listen: \"0.0.0.0:8080\", "
+                                + "container_port: 8080}",
+                        "agent.yml:5: services.web.proxy: missing required key 'container_port'; expected e.g. {listen: "
+                                + "\"0.0.0.0:8080\", container_port: 8080}");
     }
 
     @Test
     void aBadListenAddress() {
-        assertThat(proxyProblems("{listen: \"0.0.0.0\", container_port: 8080}")).containsExactly(
-                "agent.yml:5: services.web.proxy.listen: '0.0.0.0' is not a listen address; expected "
-                + "host:port with a port 1-65535, e.g. 127.0.0.1:8686, [::1]:8686 or 0.0.0.0:8686");
+        assertThat(proxyProblems("{listen: \"0.0.0.0\", container_port: 8080}"))
+                .containsExactly("agent.yml:5: services.web.proxy.listen: '0.0.0.0' is not a listen address; expected "
+                        + "host:port with a port 1-65535, e.g. 127.0.0.1:8686, [::1]:8686 or 0.0.0.0:8686");
     }
 
     @Test
     void aBadContainerPort() {
-        assertThat(proxyProblems("{listen: \"0.0.0.0:8080\", container_port: 70000}")).containsExactly(
-                "agent.yml:5: services.web.proxy.container_port: port 70000 is out of range; "
-                + "expected 1-65535");
+        assertThat(proxyProblems("{listen: \"0.0.0.0:8080\", container_port: 70000}"))
+                .containsExactly("agent.yml:5: services.web.proxy.container_port: port 70000 is out of range; "
+                        + "expected 1-65535");
     }
 
     @Test
     void aBadDrain() {
-        assertThat(proxyProblems("{listen: \"0.0.0.0:8080\", container_port: 8080, drain: 30}")).singleElement().asString()
+        assertThat(proxyProblems("{listen: \"0.0.0.0:8080\", container_port: 8080, drain: 30}"))
+                .singleElement()
+                .asString()
                 .startsWith("agent.yml:5: services.web.proxy.drain: ");
     }
 
     @Test
     void anUnknownProxyKeyIsNamed() {
-        assertThat(proxyProblems("{listen: \"0.0.0.0:8080\", container_port: 8080, drian: 5s}")).singleElement().asString()
+        assertThat(proxyProblems("{listen: \"0.0.0.0:8080\", container_port: 8080, drian: 5s}"))
+                .singleElement()
+                .asString()
                 .startsWith("agent.yml:5: services.web.proxy: unknown key 'drian'; did you mean 'drain'?");
     }
 
@@ -142,8 +151,9 @@ class ProxyConfigTest {
                     strategy: start-first
                     network: host
                     proxy: {listen: "0.0.0.0:8080", container_port: 8080}
-                """)).containsExactly("agent.yml:6: services.web.proxy: the container's port cannot be published on "
-                + "network 'host'; expected no network, or a user-defined one");
+                """))
+                .containsExactly("agent.yml:6: services.web.proxy: the container's port cannot be published on "
+                        + "network 'host'; expected no network, or a user-defined one");
     }
 
     @Test
@@ -162,10 +172,11 @@ class ProxyConfigTest {
                     image: ghcr.io/acme/admin
                     strategy: start-first
                     proxy: {listen: "127.0.0.1:8080", container_port: 8080}
-                """)).containsExactly(
-                "agent.yml:6: services.web.proxy.listen: host port 0.0.0.0:8686/tcp is already published by the agent "
-                        + "itself (http.listen); expected each host port published once",
-                "agent.yml:13: services.admin.proxy.listen: host port 127.0.0.1:8080/tcp is already published by "
-                        + "services.api.ports[0]; expected each host port published once");
+                """))
+                .containsExactly(
+                        "agent.yml:6: services.web.proxy.listen: host port 0.0.0.0:8686/tcp is already published by the agent "
+                                + "itself (http.listen); expected each host port published once",
+                        "agent.yml:13: services.admin.proxy.listen: host port 127.0.0.1:8080/tcp is already published by "
+                                + "services.api.ports[0]; expected each host port published once");
     }
 }

@@ -48,9 +48,10 @@ class SecretsTest {
 
     @Test
     void unsetOrEmptyVariableIsNamedButNeverItsValue() {
-        assertThat(problems(Map.of(), registry("{username: bot, password_env: GHCR_TOKEN}"))).containsExactly(
-                "agent.yml:2: registries.ghcr.io.password_env: environment variable 'GHCR_TOKEN' is not set; "
-                        + "expected it to hold the registry password");
+        assertThat(problems(Map.of(), registry("{username: bot, password_env: GHCR_TOKEN}")))
+                .containsExactly(
+                        "agent.yml:2: registries.ghcr.io.password_env: environment variable 'GHCR_TOKEN' is not set; "
+                                + "expected it to hold the registry password");
         assertThat(problems(Map.of("GHCR_TOKEN", " "), registry("{username: bot, password_env: GHCR_TOKEN}")))
                 .containsExactly("agent.yml:2: registries.ghcr.io.password_env: environment variable 'GHCR_TOKEN' is "
                         + "empty; expected it to hold the registry password");
@@ -60,47 +61,54 @@ class SecretsTest {
     void passwordFromFileIsTrimmed() throws Exception {
         Path file = Files.writeString(dir.resolve("token"), SECRET + "\n");
         AgentConfig config = parse(Map.of(), registry("{username: bot, password_file: " + file + "}"));
-        assertThat(config.registries().get("ghcr.io").password().orElseThrow().reveal()).isEqualTo(SECRET);
+        assertThat(config.registries().get("ghcr.io").password().orElseThrow().reveal())
+                .isEqualTo(SECRET);
     }
 
     @Test
     void fileMayLiveInTheSystemdCredentialsDirectory() throws Exception {
         Files.writeString(dir.resolve("ghcr-token"), SECRET);
-        AgentConfig config = parse(Map.of("CREDENTIALS_DIRECTORY", dir.toString()),
+        AgentConfig config = parse(
+                Map.of("CREDENTIALS_DIRECTORY", dir.toString()),
                 registry("{username: bot, password_file: \"${CREDENTIALS_DIRECTORY}/ghcr-token\"}"));
-        assertThat(config.registries().get("ghcr.io").password().orElseThrow().reveal()).isEqualTo(SECRET);
+        assertThat(config.registries().get("ghcr.io").password().orElseThrow().reveal())
+                .isEqualTo(SECRET);
     }
 
     @Test
     void missingEmptyUnreadableOrRelativeFile() throws IOException {
         Path missing = dir.resolve("missing");
         Path empty = Files.writeString(dir.resolve("empty"), "\n");
-        assertThat(problems(Map.of(), registry("{username: bot, password_file: " + missing + "}"))).containsExactly(
-                "agent.yml:2: registries.ghcr.io.password_file: '" + missing + "' does not exist; expected a readable "
-                        + "file holding the registry password");
-        assertThat(problems(Map.of(), registry("{username: bot, password_file: " + empty + "}"))).containsExactly(
-                "agent.yml:2: registries.ghcr.io.password_file: '" + empty + "' is empty; expected a readable file "
-                        + "holding the registry password");
-        assertThat(problems(Map.of(), registry("{username: bot, password_file: " + dir + "}"))).containsExactly(
-                "agent.yml:2: registries.ghcr.io.password_file: '" + dir + "' is a directory; expected a readable "
-                        + "file holding the registry password");
+        assertThat(problems(Map.of(), registry("{username: bot, password_file: " + missing + "}")))
+                .containsExactly("agent.yml:2: registries.ghcr.io.password_file: '" + missing
+                        + "' does not exist; expected a readable " + "file holding the registry password");
+        assertThat(problems(Map.of(), registry("{username: bot, password_file: " + empty + "}")))
+                .containsExactly("agent.yml:2: registries.ghcr.io.password_file: '" + empty
+                        + "' is empty; expected a readable file " + "holding the registry password");
+        assertThat(problems(Map.of(), registry("{username: bot, password_file: " + dir + "}")))
+                .containsExactly("agent.yml:2: registries.ghcr.io.password_file: '" + dir
+                        + "' is a directory; expected a readable " + "file holding the registry password");
         Path unreadable = empty.resolve("token");
-        assertThat(problems(Map.of(), registry("{username: bot, password_file: " + unreadable + "}"))).containsExactly(
-                "agent.yml:2: registries.ghcr.io.password_file: '" + unreadable + "' cannot be read (Not a directory); "
+        assertThat(problems(Map.of(), registry("{username: bot, password_file: " + unreadable + "}")))
+                .containsExactly("agent.yml:2: registries.ghcr.io.password_file: '" + unreadable
+                        + "' cannot be read (Not a directory); "
                         + "expected a readable file holding the registry password");
-        assertThat(problems(Map.of(), registry("{username: bot, password_file: token.txt}"))).containsExactly(
-                "agent.yml:2: registries.ghcr.io.password_file: 'token.txt' is a relative path; expected an absolute "
-                        + "path to a file holding the registry password");
+        assertThat(problems(Map.of(), registry("{username: bot, password_file: token.txt}")))
+                .containsExactly(
+                        "agent.yml:2: registries.ghcr.io.password_file: 'token.txt' is a relative path; expected an absolute "
+                                + "path to a file holding the registry password");
     }
 
     @Test
     void inlineSecretsAreRefusedWithoutRepeatingThem() {
-        assertThat(problems(Map.of(), registry("{username: bot, password: " + SECRET + "}"))).containsExactly(
-                "agent.yml:2: registries.ghcr.io.password: inline secrets are refused so they never end up in a "
-                        + "copied or committed file; expected password_env: VARIABLE or password_file: /path");
-        assertThat(problems(Map.of(), "http: {trigger_token: " + SECRET + "}\n" + SERVICES)).containsExactly(
-                "agent.yml:1: http.trigger_token: inline secrets are refused so they never end up in a copied or "
-                        + "committed file; expected trigger_token_env: VARIABLE or trigger_token_file: /path");
+        assertThat(problems(Map.of(), registry("{username: bot, password: " + SECRET + "}")))
+                .containsExactly(
+                        "agent.yml:2: registries.ghcr.io.password: inline secrets are refused so they never end up in a "
+                                + "copied or committed file; expected password_env: VARIABLE or password_file: /path");
+        assertThat(problems(Map.of(), "http: {trigger_token: " + SECRET + "}\n" + SERVICES))
+                .containsExactly(
+                        "agent.yml:1: http.trigger_token: inline secrets are refused so they never end up in a copied or "
+                                + "committed file; expected trigger_token_env: VARIABLE or trigger_token_file: /path");
     }
 
     @Test
@@ -112,49 +120,61 @@ class SecretsTest {
 
     @Test
     void usernameAndPasswordComeTogether() {
-        assertThat(problems(Map.of(), registry("{username: bot}"))).containsExactly(
-                "agent.yml:2: registries.ghcr.io: a username is set but no password; expected both (username with "
-                        + "password_env or password_file, or REDEPLOY_REGISTRY_GHCR_IO_USERNAME with "
-                        + "REDEPLOY_REGISTRY_GHCR_IO_PASSWORD) or neither");
-        assertThat(problems(Map.of("T", SECRET), registry("{password_env: T}"))).containsExactly(
-                "agent.yml:2: registries.ghcr.io: a password is set but no username; expected both (username with "
-                        + "password_env or password_file, or REDEPLOY_REGISTRY_GHCR_IO_USERNAME with "
-                        + "REDEPLOY_REGISTRY_GHCR_IO_PASSWORD) or neither");
+        assertThat(problems(Map.of(), registry("{username: bot}")))
+                .containsExactly(
+                        "agent.yml:2: registries.ghcr.io: a username is set but no password; expected both (username with "
+                                + "password_env or password_file, or REDEPLOY_REGISTRY_GHCR_IO_USERNAME with "
+                                + "REDEPLOY_REGISTRY_GHCR_IO_PASSWORD) or neither");
+        assertThat(problems(Map.of("T", SECRET), registry("{password_env: T}")))
+                .containsExactly(
+                        "agent.yml:2: registries.ghcr.io: a password is set but no username; expected both (username with "
+                                + "password_env or password_file, or REDEPLOY_REGISTRY_GHCR_IO_USERNAME with "
+                                + "REDEPLOY_REGISTRY_GHCR_IO_PASSWORD) or neither");
     }
 
     @Test
     void environmentOverrideWinsOverTheFile() throws ConfigException {
         // GHCR_TOKEN is not set: with the override present the configured source is not read at all.
-        AgentConfig config = parse(Map.of("REDEPLOY_REGISTRY_GHCR_IO_PASSWORD", SECRET),
+        AgentConfig config = parse(
+                Map.of("REDEPLOY_REGISTRY_GHCR_IO_PASSWORD", SECRET),
                 registry("{username: bot, password_env: GHCR_TOKEN}"));
-        assertThat(config.registries().get("ghcr.io").password().orElseThrow().reveal()).isEqualTo(SECRET);
+        assertThat(config.registries().get("ghcr.io").password().orElseThrow().reveal())
+                .isEqualTo(SECRET);
     }
 
     @Test
     void environmentAloneCanConfigureARegistryUsedByAnImage() throws ConfigException {
-        AgentConfig config = parse(Map.of("REDEPLOY_REGISTRY_127_0_0_1_5001_USERNAME", "tester",
-                "REDEPLOY_REGISTRY_127_0_0_1_5001_PASSWORD", SECRET), """
+        AgentConfig config = parse(
+                Map.of(
+                        "REDEPLOY_REGISTRY_127_0_0_1_5001_USERNAME",
+                        "tester",
+                        "REDEPLOY_REGISTRY_127_0_0_1_5001_PASSWORD",
+                        SECRET),
+                """
                 services:
                   web: {image: 127.0.0.1:5001/acme/app}
                 """);
         RegistryConfig registry = config.registryFor(config.services().get(0).image());
-        assertThat(registry).isEqualTo(new RegistryConfig("127.0.0.1:5001", true, Optional.of("tester"),
-                Optional.of(new Secret(SECRET))));
+        assertThat(registry)
+                .isEqualTo(new RegistryConfig(
+                        "127.0.0.1:5001", true, Optional.of("tester"), Optional.of(new Secret(SECRET))));
         assertThat(RegistriesBinder.overrideVariable("ghcr.io", "PASSWORD"))
                 .isEqualTo("REDEPLOY_REGISTRY_GHCR_IO_PASSWORD");
     }
 
     @Test
     void emptyOverrideIsAMistake() {
-        assertThat(problems(Map.of("REDEPLOY_REGISTRY_GHCR_IO_PASSWORD", ""), SERVICES)).containsExactly(
-                "agent.yml: registries.ghcr.io: environment variable 'REDEPLOY_REGISTRY_GHCR_IO_PASSWORD' is set but "
-                        + "empty; expected a value or the variable unset");
+        assertThat(problems(Map.of("REDEPLOY_REGISTRY_GHCR_IO_PASSWORD", ""), SERVICES))
+                .containsExactly(
+                        "agent.yml: registries.ghcr.io: environment variable 'REDEPLOY_REGISTRY_GHCR_IO_PASSWORD' is set but "
+                                + "empty; expected a value or the variable unset");
     }
 
     @Test
     void loopbackRegistryNamedOnlyInAnImageIsPlainHttpLikeDocker() throws ConfigException {
         AgentConfig config = parse(Map.of(), "services:\n  web: {image: localhost:5000/app}\n");
-        assertThat(config.registryFor(config.services().get(0).image()).baseUrl()).isEqualTo("http://localhost:5000");
+        assertThat(config.registryFor(config.services().get(0).image()).baseUrl())
+                .isEqualTo("http://localhost:5000");
         AgentConfig remote = parse(Map.of(), "services:\n  web: {image: registry.example.com/app}\n");
         assertThat(remote.registryFor(remote.services().get(0).image()).baseUrl())
                 .isEqualTo("https://registry.example.com");
@@ -199,10 +219,13 @@ class SecretsTest {
 
     @Test
     void passwordFilePathIsQuotedAsWrittenSoAVariableHoldingASecretIsNeverExpandedIntoTheMessage() {
-        assertThat(problems(Map.of("GHCR_TOKEN", SECRET), registry("{username: bot, password_file: \"${GHCR_TOKEN}\"}")))
+        assertThat(problems(
+                        Map.of("GHCR_TOKEN", SECRET), registry("{username: bot, password_file: \"${GHCR_TOKEN}\"}")))
                 .containsExactly("agent.yml:2: registries.ghcr.io.password_file: '${GHCR_TOKEN}' is a relative path; "
                         + "expected an absolute path to a file holding the registry password");
-        assertThat(problems(Map.of("GHCR_TOKEN", SECRET), registry("{username: bot, password_file: \"/run/${GHCR_TOKEN}\"}")))
+        assertThat(problems(
+                        Map.of("GHCR_TOKEN", SECRET),
+                        registry("{username: bot, password_file: \"/run/${GHCR_TOKEN}\"}")))
                 .containsExactly("agent.yml:2: registries.ghcr.io.password_file: '/run/${GHCR_TOKEN}' does not exist; "
                         + "expected a readable file holding the registry password");
     }

@@ -35,7 +35,9 @@ final class Cli {
         try {
             Path out = Files.createTempFile("it-cli", ".out");
             try {
-                ProcessBuilder pb = new ProcessBuilder(List.of(command)).redirectErrorStream(true).redirectOutput(out.toFile());
+                ProcessBuilder pb = new ProcessBuilder(List.of(command))
+                        .redirectErrorStream(true)
+                        .redirectOutput(out.toFile());
                 pb.environment().putAll(env);
                 Process p = pb.start();
                 if (!p.waitFor(180, TimeUnit.SECONDS)) {
@@ -66,7 +68,8 @@ final class Cli {
 
     /** Removes (forcefully) the local images of every repository under {@code /<prefix>/}; failures are ignored. */
     static void removeImagesUnder(String prefix) {
-        String ids = Arrays.stream(run("docker", "images", "--no-trunc", "--format", "{{.Repository}} {{.ID}}").split("\n"))
+        String ids = Arrays.stream(run("docker", "images", "--no-trunc", "--format", "{{.Repository}} {{.ID}}")
+                        .split("\n"))
                 .filter(line -> line.contains("/" + prefix + "/"))
                 .map(line -> line.substring(line.indexOf(' ') + 1))
                 .distinct()
@@ -95,19 +98,22 @@ final class Cli {
                 return p;
             }
         }
-        throw new IllegalStateException("scripts/build-test-image.sh not found above " + System.getProperty("user.dir"));
+        throw new IllegalStateException(
+                "scripts/build-test-image.sh not found above " + System.getProperty("user.dir"));
     }
 
     /** Builds and pushes a test image with scripts/build-test-image.sh; returns its reference. */
     static String buildImage(Map<String, String> env, String reference, String buildId, String... options) {
-        List<String> cmd = new ArrayList<>(List.of(repoRoot().resolve("scripts/build-test-image.sh").toString(), reference, buildId));
+        List<String> cmd = new ArrayList<>(
+                List.of(repoRoot().resolve("scripts/build-test-image.sh").toString(), reference, buildId));
         cmd.addAll(List.of(options));
         return run(env, cmd.toArray(String[]::new));
     }
 
     /** The registry digest the local image {@code reference} was pushed as under {@code repository}, read as the Deployer reads it. */
     static Digest pushedDigest(DockerGateway docker, String reference, String repository) {
-        return Deployer.digestsFor(docker.inspectImage(reference).orElseThrow(), repository).stream().findFirst()
+        return Deployer.digestsFor(docker.inspectImage(reference).orElseThrow(), repository).stream()
+                .findFirst()
                 .orElseThrow(() -> new IllegalStateException(reference + " was not pushed to " + repository));
     }
 }

@@ -16,17 +16,34 @@ import org.junit.jupiter.api.Test;
 class ContainerSpecsTest {
     @Test
     void createsFromTheImageByDigestWithTheAgentsLabelsWinning() {
-        ServiceConfig s = new ServiceConfig("db", ImageRef.parse("postgres", "16"), "acme-db", ServiceConfig.UpdateMode.AUTO,
-                Map.of("POSTGRES_PASSWORD", "s3cret"), List.of(), List.of(), Optional.of("acme"), List.of("db"), List.of(), false,
-                HealthCheckConfig.defaults(), Duration.ofSeconds(30), "", Optional.of(List.of("postgres", "-c", "fsync=off")),
-                Map.of(AgentLabels.MANAGED, "false", AgentLabels.SERVICE, "other", "tier", "data"), false);
+        ServiceConfig s = new ServiceConfig(
+                "db",
+                ImageRef.parse("postgres", "16"),
+                "acme-db",
+                ServiceConfig.UpdateMode.AUTO,
+                Map.of("POSTGRES_PASSWORD", "s3cret"),
+                List.of(),
+                List.of(),
+                Optional.of("acme"),
+                List.of("db"),
+                List.of(),
+                false,
+                HealthCheckConfig.defaults(),
+                Duration.ofSeconds(30),
+                "",
+                Optional.of(List.of("postgres", "-c", "fsync=off")),
+                Map.of(AgentLabels.MANAGED, "false", AgentLabels.SERVICE, "other", "tier", "data"),
+                false);
 
         ContainerSpec spec = ContainerSpecs.forDeploy(s, Services.V1);
 
         assertThat(spec.name()).isEqualTo("acme-db");
         assertThat(spec.image()).isEqualTo("postgres@" + Services.V1.value());
-        assertThat(spec.labels()).containsEntry(AgentLabels.MANAGED, "true").containsEntry(AgentLabels.SERVICE, "db")
-                .containsEntry(AgentLabels.DIGEST, Services.V1.value()).containsEntry("tier", "data");
+        assertThat(spec.labels())
+                .containsEntry(AgentLabels.MANAGED, "true")
+                .containsEntry(AgentLabels.SERVICE, "db")
+                .containsEntry(AgentLabels.DIGEST, Services.V1.value())
+                .containsEntry("tier", "data");
         assertThat(spec.restartPolicy()).isEqualTo("no");
         assertThat(spec.network()).contains("acme");
         assertThat(spec.networkAliases()).containsExactly("db");

@@ -30,19 +30,25 @@ class DeployHooksTest {
     private Deployer deployer(Verdict verdict, Optional<String> afterProblem) {
         DeployHooks hooks = new DeployHooks() {
             @Override
-            public Verdict beforeSwap(ServiceConfig service, Digest target, Optional<ContainerInfo> old, ImageInfo pulled) {
+            public Verdict beforeSwap(
+                    ServiceConfig service, Digest target, Optional<ContainerInfo> old, ImageInfo pulled) {
                 calls.add("before:" + old.map(ContainerInfo::running).orElse(false) + ":" + docker.operations);
                 return verdict;
             }
 
             @Override
             public Optional<String> afterDeploy(ServiceConfig service, Digest target, String containerId) {
-                calls.add("after:" + docker.byName("acme-web").orElseThrow().id().equals(containerId));
+                calls.add(
+                        "after:" + docker.byName("acme-web").orElseThrow().id().equals(containerId));
                 return afterProblem;
             }
         };
-        return new Deployer(docker, new DefaultHealthGates(docker, clock, clock.sleeper()), clock,
-                Deployer.DEFAULT_PULL_TIMEOUT, hooks);
+        return new Deployer(
+                docker,
+                new DefaultHealthGates(docker, clock, clock.sleeper()),
+                clock,
+                Deployer.DEFAULT_PULL_TIMEOUT,
+                hooks);
     }
 
     private String oldRunningV1() {
@@ -95,7 +101,8 @@ class DeployHooksTest {
     void skippedLeavesEverythingAsItIs() {
         String oldId = oldRunningV1();
 
-        DeployResult result = deployer(Verdict.skip("pre-update hook asked to skip this deploy (exit 75)"), Optional.empty())
+        DeployResult result = deployer(
+                        Verdict.skip("pre-update hook asked to skip this deploy (exit 75)"), Optional.empty())
                 .deploy(web, V2, REGISTRY);
 
         assertThat(result.outcome()).isEqualTo(Outcome.SKIPPED);

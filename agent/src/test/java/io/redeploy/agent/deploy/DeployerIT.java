@@ -36,9 +36,11 @@ import org.junit.jupiter.api.Test;
  * volume and repository is prefixed with a random {@code it-deploy-xxxxxx} and removed afterwards.
  */
 class DeployerIT {
-    private static final String PREFIX = "it-deploy-" + UUID.randomUUID().toString().substring(0, 6);
+    private static final String PREFIX =
+            "it-deploy-" + UUID.randomUUID().toString().substring(0, 6);
     private static final String REPO = "127.0.0.1:5000/" + PREFIX + "/web";
-    private static final RegistryConfig REGISTRY = new RegistryConfig("127.0.0.1:5000", true, Optional.empty(), Optional.empty());
+    private static final RegistryConfig REGISTRY =
+            new RegistryConfig("127.0.0.1:5000", true, Optional.empty(), Optional.empty());
 
     private static DockerJavaGateway docker;
     private static Digest build1;
@@ -47,9 +49,13 @@ class DeployerIT {
     private static Digest crash;
     private static Digest withHealthcheck;
 
-    private final Deployer deployer = new Deployer(docker, new DefaultHealthGates(docker, Clock.systemUTC(), Sleeper.real()),
-            Clock.systemUTC(), Duration.ofMinutes(2));
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final Deployer deployer = new Deployer(
+            docker,
+            new DefaultHealthGates(docker, Clock.systemUTC(), Sleeper.real()),
+            Clock.systemUTC(),
+            Duration.ofMinutes(2));
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     @BeforeAll
     static void buildImages() {
@@ -79,15 +85,29 @@ class DeployerIT {
         docker.close();
     }
 
-
     private static String name(String suffix) {
         return PREFIX + "-" + suffix;
     }
 
     private static ServiceConfig service(String suffix, HealthCheckConfig health, List<VolumeMount> volumes) {
-        return new ServiceConfig(suffix, ImageRef.parse(REPO, "main"), name(suffix), ServiceConfig.UpdateMode.AUTO,
-                Map.of("SECRET_TOKEN", "do-not-log-me"), List.of(), volumes, Optional.empty(), List.of(), List.of(), false,
-                health, Duration.ofSeconds(2), "no", Optional.empty(), Map.of("it", PREFIX), false);
+        return new ServiceConfig(
+                suffix,
+                ImageRef.parse(REPO, "main"),
+                name(suffix),
+                ServiceConfig.UpdateMode.AUTO,
+                Map.of("SECRET_TOKEN", "do-not-log-me"),
+                List.of(),
+                volumes,
+                Optional.empty(),
+                List.of(),
+                List.of(),
+                false,
+                health,
+                Duration.ofSeconds(2),
+                "no",
+                Optional.empty(),
+                Map.of("it", PREFIX),
+                false);
     }
 
     private static HealthCheckConfig httpHealth(Duration timeout) {
@@ -95,16 +115,25 @@ class DeployerIT {
     }
 
     private static HealthCheckConfig autoHealth() {
-        return new HealthCheckConfig(HealthCheckConfig.Type.AUTO, "/", 0, Duration.ofSeconds(20), Duration.ofSeconds(1));
+        return new HealthCheckConfig(
+                HealthCheckConfig.Type.AUTO, "/", 0, Duration.ofSeconds(20), Duration.ofSeconds(1));
     }
 
     /** What GET / on the container's bridge IP answers, e.g. {@code build=2}. */
     private String answer(String containerName) {
         ContainerInfo c = docker.inspectContainer(containerName).orElseThrow();
         String ip = c.ipAddresses().values().iterator().next();
-        return await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> http.send(
-                HttpRequest.newBuilder(URI.create("http://" + ip + ":8080/")).timeout(Duration.ofSeconds(2)).build(),
-                HttpResponse.BodyHandlers.ofString()).body().strip(), b -> !b.isEmpty());
+        return await().atMost(Duration.ofSeconds(10))
+                .ignoreExceptions()
+                .until(
+                        () -> http.send(
+                                        HttpRequest.newBuilder(URI.create("http://" + ip + ":8080/"))
+                                                .timeout(Duration.ofSeconds(2))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.ofString())
+                                .body()
+                                .strip(),
+                        b -> !b.isEmpty());
     }
 
     private static List<String> containersNamed(String exactName) {
@@ -151,7 +180,9 @@ class DeployerIT {
         DeployResult result = deployer.deploy(web, unhealthy, REGISTRY);
 
         assertThat(result.outcome()).isEqualTo(Outcome.ROLLED_BACK);
-        assertThat(result.reason()).contains("http:8080/ not healthy within 3.0s").doesNotContain("do-not-log-me");
+        assertThat(result.reason())
+                .contains("http:8080/ not healthy within 3.0s")
+                .doesNotContain("do-not-log-me");
         assertThat(deployer.inspect(web).containerId()).contains(oldId);
         assertThat(answer(web.containerName())).isEqualTo("build=1");
         assertThat(containersWithPrefix(web.containerName())).containsExactly(web.containerName());
@@ -178,22 +209,26 @@ class DeployerIT {
 
         assertThat(result.outcome()).as(result.reason()).isEqualTo(Outcome.DEPLOYED);
         assertThat(result.reason()).contains("docker-healthcheck");
-        assertThat(docker.inspectContainer(web.containerName()).orElseThrow().health()).contains("healthy");
+        assertThat(docker.inspectContainer(web.containerName()).orElseThrow().health())
+                .contains("healthy");
         assertThat(answer(web.containerName())).isEqualTo("build=5");
     }
 
     @Test
     void aFileInANamedVolumeSurvivesARedeploy() {
         String volume = name("data");
-        ServiceConfig web = service("volume", httpHealth(Duration.ofSeconds(20)), List.of(new VolumeMount(volume, "/data", false)));
+        ServiceConfig web =
+                service("volume", httpHealth(Duration.ofSeconds(20)), List.of(new VolumeMount(volume, "/data", false)));
         assertThat(deployer.deploy(web, build1, REGISTRY).outcome()).isEqualTo(Outcome.DEPLOYED);
         Cli.run("docker", "exec", web.containerName(), "sh", "-c", "echo kept-across-deploys > /data/proof");
 
         assertThat(deployer.deploy(web, build2, REGISTRY).outcome()).isEqualTo(Outcome.DEPLOYED);
 
         assertThat(answer(web.containerName())).isEqualTo("build=2");
-        assertThat(Cli.run("docker", "exec", web.containerName(), "cat", "/data/proof")).isEqualTo("kept-across-deploys");
-        assertThat(Cli.run("docker", "volume", "ls", "-q", "--filter", "name=" + volume)).isEqualTo(volume);
+        assertThat(Cli.run("docker", "exec", web.containerName(), "cat", "/data/proof"))
+                .isEqualTo("kept-across-deploys");
+        assertThat(Cli.run("docker", "volume", "ls", "-q", "--filter", "name=" + volume))
+                .isEqualTo(volume);
     }
 
     @Test
@@ -203,9 +238,24 @@ class DeployerIT {
         String volRepo = "127.0.0.1:5000/" + PREFIX + "/vol";
         Digest v1 = withVolumeDeclaration(REPO + ":b1", volRepo + ":1");
         Digest v2 = withVolumeDeclaration(REPO + ":b2", volRepo + ":2");
-        ServiceConfig db = new ServiceConfig("anon", ImageRef.parse(volRepo, "main"), name("anon"), ServiceConfig.UpdateMode.AUTO,
-                Map.of(), List.of(), List.of(), Optional.empty(), List.of(), List.of(), false, httpHealth(Duration.ofSeconds(20)),
-                Duration.ofSeconds(2), "no", Optional.empty(), Map.of(), false);
+        ServiceConfig db = new ServiceConfig(
+                "anon",
+                ImageRef.parse(volRepo, "main"),
+                name("anon"),
+                ServiceConfig.UpdateMode.AUTO,
+                Map.of(),
+                List.of(),
+                List.of(),
+                Optional.empty(),
+                List.of(),
+                List.of(),
+                false,
+                httpHealth(Duration.ofSeconds(20)),
+                Duration.ofSeconds(2),
+                "no",
+                Optional.empty(),
+                Map.of(),
+                false);
         assertThat(deployer.deploy(db, v1, REGISTRY).outcome()).isEqualTo(Outcome.DEPLOYED);
         Cli.run("docker", "exec", db.containerName(), "sh", "-c", "echo rows > /var/lib/db/table");
 
@@ -213,15 +263,23 @@ class DeployerIT {
 
         assertThat(result.outcome()).as(result.reason()).isEqualTo(Outcome.DEPLOYED);
         assertThat(answer(db.containerName())).isEqualTo("build=2");
-        assertThat(Cli.run("docker", "exec", db.containerName(), "cat", "/var/lib/db/table")).isEqualTo("rows");
-        String volume = docker.inspectContainer(db.containerName()).orElseThrow().anonymousVolumes().get("/var/lib/db");
+        assertThat(Cli.run("docker", "exec", db.containerName(), "cat", "/var/lib/db/table"))
+                .isEqualTo("rows");
+        String volume = docker.inspectContainer(db.containerName())
+                .orElseThrow()
+                .anonymousVolumes()
+                .get("/var/lib/db");
         Cli.run("docker", "rm", "-f", db.containerName());
         Cli.tryRun(Map.of(), "docker", "volume", "rm", volume);
     }
 
     private static Digest withVolumeDeclaration(String base, String reference) {
-        Cli.run(Map.of("DOCKER_BUILDKIT", "0"), "sh", "-c",
-                "printf 'FROM " + base + "\\nVOLUME /var/lib/db\\n' | docker build -q -t " + reference + " - && docker push -q " + reference);
+        Cli.run(
+                Map.of("DOCKER_BUILDKIT", "0"),
+                "sh",
+                "-c",
+                "printf 'FROM " + base + "\\nVOLUME /var/lib/db\\n' | docker build -q -t " + reference
+                        + " - && docker push -q " + reference);
         return Cli.pushedDigest(docker, reference, reference.substring(0, reference.lastIndexOf(':')));
     }
 
@@ -231,9 +289,24 @@ class DeployerIT {
         Digest p1 = retag(REPO + ":b1", pruneRepo + ":1");
         Digest p2 = retag(REPO + ":b2", pruneRepo + ":2");
         Digest p3 = retag(REPO + ":hc", pruneRepo + ":3");
-        ServiceConfig web = new ServiceConfig("prune", ImageRef.parse(pruneRepo, "main"), name("prune"), ServiceConfig.UpdateMode.AUTO,
-                Map.of(), List.of(), List.of(), Optional.empty(), List.of(), List.of(), false, httpHealth(Duration.ofSeconds(20)),
-                Duration.ofSeconds(2), "no", Optional.empty(), Map.of(), true);
+        ServiceConfig web = new ServiceConfig(
+                "prune",
+                ImageRef.parse(pruneRepo, "main"),
+                name("prune"),
+                ServiceConfig.UpdateMode.AUTO,
+                Map.of(),
+                List.of(),
+                List.of(),
+                Optional.empty(),
+                List.of(),
+                List.of(),
+                false,
+                httpHealth(Duration.ofSeconds(20)),
+                Duration.ofSeconds(2),
+                "no",
+                Optional.empty(),
+                Map.of(),
+                true);
 
         for (Digest d : List.of(p1, p2, p3)) {
             DeployResult result = deployer.deploy(web, d, REGISTRY);
@@ -242,9 +315,15 @@ class DeployerIT {
 
         assertThat(docker.inspectImage(pruneRepo + "@" + p1.value())).isEmpty();
         assertThat(docker.inspectImage(pruneRepo + ":1")).isEmpty();
-        assertThat(docker.inspectImage(pruneRepo + "@" + p2.value())).as("previous, kept for rollback").isPresent();
-        assertThat(docker.inspectImage(pruneRepo + "@" + p3.value())).as("current").isPresent();
-        assertThat(docker.inspectImage(REPO + ":b1")).as("another repository's reference").isPresent();
+        assertThat(docker.inspectImage(pruneRepo + "@" + p2.value()))
+                .as("previous, kept for rollback")
+                .isPresent();
+        assertThat(docker.inspectImage(pruneRepo + "@" + p3.value()))
+                .as("current")
+                .isPresent();
+        assertThat(docker.inspectImage(REPO + ":b1"))
+                .as("another repository's reference")
+                .isPresent();
     }
 
     private static Digest retag(String source, String reference) {
@@ -263,7 +342,8 @@ class DeployerIT {
         assertThat(deployer.restart(app)).isTrue();
 
         assertThat(deployer.inspect(app).containerId()).contains(id);
-        assertThat(Cli.run("docker", "inspect", "-f", "{{.State.StartedAt}}", id)).isNotEqualTo(startedBefore);
+        assertThat(Cli.run("docker", "inspect", "-f", "{{.State.StartedAt}}", id))
+                .isNotEqualTo(startedBefore);
         assertThat(answer(app.containerName())).isEqualTo("build=1");
     }
 
@@ -331,16 +411,31 @@ class DeployerIT {
         String ref = Cli.buildImage(env, authRepo + ":b7", "7");
         Digest digest = Cli.pushedDigest(docker, ref, authRepo);
         Cli.run("docker", "rmi", ref); // so the deploy must really pull
-        ServiceConfig priv = new ServiceConfig("private", ImageRef.parse(authRepo, "b7"), name("private"), ServiceConfig.UpdateMode.AUTO,
-                Map.of(), List.of(), List.of(), Optional.empty(), List.of(), List.of(), false, httpHealth(Duration.ofSeconds(20)),
-                Duration.ofSeconds(2), "no", Optional.empty(), Map.of(), false);
+        ServiceConfig priv = new ServiceConfig(
+                "private",
+                ImageRef.parse(authRepo, "b7"),
+                name("private"),
+                ServiceConfig.UpdateMode.AUTO,
+                Map.of(),
+                List.of(),
+                List.of(),
+                Optional.empty(),
+                List.of(),
+                List.of(),
+                false,
+                httpHealth(Duration.ofSeconds(20)),
+                Duration.ofSeconds(2),
+                "no",
+                Optional.empty(),
+                Map.of(),
+                false);
 
         DeployResult anonymous = deployer.deploy(priv, digest, RegistryConfig.anonymous("127.0.0.1:5001"));
         assertThat(anonymous.outcome()).isEqualTo(Outcome.FAILED);
         assertThat(anonymous.reason()).startsWith("pull failed");
 
-        RegistryConfig withCredentials = new RegistryConfig("127.0.0.1:5001", true, Optional.of("tester"),
-                Optional.of(new Secret("tester-secret")));
+        RegistryConfig withCredentials = new RegistryConfig(
+                "127.0.0.1:5001", true, Optional.of("tester"), Optional.of(new Secret("tester-secret")));
         DeployResult result = deployer.deploy(priv, digest, withCredentials);
         assertThat(result.outcome()).as(result.reason()).isEqualTo(Outcome.DEPLOYED);
         assertThat(result.reason()).doesNotContain("tester-secret");

@@ -25,7 +25,8 @@ class DeployerTest {
 
     private final FakeDocker docker = new FakeDocker();
     private final FakeClock clock = new FakeClock();
-    private final Deployer deployer = new Deployer(docker, new DefaultHealthGates(docker, clock, clock.sleeper()), clock);
+    private final Deployer deployer =
+            new Deployer(docker, new DefaultHealthGates(docker, clock, clock.sleeper()), clock);
     private final ServiceConfig web = Services.web();
 
     private String oldRunningV1() {
@@ -68,8 +69,11 @@ class DeployerTest {
         assertThat(now.id()).isNotEqualTo(oldId);
         assertThat(now.running()).isTrue();
         assertThat(now.image()).isEqualTo(REPO + "@" + V2.value());
-        assertThat(now.labels()).containsEntry(AgentLabels.MANAGED, "true").containsEntry(AgentLabels.SERVICE, "web")
-                .containsEntry(AgentLabels.DIGEST, V2.value()).containsEntry("team", "core");
+        assertThat(now.labels())
+                .containsEntry(AgentLabels.MANAGED, "true")
+                .containsEntry(AgentLabels.SERVICE, "web")
+                .containsEntry(AgentLabels.DIGEST, V2.value())
+                .containsEntry("team", "core");
         ContainerSpec spec = docker.specOf("acme-web").orElseThrow();
         assertThat(spec.env()).containsEntry("DB_PASSWORD", "hunter2-secret");
         assertThat(spec.ports()).isEqualTo(web.ports());
@@ -91,9 +95,10 @@ class DeployerTest {
 
         assertThat(deployer.deploy(web, V2, REGISTRY).outcome()).isEqualTo(Outcome.DEPLOYED);
 
-        assertThat(docker.specOf("acme-web").orElseThrow().volumes()).containsExactlyInAnyOrder(
-                new VolumeMount("web-data", "/data", false),
-                new VolumeMount(anonymous, "/var/lib/postgresql/data", false));
+        assertThat(docker.specOf("acme-web").orElseThrow().volumes())
+                .containsExactlyInAnyOrder(
+                        new VolumeMount("web-data", "/data", false),
+                        new VolumeMount(anonymous, "/var/lib/postgresql/data", false));
     }
 
     @Test
@@ -125,9 +130,24 @@ class DeployerTest {
     void invalidSettingsFailBeforeTheOldContainerIsTouched() {
         oldRunningV1();
         docker.registryHas(REPO, V2.value(), false, Behaviour.HEALTHY);
-        ServiceConfig bad = new ServiceConfig(web.name(), web.image(), web.containerName(), web.mode(), web.env(), web.ports(),
-                web.volumes(), web.network(), web.networkAliases(), web.dependsOn(), false, web.health(), web.stopTimeout(),
-                "sometimes", web.command(), web.labels(), false);
+        ServiceConfig bad = new ServiceConfig(
+                web.name(),
+                web.image(),
+                web.containerName(),
+                web.mode(),
+                web.env(),
+                web.ports(),
+                web.volumes(),
+                web.network(),
+                web.networkAliases(),
+                web.dependsOn(),
+                false,
+                web.health(),
+                web.stopTimeout(),
+                "sometimes",
+                web.command(),
+                web.labels(),
+                false);
 
         DeployResult result = deployer.deploy(bad, V2, REGISTRY);
 
@@ -140,10 +160,24 @@ class DeployerTest {
     void healthSettingsWithoutAPortFailBeforeTheOldContainerIsTouched() {
         oldRunningV1();
         docker.registryHas(REPO, V2.value(), false, Behaviour.HEALTHY);
-        ServiceConfig noPort = new ServiceConfig(web.name(), web.image(), web.containerName(), web.mode(), web.env(), List.of(),
-                web.volumes(), web.network(), web.networkAliases(), web.dependsOn(), false,
-                Services.health(HealthCheckConfig.Type.HTTP, Duration.ofSeconds(5)), web.stopTimeout(), "no", web.command(),
-                web.labels(), false);
+        ServiceConfig noPort = new ServiceConfig(
+                web.name(),
+                web.image(),
+                web.containerName(),
+                web.mode(),
+                web.env(),
+                List.of(),
+                web.volumes(),
+                web.network(),
+                web.networkAliases(),
+                web.dependsOn(),
+                false,
+                Services.health(HealthCheckConfig.Type.HTTP, Duration.ofSeconds(5)),
+                web.stopTimeout(),
+                "no",
+                web.command(),
+                web.labels(),
+                false);
 
         DeployResult result = deployer.deploy(noPort, V2, REGISTRY);
 
@@ -200,7 +234,8 @@ class DeployerTest {
         String oldId = oldRunningV1();
         docker.registryHas(REPO, V2.value(), false, Behaviour.HEALTHY);
         FakeDocker failingFirstStart = docker;
-        Deployer d = new Deployer(new StartFailsOnce(failingFirstStart), new DefaultHealthGates(docker, clock, clock.sleeper()), clock);
+        Deployer d = new Deployer(
+                new StartFailsOnce(failingFirstStart), new DefaultHealthGates(docker, clock, clock.sleeper()), clock);
 
         DeployResult result = d.deploy(web, V2, REGISTRY);
 
@@ -213,12 +248,15 @@ class DeployerTest {
     void healthDeadlineRollsBack() {
         String oldId = oldRunningV1();
         docker.registryHas(REPO, V2.value(), true, Behaviour.NEVER_READY);
-        ServiceConfig slow = Services.service("web", "acme-web", Services.health(HealthCheckConfig.Type.AUTO, Duration.ofSeconds(30)));
+        ServiceConfig slow = Services.service(
+                "web", "acme-web", Services.health(HealthCheckConfig.Type.AUTO, Duration.ofSeconds(30)));
 
         DeployResult result = deployer.deploy(slow, V2, REGISTRY);
 
         assertThat(result.outcome()).isEqualTo(Outcome.ROLLED_BACK);
-        assertThat(result.reason()).startsWith("health (docker-healthcheck) failed").contains("not healthy within 30.0s")
+        assertThat(result.reason())
+                .startsWith("health (docker-healthcheck) failed")
+                .contains("not healthy within 30.0s")
                 .contains("starting");
         assertThat(clock.slept()).isEqualTo(Duration.ofSeconds(30));
         assertOldRestored(oldId);
@@ -245,7 +283,10 @@ class DeployerTest {
         DeployResult result = deployer.deploy(web, V2, REGISTRY);
 
         assertThat(result.outcome()).isEqualTo(Outcome.ROLLED_BACK);
-        assertThat(result.reason()).contains("exited").contains("exit code 1").contains("last log lines: crashing | bye");
+        assertThat(result.reason())
+                .contains("exited")
+                .contains("exit code 1")
+                .contains("last log lines: crashing | bye");
         assertThat(clock.slept()).isLessThan(web.health().timeout());
         assertOldRestored(oldId);
     }
@@ -292,7 +333,8 @@ class DeployerTest {
         oldRunningV1();
         docker.registryHas(REPO, V2.value(), false, Behaviour.HEALTHY);
         docker.failOn("create");
-        Deployer d = new Deployer(new RenameFailsAfterFirst(docker), new DefaultHealthGates(docker, clock, clock.sleeper()), clock);
+        Deployer d = new Deployer(
+                new RenameFailsAfterFirst(docker), new DefaultHealthGates(docker, clock, clock.sleeper()), clock);
 
         DeployResult result = d.deploy(web, V2, REGISTRY);
 
@@ -324,7 +366,8 @@ class DeployerTest {
 
     @Test
     void adoptsAContainerStartedBySomeoneElseUnderTheConfiguredName() {
-        String foreign = docker.existing("acme-web", REPO, V1.value(), Map.of("com.docker.compose.service", "web"), true);
+        String foreign =
+                docker.existing("acme-web", REPO, V1.value(), Map.of("com.docker.compose.service", "web"), true);
         docker.registryHas(REPO, V2.value(), false, Behaviour.HEALTHY);
 
         RunningService before = deployer.inspect(web);
@@ -399,7 +442,8 @@ class DeployerTest {
         docker.failOn("start");
         assertThat(deployer.restart(web)).isFalse();
         docker.existingManaged("other", "api", REPO, V1.value(), "running");
-        assertThat(deployer.restart(Services.service("web", "other", HealthCheckConfig.defaults()))).isFalse();
+        assertThat(deployer.restart(Services.service("web", "other", HealthCheckConfig.defaults())))
+                .isFalse();
     }
 
     @Test
@@ -410,9 +454,24 @@ class DeployerTest {
         String previousImage = docker.byName("acme-web").orElseThrow().imageId();
         docker.pull(REPO, Services.digest('0').value(), REGISTRY, Duration.ofMinutes(1));
         docker.operations.clear();
-        ServiceConfig pruning = new ServiceConfig(web.name(), web.image(), web.containerName(), web.mode(), web.env(), web.ports(),
-                web.volumes(), web.network(), web.networkAliases(), web.dependsOn(), false, web.health(), web.stopTimeout(),
-                web.restartPolicy(), web.command(), web.labels(), true);
+        ServiceConfig pruning = new ServiceConfig(
+                web.name(),
+                web.image(),
+                web.containerName(),
+                web.mode(),
+                web.env(),
+                web.ports(),
+                web.volumes(),
+                web.network(),
+                web.networkAliases(),
+                web.dependsOn(),
+                false,
+                web.health(),
+                web.stopTimeout(),
+                web.restartPolicy(),
+                web.command(),
+                web.labels(),
+                true);
 
         DeployResult result = deployer.deploy(pruning, V2, REGISTRY);
 

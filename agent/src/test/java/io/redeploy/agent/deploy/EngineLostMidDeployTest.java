@@ -25,7 +25,8 @@ class EngineLostMidDeployTest {
 
     private final FakeDocker docker = new FakeDocker();
     private final FakeClock clock = new FakeClock();
-    private final Deployer deployer = new Deployer(docker, new DefaultHealthGates(docker, clock, clock.sleeper()), clock);
+    private final Deployer deployer =
+            new Deployer(docker, new DefaultHealthGates(docker, clock, clock.sleeper()), clock);
     private final ServiceConfig web = Services.web();
 
     private String oldRunningV1() {
@@ -54,7 +55,9 @@ class EngineLostMidDeployTest {
         assertThat(result.reason()).contains("rollback incomplete");
         assertThat(deployer.awaitingRecovery()).isTrue();
 
-        assertThat(deployer.recoverInterrupted()).as("nothing can be done while the engine is away").isEmpty();
+        assertThat(deployer.recoverInterrupted())
+                .as("nothing can be done while the engine is away")
+                .isEmpty();
         assertThat(deployer.awaitingRecovery()).isTrue();
 
         // Back: the new container came back under the name (restart policy), the old one stays stopped aside.
@@ -80,10 +83,13 @@ class EngineLostMidDeployTest {
 
         assertThat(result.outcome()).isEqualTo(Outcome.ROLLED_BACK);
         assertThat(result.engineLost()).isTrue();
-        assertThat(docker.byName("acme-web")).as("the service is down until the engine is back").isEmpty();
+        assertThat(docker.byName("acme-web"))
+                .as("the service is down until the engine is back")
+                .isEmpty();
 
         docker.engineBack();
-        assertThat(deployer.recoverInterrupted()).singleElement()
+        assertThat(deployer.recoverInterrupted())
+                .singleElement()
                 .satisfies(recovery -> assertThat(recovery.kind()).isEqualTo(Kind.ROLLED_BACK));
         assertOnly("acme-web", true, REPO + "@" + V1.value());
         assertThat(docker.byName("acme-web").orElseThrow().id()).isEqualTo(old);

@@ -1,7 +1,6 @@
 package io.redeploy.agent.deploy;
 
 import io.redeploy.agent.testing.MutableClock;
-
 import java.time.Duration;
 import java.time.Instant;
 

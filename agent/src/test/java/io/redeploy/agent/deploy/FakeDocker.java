@@ -54,7 +54,8 @@ final class FakeDocker implements DockerGateway {
         /** Network name to the aliases the container has there; empty: Docker's default bridge. */
         final Map<String, List<String>> endpoints = new LinkedHashMap<>();
 
-        Container(String id, String name, String image, String imageId, Map<String, String> labels, ContainerSpec spec) {
+        Container(
+                String id, String name, String image, String imageId, Map<String, String> labels, ContainerSpec spec) {
             this.id = id;
             this.name = name;
             this.image = image;
@@ -64,8 +65,19 @@ final class FakeDocker implements DockerGateway {
         }
 
         ContainerInfo info() {
-            return new ContainerInfo(id, name, image, imageId, labels, status, exitCode, 0, health,
-                    status.equals("running") ? ipAddresses() : Map.of(), status.equals("running") ? published : Map.of(), volumes);
+            return new ContainerInfo(
+                    id,
+                    name,
+                    image,
+                    imageId,
+                    labels,
+                    status,
+                    exitCode,
+                    0,
+                    health,
+                    status.equals("running") ? ipAddresses() : Map.of(),
+                    status.equals("running") ? published : Map.of(),
+                    volumes);
         }
 
         private Map<String, String> ipAddresses() {
@@ -76,12 +88,13 @@ final class FakeDocker implements DockerGateway {
         }
     }
 
-    private final Map<String, Image> pending = new LinkedHashMap<>();  // in the registry, by reference
-    private final Map<String, Image> images = new LinkedHashMap<>();   // local, by reference and by id
+    private final Map<String, Image> pending = new LinkedHashMap<>(); // in the registry, by reference
+    private final Map<String, Image> images = new LinkedHashMap<>(); // local, by reference and by id
     private final Map<String, Container> containers = new LinkedHashMap<>(); // by id
     private final Set<String> failing = new HashSet<>();
     /** The daemon is stopped: every call fails as with no socket to talk to. */
     private boolean engineGone;
+
     private String goneAt = "";
     private String goneAfter = "";
     final List<String> operations = new ArrayList<>();
@@ -121,7 +134,8 @@ final class FakeDocker implements DockerGateway {
 
     private void requireEngine(String operation) {
         if (engineGone) {
-            throw new DockerUnreachableException("could not " + operation + ": java.net.SocketException: Connection refused");
+            throw new DockerUnreachableException(
+                    "could not " + operation + ": java.net.SocketException: Connection refused");
         }
     }
 
@@ -158,8 +172,12 @@ final class FakeDocker implements DockerGateway {
 
     /** A container the agent created in an earlier run (labels included). */
     String existingManaged(String name, String service, String repository, String digest, String status) {
-        String id = existing(name, repository, digest,
-                Map.of(AgentLabels.MANAGED, "true", AgentLabels.SERVICE, service, AgentLabels.DIGEST, digest), true);
+        String id = existing(
+                name,
+                repository,
+                digest,
+                Map.of(AgentLabels.MANAGED, "true", AgentLabels.SERVICE, service, AgentLabels.DIGEST, digest),
+                true);
         containers.get(id).status = status;
         Image image = images.get(repository + "@" + digest);
         applyBehaviour(containers.get(id), image);
@@ -178,7 +196,10 @@ final class FakeDocker implements DockerGateway {
     }
 
     Optional<ContainerInfo> byName(String name) {
-        return containers.values().stream().filter(c -> c.name.equals(name)).findFirst().map(Container::info);
+        return containers.values().stream()
+                .filter(c -> c.name.equals(name))
+                .findFirst()
+                .map(Container::info);
     }
 
     List<ContainerInfo> all() {
@@ -186,12 +207,17 @@ final class FakeDocker implements DockerGateway {
     }
 
     Optional<ContainerSpec> specOf(String name) {
-        return containers.values().stream().filter(c -> c.name.equals(name)).findFirst().map(c -> c.spec);
+        return containers.values().stream()
+                .filter(c -> c.name.equals(name))
+                .findFirst()
+                .map(c -> c.spec);
     }
 
     /** The aliases of the named container on {@code network}; empty when it is not connected there. */
     Optional<List<String>> aliasesOf(String name, String network) {
-        return containers.values().stream().filter(c -> c.name.equals(name)).findFirst()
+        return containers.values().stream()
+                .filter(c -> c.name.equals(name))
+                .findFirst()
                 .flatMap(c -> Optional.ofNullable(c.endpoints.get(network)));
     }
 
@@ -217,18 +243,21 @@ final class FakeDocker implements DockerGateway {
     private Container container(String nameOrId) {
         Container byId = containers.get(nameOrId);
         if (byId != null) return byId;
-        return containers.values().stream().filter(c -> c.name.equals(nameOrId)).findFirst()
+        return containers.values().stream()
+                .filter(c -> c.name.equals(nameOrId))
+                .findFirst()
                 .orElseThrow(() -> new DockerGatewayException("No such container: " + nameOrId));
     }
 
     private void applyBehaviour(Container c, Image image) {
         c.behaviour = image.behaviour();
         if (image.info().hasHealthcheck()) {
-            c.health = Optional.of(switch (image.behaviour()) {
-                case HEALTHY -> "healthy";
-                case UNHEALTHY -> "unhealthy";
-                case NEVER_READY, CRASH -> "starting";
-            });
+            c.health = Optional.of(
+                    switch (image.behaviour()) {
+                        case HEALTHY -> "healthy";
+                        case UNHEALTHY -> "unhealthy";
+                        case NEVER_READY, CRASH -> "starting";
+                    });
         }
         c.crashOnNextInspect = image.behaviour() == Behaviour.CRASH;
     }
@@ -255,7 +284,10 @@ final class FakeDocker implements DockerGateway {
         requireEngine("inspect container " + nameOrId);
         Container c = containers.get(nameOrId);
         if (c == null) {
-            c = containers.values().stream().filter(x -> x.name.equals(nameOrId)).findFirst().orElse(null);
+            c = containers.values().stream()
+                    .filter(x -> x.name.equals(nameOrId))
+                    .findFirst()
+                    .orElse(null);
         }
         if (c == null) return Optional.empty();
         if (c.crashOnNextInspect && c.status.equals("running")) {
@@ -294,7 +326,8 @@ final class FakeDocker implements DockerGateway {
         }
         Image image = images.get(spec.image());
         if (image == null) {
-            throw new DockerGatewayException("could not create container " + spec.name() + ": No such image " + spec.image());
+            throw new DockerGatewayException(
+                    "could not create container " + spec.name() + ": No such image " + spec.image());
         }
         String id = newId();
         Container c = new Container(id, spec.name(), spec.image(), image.info().id(), spec.labels(), spec);
@@ -342,7 +375,9 @@ final class FakeDocker implements DockerGateway {
         c.exitCode = 0;
         if (c.spec != null && !publishNothing) {
             c.published.clear();
-            c.spec.ports().forEach(p -> c.published.put(p.containerPort(), p.hostPort() > 0 ? p.hostPort() : nextEphemeralPort++));
+            c.spec.ports()
+                    .forEach(p ->
+                            c.published.put(p.containerPort(), p.hostPort() > 0 ? p.hostPort() : nextEphemeralPort++));
         }
         Image image = images.get(c.imageId);
         if (image != null && c.spec != null) {
@@ -371,7 +406,10 @@ final class FakeDocker implements DockerGateway {
     @Override
     public List<ContainerInfo> listByLabel(String key, String value) {
         requireEngine("list containers");
-        return containers.values().stream().filter(c -> value.equals(c.labels.get(key))).map(Container::info).toList();
+        return containers.values().stream()
+                .filter(c -> value.equals(c.labels.get(key)))
+                .map(Container::info)
+                .toList();
     }
 
     @Override
@@ -381,7 +419,9 @@ final class FakeDocker implements DockerGateway {
 
     @Override
     public List<ImageInfo> listImages(String repository) {
-        return images.values().stream().map(Image::info).distinct()
+        return images.values().stream()
+                .map(Image::info)
+                .distinct()
                 .filter(i -> i.repoDigests().stream().anyMatch(d -> d.startsWith(repository + "@")))
                 .toList();
     }
@@ -390,11 +430,15 @@ final class FakeDocker implements DockerGateway {
     public boolean removeImage(String reference) {
         operations.add("removeImage");
         Image image = images.get(reference);
-        if (image == null || containers.values().stream().anyMatch(c -> c.imageId.equals(image.info().id()))) {
+        if (image == null
+                || containers.values().stream()
+                        .anyMatch(c -> c.imageId.equals(image.info().id()))) {
             return false;
         }
         images.remove(reference);
-        if (images.entrySet().stream().noneMatch(e -> e.getValue() == image && !e.getKey().equals(image.info().id()))) {
+        if (images.entrySet().stream()
+                .noneMatch(e ->
+                        e.getValue() == image && !e.getKey().equals(image.info().id()))) {
             images.remove(image.info().id());
         }
         return true;

@@ -20,26 +20,93 @@ class ForwardingDocker implements DockerGateway {
         this.delegate = delegate;
     }
 
-    @Override public void ping() { delegate.ping(); }
-    @Override public String version() { return delegate.version(); }
-    @Override public Optional<ContainerInfo> inspectContainer(String nameOrId) { return delegate.inspectContainer(nameOrId); }
-    @Override public Optional<ImageInfo> inspectImage(String ref) { return delegate.inspectImage(ref); }
-    @Override public void pull(String repository, String tagOrDigest, RegistryConfig registry, Duration timeout) {
+    @Override
+    public void ping() {
+        delegate.ping();
+    }
+
+    @Override
+    public String version() {
+        return delegate.version();
+    }
+
+    @Override
+    public Optional<ContainerInfo> inspectContainer(String nameOrId) {
+        return delegate.inspectContainer(nameOrId);
+    }
+
+    @Override
+    public Optional<ImageInfo> inspectImage(String ref) {
+        return delegate.inspectImage(ref);
+    }
+
+    @Override
+    public void pull(String repository, String tagOrDigest, RegistryConfig registry, Duration timeout) {
         delegate.pull(repository, tagOrDigest, registry, timeout);
     }
-    @Override public void ensureNetwork(String name) { delegate.ensureNetwork(name); }
-    @Override public String create(ContainerSpec spec) { return delegate.create(spec); }
-    @Override public void connectNetwork(String containerId, String network, List<String> aliases) { delegate.connectNetwork(containerId, network, aliases); }
-    @Override public void disconnectNetwork(String containerId, String network) { delegate.disconnectNetwork(containerId, network); }
-    @Override public void rename(String containerId, String newName) { delegate.rename(containerId, newName); }
-    @Override public void start(String containerId) { delegate.start(containerId); }
-    @Override public void stop(String containerId, Duration timeout) { delegate.stop(containerId, timeout); }
-    @Override public void remove(String containerId) { delegate.remove(containerId); }
-    @Override public List<ContainerInfo> listByLabel(String key, String value) { return delegate.listByLabel(key, value); }
-    @Override public String logsTail(String containerId, int lines) { return delegate.logsTail(containerId, lines); }
-    @Override public List<ImageInfo> listImages(String repository) { return delegate.listImages(repository); }
-    @Override public boolean removeImage(String reference) { return delegate.removeImage(reference); }
-    @Override public Closeable containerEvents(String key, String value, Consumer<ContainerEvent> listener) {
+
+    @Override
+    public void ensureNetwork(String name) {
+        delegate.ensureNetwork(name);
+    }
+
+    @Override
+    public String create(ContainerSpec spec) {
+        return delegate.create(spec);
+    }
+
+    @Override
+    public void connectNetwork(String containerId, String network, List<String> aliases) {
+        delegate.connectNetwork(containerId, network, aliases);
+    }
+
+    @Override
+    public void disconnectNetwork(String containerId, String network) {
+        delegate.disconnectNetwork(containerId, network);
+    }
+
+    @Override
+    public void rename(String containerId, String newName) {
+        delegate.rename(containerId, newName);
+    }
+
+    @Override
+    public void start(String containerId) {
+        delegate.start(containerId);
+    }
+
+    @Override
+    public void stop(String containerId, Duration timeout) {
+        delegate.stop(containerId, timeout);
+    }
+
+    @Override
+    public void remove(String containerId) {
+        delegate.remove(containerId);
+    }
+
+    @Override
+    public List<ContainerInfo> listByLabel(String key, String value) {
+        return delegate.listByLabel(key, value);
+    }
+
+    @Override
+    public String logsTail(String containerId, int lines) {
+        return delegate.logsTail(containerId, lines);
+    }
+
+    @Override
+    public List<ImageInfo> listImages(String repository) {
+        return delegate.listImages(repository);
+    }
+
+    @Override
+    public boolean removeImage(String reference) {
+        return delegate.removeImage(reference);
+    }
+
+    @Override
+    public Closeable containerEvents(String key, String value, Consumer<ContainerEvent> listener) {
         return delegate.containerEvents(key, value, listener);
     }
 }

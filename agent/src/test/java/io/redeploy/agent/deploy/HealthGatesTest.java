@@ -35,8 +35,19 @@ class HealthGatesTest {
 
     /** A running container reachable on loopback, as if 127.0.0.1 were its bridge IP. */
     private static ContainerInfo running(int restartCount, Optional<String> health) {
-        return new ContainerInfo("c1", "web", "img", "sha256:i", Map.of(), "running", 0, restartCount, health,
-                Map.of("bridge", "127.0.0.1"), Map.of(), Map.of());
+        return new ContainerInfo(
+                "c1",
+                "web",
+                "img",
+                "sha256:i",
+                Map.of(),
+                "running",
+                0,
+                restartCount,
+                health,
+                Map.of("bridge", "127.0.0.1"),
+                Map.of(),
+                Map.of());
     }
 
     private int httpServer(int... statuses) throws IOException {
@@ -72,7 +83,8 @@ class HealthGatesTest {
     void httpGateFailsAtTheDeadlineWithTheLastAnswer() throws Exception {
         int port = httpServer(500);
         docker.state = running(0, Optional.empty());
-        HttpGate gate = new HttpGate(docker, clock, clock.sleeper(), TIMEOUT, INTERVAL, port, "health", Optional.empty());
+        HttpGate gate =
+                new HttpGate(docker, clock, clock.sleeper(), TIMEOUT, INTERVAL, port, "health", Optional.empty());
 
         assertThatThrownBy(() -> gate.await("c1"))
                 .isInstanceOf(HealthCheckFailedException.class)
@@ -84,7 +96,8 @@ class HealthGatesTest {
     @Test
     void httpGateTreatsRefusedConnectionsAsNotReadyYet() throws Exception {
         docker.state = running(0, Optional.empty());
-        HttpGate gate = new HttpGate(docker, clock, clock.sleeper(), TIMEOUT, INTERVAL, closedPort(), "/", Optional.empty());
+        HttpGate gate =
+                new HttpGate(docker, clock, clock.sleeper(), TIMEOUT, INTERVAL, closedPort(), "/", Optional.empty());
 
         assertThatThrownBy(() -> gate.await("c1")).hasMessageContaining("not healthy within");
     }
@@ -93,16 +106,31 @@ class HealthGatesTest {
     void tcpGateIsReadyOnceThePortAcceptsConnections() throws Exception {
         docker.state = running(0, Optional.empty());
         try (ServerSocket listening = new ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
-            new TcpGate(docker, clock, clock.sleeper(), TIMEOUT, INTERVAL, listening.getLocalPort(), Optional.empty()).await("c1");
+            new TcpGate(docker, clock, clock.sleeper(), TIMEOUT, INTERVAL, listening.getLocalPort(), Optional.empty())
+                    .await("c1");
         }
         assertThat(clock.slept()).isZero();
         TcpGate closed = new TcpGate(docker, clock, clock.sleeper(), TIMEOUT, INTERVAL, closedPort(), Optional.empty());
-        assertThatThrownBy(() -> closed.await("c1")).hasMessageContaining("tcp:").hasMessageContaining("refuses");
+        assertThatThrownBy(() -> closed.await("c1"))
+                .hasMessageContaining("tcp:")
+                .hasMessageContaining("refuses");
     }
 
     @Test
     void aContainerThatExitsFailsEveryGateAtOnce() {
-        docker.state = new ContainerInfo("c1", "web", "img", "sha256:i", Map.of(), "exited", 3, 0, Optional.empty(), Map.of(), Map.of(), Map.of());
+        docker.state = new ContainerInfo(
+                "c1",
+                "web",
+                "img",
+                "sha256:i",
+                Map.of(),
+                "exited",
+                3,
+                0,
+                Optional.empty(),
+                Map.of(),
+                Map.of(),
+                Map.of());
         for (HealthGate gate : List.of(
                 new HttpGate(docker, clock, clock.sleeper(), TIMEOUT, INTERVAL, 8080, "/", Optional.empty()),
                 new TcpGate(docker, clock, clock.sleeper(), TIMEOUT, INTERVAL, 8080, Optional.empty()),
@@ -133,7 +161,8 @@ class HealthGatesTest {
         new DockerHealthcheckGate(docker, clock, clock.sleeper(), TIMEOUT, INTERVAL).await("c1");
 
         docker.state = running(0, Optional.empty());
-        assertThatThrownBy(() -> new DockerHealthcheckGate(docker, clock, clock.sleeper(), TIMEOUT, INTERVAL).await("c1"))
+        assertThatThrownBy(
+                        () -> new DockerHealthcheckGate(docker, clock, clock.sleeper(), TIMEOUT, INTERVAL).await("c1"))
                 .hasMessageContaining("no Docker HEALTHCHECK");
     }
 
@@ -155,14 +184,41 @@ class HealthGatesTest {
 
     @Test
     void probeAddressPrefersTheConfiguredNetworkThenAnyIpThenThePublishedPort() {
-        ContainerInfo twoNetworks = new ContainerInfo("c", "n", "i", "i", Map.of(), "running", 0, 0, Optional.empty(),
-                Map.of("bridge", "172.17.0.2", "app", "172.20.0.5"), Map.of(8080, 18080), Map.of());
-        assertThat(ProbeAddress.of(twoNetworks, 8080, Optional.of("app")).orElseThrow().getHostString()).isEqualTo("172.20.0.5");
-        ContainerInfo published = new ContainerInfo("c", "n", "i", "i", Map.of(), "running", 0, 0, Optional.empty(),
-                Map.of(), Map.of(8080, 18080), Map.of());
-        assertThat(ProbeAddress.of(published, 8080, Optional.empty())).contains(new InetSocketAddress("127.0.0.1", 18080));
+        ContainerInfo twoNetworks = new ContainerInfo(
+                "c",
+                "n",
+                "i",
+                "i",
+                Map.of(),
+                "running",
+                0,
+                0,
+                Optional.empty(),
+                Map.of("bridge", "172.17.0.2", "app", "172.20.0.5"),
+                Map.of(8080, 18080),
+                Map.of());
+        assertThat(ProbeAddress.of(twoNetworks, 8080, Optional.of("app"))
+                        .orElseThrow()
+                        .getHostString())
+                .isEqualTo("172.20.0.5");
+        ContainerInfo published = new ContainerInfo(
+                "c",
+                "n",
+                "i",
+                "i",
+                Map.of(),
+                "running",
+                0,
+                0,
+                Optional.empty(),
+                Map.of(),
+                Map.of(8080, 18080),
+                Map.of());
+        assertThat(ProbeAddress.of(published, 8080, Optional.empty()))
+                .contains(new InetSocketAddress("127.0.0.1", 18080));
         assertThat(ProbeAddress.of(published, 9090, Optional.empty())).isEmpty();
-        assertThat(ProbeAddress.of(published, 9090, Optional.of("host"))).contains(new InetSocketAddress("127.0.0.1", 9090));
+        assertThat(ProbeAddress.of(published, 9090, Optional.of("host")))
+                .contains(new InetSocketAddress("127.0.0.1", 9090));
     }
 
     private static ServiceConfig service(Type type, int port) {
@@ -170,9 +226,24 @@ class HealthGatesTest {
     }
 
     private static ServiceConfig withoutPorts(ServiceConfig s) {
-        return new ServiceConfig(s.name(), s.image(), s.containerName(), s.mode(), s.env(), List.of(), s.volumes(), s.network(),
-                s.networkAliases(), s.dependsOn(), s.restartOnDependencyUpdate(), s.health(), s.stopTimeout(), s.restartPolicy(),
-                s.command(), s.labels(), s.pruneOldImages());
+        return new ServiceConfig(
+                s.name(),
+                s.image(),
+                s.containerName(),
+                s.mode(),
+                s.env(),
+                List.of(),
+                s.volumes(),
+                s.network(),
+                s.networkAliases(),
+                s.dependsOn(),
+                s.restartOnDependencyUpdate(),
+                s.health(),
+                s.stopTimeout(),
+                s.restartPolicy(),
+                s.command(),
+                s.labels(),
+                s.pruneOldImages());
     }
 
     /** Answers every inspect with {@code state}; nothing else is needed by the gates. */

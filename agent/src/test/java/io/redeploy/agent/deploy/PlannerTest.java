@@ -1,5 +1,7 @@
 package io.redeploy.agent.deploy;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.redeploy.agent.config.HealthCheckConfig;
 import io.redeploy.agent.config.ImageRef;
 import io.redeploy.agent.config.ServiceConfig;
@@ -8,16 +10,13 @@ import io.redeploy.agent.deploy.Planner.Action;
 import io.redeploy.agent.deploy.Planner.Decision;
 import io.redeploy.agent.deploy.Planner.Observation;
 import io.redeploy.agent.registry.Digest;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class PlannerTest {
     private static final Digest OLD = Digest.parse("sha256:" + "a".repeat(64));
@@ -90,13 +89,30 @@ class PlannerTest {
         assertThat(plan).allMatch(d -> d.action() == Action.DEPLOY && d.target().equals(Optional.of(NEW)));
     }
 
-    private Action decide(ServiceConfig service, Optional<Digest> registry, boolean exists, Set<Digest> running, Set<Digest> failed) {
-        return planner.decide(service, new Observation(registry, exists, running, failed)).action();
+    private Action decide(
+            ServiceConfig service, Optional<Digest> registry, boolean exists, Set<Digest> running, Set<Digest> failed) {
+        return planner.decide(service, new Observation(registry, exists, running, failed))
+                .action();
     }
 
     static ServiceConfig service(String name, UpdateMode mode) {
-        return new ServiceConfig(name, ImageRef.parse("127.0.0.1:5000/acme/" + name, "main"), name, mode, Map.of(), List.of(),
-                List.of(), Optional.empty(), List.of(), List.of(), false, HealthCheckConfig.defaults(), Duration.ofSeconds(10),
-                "unless-stopped", Optional.empty(), Map.of(), false);
+        return new ServiceConfig(
+                name,
+                ImageRef.parse("127.0.0.1:5000/acme/" + name, "main"),
+                name,
+                mode,
+                Map.of(),
+                List.of(),
+                List.of(),
+                Optional.empty(),
+                List.of(),
+                List.of(),
+                false,
+                HealthCheckConfig.defaults(),
+                Duration.ofSeconds(10),
+                "unless-stopped",
+                Optional.empty(),
+                Map.of(),
+                false);
     }
 }

@@ -41,9 +41,11 @@ import org.junit.jupiter.api.Test;
  * Everything (containers, repository, images) is prefixed with a random {@code it-proxy-xxxxxx} and removed afterwards.
  */
 class ProxyIT {
-    private static final String PREFIX = "it-proxy-" + UUID.randomUUID().toString().substring(0, 6);
+    private static final String PREFIX =
+            "it-proxy-" + UUID.randomUUID().toString().substring(0, 6);
     private static final String REPO = "127.0.0.1:5000/" + PREFIX + "/web";
-    private static final RegistryConfig REGISTRY = new RegistryConfig("127.0.0.1:5000", true, Optional.empty(), Optional.empty());
+    private static final RegistryConfig REGISTRY =
+            new RegistryConfig("127.0.0.1:5000", true, Optional.empty(), Optional.empty());
     private static final int REDEPLOYS = 5;
 
     private static DockerJavaGateway docker;
@@ -57,7 +59,8 @@ class ProxyIT {
         // A bridge whose MAC follows its ports stalls one connection now and then when the old container leaves
         // (BridgeMacCheck): a host problem the agent names but cannot fix, so this test states it instead of flaking.
         assertThat(new BridgeMacCheck(Path.of("/sys/class/net"), docker::bridgeDevice).warnFloating(List.of(service())))
-                .as("bridges with a floating MAC (scripts/dev-stack.sh up pins docker0's)").isEmpty();
+                .as("bridges with a floating MAC (scripts/dev-stack.sh up pins docker0's)")
+                .isEmpty();
         for (int i = 1; i <= REDEPLOYS + 1; i++) {
             builds.add(build("b" + i, String.valueOf(i)));
         }
@@ -76,13 +79,28 @@ class ProxyIT {
         docker.close();
     }
 
-
     private static ServiceConfig service() {
-        return new ServiceConfig("web", ImageRef.parse(REPO, "main"), PREFIX + "-web", ServiceConfig.UpdateMode.AUTO,
-                Map.of(), List.of(), List.of(), Optional.empty(), List.of(), List.of(), false,
-                new HealthCheckConfig(HealthCheckConfig.Type.HTTP, "/", 8080, Duration.ofSeconds(4), Duration.ofMillis(200)),
+        return new ServiceConfig(
+                "web",
+                ImageRef.parse(REPO, "main"),
+                PREFIX + "-web",
+                ServiceConfig.UpdateMode.AUTO,
+                Map.of(),
+                List.of(),
+                List.of(),
+                Optional.empty(),
+                List.of(),
+                List.of(),
+                false,
+                new HealthCheckConfig(
+                        HealthCheckConfig.Type.HTTP, "/", 8080, Duration.ofSeconds(4), Duration.ofMillis(200)),
                 // busybox httpd as PID 1 ignores SIGTERM: a short stop timeout keeps the test quick.
-                Duration.ofSeconds(1), "no", Optional.empty(), Map.of("it", PREFIX), false, UpdatePolicy.defaults(),
+                Duration.ofSeconds(1),
+                "no",
+                Optional.empty(),
+                Map.of("it", PREFIX),
+                false,
+                UpdatePolicy.defaults(),
                 ServiceConfig.Strategy.START_FIRST,
                 // Port 0: the forwarder binds a free port (the config loader asks for a real one).
                 Optional.of(new ProxyConfig("127.0.0.1", 0, 8080, Duration.ofSeconds(5))));
@@ -96,7 +114,10 @@ class ProxyIT {
             s.getOutputStream().write("GET / HTTP/1.0\r\nHost: web\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             String response = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!response.startsWith("HTTP/1.") || !response.contains(" 200 ")) {
-                return "FAIL: " + (response.isEmpty() ? "connection closed without an answer" : response.lines().findFirst().orElse(""));
+                return "FAIL: "
+                        + (response.isEmpty()
+                                ? "connection closed without an answer"
+                                : response.lines().findFirst().orElse(""));
             }
             return response.substring(response.indexOf("\r\n\r\n") + 4).strip();
         } catch (IOException e) {
@@ -107,27 +128,36 @@ class ProxyIT {
     @Test
     void clientsOfTheAgentsPortNeverFailAcrossRedeploysAndAnUnhealthyBuild() throws Exception {
         ServiceConfig web = service();
-        try (ServiceProxies proxies = ServiceProxies.open(List.of(web), PortForwarder.DEFAULT_CONNECT_TIMEOUT, ProxyListener.NONE)) {
-            Deployer deployer = new Deployer(docker, new DefaultHealthGates(docker, Clock.systemUTC(), Sleeper.real()),
-                    Clock.systemUTC(), Duration.ofMinutes(2), DeployHooks.NONE, proxies);
-            InetSocketAddress port = proxies.forwarder("web").orElseThrow().localAddress().orElseThrow();
+        try (ServiceProxies proxies =
+                ServiceProxies.open(List.of(web), PortForwarder.DEFAULT_CONNECT_TIMEOUT, ProxyListener.NONE)) {
+            Deployer deployer = new Deployer(
+                    docker,
+                    new DefaultHealthGates(docker, Clock.systemUTC(), Sleeper.real()),
+                    Clock.systemUTC(),
+                    Duration.ofMinutes(2),
+                    DeployHooks.NONE,
+                    proxies);
+            InetSocketAddress port =
+                    proxies.forwarder("web").orElseThrow().localAddress().orElseThrow();
             assertThat(deployer.deploy(web, builds.get(0), REGISTRY).outcome()).isEqualTo(Outcome.DEPLOYED);
             assertThat(get(port)).isEqualTo("build=1");
 
             List<String> answers = Collections.synchronizedList(new ArrayList<>());
             AtomicBoolean probing = new AtomicBoolean(true);
-            Thread prober = new Thread(() -> {
-                while (probing.get()) {
-                    String answer = get(port);
-                    // Failures carry their time, to be read next to the agent's log lines.
-                    answers.add(answer.startsWith("FAIL") ? answer + " at " + java.time.Instant.now() : answer);
-                    try {
-                        Thread.sleep(20);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-            }, "probe");
+            Thread prober = new Thread(
+                    () -> {
+                        while (probing.get()) {
+                            String answer = get(port);
+                            // Failures carry their time, to be read next to the agent's log lines.
+                            answers.add(answer.startsWith("FAIL") ? answer + " at " + java.time.Instant.now() : answer);
+                            try {
+                                Thread.sleep(20);
+                            } catch (InterruptedException e) {
+                                return;
+                            }
+                        }
+                    },
+                    "probe");
             prober.start();
 
             List<DeployResult> results = new ArrayList<>();
@@ -141,20 +171,28 @@ class ProxyIT {
             probing.set(false);
             prober.join();
 
-            assertThat(results).extracting(DeployResult::outcome).containsOnly(Outcome.DEPLOYED).hasSize(REDEPLOYS);
+            assertThat(results)
+                    .extracting(DeployResult::outcome)
+                    .containsOnly(Outcome.DEPLOYED)
+                    .hasSize(REDEPLOYS);
             assertThat(bad.outcome()).isEqualTo(Outcome.ROLLED_BACK);
             assertThat(bad.reason()).startsWith("health (");
-            assertThat(afterBad).as("the old build still serves after the unhealthy one").isEqualTo("build=2");
+            assertThat(afterBad)
+                    .as("the old build still serves after the unhealthy one")
+                    .isEqualTo("build=2");
             List<String> failed;
             synchronized (answers) {
                 failed = answers.stream().filter(a -> a.startsWith("FAIL")).toList();
                 System.out.println("proxy probe: " + answers.size() + " requests, " + failed.size() + " failed");
             }
             assertThat(failed).as("failed requests through the agent's port").isEmpty();
-            assertThat(answers).contains("build=1", "build=2", "build=" + (REDEPLOYS + 1)).doesNotContain("build=99");
+            assertThat(answers)
+                    .contains("build=1", "build=2", "build=" + (REDEPLOYS + 1))
+                    .doesNotContain("build=99");
             // The service looks exactly as after a stop-first deploy: one container, its name, the last build.
             assertThat(deployer.inspect(web).runs(builds.get(REDEPLOYS))).isTrue();
-            assertThat(docker.inspectContainer(ContainerNames.starting(web.containerName()))).isEmpty();
+            assertThat(docker.inspectContainer(ContainerNames.starting(web.containerName())))
+                    .isEmpty();
             assertThat(Cli.run("docker", "ps", "-a", "--format", "{{.Names}}", "--filter", "name=" + PREFIX))
                     .isEqualTo(web.containerName());
         }

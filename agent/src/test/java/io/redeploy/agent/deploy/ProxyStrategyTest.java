@@ -31,7 +31,8 @@ class ProxyStrategyTest {
     private static final String NET = "survey";
     private static final int OLD_PORT = 40001;
     private static final ProxyConfig PROXY = new ProxyConfig("0.0.0.0", 8080, 8080, Duration.ofSeconds(12));
-    private static final RegistryConfig REGISTRY = new RegistryConfig("127.0.0.1:5000", true, Optional.empty(), Optional.empty());
+    private static final RegistryConfig REGISTRY =
+            new RegistryConfig("127.0.0.1:5000", true, Optional.empty(), Optional.empty());
 
     private final FakeDocker docker = new FakeDocker();
     private final FakeClock clock = new FakeClock();
@@ -40,16 +41,38 @@ class ProxyStrategyTest {
     private final ServiceConfig web = service(HealthCheckConfig.Type.NONE, Optional.empty(), List.of());
 
     private Deployer deployer(TrafficSwitches switches) {
-        return new Deployer(docker, new DefaultHealthGates(docker, clock, clock.sleeper()), clock, Duration.ofMinutes(1),
-                DeployHooks.NONE, switches);
+        return new Deployer(
+                docker,
+                new DefaultHealthGates(docker, clock, clock.sleeper()),
+                clock,
+                Duration.ofMinutes(1),
+                DeployHooks.NONE,
+                switches);
     }
 
-    private static ServiceConfig service(HealthCheckConfig.Type health, Optional<String> network, List<String> aliases) {
-        return new ServiceConfig("web", ImageRef.parse(REPO, "main"), NAME, ServiceConfig.UpdateMode.AUTO, Map.of(),
-                List.of(), List.of(), network, aliases, List.of(), false,
+    private static ServiceConfig service(
+            HealthCheckConfig.Type health, Optional<String> network, List<String> aliases) {
+        return new ServiceConfig(
+                "web",
+                ImageRef.parse(REPO, "main"),
+                NAME,
+                ServiceConfig.UpdateMode.AUTO,
+                Map.of(),
+                List.of(),
+                List.of(),
+                network,
+                aliases,
+                List.of(),
+                false,
                 new HealthCheckConfig(health, "/", 0, Duration.ofSeconds(5), Duration.ofSeconds(1)),
-                Duration.ofSeconds(7), "unless-stopped", Optional.empty(), Map.of(), false, UpdatePolicy.defaults(),
-                ServiceConfig.Strategy.START_FIRST, Optional.of(PROXY));
+                Duration.ofSeconds(7),
+                "unless-stopped",
+                Optional.empty(),
+                Map.of(),
+                false,
+                UpdatePolicy.defaults(),
+                ServiceConfig.Strategy.START_FIRST,
+                Optional.of(PROXY));
     }
 
     /** The running V1 container behind the agent's port, as an earlier deploy left it. */
@@ -86,11 +109,15 @@ class ProxyStrategyTest {
         DeployResult result = deployer.deploy(web, V2, REGISTRY);
 
         assertThat(result.outcome()).isEqualTo(Outcome.DEPLOYED);
-        assertThat(docker.operations).containsSubsequence("create", "start", "switch", "drain", "stop", "remove", "rename");
+        assertThat(docker.operations)
+                .containsSubsequence("create", "start", "switch", "drain", "stop", "remove", "rename");
         ContainerInfo fresh = docker.byName(NAME).orElseThrow();
-        assertThat(docker.specOf(NAME).orElseThrow().ports()).as("published on an ephemeral loopback port")
+        assertThat(docker.specOf(NAME).orElseThrow().ports())
+                .as("published on an ephemeral loopback port")
                 .containsExactly(new PortMapping("127.0.0.1", 0, 8080, "tcp"));
-        assertThat(port.target()).contains(new ForwardTarget(fresh.shortId(), "127.0.0.1", fresh.publishedPorts().get(8080)));
+        assertThat(port.target())
+                .contains(new ForwardTarget(
+                        fresh.shortId(), "127.0.0.1", fresh.publishedPorts().get(8080)));
         assertThat(port.drained).containsExactly(old);
         assertThat(port.drainTimeouts).containsExactly(Duration.ofSeconds(12));
         assertThat(docker.all()).extracting(ContainerInfo::name).containsExactly(NAME);
@@ -102,7 +129,8 @@ class ProxyStrategyTest {
         String old = oldServing();
         registryHasV2(Behaviour.UNHEALTHY);
 
-        DeployResult result = deployer.deploy(service(HealthCheckConfig.Type.DOCKER, Optional.empty(), List.of()), V2, REGISTRY);
+        DeployResult result =
+                deployer.deploy(service(HealthCheckConfig.Type.DOCKER, Optional.empty(), List.of()), V2, REGISTRY);
 
         assertThat(result.outcome()).isEqualTo(Outcome.ROLLED_BACK);
         assertThat(result.reason()).startsWith("health (");
@@ -131,8 +159,9 @@ class ProxyStrategyTest {
         DeployResult result = deployer.deploy(web, V2, REGISTRY);
 
         assertThat(result.outcome()).isEqualTo(Outcome.ROLLED_BACK);
-        assertThat(result.reason()).startsWith("switch 0.0.0.0:8080 to the new container failed: the new container "
-                + "publishes no host port for 8080");
+        assertThat(result.reason())
+                .startsWith("switch 0.0.0.0:8080 to the new container failed: the new container "
+                        + "publishes no host port for 8080");
         assertOldUntouchedAndServing(old);
     }
 
@@ -144,7 +173,8 @@ class ProxyStrategyTest {
         DeployResult result = deployer(TrafficSwitches.NONE).deploy(web, V2, REGISTRY);
 
         assertThat(result.outcome()).isEqualTo(Outcome.FAILED);
-        assertThat(result.reason()).isEqualTo("settings failed: the agent does not listen on 0.0.0.0:8080 for this service");
+        assertThat(result.reason())
+                .isEqualTo("settings failed: the agent does not listen on 0.0.0.0:8080 for this service");
         assertThat(docker.operations).doesNotContain("create");
         assertOldUntouchedAndServing(old);
     }
@@ -180,8 +210,18 @@ class ProxyStrategyTest {
         DeployResult result = deployer.deploy(both, V2, REGISTRY);
 
         assertThat(result.outcome()).isEqualTo(Outcome.DEPLOYED);
-        assertThat(docker.operations).containsSubsequence("create", "start", "disconnect", "connect", "switch", "drain",
-                "disconnect", "stop", "remove", "rename");
+        assertThat(docker.operations)
+                .containsSubsequence(
+                        "create",
+                        "start",
+                        "disconnect",
+                        "connect",
+                        "switch",
+                        "drain",
+                        "disconnect",
+                        "stop",
+                        "remove",
+                        "rename");
         assertThat(docker.aliasesOf(NAME, NET)).contains(List.of("web"));
     }
 
@@ -238,7 +278,9 @@ class ProxyStrategyTest {
         deployer.pointProxies(List.of(web));
         assertThat(port.target()).map(ForwardTarget::port).contains(49999);
 
-        assertThat(deployer.recover(List.of(web))).singleElement().asString()
+        assertThat(deployer.recover(List.of(web)))
+                .singleElement()
+                .asString()
                 .startsWith("web: finished interrupted start-first deploy");
         assertThat(docker.byName(NAME).orElseThrow().id()).isEqualTo(fresh);
         assertThat(port.target()).map(ForwardTarget::port).contains(49999);
@@ -251,7 +293,9 @@ class ProxyStrategyTest {
         String fresh = docker.existingManaged(NEW, "web", REPO, V2.value(), "running");
         docker.publish(fresh, 8080, 49998);
 
-        assertThat(deployer.recover(List.of(web))).singleElement().asString()
+        assertThat(deployer.recover(List.of(web)))
+                .singleElement()
+                .asString()
                 .contains("removed the stopped old container");
         assertThat(docker.inspectContainer(old)).isEmpty();
         assertThat(docker.byName(NAME).orElseThrow().id()).isEqualTo(fresh);
@@ -280,7 +324,8 @@ class ProxyStrategyTest {
 
         deployer.inspect(web);
 
-        assertThat(port.target().orElseThrow().port()).isNotEqualTo(first)
+        assertThat(port.target().orElseThrow().port())
+                .isNotEqualTo(first)
                 .isEqualTo(docker.byName(NAME).orElseThrow().publishedPorts().get(8080));
     }
 
@@ -298,7 +343,8 @@ class ProxyStrategyTest {
     @Test
     void behindThePortAnImageWithoutHealthcheckIsProbedOnItsPortNotJustRunning() {
         HealthGate gate = new DefaultHealthGates(docker, clock, clock.sleeper())
-                .gateFor(service(HealthCheckConfig.Type.AUTO, Optional.empty(), List.of()),
+                .gateFor(
+                        service(HealthCheckConfig.Type.AUTO, Optional.empty(), List.of()),
                         new ImageInfo("sha256:1", List.of(), List.of(), false));
 
         assertThat(gate.describe()).isEqualTo("tcp:8080");

@@ -21,7 +21,8 @@ class RecoverTest {
 
     private final FakeDocker docker = new FakeDocker();
     private final FakeClock clock = new FakeClock();
-    private final Deployer deployer = new Deployer(docker, new DefaultHealthGates(docker, clock, clock.sleeper()), clock);
+    private final Deployer deployer =
+            new Deployer(docker, new DefaultHealthGates(docker, clock, clock.sleeper()), clock);
     private final ServiceConfig web = Services.web();
 
     /** The old container as a crashed deploy leaves it: stopped and renamed aside. */

@@ -31,11 +31,13 @@ import org.junit.jupiter.api.Test;
  * (containers, network, repository, images) is prefixed with a random {@code it-zdt-xxxxxx} and removed afterwards.
  */
 class StartFirstIT {
-    private static final String PREFIX = "it-zdt-" + UUID.randomUUID().toString().substring(0, 6);
+    private static final String PREFIX =
+            "it-zdt-" + UUID.randomUUID().toString().substring(0, 6);
     private static final String REPO = "127.0.0.1:5000/" + PREFIX + "/web";
     private static final String NETWORK = PREFIX + "-net";
     private static final String ALIAS = PREFIX + "-web";
-    private static final RegistryConfig REGISTRY = new RegistryConfig("127.0.0.1:5000", true, Optional.empty(), Optional.empty());
+    private static final RegistryConfig REGISTRY =
+            new RegistryConfig("127.0.0.1:5000", true, Optional.empty(), Optional.empty());
 
     private static DockerJavaGateway docker;
     private static Digest build1;
@@ -44,8 +46,11 @@ class StartFirstIT {
     private static Digest build4;
     private static Digest unhealthy;
 
-    private final Deployer deployer = new Deployer(docker, new DefaultHealthGates(docker, Clock.systemUTC(), Sleeper.real()),
-            Clock.systemUTC(), Duration.ofMinutes(2));
+    private final Deployer deployer = new Deployer(
+            docker,
+            new DefaultHealthGates(docker, Clock.systemUTC(), Sleeper.real()),
+            Clock.systemUTC(),
+            Duration.ofMinutes(2));
 
     @BeforeAll
     static void buildImages() {
@@ -76,12 +81,27 @@ class StartFirstIT {
         docker.close();
     }
 
-
     private static ServiceConfig service() {
-        return new ServiceConfig("web", ImageRef.parse(REPO, "main"), PREFIX + "-web-c", ServiceConfig.UpdateMode.AUTO,
-                Map.of(), List.of(), List.of(), Optional.of(NETWORK), List.of(ALIAS), List.of(), false,
-                new HealthCheckConfig(HealthCheckConfig.Type.HTTP, "/", 8080, Duration.ofSeconds(4), Duration.ofMillis(200)),
-                Duration.ofSeconds(2), "no", Optional.empty(), Map.of("it", PREFIX), false, UpdatePolicy.defaults(),
+        return new ServiceConfig(
+                "web",
+                ImageRef.parse(REPO, "main"),
+                PREFIX + "-web-c",
+                ServiceConfig.UpdateMode.AUTO,
+                Map.of(),
+                List.of(),
+                List.of(),
+                Optional.of(NETWORK),
+                List.of(ALIAS),
+                List.of(),
+                false,
+                new HealthCheckConfig(
+                        HealthCheckConfig.Type.HTTP, "/", 8080, Duration.ofSeconds(4), Duration.ofMillis(200)),
+                Duration.ofSeconds(2),
+                "no",
+                Optional.empty(),
+                Map.of("it", PREFIX),
+                false,
+                UpdatePolicy.defaults(),
                 ServiceConfig.Strategy.START_FIRST);
     }
 
@@ -94,8 +114,11 @@ class StartFirstIT {
             await().atMost(Duration.ofSeconds(10)).until(() -> clientLog(client).contains(answer));
         } catch (org.awaitility.core.ConditionTimeoutException e) {
             String log = clientLog(client);
-            throw new AssertionError("client never got " + answer + "; its log ends with: "
-                    + log.substring(Math.max(0, log.length() - 300)) + "; ps: " + Cli.run("docker", "top", client), e);
+            throw new AssertionError(
+                    "client never got " + answer + "; its log ends with: "
+                            + log.substring(Math.max(0, log.length() - 300)) + "; ps: "
+                            + Cli.run("docker", "top", client),
+                    e);
         }
     }
 
@@ -104,8 +127,19 @@ class StartFirstIT {
         ServiceConfig web = service();
         assertThat(deployer.deploy(web, build1, REGISTRY).outcome()).isEqualTo(Outcome.DEPLOYED);
         String client = PREFIX + "-client";
-        Cli.run("docker", "run", "-d", "--name", client, "--network", NETWORK, "--label", "it=" + PREFIX,
-                REPO + ":b1", "sh", "-c",
+        Cli.run(
+                "docker",
+                "run",
+                "-d",
+                "--name",
+                client,
+                "--network",
+                NETWORK,
+                "--label",
+                "it=" + PREFIX,
+                REPO + ":b1",
+                "sh",
+                "-c",
                 // busybox's own nslookup: its wget cannot resolve names in a FROM-scratch image (static glibc, no NSS).
                 // One retry after a timeout, as an HTTP client with a read timeout does: a request in flight on the old
                 // container at the instant it is disconnected is cut (Docker moves an alias only by disconnecting).
@@ -121,10 +155,13 @@ class StartFirstIT {
         awaitAnswer(client, "build=4");
         Cli.run("docker", "stop", "-t", "0", client);
 
-        assertThat(List.of(second, third, fourth)).extracting(DeployResult::outcome).containsOnly(Outcome.DEPLOYED);
+        assertThat(List.of(second, third, fourth))
+                .extracting(DeployResult::outcome)
+                .containsOnly(Outcome.DEPLOYED);
         assertThat(bad.outcome()).isEqualTo(Outcome.ROLLED_BACK);
         assertThat(bad.reason()).startsWith("health (");
-        List<String> answers = Arrays.stream(clientLog(client).split("\n")).map(String::strip).toList();
+        List<String> answers =
+                Arrays.stream(clientLog(client).split("\n")).map(String::strip).toList();
         assertThat(answers).as("requests that failed, even when retried once").doesNotContain("FAIL");
         long retried = answers.stream().filter("RETRY"::equals).count();
         System.out.println("start-first probe: " + answers.size() + " lines, " + retried + " requests retried");
@@ -133,8 +170,18 @@ class StartFirstIT {
         assertThat(answers).contains("build=1", "build=2", "build=3", "build=4").doesNotContain("build=5");
         // The service looks exactly as after a stop-first deploy: one container, its name, the last build.
         assertThat(deployer.inspect(web).runs(build4)).isTrue();
-        assertThat(docker.inspectContainer(ContainerNames.starting(web.containerName()))).isEmpty();
-        assertThat(Cli.run("docker", "ps", "-a", "--format", "{{.Names}}", "--filter", "label=redeploy-agent.service=web",
-                "--filter", "name=" + PREFIX)).isEqualTo(web.containerName());
+        assertThat(docker.inspectContainer(ContainerNames.starting(web.containerName())))
+                .isEmpty();
+        assertThat(Cli.run(
+                        "docker",
+                        "ps",
+                        "-a",
+                        "--format",
+                        "{{.Names}}",
+                        "--filter",
+                        "label=redeploy-agent.service=web",
+                        "--filter",
+                        "name=" + PREFIX))
+                .isEqualTo(web.containerName());
     }
 }

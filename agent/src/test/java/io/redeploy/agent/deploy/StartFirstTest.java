@@ -25,18 +25,36 @@ class StartFirstTest {
     private static final String NAME = "acme-web";
     private static final String NEW = ContainerNames.starting(NAME);
     private static final String NET = "survey";
-    private static final RegistryConfig REGISTRY = new RegistryConfig("127.0.0.1:5000", true, Optional.empty(), Optional.empty());
+    private static final RegistryConfig REGISTRY =
+            new RegistryConfig("127.0.0.1:5000", true, Optional.empty(), Optional.empty());
 
     private final FakeDocker docker = new FakeDocker();
     private final FakeClock clock = new FakeClock();
-    private final Deployer deployer = new Deployer(docker, new DefaultHealthGates(docker, clock, clock.sleeper()), clock);
+    private final Deployer deployer =
+            new Deployer(docker, new DefaultHealthGates(docker, clock, clock.sleeper()), clock);
     private final ServiceConfig web = service(List.of());
 
     private static ServiceConfig service(List<PortMapping> ports) {
-        return new ServiceConfig("web", ImageRef.parse(REPO, "main"), NAME, ServiceConfig.UpdateMode.AUTO, Map.of(),
-                ports, List.of(), Optional.of(NET), List.of("web"), List.of(), false,
-                new HealthCheckConfig(HealthCheckConfig.Type.AUTO, "/", 0, Duration.ofSeconds(5), Duration.ofSeconds(1)),
-                Duration.ofSeconds(7), "unless-stopped", Optional.empty(), Map.of(), false, UpdatePolicy.defaults(),
+        return new ServiceConfig(
+                "web",
+                ImageRef.parse(REPO, "main"),
+                NAME,
+                ServiceConfig.UpdateMode.AUTO,
+                Map.of(),
+                ports,
+                List.of(),
+                Optional.of(NET),
+                List.of("web"),
+                List.of(),
+                false,
+                new HealthCheckConfig(
+                        HealthCheckConfig.Type.AUTO, "/", 0, Duration.ofSeconds(5), Duration.ofSeconds(1)),
+                Duration.ofSeconds(7),
+                "unless-stopped",
+                Optional.empty(),
+                Map.of(),
+                false,
+                UpdatePolicy.defaults(),
                 ServiceConfig.Strategy.START_FIRST);
     }
 
@@ -70,9 +88,12 @@ class StartFirstTest {
 
         assertThat(result.outcome()).isEqualTo(Outcome.DEPLOYED);
         assertThat(result.reason()).contains("start-first");
-        assertThat(docker.specOf(NAME).orElseThrow().networkAliases()).as("created without aliases").isEmpty();
-        assertThat(docker.operations).containsSubsequence("create", "start", "disconnect", "connect", "disconnect",
-                "stop", "remove", "rename");
+        assertThat(docker.specOf(NAME).orElseThrow().networkAliases())
+                .as("created without aliases")
+                .isEmpty();
+        assertThat(docker.operations)
+                .containsSubsequence(
+                        "create", "start", "disconnect", "connect", "disconnect", "stop", "remove", "rename");
         assertThat(docker.all()).extracting(ContainerInfo::name).containsExactly(NAME);
         assertThat(deployer.inspect(web).runs(V2)).isTrue();
         assertThat(docker.aliasesOf(NAME, NET)).contains(List.of("web"));
@@ -191,7 +212,10 @@ class StartFirstTest {
         docker.registryHas(REPO, V2.value(), true, Behaviour.HEALTHY);
         String fresh = docker.existingManaged(NEW, "web", REPO, V2.value(), "running");
 
-        assertThat(deployer.recover(List.of(web))).singleElement().asString().startsWith("web: finished interrupted start-first");
+        assertThat(deployer.recover(List.of(web)))
+                .singleElement()
+                .asString()
+                .startsWith("web: finished interrupted start-first");
         assertThat(docker.byName(NAME).orElseThrow().id()).isEqualTo(fresh);
         assertThat(docker.aliasesOf(NAME, NET)).contains(List.of("web"));
     }

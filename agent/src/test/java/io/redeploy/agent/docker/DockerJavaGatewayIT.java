@@ -30,7 +30,8 @@ class DockerJavaGatewayIT {
 
     @BeforeAll
     static void connect() throws Exception {
-        docker = DockerJavaGateway.connect(new DockerConfig(System.getenv().getOrDefault("DOCKER_HOST", DockerConfig.DEFAULT_HOST)));
+        docker = DockerJavaGateway.connect(
+                new DockerConfig(System.getenv().getOrDefault("DOCKER_HOST", DockerConfig.DEFAULT_HOST)));
         docker.ping();
         sh(repoRoot().resolve("scripts/build-test-image.sh").toString(), REPO + ":1", "1");
         sh("docker", "network", "create", PREFIX + "-net");
@@ -66,15 +67,28 @@ class DockerJavaGatewayIT {
         Optional<ImageInfo> image = docker.inspectImage(REPO + ":1");
         assertThat(image).isPresent();
         String byDigest = image.get().repoDigests().get(0);
-        docker.pull(REPO, byDigest.substring(byDigest.indexOf('@') + 1), RegistryConfig.anonymous("127.0.0.1:5000"), Duration.ofMinutes(1));
+        docker.pull(
+                REPO,
+                byDigest.substring(byDigest.indexOf('@') + 1),
+                RegistryConfig.anonymous("127.0.0.1:5000"),
+                Duration.ofMinutes(1));
         List<ContainerEvent> events = new CopyOnWriteArrayList<>();
         String name = PREFIX + "-c";
         try (Closeable subscription = docker.containerEvents("it", PREFIX, events::add)) {
-            String id = docker.create(new ContainerSpec(name, byDigest, Map.of("GREETING", "hi"),
-                    List.of(new PortMapping("127.0.0.1", 0, 8080, "tcp")), List.of(new VolumeMount(PREFIX + "-data", "/data", false)),
-                    Optional.of(PREFIX + "-net"), List.of("web-alias"), Map.of("it", PREFIX, AgentLabels.MANAGED, "true"),
-                    "unless-stopped", Optional.empty(), Duration.ofSeconds(3)));
-            assertThat(docker.inspectContainer(name).orElseThrow().neverStarted()).isTrue();
+            String id = docker.create(new ContainerSpec(
+                    name,
+                    byDigest,
+                    Map.of("GREETING", "hi"),
+                    List.of(new PortMapping("127.0.0.1", 0, 8080, "tcp")),
+                    List.of(new VolumeMount(PREFIX + "-data", "/data", false)),
+                    Optional.of(PREFIX + "-net"),
+                    List.of("web-alias"),
+                    Map.of("it", PREFIX, AgentLabels.MANAGED, "true"),
+                    "unless-stopped",
+                    Optional.empty(),
+                    Duration.ofSeconds(3)));
+            assertThat(docker.inspectContainer(name).orElseThrow().neverStarted())
+                    .isTrue();
 
             docker.start(id);
             docker.start(id); // idempotent
@@ -86,28 +100,37 @@ class DockerJavaGatewayIT {
             assertThat(running.managed()).isTrue();
             assertThat(running.ipAddresses()).containsKey(PREFIX + "-net");
             assertThat(running.publishedPorts()).containsKey(8080);
-            assertThat(sh("docker", "inspect", "-f", "{{json .NetworkSettings.Networks}}", id)).contains("web-alias");
-            assertThat(docker.listByLabel("it", PREFIX)).extracting(ContainerInfo::id).containsExactly(id);
+            assertThat(sh("docker", "inspect", "-f", "{{json .NetworkSettings.Networks}}", id))
+                    .contains("web-alias");
+            assertThat(docker.listByLabel("it", PREFIX))
+                    .extracting(ContainerInfo::id)
+                    .containsExactly(id);
 
             String startedAt = sh("docker", "inspect", "-f", "{{.State.StartedAt}}", id);
             docker.restart(id, Duration.ofSeconds(3));
             assertThat(docker.inspectContainer(id).orElseThrow().running()).isTrue();
-            assertThat(sh("docker", "inspect", "-f", "{{.State.StartedAt}}", id)).isNotEqualTo(startedAt);
+            assertThat(sh("docker", "inspect", "-f", "{{.State.StartedAt}}", id))
+                    .isNotEqualTo(startedAt);
 
             docker.rename(id, name + "-aside");
             docker.stop(id, Duration.ofSeconds(3));
             docker.stop(id, Duration.ofSeconds(3)); // idempotent
-            assertThat(docker.inspectContainer(name + "-aside").orElseThrow().running()).isFalse();
+            assertThat(docker.inspectContainer(name + "-aside").orElseThrow().running())
+                    .isFalse();
             assertThat(docker.logsTail(id, 5)).isNotNull();
 
-            await().atMost(Duration.ofSeconds(10)).until(() -> events.stream().anyMatch(e -> e.action().equals("start")));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> events.stream().anyMatch(e -> e.action().equals("start")));
             assertThat(events).allSatisfy(e -> assertThat(e.labels()).containsEntry("it", PREFIX));
 
             docker.remove(id);
             assertThat(docker.inspectContainer(id)).isEmpty();
-            assertThat(sh("docker", "volume", "ls", "-q", "--filter", "name=" + PREFIX + "-data")).contains(PREFIX + "-data");
+            assertThat(sh("docker", "volume", "ls", "-q", "--filter", "name=" + PREFIX + "-data"))
+                    .contains(PREFIX + "-data");
         }
-        assertThat(docker.listImages(REPO)).extracting(ImageInfo::id).contains(image.get().id());
+        assertThat(docker.listImages(REPO))
+                .extracting(ImageInfo::id)
+                .contains(image.get().id());
     }
 
     static Path repoRoot() {

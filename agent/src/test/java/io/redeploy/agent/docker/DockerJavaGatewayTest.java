@@ -37,7 +37,8 @@ class DockerJavaGatewayTest {
         engine = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         engine.createContext("/", this::answer);
         engine.start();
-        gateway = DockerJavaGateway.connect(new DockerConfig("tcp://127.0.0.1:" + engine.getAddress().getPort()));
+        gateway = DockerJavaGateway.connect(
+                new DockerConfig("tcp://127.0.0.1:" + engine.getAddress().getPort()));
     }
 
     @AfterEach
@@ -52,7 +53,9 @@ class DockerJavaGatewayTest {
         connectionHeaders.add(String.valueOf(exchange.getRequestHeaders().getFirst("Connection")));
         String auth = exchange.getRequestHeaders().getFirst("X-Registry-Auth");
         if (auth != null) {
-            registryAuth.put(exchange.getRequestURI().getQuery(), new String(Base64.getUrlDecoder().decode(auth), StandardCharsets.UTF_8));
+            registryAuth.put(
+                    exchange.getRequestURI().getQuery(),
+                    new String(Base64.getUrlDecoder().decode(auth), StandardCharsets.UTF_8));
         }
         if (path.endsWith("/_ping")) {
             send(exchange, 200, "OK");
@@ -89,9 +92,15 @@ class DockerJavaGatewayTest {
 
     @Test
     void pullSendsOnlyTheConfiguredCredentials() {
-        gateway.pull("127.0.0.1:5001/acme/app", "sha256:" + "a".repeat(64),
-                new RegistryConfig("127.0.0.1:5001", true, Optional.of("tester"), Optional.of(new Secret("pw"))), Duration.ofSeconds(10));
-        gateway.pull("127.0.0.1:5000/acme/app", "sha256:" + "b".repeat(64), RegistryConfig.anonymous("127.0.0.1:5000"),
+        gateway.pull(
+                "127.0.0.1:5001/acme/app",
+                "sha256:" + "a".repeat(64),
+                new RegistryConfig("127.0.0.1:5001", true, Optional.of("tester"), Optional.of(new Secret("pw"))),
+                Duration.ofSeconds(10));
+        gateway.pull(
+                "127.0.0.1:5000/acme/app",
+                "sha256:" + "b".repeat(64),
+                RegistryConfig.anonymous("127.0.0.1:5000"),
                 Duration.ofSeconds(10));
 
         assertThat(paths).containsExactly("POST /images/create", "POST /images/create");
@@ -111,16 +120,29 @@ class DockerJavaGatewayTest {
         assertThat(gateway.inspectImage("nope")).isEmpty();
         gateway.remove("nope"); // idempotent
 
-        assertThatThrownBy(() -> gateway.create(new ContainerSpec("web", "img", Map.of("K", "v"), List.of(), List.of(),
-                Optional.empty(), List.of(), Map.of(), "no", Optional.empty(), Duration.ofSeconds(1))))
+        assertThatThrownBy(() -> gateway.create(new ContainerSpec(
+                        "web",
+                        "img",
+                        Map.of("K", "v"),
+                        List.of(),
+                        List.of(),
+                        Optional.empty(),
+                        List.of(),
+                        Map.of(),
+                        "no",
+                        Optional.empty(),
+                        Duration.ofSeconds(1))))
                 .isInstanceOf(DockerGatewayException.class)
-                .hasMessage("could not create container web: Conflict. The container name \"/web\" is already in use (HTTP 500)");
+                .hasMessage(
+                        "could not create container web: Conflict. The container name \"/web\" is already in use (HTTP 500)");
     }
 
     @Test
     void anEngineThatDoesNotAnswerFailsThePing() {
         engine.stop(0);
-        assertThatThrownBy(gateway::ping).isInstanceOf(DockerUnreachableException.class).hasMessageStartingWith("could not ping");
+        assertThatThrownBy(gateway::ping)
+                .isInstanceOf(DockerUnreachableException.class)
+                .hasMessageStartingWith("could not ping");
     }
 
     @Test
@@ -142,11 +164,24 @@ class DockerJavaGatewayTest {
 
     @Test
     void anErrorTheEngineAnsweredWithIsNotAnUnreachableEngine() {
-        assertThatThrownBy(() -> gateway.create(new ContainerSpec("web", "img", Map.of(), List.of(), List.of(),
-                Optional.empty(), List.of(), Map.of(), "no", Optional.empty(), Duration.ofSeconds(1))))
+        assertThatThrownBy(() -> gateway.create(new ContainerSpec(
+                        "web",
+                        "img",
+                        Map.of(),
+                        List.of(),
+                        List.of(),
+                        Optional.empty(),
+                        List.of(),
+                        Map.of(),
+                        "no",
+                        Optional.empty(),
+                        Duration.ofSeconds(1))))
                 .isInstanceOf(DockerGatewayException.class)
                 .isNotInstanceOf(DockerUnreachableException.class);
-        assertThat(DockerJavaGateway.engineUnreachable(new RuntimeException(new java.net.SocketException("Broken pipe")))).isTrue();
-        assertThat(DockerJavaGateway.engineUnreachable(new IllegalStateException("bug"))).isFalse();
+        assertThat(DockerJavaGateway.engineUnreachable(
+                        new RuntimeException(new java.net.SocketException("Broken pipe"))))
+                .isTrue();
+        assertThat(DockerJavaGateway.engineUnreachable(new IllegalStateException("bug")))
+                .isFalse();
     }
 }

@@ -1,6 +1,5 @@
 package io.redeploy.agent.http;
 
-import io.redeploy.agent.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,6 +11,7 @@ import io.redeploy.agent.metrics.AgentMetrics;
 import io.redeploy.agent.state.Check;
 import io.redeploy.agent.state.DeployRecord;
 import io.redeploy.agent.state.StateStore;
+import io.redeploy.agent.testing.MutableClock;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -28,7 +28,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,7 +43,8 @@ class AgentHttpServerTest {
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-25T18:00:00Z"));
     private final FakeControl control = new FakeControl();
     private final ObjectMapper json = new ObjectMapper();
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient client =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private AgentHttpServer server;
     private StateStore state;
     private AgentMetrics metrics;
@@ -160,7 +160,15 @@ class AgentHttpServerTest {
         control.nextPoll = Optional.of(Instant.parse("2026-11-25T18:05:00Z"));
         control.lastPollFinished = Optional.of(Instant.parse("2026-11-25T17:59:58Z"));
         state.recordCheck("web", "127.0.0.1:5000/team/web:main", Optional.of(OLD), Optional.of(NEW), Check.NEW_DIGEST);
-        state.recordDeploy("web", new DeployRecord(OLD, NEW, Instant.parse("2026-11-25T17:59:00Z"), Duration.ofMillis(12_500), DeployRecord.DEPLOYED, ""));
+        state.recordDeploy(
+                "web",
+                new DeployRecord(
+                        OLD,
+                        NEW,
+                        Instant.parse("2026-11-25T17:59:00Z"),
+                        Duration.ofMillis(12_500),
+                        DeployRecord.DEPLOYED,
+                        ""));
         state.markFailed("web", "sha256:" + "c".repeat(64));
         state.recordCheck("gone", "x:1", Optional.empty(), Optional.empty(), Check.OK);
 
@@ -172,7 +180,9 @@ class AgentHttpServerTest {
         assertThat(body.get("generatedAt").asText()).isEqualTo("2026-11-25T18:00:00Z");
         assertThat(body.get("nextPoll").asText()).isEqualTo("2026-11-25T18:05:00Z");
         assertThat(body.get("lastPollFinished").asText()).isEqualTo("2026-11-25T17:59:58Z");
-        assertThat(body.get("services")).extracting(s -> s.get("service").asText()).containsExactly("db", "web");
+        assertThat(body.get("services"))
+                .extracting(s -> s.get("service").asText())
+                .containsExactly("db", "web");
 
         JsonNode db = body.get("services").get(0);
         assertThat(db.get("image").isNull()).isTrue();
@@ -201,7 +211,9 @@ class AgentHttpServerTest {
     @Test
     void statusOfOneServiceIncludesItsHistory() throws Exception {
         startWithToken();
-        state.recordDeploy("web", new DeployRecord("", NEW, clock.instant(), Duration.ofSeconds(3), DeployRecord.FAILED, "pull failed"));
+        state.recordDeploy(
+                "web",
+                new DeployRecord("", NEW, clock.instant(), Duration.ofSeconds(3), DeployRecord.FAILED, "pull failed"));
 
         JsonNode body = json.readTree(get("/status?service=web").body());
 
@@ -213,7 +225,8 @@ class AgentHttpServerTest {
 
         JsonNode all = json.readTree(get("/status?history=true").body());
         assertThat(all.get("services").get(0).has("history")).isTrue();
-        JsonNode without = json.readTree(get("/status?service=web&history=false").body());
+        JsonNode without =
+                json.readTree(get("/status?service=web&history=false").body());
         assertThat(without.get("services").get(0).has("history")).isFalse();
     }
 
@@ -226,10 +239,15 @@ class AgentHttpServerTest {
         assertProblem(get("/status?history=maybe"), 400, "bad_request");
         assertProblem(get("/status?service=web&service=db"), 400, "bad_request");
         assertProblem(get("/status?service="), 400, "bad_request");
-        assertThat(rawStatusLine("GET /status?service=%zz HTTP/1.1\r\nHost: x\r\n\r\n")).isEqualTo("HTTP/1.1 400");
+        assertThat(rawStatusLine("GET /status?service=%zz HTTP/1.1\r\nHost: x\r\n\r\n"))
+                .isEqualTo("HTTP/1.1 400");
         assertProblem(get("/healthz?verbose=1"), 400, "bad_request");
-        assertThat(get("/status?service=w%65b").statusCode()).as("percent-decoded").isEqualTo(200);
-        assertThat(get("/status?&history").statusCode()).as("empty pairs ignored, bare flag is true").isEqualTo(200);
+        assertThat(get("/status?service=w%65b").statusCode())
+                .as("percent-decoded")
+                .isEqualTo(200);
+        assertThat(get("/status?&history").statusCode())
+                .as("empty pairs ignored, bare flag is true")
+                .isEqualTo(200);
     }
 
     @Test
@@ -241,8 +259,10 @@ class AgentHttpServerTest {
 
         assertThat(head.statusCode()).isEqualTo(200);
         assertThat(head.body()).isEmpty();
-        assertThat(head.headers().firstValue("Content-Length")).contains(Integer.toString(got.body().getBytes(StandardCharsets.UTF_8).length));
-        assertThat(head.headers().firstValue("Content-Type")).isEqualTo(got.headers().firstValue("Content-Type"));
+        assertThat(head.headers().firstValue("Content-Length"))
+                .contains(Integer.toString(got.body().getBytes(StandardCharsets.UTF_8).length));
+        assertThat(head.headers().firstValue("Content-Type"))
+                .isEqualTo(got.headers().firstValue("Content-Type"));
     }
 
     // ---- /metrics
@@ -263,7 +283,9 @@ class AgentHttpServerTest {
                 .contains("redeploy_polls_total{result=\"ok\"} 1")
                 .contains("redeploy_registry_requests_total{registry=\"ghcr.io\",status=\"200\"} 1")
                 .contains("redeploy_deploys_total{outcome=\"deployed\",service=\"web\"} 1");
-        assertThat(send(request("/metrics").method("HEAD", BodyPublishers.noBody())).statusCode()).isEqualTo(200);
+        assertThat(send(request("/metrics").method("HEAD", BodyPublishers.noBody()))
+                        .statusCode())
+                .isEqualTo(200);
     }
 
     // ---- POST /v1/update
@@ -291,13 +313,23 @@ class AgentHttpServerTest {
     void triggerWithAWrongTokenOrSchemeIsRefused() throws Exception {
         startWithToken();
 
-        for (String header : new String[] {"Bearer wrong", "Bearer " + TOKEN + "x", "Bearer " + TOKEN.substring(1),
-                "Basic " + TOKEN, TOKEN, "Bearer", "Bearer    "}) {
+        for (String header : new String[] {
+            "Bearer wrong",
+            "Bearer " + TOKEN + "x",
+            "Bearer " + TOKEN.substring(1),
+            "Basic " + TOKEN,
+            TOKEN,
+            "Bearer",
+            "Bearer    "
+        }) {
             HttpResponse<String> response = post("/v1/update", header);
             assertProblem(response, 401, "unauthorized");
             assertThat(response.body()).doesNotContain(TOKEN);
         }
-        assertThat(post("/v1/update", "Bearer wrong").headers().firstValue("WWW-Authenticate").orElseThrow())
+        assertThat(post("/v1/update", "Bearer wrong")
+                        .headers()
+                        .firstValue("WWW-Authenticate")
+                        .orElseThrow())
                 .contains("error=\"invalid_token\"");
         assertThat(control.triggered).isEmpty();
     }
@@ -354,7 +386,8 @@ class AgentHttpServerTest {
         HttpResponse<String> response = post("/v1/update?service=web&retry_failed=true", "Bearer " + TOKEN);
 
         assertThat(response.statusCode()).isEqualTo(202);
-        assertThat(json.readTree(response.body()).get("clearedFailedDigests").asInt()).isEqualTo(1);
+        assertThat(json.readTree(response.body()).get("clearedFailedDigests").asInt())
+                .isEqualTo(1);
         assertThat(state.isFailed("web", NEW)).isFalse();
         assertThat(state.isFailed("db", OLD)).isTrue();
     }
@@ -371,7 +404,8 @@ class AgentHttpServerTest {
     void aSmallBodyIsAcceptedAndIgnored() throws Exception {
         startWithToken();
 
-        HttpResponse<String> response = send(request("/v1/update").header("Authorization", "Bearer " + TOKEN)
+        HttpResponse<String> response = send(request("/v1/update")
+                .header("Authorization", "Bearer " + TOKEN)
                 .POST(BodyPublishers.ofString("x".repeat(Dispatcher.MAX_BODY_BYTES))));
 
         assertThat(response.statusCode()).isEqualTo(202);
@@ -399,7 +433,8 @@ class AgentHttpServerTest {
     void unknownPathsAre404() throws Exception {
         startWithToken();
 
-        for (String path : new String[] {"/", "/status/", "/v1/update/x", "/healthz.json", "/v2/update", "/..%2fetc/passwd"}) {
+        for (String path :
+                new String[] {"/", "/status/", "/v1/update/x", "/healthz.json", "/v2/update", "/..%2fetc/passwd"}) {
             assertProblem(get(path), 404, "not_found");
         }
     }
@@ -408,11 +443,13 @@ class AgentHttpServerTest {
     void anOversizedBodyIs413() throws Exception {
         startWithToken();
 
-        HttpResponse<String> declared = send(request("/v1/update").header("Authorization", "Bearer " + TOKEN)
+        HttpResponse<String> declared = send(request("/v1/update")
+                .header("Authorization", "Bearer " + TOKEN)
                 .POST(BodyPublishers.ofString("x".repeat(Dispatcher.MAX_BODY_BYTES + 1))));
         assertProblem(declared, 413, "payload_too_large");
 
-        HttpResponse<String> chunked = send(request("/v1/update").header("Authorization", "Bearer " + TOKEN)
+        HttpResponse<String> chunked = send(request("/v1/update")
+                .header("Authorization", "Bearer " + TOKEN)
                 .POST(BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(new byte[4096]))));
         assertProblem(chunked, 413, "payload_too_large");
         assertThat(control.triggered).isEmpty();
@@ -495,11 +532,12 @@ class AgentHttpServerTest {
     }
 
     private void assertProblem(HttpResponse<String> response, int status, String error) throws IOException {
-        assertThat(response.statusCode()).as(response.uri() + " -> " + response.body()).isEqualTo(status);
+        assertThat(response.statusCode())
+                .as(response.uri() + " -> " + response.body())
+                .isEqualTo(status);
         assertThat(response.headers().firstValue("Content-Type")).contains("application/json; charset=utf-8");
         JsonNode body = json.readTree(response.body());
         assertThat(body.get("error").asText()).isEqualTo(error);
         assertThat(body.get("message").asText()).isNotBlank();
     }
-
 }

@@ -1,14 +1,12 @@
 package io.redeploy.agent.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.redeploy.agent.Agent;
 import io.redeploy.agent.config.AgentConfig;
 import io.redeploy.agent.config.ConfigLoader;
 import io.redeploy.agent.state.DeployRecord;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -19,9 +17,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole agent (scheduler, registry client, Docker, state) against the real engine and registry:
@@ -63,7 +62,12 @@ class AgentEndToEndIT {
         await().atMost(DEPLOY_WAIT).until(() -> LocalStack.answer(port).equals(Optional.of("build=2")));
 
         assertThat(LocalStack.containersNamed(name)).containsExactly(name);
-        assertThat(LocalStack.exec("docker", "inspect", "--format", "{{index .Config.Labels \"redeploy-agent.managed\"}} {{index .Config.Labels \"redeploy-agent.service\"}}", name))
+        assertThat(LocalStack.exec(
+                        "docker",
+                        "inspect",
+                        "--format",
+                        "{{index .Config.Labels \"redeploy-agent.managed\"}} {{index .Config.Labels \"redeploy-agent.service\"}}",
+                        name))
                 .isEqualTo("true web");
     }
 
@@ -101,7 +105,8 @@ class AgentEndToEndIT {
         int port = LocalStack.freePort();
         String image = LocalStack.REGISTRY + "/" + repo;
         LocalStack.pushTestImage(image + ":main", "1");
-        Agent agent = start(config("1h", webService("db", name, image, port, "    volumes: [\"" + volume + ":/data\"]\n")));
+        Agent agent =
+                start(config("1h", webService("db", name, image, port, "    volumes: [\"" + volume + ":/data\"]\n")));
         await().atMost(DEPLOY_WAIT).until(() -> LocalStack.answer(port).equals(Optional.of("build=1")));
         LocalStack.exec("docker", "exec", name, "sh", "-c", "echo rows-that-must-survive > /data/table");
 
@@ -109,7 +114,8 @@ class AgentEndToEndIT {
         agent.triggerPoll(Optional.empty());
         await().atMost(DEPLOY_WAIT).until(() -> LocalStack.answer(port).equals(Optional.of("build=2")));
 
-        assertThat(LocalStack.exec("docker", "exec", name, "cat", "/data/table")).isEqualTo("rows-that-must-survive");
+        assertThat(LocalStack.exec("docker", "exec", name, "cat", "/data/table"))
+                .isEqualTo("rows-that-must-survive");
         LocalStack.removeContainersNamed(name);
         LocalStack.exec("docker", "volume", "rm", volume);
     }
@@ -124,19 +130,35 @@ class AgentEndToEndIT {
         LocalStack.pushTestImage(dbImage + ":main", "db-1");
         LocalStack.pushTestImage(webImage + ":main", "web-1");
         // web is listed first: the order must come from depends_on, not from the file.
-        Agent agent = start(config("1h",
+        Agent agent = start(config(
+                "1h",
                 webService("web", "e2e-order-web-" + suffix, webImage, webPort, "    depends_on: [db]\n")
                         + webService("db", "e2e-order-db-" + suffix, dbImage, dbPort, "")));
         await().atMost(DEPLOY_WAIT).until(() -> LocalStack.answer(webPort).equals(Optional.of("build=web-1")));
 
-        Process events = new ProcessBuilder("docker", "events", "--filter", "type=container", "--filter", "event=start",
-                "--filter", "label=redeploy-agent.managed=true", "--format", "{{.Actor.Attributes.name}}").start();
+        Process events = new ProcessBuilder(
+                        "docker",
+                        "events",
+                        "--filter",
+                        "type=container",
+                        "--filter",
+                        "event=start",
+                        "--filter",
+                        "label=redeploy-agent.managed=true",
+                        "--format",
+                        "{{.Actor.Attributes.name}}")
+                .start();
         closeables.add(events::destroy);
         List<String> started = new ArrayList<>();
         Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(events.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = r.readLine()) != null; ) synchronized (started) { started.add(line); }
-            } catch (Exception ignored) { }
+            try (BufferedReader r =
+                    new BufferedReader(new InputStreamReader(events.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; )
+                    synchronized (started) {
+                        started.add(line);
+                    }
+            } catch (Exception ignored) {
+            }
         });
         reader.setDaemon(true);
         reader.start();
@@ -145,13 +167,19 @@ class AgentEndToEndIT {
         LocalStack.pushTestImage(webImage + ":main", "web-2");
         LocalStack.pushTestImage(dbImage + ":main", "db-2");
         agent.triggerPoll(Optional.empty());
-        await().atMost(DEPLOY_WAIT).until(() -> LocalStack.answer(webPort).equals(Optional.of("build=web-2"))
-                && LocalStack.answer(dbPort).equals(Optional.of("build=db-2")));
-        await().atMost(Duration.ofSeconds(5)).until(() -> { synchronized (started) { return started.size() >= 2; } });
+        await().atMost(DEPLOY_WAIT)
+                .until(() -> LocalStack.answer(webPort).equals(Optional.of("build=web-2"))
+                        && LocalStack.answer(dbPort).equals(Optional.of("build=db-2")));
+        await().atMost(Duration.ofSeconds(5)).until(() -> {
+            synchronized (started) {
+                return started.size() >= 2;
+            }
+        });
 
         synchronized (started) {
             assertThat(started).containsSubsequence("e2e-order-db-" + suffix, "e2e-order-web-" + suffix);
-            assertThat(started.indexOf("e2e-order-db-" + suffix)).isLessThan(started.indexOf("e2e-order-web-" + suffix));
+            assertThat(started.indexOf("e2e-order-db-" + suffix))
+                    .isLessThan(started.indexOf("e2e-order-web-" + suffix));
         }
     }
 

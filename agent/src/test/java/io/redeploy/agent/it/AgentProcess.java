@@ -22,8 +22,10 @@ import java.util.concurrent.TimeUnit;
 final class AgentProcess implements AutoCloseable {
     /** Read by the config as {@code trigger_token_env: REDEPLOY_IT_TOKEN}. */
     static final String TOKEN_ENV = "REDEPLOY_IT_TOKEN";
+
     static final String TOKEN = "process-it-trigger-token";
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final Process process;
     private final Path stdout;
@@ -43,7 +45,8 @@ final class AgentProcess implements AutoCloseable {
     static Path jar() {
         Path jar = LocalStack.repoRoot().resolve("agent/target/redeploy-agent.jar");
         if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException(jar + " is missing: these tests run the packaged jar (mvn verify runs them after package)");
+            throw new IllegalStateException(
+                    jar + " is missing: these tests run the packaged jar (mvn verify runs them after package)");
         }
         return jar;
     }
@@ -54,12 +57,12 @@ final class AgentProcess implements AutoCloseable {
     }
 
     /** As {@link #start(Path, String, int, String...)}, with extra environment variables (secrets referenced by the config). */
-    static AgentProcess start(Path logDir, String label, int httpPort, java.util.Map<String, String> env, String... args) {
+    static AgentProcess start(
+            Path logDir, String label, int httpPort, java.util.Map<String, String> env, String... args) {
         Path out = logDir.resolve(label + ".out");
         Path err = logDir.resolve(label + ".err");
-        ProcessBuilder builder = new ProcessBuilder(command(args))
-                .redirectOutput(out.toFile())
-                .redirectError(err.toFile());
+        ProcessBuilder builder =
+                new ProcessBuilder(command(args)).redirectOutput(out.toFile()).redirectError(err.toFile());
         builder.environment().put(TOKEN_ENV, TOKEN);
         builder.environment().putAll(env);
         try {
@@ -87,8 +90,10 @@ final class AgentProcess implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 // Start-up speed only, on a small shared CI box; no effect on behaviour.
-                "-XX:TieredStopAtLevel=1", "-Xmx256m",
-                "-jar", jar().toString()));
+                "-XX:TieredStopAtLevel=1",
+                "-Xmx256m",
+                "-jar",
+                jar().toString()));
         cmd.addAll(List.of(args));
         return cmd;
     }
@@ -151,7 +156,8 @@ final class AgentProcess implements AutoCloseable {
                         + times + " time(s):\n" + output());
             }
             if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("agent did not log '" + needle + "' " + times + " time(s) within " + atMost + ":\n" + output());
+                throw new AssertionError(
+                        "agent did not log '" + needle + "' " + times + " time(s) within " + atMost + ":\n" + output());
             }
             pause(Duration.ofMillis(50));
         }
@@ -189,15 +195,17 @@ final class AgentProcess implements AutoCloseable {
     /** POST /v1/update with the bearer token: queues a poll now. Returns the HTTP status. */
     int triggerPoll() {
         return send(HttpRequest.newBuilder(uri("/v1/update"))
-                .header("Authorization", "Bearer " + TOKEN)
-                .POST(HttpRequest.BodyPublishers.noBody())).statusCode();
+                        .header("Authorization", "Bearer " + TOKEN)
+                        .POST(HttpRequest.BodyPublishers.noBody()))
+                .statusCode();
     }
 
     /** POST /v1/update with an arbitrary Authorization header value. */
     int triggerPollWith(String authorization) {
         return send(HttpRequest.newBuilder(uri("/v1/update"))
-                .header("Authorization", authorization)
-                .POST(HttpRequest.BodyPublishers.noBody())).statusCode();
+                        .header("Authorization", authorization)
+                        .POST(HttpRequest.BodyPublishers.noBody()))
+                .statusCode();
     }
 
     HttpResponse<String> get(String path) {

@@ -1,12 +1,7 @@
 package io.redeploy.agent.it;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
 
 import java.io.IOException;
 import java.net.http.HttpResponse;
@@ -20,9 +15,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The packaged agent as a process (what systemd runs) against the real engine and registry: killed with
@@ -61,7 +60,10 @@ class AgentProcessIT {
         gates.forEach(DockerSocketGate::close);
         for (String name : containerNames) {
             for (String c : List.of(name, aside(name))) {
-                try { LocalStack.exec("docker", "rm", "-f", "-v", c); } catch (IllegalStateException absent) { }
+                try {
+                    LocalStack.exec("docker", "rm", "-f", "-v", c);
+                } catch (IllegalStateException absent) {
+                }
             }
         }
     }
@@ -82,35 +84,41 @@ class AgentProcessIT {
     enum KillPoint {
         /** Pulled; the rename of the old container is held: nothing touched, nothing to recover. */
         AFTER_THE_PULL(null, null, null, "running") {
-            @Override Optional<DockerSocketGate.Hold> arm(DockerSocketGate gate, String oldId) {
+            @Override
+            Optional<DockerSocketGate.Hold> arm(DockerSocketGate gate, String oldId) {
                 return Optional.of(gate.holdRequest("POST", "/containers/" + oldId + "/rename"));
             }
         },
         /** The old container renamed aside, still running; the create of the new one is held. */
         AFTER_THE_RENAME(NOT_CREATED, NOT_CREATED, "running", null) {
-            @Override Optional<DockerSocketGate.Hold> arm(DockerSocketGate gate, String oldId) {
+            @Override
+            Optional<DockerSocketGate.Hold> arm(DockerSocketGate gate, String oldId) {
                 return Optional.of(gate.holdRequest("POST", "/containers/create"));
             }
         },
         /** The old container aside and running, the new one created (never started); the stop of the old one is held. */
         AFTER_THE_CREATE(INTERRUPTED, INTERRUPTED, "running", "created") {
-            @Override Optional<DockerSocketGate.Hold> arm(DockerSocketGate gate, String oldId) {
+            @Override
+            Optional<DockerSocketGate.Hold> arm(DockerSocketGate gate, String oldId) {
                 return Optional.of(gate.holdRequest("POST", "/containers/" + oldId + "/stop"));
             }
         },
         /** The old container aside and stopped; the engine started the new one, its answer to the agent is held. */
         AFTER_THE_START(FINISHED, INTERRUPTED, "exited", "running") {
-            @Override Optional<DockerSocketGate.Hold> arm(DockerSocketGate gate, String oldId) {
+            @Override
+            Optional<DockerSocketGate.Hold> arm(DockerSocketGate gate, String oldId) {
                 return Optional.of(gate.holdResponse("POST", "/containers/(?!" + oldId + ")[^/]+/start"));
             }
         },
         /** Old container aside and stopped, the new one started and in its health gate (seen in the engine's state). */
         DURING_THE_HEALTH_GATE(FINISHED, INTERRUPTED, "exited", "running") {
-            @Override Optional<DockerSocketGate.Hold> arm(DockerSocketGate gate, String oldId) {
+            @Override
+            Optional<DockerSocketGate.Hold> arm(DockerSocketGate gate, String oldId) {
                 return Optional.empty();
             }
 
-            @Override void reach(AgentProcess agent, Optional<DockerSocketGate.Hold> hold, Service s) {
+            @Override
+            void reach(AgentProcess agent, Optional<DockerSocketGate.Hold> hold, Service s) {
                 Instant deadline = Instant.now().plus(STEP);
                 while (true) {
                     Stack stack = Stack.of(s.name);
@@ -118,7 +126,8 @@ class AgentProcessIT {
                         return;
                     }
                     if (!agent.isAlive() || Instant.now().isAfter(deadline)) {
-                        fail("never saw " + aside(s.name) + " next to a running " + s.name + "; last: " + stack + "\n" + agent.stdout());
+                        fail("never saw " + aside(s.name) + " next to a running " + s.name + "; last: " + stack + "\n"
+                                + agent.stdout());
                     }
                     AgentProcess.pause(Duration.ofMillis(100));
                 }
@@ -127,12 +136,18 @@ class AgentProcessIT {
 
         /** What the restarted agent's recovery reports after a kill at this point; null: nothing to recover. */
         final String recoveryOfAHealthyBuild;
+
         final String recoveryOfABrokenBuild;
         /** The state of {@code <name>.redeploy-old} and of the container under the name right after the kill; null: none. */
         private final String asideAfterTheKill;
+
         private final String primaryAfterTheKill;
 
-        KillPoint(String recoveryOfAHealthyBuild, String recoveryOfABrokenBuild, String asideAfterTheKill, String primaryAfterTheKill) {
+        KillPoint(
+                String recoveryOfAHealthyBuild,
+                String recoveryOfABrokenBuild,
+                String asideAfterTheKill,
+                String primaryAfterTheKill) {
             this.recoveryOfAHealthyBuild = recoveryOfAHealthyBuild;
             this.recoveryOfABrokenBuild = recoveryOfABrokenBuild;
             this.asideAfterTheKill = asideAfterTheKill;
@@ -209,12 +224,16 @@ class AgentProcessIT {
         agent.awaitLog(mark, "event=deploy.pulled", STEP);
         agent.sigterm();
 
-        assertThat(agent.awaitExit(STEP)).as("exit code after SIGTERM\n%s", agent.stdout()).isEqualTo(0);
+        assertThat(agent.awaitExit(STEP))
+                .as("exit code after SIGTERM\n%s", agent.stdout())
+                .isEqualTo(0);
         String log = agent.logSince(mark);
         int stopping = log.indexOf("event=agent.stopping");
         int done = log.indexOf("event=deploy.done");
         int stopped = log.indexOf("event=agent.stopped");
-        assertThat(stopping).as("SIGTERM arrived during the deploy\n%s", log).isGreaterThan(log.indexOf("event=deploy.pulled"));
+        assertThat(stopping)
+                .as("SIGTERM arrived during the deploy\n%s", log)
+                .isGreaterThan(log.indexOf("event=deploy.pulled"));
         assertThat(done).as("the deploy finished after SIGTERM\n%s", log).isGreaterThan(stopping);
         assertThat(stopped).as("and before the agent stopped\n%s", log).isGreaterThan(done);
         assertThat(log).contains("event=agent.stopped clean=true").doesNotContain("event=deploy.rollback");
@@ -228,13 +247,18 @@ class AgentProcessIT {
         containerNames.add(name);
         int httpPort = LocalStack.freePort();
         // The tag does not exist: every poll is a registry error, nothing is deployed.
-        Path config = writeConfig("1h", httpPort, "", serviceYaml(name, LocalStack.REGISTRY + "/" + repo, LocalStack.freePort(),
-                FAILING_HTTP_GATE));
+        Path config = writeConfig(
+                "1h",
+                httpPort,
+                "",
+                serviceYaml(name, LocalStack.REGISTRY + "/" + repo, LocalStack.freePort(), FAILING_HTTP_GATE));
         AgentProcess agent = start(httpPort, config);
         agent.awaitLog("event=poll.done", STEP);
 
         agent.sigterm();
-        assertThat(agent.awaitExit(Duration.ofSeconds(30))).as("exit code after SIGTERM\n%s", agent.stdout()).isEqualTo(0);
+        assertThat(agent.awaitExit(Duration.ofSeconds(30)))
+                .as("exit code after SIGTERM\n%s", agent.stdout())
+                .isEqualTo(0);
         assertThat(agent.stdout()).contains("event=agent.stopped clean=true");
         assertThat(LocalStack.containersNamed(name)).isEmpty();
     }
@@ -253,8 +277,15 @@ class AgentProcessIT {
     @Test
     void checkOnAValidConfigExitsZero() {
         int httpPort = LocalStack.freePort();
-        Path config = writeConfig("1h", httpPort, "", serviceYaml("lc-check-never-created", LocalStack.REGISTRY + "/lc/check",
-                LocalStack.freePort(), FAILING_HTTP_GATE));
+        Path config = writeConfig(
+                "1h",
+                httpPort,
+                "",
+                serviceYaml(
+                        "lc-check-never-created",
+                        LocalStack.REGISTRY + "/lc/check",
+                        LocalStack.freePort(),
+                        FAILING_HTTP_GATE));
         AgentProcess.Exit exit = AgentProcess.run(dir, "check", STEP, "--config", config.toString(), "--check");
         assertThat(exit.code()).as(exit.stderr()).isEqualTo(0);
         assertThat(exit.stdout()).contains("is valid").contains("web=");
@@ -267,8 +298,15 @@ class AgentProcessIT {
     void dockerUnreachable_theAgentKeepsRunningReportsUnhealthyAndStopsCleanly() {
         int httpPort = LocalStack.freePort();
         String socket = "/tmp/redeploy-it-" + UUID.randomUUID() + ".sock";
-        Path config = writeConfig("1s", httpPort, "docker: { host: \"unix://" + socket + "\" }\n",
-                serviceYaml("lc-nodocker-never-created", LocalStack.REGISTRY + "/lc/nodocker", LocalStack.freePort(), FAILING_HTTP_GATE));
+        Path config = writeConfig(
+                "1s",
+                httpPort,
+                "docker: { host: \"unix://" + socket + "\" }\n",
+                serviceYaml(
+                        "lc-nodocker-never-created",
+                        LocalStack.REGISTRY + "/lc/nodocker",
+                        LocalStack.freePort(),
+                        FAILING_HTTP_GATE));
         AgentProcess agent = start(httpPort, config);
         agent.awaitLog("event=agent.started", STEP);
         // Several polls go by without Docker and the process is still there: no exit, no crash loop.
@@ -277,11 +315,14 @@ class AgentProcessIT {
 
         HttpResponse<String> health = agent.get("/healthz");
         assertThat(health.statusCode()).isEqualTo(503);
-        assertThat(health.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
+        assertThat(health.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
         assertThat(health.body()).contains("\"status\" : \"unhealthy\"").containsIgnoringCase("docker");
 
         agent.sigterm();
-        assertThat(agent.awaitExit(Duration.ofSeconds(30))).as("exit code after SIGTERM\n%s", agent.stdout()).isEqualTo(0);
+        assertThat(agent.awaitExit(Duration.ofSeconds(30)))
+                .as("exit code after SIGTERM\n%s", agent.stdout())
+                .isEqualTo(0);
     }
 
     // ---- helpers ----
@@ -292,10 +333,12 @@ class AgentProcessIT {
      */
     private static void assertStackAfterTheKill(Service s, KillPoint point, Deploy deploy, AgentProcess killed) {
         Stack stack = Stack.of(s.name);
-        assertThat(stack.states).as("stack right after a kill %s\n%s", point, killed.stdout())
+        assertThat(stack.states)
+                .as("stack right after a kill %s\n%s", point, killed.stdout())
                 .containsExactlyInAnyOrderEntriesOf(point.stackAfterTheKill(s.name));
         if (!stack.hasAside()) {
-            assertThat(LocalStack.exec("docker", "inspect", "--format", "{{.Id}}", s.name)).isEqualTo(deploy.oldContainerId());
+            assertThat(LocalStack.exec("docker", "inspect", "--format", "{{.Id}}", s.name))
+                    .isEqualTo(deploy.oldContainerId());
         }
     }
 
@@ -312,10 +355,14 @@ class AgentProcessIT {
         }
         restarted.awaitLog("event=recover service=", STEP);
         String log = restarted.stdout();
-        String recovery = log.lines().filter(l -> l.contains("event=recover service=")).findFirst().orElseThrow();
+        String recovery = log.lines()
+                .filter(l -> l.contains("event=recover service="))
+                .findFirst()
+                .orElseThrow();
         assertThat(recovery).contains(expectedAction);
         System.out.println("recovery after the kill: " + recovery.substring(recovery.indexOf("event=recover")));
-        int firstPollStep = firstIndexOf(log, "event=digest.new", "event=registry.digest", "event=deploy.start", "event=poll.done");
+        int firstPollStep =
+                firstIndexOf(log, "event=digest.new", "event=registry.digest", "event=deploy.start", "event=poll.done");
         assertThat(log.indexOf(recovery)).isLessThan(firstPollStep);
     }
 
@@ -356,7 +403,8 @@ class AgentProcessIT {
     record Stack(String name, Map<String, String> states) {
         static Stack of(String name) {
             Map<String, String> states = new LinkedHashMap<>();
-            String out = LocalStack.exec("docker", "ps", "-a", "--filter", "name=" + name, "--format", "{{.Names}} {{.State}}");
+            String out = LocalStack.exec(
+                    "docker", "ps", "-a", "--filter", "name=" + name, "--format", "{{.Names}} {{.State}}");
             for (String line : out.isEmpty() ? new String[0] : out.split("\n")) {
                 String[] parts = line.trim().split(" ");
                 if (parts[0].equals(name) || parts[0].equals(aside(name))) {
@@ -394,7 +442,10 @@ class AgentProcessIT {
             this.image = LocalStack.REGISTRY + "/" + repo;
             this.name = "lc-" + label + "-" + repo.substring(repo.length() - 8);
             containerNames.add(name);
-            this.config = writeConfig("1h", httpPort, "docker: { host: \"" + gate.host() + "\" }\n",
+            this.config = writeConfig(
+                    "1h",
+                    httpPort,
+                    "docker: { host: \"" + gate.host() + "\" }\n",
                     serviceYaml(name, image, hostPort, health));
         }
 
@@ -427,7 +478,9 @@ class AgentProcessIT {
             point.reach(agent, hold, this);
             agent.kill9();
             assertStackAfterTheKill(this, point, deploy, agent);
-            assertThat(agent.logSince(deploy.mark())).as("killed before the deploy ended").doesNotContain("event=deploy.done")
+            assertThat(agent.logSince(deploy.mark()))
+                    .as("killed before the deploy ended")
+                    .doesNotContain("event=deploy.done")
                     .doesNotContain("event=deploy.rollback");
         }
 
@@ -461,12 +514,14 @@ class AgentProcessIT {
         Path stateDir = dir.resolve("state-" + UUID.randomUUID().toString().substring(0, 8));
         String yaml = "state_dir: " + stateDir + "\n"
                 + "schedule: { interval: " + interval + " }\n"
-                + "http: { listen: \"127.0.0.1:" + httpPort + "\", trigger_token_env: " + AgentProcess.TOKEN_ENV + " }\n"
+                + "http: { listen: \"127.0.0.1:" + httpPort + "\", trigger_token_env: " + AgentProcess.TOKEN_ENV
+                + " }\n"
                 + "registries:\n  \"" + LocalStack.REGISTRY + "\": { insecure: true }\n"
                 + extra
                 + "services:\n" + services;
         try {
-            return Files.writeString(dir.resolve("agent-" + UUID.randomUUID().toString().substring(0, 8) + ".yml"), yaml);
+            return Files.writeString(
+                    dir.resolve("agent-" + UUID.randomUUID().toString().substring(0, 8) + ".yml"), yaml);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

@@ -36,7 +36,8 @@ final class CommittedRowWriter implements AutoCloseable {
 
     CommittedRowWriter(int port, String database, String user, String password) {
         // Short timeouts: an insert into a database that is going away fails in seconds, not minutes.
-        this.url = "jdbc:postgresql://127.0.0.1:" + port + "/" + database + "?connectTimeout=2&socketTimeout=10&loginTimeout=5";
+        this.url = "jdbc:postgresql://127.0.0.1:" + port + "/" + database
+                + "?connectTimeout=2&socketTimeout=10&loginTimeout=5";
         this.credentials = new Properties();
         credentials.setProperty("user", user);
         credentials.setProperty("password", password);
@@ -48,11 +49,13 @@ final class CommittedRowWriter implements AutoCloseable {
 
     /** Creates the table and commits {@code rows} rows in one transaction; they count as committed once it returns. */
     void seed(int rows) throws SQLException {
-        try (Connection c = connect(); Statement s = c.createStatement()) {
+        try (Connection c = connect();
+                Statement s = c.createStatement()) {
             s.execute("CREATE TABLE " + TABLE + " (id bigserial PRIMARY KEY, payload text NOT NULL)");
             c.setAutoCommit(false);
-            try (ResultSet r = s.executeQuery("INSERT INTO " + TABLE + " (payload) SELECT 'seed-' || g || '-' || md5(g::text)"
-                    + " FROM generate_series(1, " + rows + ") g RETURNING id, payload")) {
+            try (ResultSet r =
+                    s.executeQuery("INSERT INTO " + TABLE + " (payload) SELECT 'seed-' || g || '-' || md5(g::text)"
+                            + " FROM generate_series(1, " + rows + ") g RETURNING id, payload")) {
                 Map<Long, String> inserted = new java.util.HashMap<>();
                 while (r.next()) inserted.put(r.getLong(1), r.getString(2));
                 c.commit();
@@ -79,7 +82,8 @@ final class CommittedRowWriter implements AutoCloseable {
                 }
                 String payload = "live-" + UUID.randomUUID();
                 long id;
-                try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + TABLE + " (payload) VALUES (?) RETURNING id")) {
+                try (PreparedStatement insert =
+                        connection.prepareStatement("INSERT INTO " + TABLE + " (payload) VALUES (?) RETURNING id")) {
                     insert.setString(1, payload);
                     try (ResultSet r = insert.executeQuery()) {
                         r.next();

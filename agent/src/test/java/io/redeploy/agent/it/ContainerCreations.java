@@ -36,10 +36,21 @@ final class ContainerCreations implements AutoCloseable {
     /** Starts recording; {@code --since} also replays what happened between {@code since} and the subscription. */
     static ContainerCreations record(String namePrefix, Instant since) {
         try {
-            Process p = new ProcessBuilder("docker", "events", "--since", String.valueOf(since.getEpochSecond() - 1),
-                    "--filter", "type=container", "--filter", "event=create", "--filter", "event=destroy",
-                    "--format", "{{.Action}} {{.Actor.Attributes.name}} {{index .Actor.Attributes \"redeploy-agent.service\"}}")
-                    .redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(
+                            "docker",
+                            "events",
+                            "--since",
+                            String.valueOf(since.getEpochSecond() - 1),
+                            "--filter",
+                            "type=container",
+                            "--filter",
+                            "event=create",
+                            "--filter",
+                            "event=destroy",
+                            "--format",
+                            "{{.Action}} {{.Actor.Attributes.name}} {{index .Actor.Attributes \"redeploy-agent.service\"}}")
+                    .redirectErrorStream(true)
+                    .start();
             return new ContainerCreations(namePrefix, p);
         } catch (IOException e) {
             throw new IllegalStateException("docker events: " + e.getMessage(), e);
@@ -47,7 +58,8 @@ final class ContainerCreations implements AutoCloseable {
     }
 
     private void read() {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(events.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader r =
+                new BufferedReader(new InputStreamReader(events.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = r.readLine()) != null) lines.add(line.trim());
         } catch (IOException ignored) {
@@ -76,7 +88,10 @@ final class ContainerCreations implements AutoCloseable {
     }
 
     private List<String[]> ours() {
-        return lines.stream().map(l -> l.split(" ")).filter(f -> f.length >= 3 && f[1].startsWith(namePrefix)).toList();
+        return lines.stream()
+                .map(l -> l.split(" "))
+                .filter(f -> f.length >= 3 && f[1].startsWith(namePrefix))
+                .toList();
     }
 
     @Override

@@ -47,6 +47,7 @@ class DatabaseDurabilityIT {
     private static final Set<Integer> DB_REDEPLOY_AFTER_APP = Set.of(6, 13, 19);
     /** While the deploy of this app build (and of the 2nd database build) runs, three triggers arrive at once. */
     private static final int BURST_DURING_APP = 10;
+
     private static final int BURST_DURING_DB = 2;
     private static final int BURST = 3;
     private static final String PASSWORD_ENV = "PGDATA_IT_DB_PASSWORD";
@@ -92,7 +93,8 @@ class DatabaseDurabilityIT {
         tryExec("docker", "volume", "rm", VOLUME);
         tryExec("docker", "network", "rm", NETWORK);
         // Every build of this run has its own id (its build id is in it), so removing by id touches no one else's.
-        String refs = LocalStack.exec("docker", "images", "--digests", "--format", "{{.Repository}}:{{.Tag}} {{.Repository}}@{{.Digest}}");
+        String refs = LocalStack.exec(
+                "docker", "images", "--digests", "--format", "{{.Repository}}:{{.Tag}} {{.Repository}}@{{.Digest}}");
         for (String ref : refs.split("\\s+")) {
             if (ref.contains("/pgdata/" + RUN + "/") && !ref.endsWith(":<none>") && !ref.endsWith("@<none>")) {
                 tryExec("docker", "rmi", ref);
@@ -105,7 +107,8 @@ class DatabaseDurabilityIT {
     @AfterEach
     void keepTheAgentLog() throws IOException {
         if (agent != null) {
-            Files.writeString(LocalStack.repoRoot().resolve("agent/target/DatabaseDurabilityIT-agent.log"), agent.stdout());
+            Files.writeString(
+                    LocalStack.repoRoot().resolve("agent/target/DatabaseDurabilityIT-agent.log"), agent.stdout());
         }
     }
 
@@ -115,9 +118,15 @@ class DatabaseDurabilityIT {
         engineEvents = ContainerCreations.record(PREFIX, begin);
         pushDb("db-0");
         pushApp("app-0");
-        System.out.println("durability first_builds_ms=" + Duration.between(begin, Instant.now()).toMillis());
-        agent = AgentProcess.start(dir, "agent", httpPort, Map.of(PASSWORD_ENV, password),
-                "--config", writeConfig().toString());
+        System.out.println("durability first_builds_ms="
+                + Duration.between(begin, Instant.now()).toMillis());
+        agent = AgentProcess.start(
+                dir,
+                "agent",
+                httpPort,
+                Map.of(PASSWORD_ENV, password),
+                "--config",
+                writeConfig().toString());
         agent.awaitLog("event=poll.done", STEP);
         assertThat(agent.stdout()).contains("event=deploy.done service=db").contains("event=deploy.done service=app");
         writer = new CommittedRowWriter(dbPort, DATABASE, "postgres", password);
@@ -130,8 +139,9 @@ class DatabaseDurabilityIT {
         writer.seed(SEEDED_ROWS);
         writer.start();
         Instant redeploysBegin = Instant.now();
-        System.out.println("durability setup_ms=" + Duration.between(begin, redeploysBegin).toMillis()
-                + " (first builds, agent start, first deploy of both services, seed)");
+        System.out.println(
+                "durability setup_ms=" + Duration.between(begin, redeploysBegin).toMillis()
+                        + " (first builds, agent start, first deploy of both services, seed)");
 
         for (int i = 1, db = 1; i <= APP_REDEPLOYS; i++) {
             redeployApp(i);
@@ -144,20 +154,28 @@ class DatabaseDurabilityIT {
         Map<Long, String> committed = writer.committed();
         Map<Long, String> stored = readAllRows();
         List<Long> lost = committed.entrySet().stream()
-                .filter(e -> !e.getValue().equals(stored.get(e.getKey()))).map(Map.Entry::getKey).sorted().toList();
-        long inDoubt = stored.keySet().stream().filter(id -> !committed.containsKey(id)).count();
-        long maxCommitted = committed.keySet().stream().mapToLong(Long::longValue).max().orElseThrow();
+                .filter(e -> !e.getValue().equals(stored.get(e.getKey())))
+                .map(Map.Entry::getKey)
+                .sorted()
+                .toList();
+        long inDoubt = stored.keySet().stream()
+                .filter(id -> !committed.containsKey(id))
+                .count();
+        long maxCommitted =
+                committed.keySet().stream().mapToLong(Long::longValue).max().orElseThrow();
         System.out.println("durability rows_seeded=" + SEEDED_ROWS + " rows_committed=" + committed.size()
                 + " rows_stored=" + stored.size() + " lost=" + lost.size() + " in_doubt=" + inDoubt
                 + " failed_attempts=" + writer.failedAttempts() + " longest_write_gap_ms=" + writer.longestGapMillis()
                 + " app_redeploys=" + APP_REDEPLOYS + " db_redeploys=" + DB_REDEPLOYS
-                + " redeploys_ms=" + redeploys.toMillis() + " total_ms=" + Duration.between(begin, Instant.now()).toMillis());
+                + " redeploys_ms=" + redeploys.toMillis() + " total_ms="
+                + Duration.between(begin, Instant.now()).toMillis());
 
         assertThat(lost).as("acknowledged commits missing or changed").isEmpty();
         assertThat(committed.size()).isGreaterThan(SEEDED_ROWS);
         // Each database redeploy cut the writer's connection at least once: it really wrote through the outages.
         assertThat(writer.failedAttempts()).isGreaterThanOrEqualTo(DB_REDEPLOYS);
-        assertThat(stored.keySet().stream().mapToLong(Long::longValue).max().orElseThrow()).isGreaterThanOrEqualTo(maxCommitted);
+        assertThat(stored.keySet().stream().mapToLong(Long::longValue).max().orElseThrow())
+                .isGreaterThanOrEqualTo(maxCommitted);
         // A row present but never acknowledged can only be a commit whose answer was lost with its connection.
         assertThat(inDoubt).isLessThanOrEqualTo(writer.failedAttempts());
 
@@ -181,8 +199,9 @@ class DatabaseDurabilityIT {
     }
 
     private static void printStep(String step, Instant started, Instant pushed) {
-        System.out.println("durability step=" + step + " build_push_ms=" + Duration.between(started, pushed).toMillis()
-                + " trigger_to_idle_ms=" + Duration.between(pushed, Instant.now()).toMillis());
+        System.out.println("durability step=" + step + " build_push_ms="
+                + Duration.between(started, pushed).toMillis() + " trigger_to_idle_ms="
+                + Duration.between(pushed, Instant.now()).toMillis());
     }
 
     private void redeployDb(int i) {
@@ -195,7 +214,9 @@ class DatabaseDurabilityIT {
         if (i == BURST_DURING_DB) burstWhileDeploying(mark, "db");
         awaitDeployDoneAndIdle(mark, "event=deploy.restart service=app");
         assertThat(agent.logSince(mark)).contains("event=deploy.done service=db");
-        assertThat(inspect(DB_NAME, "{{index .Config.Labels \"org.opencontainers.image.revision\"}} {{.State.Health.Status}}"))
+        assertThat(inspect(
+                        DB_NAME,
+                        "{{index .Config.Labels \"org.opencontainers.image.revision\"}} {{.State.Health.Status}}"))
                 .isEqualTo(build + "-" + RUN + " healthy");
         assertThat(LocalStack.answer(appPort)).contains("build=" + appBuild);
         printStep(build, t0, pushed);
@@ -231,16 +252,21 @@ class DatabaseDurabilityIT {
         }
         Path context = Files.createDirectories(dir.resolve("app-" + build));
         Files.writeString(context.resolve("index.html"), "build=" + appBuild + "\n");
-        Files.writeString(context.resolve("Dockerfile"), "FROM " + base + "\nCOPY index.html /www/index.html\n"
-                + "LABEL org.opencontainers.image.version=\"" + appBuild + "\"\n");
+        Files.writeString(
+                context.resolve("Dockerfile"),
+                "FROM " + base + "\nCOPY index.html /www/index.html\n" + "LABEL org.opencontainers.image.version=\""
+                        + appBuild + "\"\n");
         LocalStack.exec("docker", "build", "-q", "-t", APP_REPO + ":main", context.toString());
         LocalStack.exec("docker", "push", "-q", APP_REPO + ":main");
         IMAGE_IDS.add(LocalStack.exec("docker", "image", "inspect", "--format", "{{.Id}}", APP_REPO + ":main"));
     }
 
     private static void pushDb(String build) {
-        LocalStack.exec("bash", LocalStack.repoRoot().resolve("scripts/build-postgres-image.sh").toString(),
-                DB_REPO + ":main", build + "-" + RUN);
+        LocalStack.exec(
+                "bash",
+                LocalStack.repoRoot().resolve("scripts/build-postgres-image.sh").toString(),
+                DB_REPO + ":main",
+                build + "-" + RUN);
         IMAGE_IDS.add(LocalStack.exec("docker", "image", "inspect", "--format", "{{.Id}}", DB_REPO + ":main"));
     }
 
@@ -248,8 +274,9 @@ class DatabaseDurabilityIT {
 
     private Map<Long, String> readAllRows() throws Exception {
         Map<Long, String> rows = new HashMap<>();
-        try (Connection c = writer.connect(); Statement s = c.createStatement();
-             ResultSet r = s.executeQuery("SELECT id, payload FROM " + CommittedRowWriter.TABLE)) {
+        try (Connection c = writer.connect();
+                Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("SELECT id, payload FROM " + CommittedRowWriter.TABLE)) {
             while (r.next()) rows.put(r.getLong(1), r.getString(2));
         }
         return rows;
@@ -266,8 +293,9 @@ class DatabaseDurabilityIT {
     }
 
     private static String clusterIdentifier() throws SQLException {
-        try (Connection c = writer.connect(); Statement s = c.createStatement();
-             ResultSet r = s.executeQuery("SELECT system_identifier FROM pg_control_system()")) {
+        try (Connection c = writer.connect();
+                Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("SELECT system_identifier FROM pg_control_system()")) {
             r.next();
             return r.getString(1);
         }
@@ -277,8 +305,11 @@ class DatabaseDurabilityIT {
     private static void assertWhole() {
         assertThat(LocalStack.containersNamed(PREFIX)).containsExactlyInAnyOrder(DB_NAME, APP_NAME);
         for (String[] c : List.of(new String[] {DB_NAME, "db"}, new String[] {APP_NAME, "app"})) {
-            assertThat(inspect(c[0], "{{.State.Status}} {{index .Config.Labels \"redeploy-agent.managed\"}} "
-                    + "{{index .Config.Labels \"redeploy-agent.service\"}}")).isEqualTo("running true " + c[1]);
+            assertThat(inspect(
+                            c[0],
+                            "{{.State.Status}} {{index .Config.Labels \"redeploy-agent.managed\"}} "
+                                    + "{{index .Config.Labels \"redeploy-agent.service\"}}"))
+                    .isEqualTo("running true " + c[1]);
         }
     }
 
@@ -290,16 +321,22 @@ class DatabaseDurabilityIT {
         assertThat(deploys.count("db", "deploy.done")).isEqualTo(1 + DB_REDEPLOYS);
         assertThat(deploys.deploys()).hasSize(2 + APP_REDEPLOYS + DB_REDEPLOYS);
         assertThat(log).doesNotContain("event=deploy.rollback").doesNotContain("event=deploy.restart_failed");
-        assertThat(log.lines().filter(l -> l.contains("event=deploy.restart service=app")).count()).isEqualTo(DB_REDEPLOYS);
+        assertThat(log.lines()
+                        .filter(l -> l.contains("event=deploy.restart service=app"))
+                        .count())
+                .isEqualTo(DB_REDEPLOYS);
         assertThat(log.lines().filter(l -> l.contains("event=http.trigger")).count())
                 .isEqualTo(APP_REDEPLOYS + DB_REDEPLOYS + burstsFired);
 
         // The engine's view: never a third container of one service, i.e. never two creations of it in flight.
         engineEvents.close();
-        assertThat(engineEvents.creates()).containsEntry("app", 1 + APP_REDEPLOYS).containsEntry("db", 1 + DB_REDEPLOYS);
+        assertThat(engineEvents.creates())
+                .containsEntry("app", 1 + APP_REDEPLOYS)
+                .containsEntry("db", 1 + DB_REDEPLOYS);
         assertThat(engineEvents.mostAtOnce()).containsEntry("app", 2).containsEntry("db", 2);
-        System.out.println("durability deploys=" + deploys.deploys().size() + " overlaps=0 burst_triggers=" + burstsFired
-                + " engine_creates=" + engineEvents.creates() + " most_containers_per_service=" + engineEvents.mostAtOnce());
+        System.out.println("durability deploys=" + deploys.deploys().size() + " overlaps=0 burst_triggers="
+                + burstsFired + " engine_creates=" + engineEvents.creates() + " most_containers_per_service="
+                + engineEvents.mostAtOnce());
     }
 
     // ---- set-up ----
@@ -307,7 +344,8 @@ class DatabaseDurabilityIT {
     private Path writeConfig() throws IOException {
         String yaml = "state_dir: " + dir.resolve("state") + "\n"
                 + "schedule: { interval: 1h }\n"
-                + "http: { listen: \"127.0.0.1:" + httpPort + "\", trigger_token_env: " + AgentProcess.TOKEN_ENV + " }\n"
+                + "http: { listen: \"127.0.0.1:" + httpPort + "\", trigger_token_env: " + AgentProcess.TOKEN_ENV
+                + " }\n"
                 + "registries:\n  \"" + LocalStack.REGISTRY + "\": { insecure: true }\n"
                 + "services:\n"
                 + "  db:\n"
@@ -333,7 +371,8 @@ class DatabaseDurabilityIT {
                 + "    depends_on: [db]\n"
                 + "    restart_on_dependency_update: true\n"
                 + "    health: { type: http, port: 8080, path: /, timeout: 20s, interval: 200ms }\n"
-                // The test image's httpd is PID 1 and ignores SIGTERM: waiting for it would only make every stop slower.
+                // The test image's httpd is PID 1 and ignores SIGTERM: waiting for it would only make every stop
+                // slower.
                 + "    stop_timeout: 0s\n";
         return Files.writeString(dir.resolve("agent.yml"), yaml);
     }

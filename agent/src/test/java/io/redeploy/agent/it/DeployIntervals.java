@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
  * so two deploys in flight at once would show as a start while another deploy is still open.
  */
 record DeployIntervals(List<Deploy> deploys, List<String> overlaps) {
-    private static final Pattern EVENT = Pattern.compile("event=(deploy\\.(?:start|done|rollback|failed)) service=(\\S+)");
+    private static final Pattern EVENT =
+            Pattern.compile("event=(deploy\\.(?:start|done|rollback|failed)) service=(\\S+)");
 
     /** One deploy: its service, the line numbers (0-based) of its start and end, and how it ended. */
     record Deploy(String service, int startLine, int endLine, String end) {}
@@ -50,6 +51,8 @@ record DeployIntervals(List<Deploy> deploys, List<String> overlaps) {
     }
 
     long count(String service, String end) {
-        return deploys.stream().filter(d -> d.service().equals(service) && d.end().equals(end)).count();
+        return deploys.stream()
+                .filter(d -> d.service().equals(service) && d.end().equals(end))
+                .count();
     }
 }

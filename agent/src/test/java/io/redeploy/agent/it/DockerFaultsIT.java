@@ -68,8 +68,7 @@ class DockerFaultsIT extends FaultTestBase {
         LocalStack.exec("docker", "rm", "-f", aside);
         Instant removed = Instant.now();
         s.agent().triggerPoll(Optional.empty());
-        FaultStack.timeRecovery("foreign-aside-container", removed,
-                () -> s.isWhole(B2));
+        FaultStack.timeRecovery("foreign-aside-container", removed, () -> s.isWhole(B2));
         s.assertWhole(B2);
     }
 
@@ -83,13 +82,19 @@ class DockerFaultsIT extends FaultTestBase {
         s.start(LocalStack.REGISTRY, "");
         s.awaitDeployed(build1);
         String imageId = LocalStack.exec("docker", "inspect", "--format", "{{.Image}}", s.name);
-        String references = LocalStack.exec("docker", "image", "inspect", "--format",
-                "{{range .RepoTags}}{{.}} {{end}}{{range .RepoDigests}}{{.}} {{end}}", imageId);
+        String references = LocalStack.exec(
+                "docker",
+                "image",
+                "inspect",
+                "--format",
+                "{{range .RepoTags}}{{.}} {{end}}{{range .RepoDigests}}{{.}} {{end}}",
+                imageId);
         for (String ref : references.split("\\s+")) {
             // Removing a tag also drops that repository's digest references: some are gone by their turn.
             if (!ref.isBlank()) FaultStack.tryExec("docker", "rmi", "-f", ref);
         }
-        assertThat(LocalStack.exec("docker", "image", "inspect", "--format", "{{len .RepoDigests}}", imageId)).isEqualTo("0");
+        assertThat(LocalStack.exec("docker", "image", "inspect", "--format", "{{len .RepoDigests}}", imageId))
+                .isEqualTo("0");
 
         Instant removed = Instant.now();
         s.poll();

@@ -53,9 +53,11 @@ class DockerRestartIT {
     private static final String STOP_TIMEOUT = "3s";
     /** Longer than the slow build's 8 s start, so that build is healthy, late. */
     private static final String HEALTH = "{ type: http, port: 8080, path: /, timeout: 30s, interval: 200ms }";
+
     private static final String RUN = UUID.randomUUID().toString().substring(0, 6);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private static final TestImages IMAGES = new TestImages();
 
     @TempDir
@@ -81,7 +83,8 @@ class DockerRestartIT {
         }
         if (!"dockerd".equals(comm)) {
             throw new IllegalStateException("DockerRestartIT restarts the dockerd started by scripts/dev-stack.sh, but "
-                    + pidFile + " names no running dockerd (pid '" + pid + "'); start the stack with scripts/dev-stack.sh up "
+                    + pidFile + " names no running dockerd (pid '" + pid
+                    + "'); start the stack with scripts/dev-stack.sh up "
                     + "(or set REDEPLOY_STACK_DIR to the directory of the dev-stack that started it)");
         }
     }
@@ -90,8 +93,12 @@ class DockerRestartIT {
     void cleanUp() throws Exception {
         if (agent != null) {
             // What the agent did, for the report (and for a failure): its deploy and recovery events.
-            agent.stdout().lines().filter(l -> l.contains("event=deploy.") || l.contains("event=recover")
-                    || l.contains("event=poll.skipped")).forEach(l -> System.out.println("agent: " + l));
+            agent.stdout()
+                    .lines()
+                    .filter(l -> l.contains("event=deploy.")
+                            || l.contains("event=recover")
+                            || l.contains("event=poll.skipped"))
+                    .forEach(l -> System.out.println("agent: " + l));
         }
         for (AutoCloseable c : closeables) c.close();
         for (String name : containerNames) {
@@ -99,10 +106,11 @@ class DockerRestartIT {
         }
         // What the agent pulled (through the proxy's port too) and the builds pushed, by reference only: an image id
         // may be shared with TestImages' cache.
-        String refs = LocalStack.exec("docker", "images", "--digests", "--format",
-                "{{.Repository}}:{{.Tag}} {{.Repository}}@{{.Digest}}");
+        String refs = LocalStack.exec(
+                "docker", "images", "--digests", "--format", "{{.Repository}}:{{.Tag}} {{.Repository}}@{{.Digest}}");
         for (String ref : refs.split("\\s+")) {
-            boolean ours = repositories.stream().anyMatch(r -> ref.contains("/" + r + ":") || ref.contains("/" + r + "@"));
+            boolean ours =
+                    repositories.stream().anyMatch(r -> ref.contains("/" + r + ":") || ref.contains("/" + r + "@"));
             if (ours && !ref.endsWith(":<none>") && !ref.endsWith("@<none>")) {
                 FaultStack.tryExec("docker", "rmi", ref);
             }
@@ -135,7 +143,8 @@ class DockerRestartIT {
     void aDaemonRestartMidDeployEndsWithTheServiceWholeAndTheNextTriggerDeploysTheNewBuild(RestartPoint point) {
         FaultyRegistryProxy proxy = new FaultyRegistryProxy(5000);
         closeables.add(proxy);
-        Service s = new Service(point, point == RestartPoint.DURING_THE_PULL ? "127.0.0.1:" + proxy.port() : LocalStack.REGISTRY);
+        Service s = new Service(
+                point, point == RestartPoint.DURING_THE_PULL ? "127.0.0.1:" + proxy.port() : LocalStack.REGISTRY);
         IMAGES.publish(s.pushRef(), "1-" + RUN);
         agent = s.startAgent();
         closeables.add(agent);
@@ -165,11 +174,13 @@ class DockerRestartIT {
                 agent.awaitLog(mark, "event=deploy.start", STEP);
                 awaitUntil("a blob download of the pull held", STEP, () -> proxy.blobsHeld() > 0);
             }
-            case DURING_THE_HEALTH_WAIT -> awaitUntil("the new container in its health wait", STEP, () -> {
-                Map<String, String> stack = s.containers();
-                return "exited".equals(stack.get(s.aside())) && "running".equals(stack.get(s.name))
-                        && !agent.logSince(mark).contains("event=deploy.healthy");
-            });
+            case DURING_THE_HEALTH_WAIT ->
+                awaitUntil("the new container in its health wait", STEP, () -> {
+                    Map<String, String> stack = s.containers();
+                    return "exited".equals(stack.get(s.aside()))
+                            && "running".equals(stack.get(s.name))
+                            && !agent.logSince(mark).contains("event=deploy.healthy");
+                });
             case OLD_CONTAINER_ASIDE -> {
                 agent.awaitLog(mark, "event=deploy.pulled", STEP);
                 // The agent renamed the old container aside and asked the engine to stop it (SIGTERM sent, ignored).
@@ -192,15 +203,21 @@ class DockerRestartIT {
         });
         Duration recovery = Duration.between(restarted, Instant.now());
         String serving = s.answer().orElseThrow();
-        System.out.println("reliability fault=docker-restart-" + point.name().toLowerCase().replace('_', '-')
-                + " recovery_ms=" + recovery.toMillis() + " answering_ms=" + Duration.between(restarted, answered[0]).toMillis()
-                + " restart_ms=" + restartTook.toMillis() + " restart_done=" + restarted
-                + " serving=" + serving + " containers_before_restart=" + before);
+        System.out.println(
+                "reliability fault=docker-restart-" + point.name().toLowerCase().replace('_', '-')
+                        + " recovery_ms=" + recovery.toMillis() + " answering_ms="
+                        + Duration.between(restarted, answered[0]).toMillis()
+                        + " restart_ms=" + restartTook.toMillis() + " restart_done=" + restarted
+                        + " serving=" + serving + " containers_before_restart=" + before);
 
-        assertThat(agent.isAlive()).as("the agent survived the daemon restart\n%s", agent.stdout()).isTrue();
+        assertThat(agent.isAlive())
+                .as("the agent survived the daemon restart\n%s", agent.stdout())
+                .isTrue();
         assertThat(agent.count("event=agent.started")).isEqualTo(1);
         // What the agent does next (finish its recovery, deploy build 2 again) must end whole, and /status must agree.
-        awaitUntil("the agent settled, whole, with /status telling the truth", RECOVERY_BOUND,
+        awaitUntil(
+                "the agent settled, whole, with /status telling the truth",
+                RECOVERY_BOUND,
                 () -> settled(agent, s, digest1, digest2, build2));
 
         int later = agent.mark();
@@ -225,8 +242,12 @@ class DockerRestartIT {
         JsonNode status = s.status(agent);
         boolean runningTold = expected.equals(status.path("runningDigest").asText());
         boolean notFailed = !status.path("failedDigests").toString().contains(digest2);
-        boolean deployTold = expected.equals(digest1) || (digest2.equals(status.path("lastDeploy").path("to").asText())
-                && "deployed".equals(status.path("lastDeploy").path("outcome").asText()));
+        boolean deployTold = expected.equals(digest1)
+                || (digest2.equals(status.path("lastDeploy").path("to").asText())
+                        && "deployed"
+                                .equals(status.path("lastDeploy")
+                                        .path("outcome")
+                                        .asText()));
         if (!(runningTold && notFailed && deployTold)) {
             // /status is refreshed by the next poll; the agent polls by itself only while it has something to heal.
             agent.triggerPoll();
@@ -238,11 +259,14 @@ class DockerRestartIT {
 
     static Path stackDir() {
         String env = System.getenv("REDEPLOY_STACK_DIR");
-        return env != null && !env.isBlank() ? Path.of(env) : LocalStack.repoRoot().resolve(".dev-stack");
+        return env != null && !env.isBlank()
+                ? Path.of(env)
+                : LocalStack.repoRoot().resolve(".dev-stack");
     }
 
     private static void restartDocker() {
-        LocalStack.exec("bash", LocalStack.repoRoot().resolve("scripts/dev-stack.sh").toString(), "restart-docker");
+        LocalStack.exec(
+                "bash", LocalStack.repoRoot().resolve("scripts/dev-stack.sh").toString(), "restart-docker");
     }
 
     private static void awaitUntil(String what, Duration atMost, BooleanSupplier condition) {
@@ -277,7 +301,8 @@ class DockerRestartIT {
             containerNames.add(name);
             String yaml = "state_dir: " + dir.resolve("state-" + label) + "\n"
                     + "schedule: { interval: 1h }\n"
-                    + "http: { listen: \"127.0.0.1:" + httpPort + "\", trigger_token_env: " + AgentProcess.TOKEN_ENV + " }\n"
+                    + "http: { listen: \"127.0.0.1:" + httpPort + "\", trigger_token_env: " + AgentProcess.TOKEN_ENV
+                    + " }\n"
                     + "registries:\n  \"" + registry + "\": { insecure: true }\n"
                     + "services:\n"
                     + "  web:\n"
@@ -329,7 +354,8 @@ class DockerRestartIT {
         /** Every container whose name starts with the service's (the name, .redeploy-old, .redeploy-new), with its state. */
         Map<String, String> containers() {
             Map<String, String> states = new LinkedHashMap<>();
-            String out = LocalStack.exec("docker", "ps", "-a", "--filter", "name=" + name, "--format", "{{.Names}} {{.State}}");
+            String out = LocalStack.exec(
+                    "docker", "ps", "-a", "--filter", "name=" + name, "--format", "{{.Names}} {{.State}}");
             for (String line : out.isEmpty() ? new String[0] : out.split("\n")) {
                 String[] parts = line.trim().split(" ");
                 if (parts[0].startsWith(name)) {
@@ -341,12 +367,18 @@ class DockerRestartIT {
 
         /** The registry's digest of :main, as the agent sees it (HEAD on the manifest). */
         String registryDigest() {
-            HttpRequest head = HttpRequest.newBuilder(URI.create("http://" + LocalStack.REGISTRY + "/v2/" + repository + "/manifests/main"))
+            HttpRequest head = HttpRequest.newBuilder(
+                            URI.create("http://" + LocalStack.REGISTRY + "/v2/" + repository + "/manifests/main"))
                     .method("HEAD", HttpRequest.BodyPublishers.noBody())
-                    .header("Accept", "application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json")
-                    .timeout(Duration.ofSeconds(10)).build();
+                    .header(
+                            "Accept",
+                            "application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json")
+                    .timeout(Duration.ofSeconds(10))
+                    .build();
             try {
-                return HTTP.send(head, HttpResponse.BodyHandlers.discarding()).headers().firstValue("Docker-Content-Digest")
+                return HTTP.send(head, HttpResponse.BodyHandlers.discarding())
+                        .headers()
+                        .firstValue("Docker-Content-Digest")
                         .orElseThrow(() -> new IllegalStateException("no digest for " + repository));
             } catch (IOException e) {
                 throw new IllegalStateException(e);
@@ -359,7 +391,9 @@ class DockerRestartIT {
         /** GET /status?service=web: what the agent tells an operator. */
         JsonNode status(AgentProcess agent) {
             try {
-                return JSON.readTree(agent.get("/status?service=web").body()).path("services").path(0);
+                return JSON.readTree(agent.get("/status?service=web").body())
+                        .path("services")
+                        .path(0);
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }

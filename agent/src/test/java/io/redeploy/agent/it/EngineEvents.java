@@ -19,15 +19,26 @@ final class EngineEvents {
     static void awaitFirst(String containerId, String action, Instant since, Duration atMost) {
         Process events;
         try {
-            events = new ProcessBuilder("docker", "events", "--since", String.valueOf(since.getEpochSecond() - 1),
-                    "--filter", "container=" + containerId, "--filter", "event=" + action, "--format", "{{.Action}}")
-                    .redirectErrorStream(true).start();
+            events = new ProcessBuilder(
+                            "docker",
+                            "events",
+                            "--since",
+                            String.valueOf(since.getEpochSecond() - 1),
+                            "--filter",
+                            "container=" + containerId,
+                            "--filter",
+                            "event=" + action,
+                            "--format",
+                            "{{.Action}}")
+                    .redirectErrorStream(true)
+                    .start();
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
         try {
             CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(events.getInputStream(), StandardCharsets.UTF_8))) {
+                try (BufferedReader r =
+                        new BufferedReader(new InputStreamReader(events.getInputStream(), StandardCharsets.UTF_8))) {
                     return r.readLine();
                 } catch (IOException e) {
                     return null;

@@ -110,7 +110,8 @@ final class FaultStack implements AutoCloseable {
     /** Exactly one container under the name, running, answering {@code build}; no {@code .redeploy-old} leftover. */
     void assertWhole(String build) {
         assertThat(LocalStack.containersNamed(name)).containsExactly(name);
-        assertThat(LocalStack.exec("docker", "inspect", "--format", "{{.State.Status}}", name)).isEqualTo("running");
+        assertThat(LocalStack.exec("docker", "inspect", "--format", "{{.State.Status}}", name))
+                .isEqualTo("running");
         assertThat(LocalStack.answer(port)).contains("build=" + build);
     }
 
@@ -147,8 +148,8 @@ final class FaultStack implements AutoCloseable {
         LocalStack.removeContainersNamed(name);
         // What the agent pulled and the builds pushed under this test's repository, by reference only: an image
         // id may be shared with TestImages' cache.
-        String refs = LocalStack.exec("docker", "images", "--digests", "--format",
-                "{{.Repository}}:{{.Tag}} {{.Repository}}@{{.Digest}}");
+        String refs = LocalStack.exec(
+                "docker", "images", "--digests", "--format", "{{.Repository}}:{{.Tag}} {{.Repository}}@{{.Digest}}");
         for (String ref : refs.split("\\s+")) {
             if (ref.contains("/" + repository) && !ref.endsWith(":<none>") && !ref.endsWith("@<none>")) {
                 FaultStack.tryExec("docker", "rmi", ref);

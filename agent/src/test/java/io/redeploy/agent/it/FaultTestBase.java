@@ -14,6 +14,7 @@ abstract class FaultTestBase {
      * test classes, and a class that removes "its" image by id (rmi -f) would untag ours too.
      */
     private static final String RUN = UUID.randomUUID().toString().substring(0, 6);
+
     static final String B1 = "1-" + RUN;
     static final String B2 = "2-" + RUN;
     static final String B3 = "3-" + RUN;

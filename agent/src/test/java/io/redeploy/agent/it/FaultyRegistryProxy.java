@@ -34,6 +34,7 @@ final class FaultyRegistryProxy implements AutoCloseable {
     private final AtomicInteger blobsHeld = new AtomicInteger();
     /** Non-null while blob downloads are held: they wait for it before going upstream. */
     private volatile CountDownLatch blobHold;
+
     private volatile int cutBlobsAfterBytes = -1;
     private volatile String lyingDigest;
     private volatile String realDigest;
@@ -107,7 +108,8 @@ final class FaultyRegistryProxy implements AutoCloseable {
 
     private void exchange(Socket client) {
         open.add(client);
-        try (client; Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort)) {
+        try (client;
+                Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort)) {
             open.add(upstream);
             InputStream fromClient = new BufferedInputStream(client.getInputStream());
             fromClient.mark(1);
@@ -156,7 +158,10 @@ final class FaultyRegistryProxy implements AutoCloseable {
             }
             OutputStream toClient = client.getOutputStream();
             int cut = cutBlobsAfterBytes;
-            if (cut >= 0 && "GET".equals(method) && path.contains("/blobs/") && response.get(0).contains(" 200")) {
+            if (cut >= 0
+                    && "GET".equals(method)
+                    && path.contains("/blobs/")
+                    && response.get(0).contains(" 200")) {
                 byte[] head = headBytes(responseHead);
                 byte[] body = fromUpstream.readNBytes(Math.max(0, cut - head.length));
                 toClient.write(head);
@@ -180,13 +185,15 @@ final class FaultyRegistryProxy implements AutoCloseable {
 
     /** Pull and HEAD requests carry no body; anything else is forwarded as it comes until the client is done. */
     private static void pumpRequestBody(InputStream fromClient, OutputStream toUpstream) {
-        Thread t = new Thread(() -> {
-            try {
-                fromClient.transferTo(toUpstream);
-            } catch (IOException ignored) {
-                // closed with the exchange
-            }
-        }, "faulty-registry-request-body");
+        Thread t = new Thread(
+                () -> {
+                    try {
+                        fromClient.transferTo(toUpstream);
+                    } catch (IOException ignored) {
+                        // closed with the exchange
+                    }
+                },
+                "faulty-registry-request-body");
         t.setDaemon(true);
         t.start();
     }

@@ -23,19 +23,23 @@ import java.util.concurrent.TimeUnit;
  */
 public final class LocalStack {
     public static final String REGISTRY = "127.0.0.1:5000";
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private LocalStack() {}
 
     public static void requireRunning() {
         try {
-            HttpResponse<Void> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://" + REGISTRY + "/v2/")).build(),
+            HttpResponse<Void> r = HTTP.send(
+                    HttpRequest.newBuilder(URI.create("http://" + REGISTRY + "/v2/"))
+                            .build(),
                     HttpResponse.BodyHandlers.discarding());
             if (r.statusCode() != 200) throw new IllegalStateException("registry answered " + r.statusCode());
             exec("docker", "version");
         } catch (Exception e) {
-            throw new IllegalStateException("the local stack is not running (" + e.getMessage()
-                    + "); start it with: scripts/dev-stack.sh up", e);
+            throw new IllegalStateException(
+                    "the local stack is not running (" + e.getMessage() + "); start it with: scripts/dev-stack.sh up",
+                    e);
         }
     }
 
@@ -45,7 +49,8 @@ public final class LocalStack {
         while (dir != null && !Files.exists(dir.resolve("scripts/build-test-image.sh"))) {
             dir = dir.getParent();
         }
-        if (dir == null) throw new IllegalStateException("cannot find the repository root (scripts/build-test-image.sh)");
+        if (dir == null)
+            throw new IllegalStateException("cannot find the repository root (scripts/build-test-image.sh)");
         return dir;
     }
 
@@ -56,7 +61,8 @@ public final class LocalStack {
 
     /** Builds and pushes the busybox test image; see scripts/build-test-image.sh for the modes. */
     public static void pushTestImage(String ref, String buildId, String... options) {
-        List<String> cmd = new ArrayList<>(List.of("bash", repoRoot().resolve("scripts/build-test-image.sh").toString(), ref, buildId));
+        List<String> cmd = new ArrayList<>(List.of(
+                "bash", repoRoot().resolve("scripts/build-test-image.sh").toString(), ref, buildId));
         cmd.addAll(List.of(options));
         exec(cmd.toArray(String[]::new));
     }
@@ -92,8 +98,11 @@ public final class LocalStack {
     /** The body of GET http://127.0.0.1:port/, or empty when nothing answers. */
     public static Optional<String> answer(int port) {
         try {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
-                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = HTTP.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
+                            .timeout(Duration.ofSeconds(2))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             return r.statusCode() == 200 ? Optional.of(r.body().trim()) : Optional.empty();
         } catch (IOException e) {
             return Optional.empty();
@@ -111,7 +120,10 @@ public final class LocalStack {
 
     public static void removeContainersNamed(String prefix) {
         for (String c : containersNamed(prefix)) {
-            try { exec("docker", "rm", "-f", c); } catch (IllegalStateException ignored) { }
+            try {
+                exec("docker", "rm", "-f", c);
+            } catch (IllegalStateException ignored) {
+            }
         }
     }
 }

@@ -60,14 +60,16 @@ class ProxyProcessIT {
         name = "lc-proxy-" + repo.substring(repo.length() - 8);
         int httpPort = LocalStack.freePort();
         int publicPort = LocalStack.freePort();
-        Path config = writeConfig(httpPort, "  web:\n"
-                + "    image: " + image + "\n"
-                + "    tag: main\n"
-                + "    container_name: " + name + "\n"
-                + "    strategy: start-first\n"
-                + "    proxy: { listen: \"127.0.0.1:" + publicPort + "\", container_port: 8080, drain: 10s }\n"
-                + "    health: { type: http, port: 8080, path: /, timeout: 30s, interval: 200ms }\n"
-                + "    stop_timeout: 2s\n");
+        Path config = writeConfig(
+                httpPort,
+                "  web:\n"
+                        + "    image: " + image + "\n"
+                        + "    tag: main\n"
+                        + "    container_name: " + name + "\n"
+                        + "    strategy: start-first\n"
+                        + "    proxy: { listen: \"127.0.0.1:" + publicPort + "\", container_port: 8080, drain: 10s }\n"
+                        + "    health: { type: http, port: 8080, path: /, timeout: 30s, interval: 200ms }\n"
+                        + "    stop_timeout: 2s\n");
         IMAGES.publish(image + ":main", "1");
 
         AgentProcess first = start(httpPort, config);
@@ -80,14 +82,20 @@ class ProxyProcessIT {
             first.awaitLog("event=agent.stopping", STEP);
             inFlight.getOutputStream().write("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             String response = new String(inFlight.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(response).as("the request on the connection open at SIGTERM").contains("build=1");
+            assertThat(response)
+                    .as("the request on the connection open at SIGTERM")
+                    .contains("build=1");
         }
-        assertThat(first.awaitExit(STEP)).as("exit code after SIGTERM\n%s", first.stdout()).isEqualTo(0);
+        assertThat(first.awaitExit(STEP))
+                .as("exit code after SIGTERM\n%s", first.stdout())
+                .isEqualTo(0);
         assertThat(first.stdout()).contains("event=proxy.stopped service=web connections_cut=0");
         assertThat(catchThrowableOfType(() -> new Socket("127.0.0.1", publicPort).close(), ConnectException.class))
-                .as("the port is closed while the agent is down").isNotNull();
+                .as("the port is closed while the agent is down")
+                .isNotNull();
         assertThat(LocalStack.exec("docker", "inspect", "--format", "{{.State.Running}}", name))
-                .as("the app itself keeps running").isEqualTo("true");
+                .as("the app itself keeps running")
+                .isEqualTo("true");
 
         AgentProcess second = start(httpPort, config);
         second.awaitLog("event=poll.done", STEP);
@@ -100,7 +108,8 @@ class ProxyProcessIT {
     }
 
     private AgentProcess start(int httpPort, Path config) {
-        AgentProcess agent = AgentProcess.start(dir, "agent-" + (agents.size() + 1), httpPort, "--config", config.toString());
+        AgentProcess agent =
+                AgentProcess.start(dir, "agent-" + (agents.size() + 1), httpPort, "--config", config.toString());
         agents.add(agent);
         return agent;
     }
@@ -108,9 +117,11 @@ class ProxyProcessIT {
     private Path writeConfig(int httpPort, String services) throws IOException {
         String yaml = "state_dir: " + dir.resolve("state") + "\n"
                 + "schedule: { interval: 1h }\n"
-                + "http: { listen: \"127.0.0.1:" + httpPort + "\", trigger_token_env: " + AgentProcess.TOKEN_ENV + " }\n"
+                + "http: { listen: \"127.0.0.1:" + httpPort + "\", trigger_token_env: " + AgentProcess.TOKEN_ENV
+                + " }\n"
                 + "registries:\n  \"" + LocalStack.REGISTRY + "\": { insecure: true }\n"
                 + "services:\n" + services;
-        return Files.writeString(dir.resolve("agent-" + UUID.randomUUID().toString().substring(0, 8) + ".yml"), yaml);
+        return Files.writeString(
+                dir.resolve("agent-" + UUID.randomUUID().toString().substring(0, 8) + ".yml"), yaml);
     }
 }

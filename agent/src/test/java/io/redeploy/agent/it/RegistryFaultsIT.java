@@ -28,21 +28,33 @@ class RegistryFaultsIT extends FaultTestBase {
         s.awaitDeployed(B1);
         String oldId = s.containerId();
         images.publish(s.pushRef(), B2);
-        String real = LocalStack.exec("docker", "image", "inspect", "--format", "{{range .RepoDigests}}{{.}} {{end}}", s.pushRef())
-                .lines().flatMap(l -> java.util.Arrays.stream(l.split("\\s+")))
+        String real = LocalStack.exec(
+                        "docker", "image", "inspect", "--format", "{{range .RepoDigests}}{{.}} {{end}}", s.pushRef())
+                .lines()
+                .flatMap(l -> java.util.Arrays.stream(l.split("\\s+")))
                 .filter(d -> d.startsWith(LocalStack.REGISTRY + "/" + s.repository + "@"))
                 .map(d -> d.substring(d.indexOf('@') + 1))
-                .findFirst().orElseThrow();
+                .findFirst()
+                .orElseThrow();
         String lie = "sha256:" + "e".repeat(64);
 
         registry.lieAboutManifestDigest(lie, real);
         s.poll();
         assertThat(s.lastDeploy().orElseThrow().to()).isEqualTo(lie);
         assertThat(s.lastDeploy().orElseThrow().outcome()).isEqualTo("failed");
-        assertThat(s.lastDeploy().orElseThrow().reason()).startsWith("pull failed").contains("verification failed");
+        assertThat(s.lastDeploy().orElseThrow().reason())
+                .startsWith("pull failed")
+                .contains("verification failed");
         assertThat(s.containerId()).isEqualTo(oldId);
         s.assertWhole(B1);
-        assertThat(LocalStack.exec("docker", "ps", "-a", "--filter", "label=redeploy-agent.digest=" + lie, "--format", "{{.Names}}"))
+        assertThat(LocalStack.exec(
+                        "docker",
+                        "ps",
+                        "-a",
+                        "--filter",
+                        "label=redeploy-agent.digest=" + lie,
+                        "--format",
+                        "{{.Names}}"))
                 .isEmpty();
 
         registry.heal();

@@ -1,9 +1,6 @@
 package io.redeploy.agent.it;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,8 +8,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The packaged agent handles a registry password, a wrong registry password, a trigger token, a wrong token
@@ -21,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class SecretsNeverLeakIT {
     private static final String AUTH_REGISTRY = "127.0.0.1:5001";
-    private static final String REGISTRY_PASSWORD = "tester-secret";            // scripts/dev-stack.sh
+    private static final String REGISTRY_PASSWORD = "tester-secret"; // scripts/dev-stack.sh
     private static final String WRONG_REGISTRY_PASSWORD = "wrong-registry-secret-7c1f";
     private static final String DB_PASSWORD = "db-password-secret-92ab";
     private static final String WRONG_TRIGGER_TOKEN = "wrong-trigger-secret-5d3e";
@@ -35,7 +34,10 @@ class SecretsNeverLeakIT {
     @BeforeAll
     static void stack() {
         LocalStack.requireRunning();
-        LocalStack.exec("sh", "-c", "echo " + REGISTRY_PASSWORD + " | docker login " + AUTH_REGISTRY + " -u tester --password-stdin");
+        LocalStack.exec(
+                "sh",
+                "-c",
+                "echo " + REGISTRY_PASSWORD + " | docker login " + AUTH_REGISTRY + " -u tester --password-stdin");
     }
 
     @AfterEach
@@ -75,11 +77,16 @@ class SecretsNeverLeakIT {
                     image: localhost:5001/%s
                     tag: main
                     container_name: leak-rejected-%s
-                """.formatted(dir.resolve("state"), httpPort, AgentProcess.TOKEN_ENV, repo, name, appPort, repo, suffix));
+                """.formatted(
+                        dir.resolve("state"), httpPort, AgentProcess.TOKEN_ENV, repo, name, appPort, repo, suffix));
 
-        AgentProcess agent = AgentProcess.start(dir, "agent", httpPort,
+        AgentProcess agent = AgentProcess.start(
+                dir,
+                "agent",
+                httpPort,
                 Map.of("REG_PASS", REGISTRY_PASSWORD, "WRONG_PASS", WRONG_REGISTRY_PASSWORD, "DB_PASS", DB_PASSWORD),
-                "--config", config.toString());
+                "--config",
+                config.toString());
         agents.add(agent);
         agent.awaitLog("event=deploy.done service=web", Duration.ofSeconds(90));
         agent.awaitLog("event=registry.error service=rejected", Duration.ofSeconds(30));
@@ -90,7 +97,8 @@ class SecretsNeverLeakIT {
         agent.awaitLog("event=poll.done", 2, Duration.ofSeconds(60));
 
         List<String> surfaces = new ArrayList<>();
-        for (String path : List.of("/status", "/metrics", "/healthz", "/status?service=web", "/status?service=rejected")) {
+        for (String path :
+                List.of("/status", "/metrics", "/healthz", "/status?service=web", "/status?service=rejected")) {
             surfaces.add(agent.get(path).body());
         }
         agent.sigterm();
@@ -101,7 +109,8 @@ class SecretsNeverLeakIT {
 
         String everything = String.join("\n", surfaces);
         assertThat(everything).contains("credentials rejected"); // the failure is reported, just not its secret
-        for (String secret : List.of(REGISTRY_PASSWORD, WRONG_REGISTRY_PASSWORD, DB_PASSWORD, AgentProcess.TOKEN, WRONG_TRIGGER_TOKEN)) {
+        for (String secret : List.of(
+                REGISTRY_PASSWORD, WRONG_REGISTRY_PASSWORD, DB_PASSWORD, AgentProcess.TOKEN, WRONG_TRIGGER_TOKEN)) {
             assertThat(everything).as("secret %s leaked", secret).doesNotContain(secret);
         }
     }

@@ -12,7 +12,8 @@ import java.util.UUID;
  * layers). Each repository still sees its own tags, and the same build has the same digest everywhere.
  */
 final class TestImages implements AutoCloseable {
-    private final String cacheRepository = LocalStack.REGISTRY + "/lc/images-" + UUID.randomUUID().toString().substring(0, 8);
+    private final String cacheRepository =
+            LocalStack.REGISTRY + "/lc/images-" + UUID.randomUUID().toString().substring(0, 8);
     private final Map<String, String> built = new LinkedHashMap<>();
     private final List<String> published = new ArrayList<>();
 
@@ -39,13 +40,17 @@ final class TestImages implements AutoCloseable {
         List<String> refs = new ArrayList<>();
         for (String ref : published) {
             String repository = ref.substring(0, ref.lastIndexOf(':'));
-            String digests = LocalStack.exec("docker", "images", "--digests", "--format", "{{.Repository}}@{{.Digest}}", repository);
+            String digests = LocalStack.exec(
+                    "docker", "images", "--digests", "--format", "{{.Repository}}@{{.Digest}}", repository);
             digests.lines().filter(d -> !d.endsWith("@<none>")).forEach(refs::add);
             refs.add(ref);
         }
         refs.addAll(built.values());
         for (String ref : refs) {
-            try { LocalStack.exec("docker", "rmi", ref); } catch (IllegalStateException inUseOrGone) { }
+            try {
+                LocalStack.exec("docker", "rmi", ref);
+            } catch (IllegalStateException inUseOrGone) {
+            }
         }
         published.clear();
         built.clear();

@@ -26,7 +26,9 @@ class AgentMetricsTest {
         recordSomething();
 
         for (String line : metrics.scrape().split("\n")) {
-            assertThat(SAMPLE.matcher(line).matches() || META.matcher(line).matches()).as(line).isTrue();
+            assertThat(SAMPLE.matcher(line).matches() || META.matcher(line).matches())
+                    .as(line)
+                    .isTrue();
         }
     }
 
@@ -35,22 +37,24 @@ class AgentMetricsTest {
         recordSomething(); // a labelled family without any sample is not written at all
         String text = metrics.scrape();
 
-        assertThat(text).contains(
-                "# TYPE redeploy_polls_total counter",
-                "# TYPE redeploy_poll_duration_seconds histogram",
-                "# TYPE redeploy_polls_in_progress gauge",
-                "# TYPE redeploy_last_successful_poll_timestamp_seconds gauge",
-                "# TYPE redeploy_registry_requests_total counter",
-                "# TYPE redeploy_deploys_total counter",
-                "# TYPE redeploy_deploy_duration_seconds histogram",
-                "# TYPE redeploy_last_successful_deploy_timestamp_seconds gauge");
+        assertThat(text)
+                .contains(
+                        "# TYPE redeploy_polls_total counter",
+                        "# TYPE redeploy_poll_duration_seconds histogram",
+                        "# TYPE redeploy_polls_in_progress gauge",
+                        "# TYPE redeploy_last_successful_poll_timestamp_seconds gauge",
+                        "# TYPE redeploy_registry_requests_total counter",
+                        "# TYPE redeploy_deploys_total counter",
+                        "# TYPE redeploy_deploy_duration_seconds histogram",
+                        "# TYPE redeploy_last_successful_deploy_timestamp_seconds gauge");
     }
 
     @Test
     void pollOutcomesStartAtZeroSoRatesWorkFromTheFirstScrape() {
         Map<String, Double> samples = samples(metrics.scrape());
 
-        assertThat(samples).containsEntry("redeploy_polls_total{result=\"ok\"}", 0.0)
+        assertThat(samples)
+                .containsEntry("redeploy_polls_total{result=\"ok\"}", 0.0)
                 .containsEntry("redeploy_polls_total{result=\"error\"}", 0.0)
                 .containsEntry("redeploy_last_successful_poll_timestamp_seconds", 0.0);
     }
@@ -68,14 +72,16 @@ class AgentMetricsTest {
                 .containsEntry("redeploy_poll_duration_seconds_count", 2.0)
                 .containsEntry("redeploy_poll_duration_seconds_sum", 2.5)
                 .containsEntry("redeploy_poll_duration_seconds_bucket{le=\"0.5\"}", 1.0)
-                .containsEntry("redeploy_last_successful_poll_timestamp_seconds", (double) clock.instant().getEpochSecond())
+                .containsEntry("redeploy_last_successful_poll_timestamp_seconds", (double)
+                        clock.instant().getEpochSecond())
                 .containsEntry("redeploy_registry_requests_total{registry=\"127.0.0.1:5000\",status=\"200\"}", 2.0)
                 .containsEntry("redeploy_registry_requests_total{registry=\"ghcr.io\",status=\"401\"}", 1.0)
                 .containsEntry("redeploy_registry_requests_total{registry=\"ghcr.io\",status=\"error\"}", 1.0)
                 .containsEntry("redeploy_deploys_total{outcome=\"deployed\",service=\"web\"}", 1.0)
                 .containsEntry("redeploy_deploys_total{outcome=\"rolled_back\",service=\"web\"}", 1.0)
                 .containsEntry("redeploy_deploy_duration_seconds_count{service=\"web\"}", 2.0)
-                .containsEntry("redeploy_last_successful_deploy_timestamp_seconds{service=\"web\"}", (double) clock.instant().getEpochSecond());
+                .containsEntry("redeploy_last_successful_deploy_timestamp_seconds{service=\"web\"}", (double)
+                        clock.instant().getEpochSecond());
     }
 
     @Test

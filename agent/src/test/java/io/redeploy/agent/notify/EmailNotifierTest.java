@@ -37,18 +37,27 @@ class EmailNotifierTest {
     }
 
     private NotificationsConfig.Email email(Optional<String> user, Optional<Secret> password) {
-        return new NotificationsConfig.Email("127.0.0.1", port, NotificationsConfig.SmtpSecurity.NONE, user, password,
-                "redeploy@example.com", List.of("ops@example.com", "dba@example.com"), Set.of());
+        return new NotificationsConfig.Email(
+                "127.0.0.1",
+                port,
+                NotificationsConfig.SmtpSecurity.NONE,
+                user,
+                password,
+                "redeploy@example.com",
+                List.of("ops@example.com", "dba@example.com"),
+                Set.of());
     }
 
     @Test
     void theEventArrivesAsAPlainTextMail() throws Exception {
-        new EmailNotifier(email(Optional.of("alerts"), Optional.of(new Secret("smtp-secret")))).send(WebhookNotifierTest.rolledBack());
+        new EmailNotifier(email(Optional.of("alerts"), Optional.of(new Secret("smtp-secret"))))
+                .send(WebhookNotifierTest.rolledBack());
 
         MimeMessage[] received = smtp.getReceivedMessages();
         assertThat(received).hasSize(2); // one per recipient mailbox
         MimeMessage mail = received[0];
-        assertThat(mail.getSubject()).isEqualTo("[prod-1] deploy.rolled_back web: health (http:8000/health) failed: timed out");
+        assertThat(mail.getSubject())
+                .isEqualTo("[prod-1] deploy.rolled_back web: health (http:8000/health) failed: timed out");
         assertThat(mail.getFrom()[0].toString()).isEqualTo("redeploy@example.com");
         String body = String.valueOf(mail.getContent());
         assertThat(body).contains("event: deploy.rolled_back", "service: web", "to: sha256:" + "2".repeat(64));
@@ -57,10 +66,11 @@ class EmailNotifierTest {
     @Test
     void aRejectedLoginIsAnErrorWithoutThePassword() {
         smtp.setUser("redeploy@example.com", "alerts", "the-real-secret");
-        EmailNotifier notifier = new EmailNotifier(email(Optional.of("alerts"), Optional.of(new Secret("wrong-password"))));
+        EmailNotifier notifier =
+                new EmailNotifier(email(Optional.of("alerts"), Optional.of(new Secret("wrong-password"))));
 
-        IOException e = org.assertj.core.api.Assertions.catchThrowableOfType(IOException.class,
-                () -> notifier.send(WebhookNotifierTest.rolledBack()));
+        IOException e = org.assertj.core.api.Assertions.catchThrowableOfType(
+                IOException.class, () -> notifier.send(WebhookNotifierTest.rolledBack()));
 
         assertThat(e).isNotNull();
         assertThat(e.getMessage()).startsWith("SMTP 127.0.0.1:" + port).doesNotContain("wrong-password");

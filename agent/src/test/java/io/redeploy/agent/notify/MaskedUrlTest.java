@@ -13,7 +13,8 @@ class MaskedUrlTest {
 
     @Test
     void queryStringsUserInfoAndTokenLikeSegmentsAreHidden() {
-        assertThat(MaskedUrl.of("https://ops.example.com/hook?token=SECRET")).isEqualTo("https://ops.example.com/hook/****");
+        assertThat(MaskedUrl.of("https://ops.example.com/hook?token=SECRET"))
+                .isEqualTo("https://ops.example.com/hook/****");
         assertThat(MaskedUrl.of("https://user:pw@ops.example.com/")).isEqualTo("https://ops.example.com/****");
         assertThat(MaskedUrl.of("https://discord.com/8f3a9c0e1b")).isEqualTo("https://discord.com/****");
         assertThat(MaskedUrl.of("http://127.0.0.1:9000/redeploy")).isEqualTo("http://127.0.0.1:9000/redeploy");

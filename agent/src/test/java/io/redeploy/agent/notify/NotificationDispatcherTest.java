@@ -27,9 +27,18 @@ class NotificationDispatcherTest {
             this.failures = failures;
         }
 
-        @Override public String describe() { return "flaky"; }
-        @Override public boolean wants(String event) { return !event.equals("digest.new"); }
-        @Override public void send(Notification n) throws IOException {
+        @Override
+        public String describe() {
+            return "flaky";
+        }
+
+        @Override
+        public boolean wants(String event) {
+            return !event.equals("digest.new");
+        }
+
+        @Override
+        public void send(Notification n) throws IOException {
             if (attempts.incrementAndGet() <= failures) throw new IOException("HTTP 503");
             delivered.add(n.event());
         }
@@ -62,7 +71,8 @@ class NotificationDispatcherTest {
         Flaky flaky = new Flaky(0);
         try (NotificationDispatcher dispatcher = new NotificationDispatcher(List.of(flaky), recordingSleeper)) {
             Notification n = WebhookNotifierTest.rolledBack();
-            dispatcher.publish(new Notification("digest.new", n.at(), n.host(), n.service(), n.image(), n.from(), n.to(), "x"));
+            dispatcher.publish(
+                    new Notification("digest.new", n.at(), n.host(), n.service(), n.image(), n.from(), n.to(), "x"));
             dispatcher.publish(n);
             await().atMost(Duration.ofSeconds(10)).until(() -> flaky.delivered.size() == 1);
         }
@@ -74,9 +84,18 @@ class NotificationDispatcherTest {
         CountDownLatch release = new CountDownLatch(1);
         AtomicInteger sent = new AtomicInteger();
         Notifier stuck = new Notifier() {
-            @Override public String describe() { return "stuck"; }
-            @Override public boolean wants(String event) { return true; }
-            @Override public void send(Notification n) {
+            @Override
+            public String describe() {
+                return "stuck";
+            }
+
+            @Override
+            public boolean wants(String event) {
+                return true;
+            }
+
+            @Override
+            public void send(Notification n) {
                 try {
                     release.await(10, TimeUnit.SECONDS);
                 } catch (InterruptedException e) {

@@ -39,7 +39,9 @@ class NotificationsIT {
     private static final String HMAC_KEY = "it-webhook-key";
 
     @RegisterExtension
-    static WireMockExtension receiver = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
+    static WireMockExtension receiver = WireMockExtension.newInstance()
+            .options(wireMockConfig().dynamicPort())
+            .build();
 
     @TempDir
     Path stateDir;
@@ -71,7 +73,10 @@ class NotificationsIT {
         containerName = "it-notify-" + repo.substring(repo.length() - 8);
         LocalStack.pushTestImage(image + ":main", "15.7", "--env", "PG_MAJOR=15");
 
-        agent = Agent.start(new ConfigLoader(Map.of("HOOK_KEY", HMAC_KEY)).parse("""
+        agent = Agent.start(
+                new ConfigLoader(Map.of("HOOK_KEY", HMAC_KEY))
+                        .parse(
+                                """
                 state_dir: %s
                 schedule: { interval: 1s }
                 http: { listen: "127.0.0.1:%d" }
@@ -95,8 +100,16 @@ class NotificationsIT {
                     from: redeploy@example.com
                     to: [ops@example.com]
                     events: [deploy.refused]
-                """.formatted(stateDir, LocalStack.freePort(), LocalStack.REGISTRY, image, containerName,
-                receiver.baseUrl(), smtp.getSmtp().getPort()), "it"), Clock.systemUTC());
+                """.formatted(
+                                                stateDir,
+                                                LocalStack.freePort(),
+                                                LocalStack.REGISTRY,
+                                                image,
+                                                containerName,
+                                                receiver.baseUrl(),
+                                                smtp.getSmtp().getPort()),
+                                "it"),
+                Clock.systemUTC());
 
         await().atMost(WAIT).until(() -> events().contains("deploy.succeeded"));
         LocalStack.pushTestImage(image + ":main", "16.4", "--env", "PG_MAJOR=16");
@@ -111,18 +124,26 @@ class NotificationsIT {
             assertThat(body.get("image").asText()).isEqualTo(image + ":main");
             assertThat(body.get("to").asText()).startsWith("sha256:");
         }
-        JsonNode refused = json.readTree(receiver.findAll(postRequestedFor(urlEqualTo("/hooks/redeploy"))).get(3).getBody());
+        JsonNode refused = json.readTree(receiver.findAll(postRequestedFor(urlEqualTo("/hooks/redeploy")))
+                .get(3)
+                .getBody());
         assertThat(refused.get("message").asText()).contains("major version change 15 -> 16", "manual step");
 
         await().atMost(WAIT).until(() -> smtp.getReceivedMessages().length == 1);
         MimeMessage mail = smtp.getReceivedMessages()[0];
         assertThat(mail.getSubject()).contains("deploy.refused db: pin-major: major version change 15 -> 16");
-        assertThat(LocalStack.exec("docker", "inspect", "--format", "{{index .Config.Labels \"org.opencontainers.image.version\"}}",
-                containerName)).isEqualTo("15.7");
+        assertThat(LocalStack.exec(
+                        "docker",
+                        "inspect",
+                        "--format",
+                        "{{index .Config.Labels \"org.opencontainers.image.version\"}}",
+                        containerName))
+                .isEqualTo("15.7");
     }
 
     private List<String> events() {
         return receiver.findAll(postRequestedFor(urlEqualTo("/hooks/redeploy"))).stream()
-                .map(r -> r.getHeader("X-Redeploy-Event")).toList();
+                .map(r -> r.getHeader("X-Redeploy-Event"))
+                .toList();
     }
 }

@@ -23,37 +23,79 @@ class NotifyingPollEventsTest {
     private static final Digest D2 = Digest.parse("sha256:" + "2".repeat(64));
     private final List<Notification> sent = new CopyOnWriteArrayList<>();
     private final Notifier recorder = new Notifier() {
-        @Override public String describe() { return "recorder"; }
-        @Override public boolean wants(String event) { return true; }
-        @Override public void send(Notification n) { sent.add(n); }
+        @Override
+        public String describe() {
+            return "recorder";
+        }
+
+        @Override
+        public boolean wants(String event) {
+            return true;
+        }
+
+        @Override
+        public void send(Notification n) {
+            sent.add(n);
+        }
     };
-    private final ServiceConfig web = new ServiceConfig("web", ImageRef.parse("ghcr.io/acme/app", "main"), "web",
-            ServiceConfig.UpdateMode.AUTO, Map.of(), List.of(), List.of(), Optional.empty(), List.of(), List.of(), false,
-            HealthCheckConfig.defaults(), Duration.ofSeconds(10), "unless-stopped", Optional.empty(), Map.of(), false);
+    private final ServiceConfig web = new ServiceConfig(
+            "web",
+            ImageRef.parse("ghcr.io/acme/app", "main"),
+            "web",
+            ServiceConfig.UpdateMode.AUTO,
+            Map.of(),
+            List.of(),
+            List.of(),
+            Optional.empty(),
+            List.of(),
+            List.of(),
+            false,
+            HealthCheckConfig.defaults(),
+            Duration.ofSeconds(10),
+            "unless-stopped",
+            Optional.empty(),
+            Map.of(),
+            false);
 
     @Test
     void eachOccurrenceIsNotifiedOnce() {
-        try (NotificationDispatcher dispatcher = new NotificationDispatcher(List.of(recorder), d -> { })) {
-            NotifyingPollEvents events = new NotifyingPollEvents(dispatcher,
-                    Clock.fixed(Instant.parse("2026-11-25T12:00:00Z"), ZoneOffset.UTC), "prod-1");
+        try (NotificationDispatcher dispatcher = new NotificationDispatcher(List.of(recorder), d -> {})) {
+            NotifyingPollEvents events = new NotifyingPollEvents(
+                    dispatcher, Clock.fixed(Instant.parse("2026-11-25T12:00:00Z"), ZoneOffset.UTC), "prod-1");
             events.newDigest(web, D2, false);
-            events.newDigest(web, D2, true);                  // the same digest, a later poll: not again
-            events.deployFinished(web, new DeployResult("web", Optional.of(D1), D2, DeployResult.Outcome.ROLLED_BACK,
-                    "health failed", Duration.ofSeconds(3)));
-            events.deployFinished(web, new DeployResult("web", Optional.of(D1), D2, DeployResult.Outcome.SKIPPED,
-                    "exit 75", Duration.ZERO));
-            DeployResult hookFailed = new DeployResult("web", Optional.of(D1), D2, DeployResult.Outcome.FAILED,
-                    "pre-update hook failed: exit 1", Duration.ZERO);
+            events.newDigest(web, D2, true); // the same digest, a later poll: not again
+            events.deployFinished(
+                    web,
+                    new DeployResult(
+                            "web",
+                            Optional.of(D1),
+                            D2,
+                            DeployResult.Outcome.ROLLED_BACK,
+                            "health failed",
+                            Duration.ofSeconds(3)));
+            events.deployFinished(
+                    web,
+                    new DeployResult(
+                            "web", Optional.of(D1), D2, DeployResult.Outcome.SKIPPED, "exit 75", Duration.ZERO));
+            DeployResult hookFailed = new DeployResult(
+                    "web",
+                    Optional.of(D1),
+                    D2,
+                    DeployResult.Outcome.FAILED,
+                    "pre-update hook failed: exit 1",
+                    Duration.ZERO);
             events.deployFinished(web, hookFailed);
-            events.deployFinished(web, hookFailed);           // retried next poll, failed the same way: not again
+            events.deployFinished(web, hookFailed); // retried next poll, failed the same way: not again
             events.degraded("docker unavailable");
             events.degraded("docker unavailable");
             events.healthy();
             events.healthy();
             await().atMost(Duration.ofSeconds(10)).until(() -> sent.size() == 5);
         }
-        assertThat(sent).extracting(Notification::event)
-                .containsExactly("digest.new", "deploy.rolled_back", "deploy.failed", "agent.degraded", "agent.recovered");
+        assertThat(sent)
+                .extracting(Notification::event)
+                .containsExactly(
+                        "digest.new", "deploy.rolled_back", "deploy.failed", "agent.degraded", "agent.recovered");
         Notification rolledBack = sent.get(1);
         assertThat(rolledBack.service()).contains("web");
         assertThat(rolledBack.image()).contains("ghcr.io/acme/app:main");

@@ -1,7 +1,6 @@
 package io.redeploy.agent.notify;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
@@ -28,15 +27,23 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 class WebhookNotifierTest {
     @RegisterExtension
-    static WireMockExtension receiver = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
+    static WireMockExtension receiver = WireMockExtension.newInstance()
+            .options(wireMockConfig().dynamicPort())
+            .build();
 
     private static final String HMAC_KEY = "shared-webhook-secret";
     private final OkHttpClient http = new OkHttpClient();
 
     static Notification rolledBack() {
-        return new Notification("deploy.rolled_back", Instant.parse("2026-11-25T19:30:00Z"), "prod-1", Optional.of("web"),
-                Optional.of("ghcr.io/acme/app:main"), Optional.of("sha256:" + "1".repeat(64)),
-                Optional.of("sha256:" + "2".repeat(64)), "health (http:8000/health) failed: timed out");
+        return new Notification(
+                "deploy.rolled_back",
+                Instant.parse("2026-11-25T19:30:00Z"),
+                "prod-1",
+                Optional.of("web"),
+                Optional.of("ghcr.io/acme/app:main"),
+                Optional.of("sha256:" + "1".repeat(64)),
+                Optional.of("sha256:" + "2".repeat(64)),
+                "health (http:8000/health) failed: timed out");
     }
 
     private NotificationsConfig.Webhook webhook(NotificationsConfig.Format format, String path, Optional<Secret> hmac) {
@@ -47,7 +54,9 @@ class WebhookNotifierTest {
     void jsonBodyCarriesTheEventAndAValidHmacSignature() throws Exception {
         receiver.stubFor(post("/hooks/redeploy").willReturn(aResponse().withStatus(204)));
 
-        new WebhookNotifier(webhook(NotificationsConfig.Format.JSON, "/hooks/redeploy", Optional.of(new Secret(HMAC_KEY))), http)
+        new WebhookNotifier(
+                        webhook(NotificationsConfig.Format.JSON, "/hooks/redeploy", Optional.of(new Secret(HMAC_KEY))),
+                        http)
                 .send(rolledBack());
 
         List<LoggedRequest> requests = receiver.findAll(postRequestedFor(urlEqualTo("/hooks/redeploy")));
@@ -56,7 +65,8 @@ class WebhookNotifierTest {
         assertThat(request.getHeader("X-Redeploy-Event")).isEqualTo("deploy.rolled_back");
         assertThat(request.getHeader("Content-Type")).startsWith("application/json");
         assertThat(request.getHeader("X-Redeploy-Signature")).isEqualTo("sha256=" + hmacHex(request.getBody()));
-        receiver.verify(postRequestedFor(urlEqualTo("/hooks/redeploy")).withRequestBody(equalToJson("""
+        receiver.verify(postRequestedFor(urlEqualTo("/hooks/redeploy"))
+                .withRequestBody(equalToJson("""
                 {"event": "deploy.rolled_back", "at": "2026-11-25T19:30:00Z", "host": "prod-1", "service": "web",
                  "image": "ghcr.io/acme/app:main", "from": "sha256:%s", "to": "sha256:%s",
                  "message": "health (http:8000/health) failed: timed out"}
@@ -67,39 +77,55 @@ class WebhookNotifierTest {
     void withoutASecretNothingIsSigned() throws Exception {
         receiver.stubFor(post("/plain").willReturn(aResponse().withStatus(200)));
 
-        new WebhookNotifier(webhook(NotificationsConfig.Format.JSON, "/plain", Optional.empty()), http).send(rolledBack());
+        new WebhookNotifier(webhook(NotificationsConfig.Format.JSON, "/plain", Optional.empty()), http)
+                .send(rolledBack());
 
-        assertThat(receiver.findAll(postRequestedFor(urlEqualTo("/plain"))).get(0).getHeader("X-Redeploy-Signature")).isNull();
+        assertThat(receiver.findAll(postRequestedFor(urlEqualTo("/plain")))
+                        .get(0)
+                        .getHeader("X-Redeploy-Signature"))
+                .isNull();
     }
 
     @Test
     void slackFormatSendsOneTextLine() throws Exception {
-        receiver.stubFor(post("/services/T000/B000/XXXX").willReturn(aResponse().withStatus(200).withBody("ok")));
+        receiver.stubFor(post("/services/T000/B000/XXXX")
+                .willReturn(aResponse().withStatus(200).withBody("ok")));
 
-        new WebhookNotifier(webhook(NotificationsConfig.Format.SLACK, "/services/T000/B000/XXXX", Optional.empty()), http)
+        new WebhookNotifier(
+                        webhook(NotificationsConfig.Format.SLACK, "/services/T000/B000/XXXX", Optional.empty()), http)
                 .send(rolledBack());
 
-        receiver.verify(postRequestedFor(urlEqualTo("/services/T000/B000/XXXX")).withRequestBody(equalToJson(
-                "{\"text\": \"[prod-1] deploy.rolled_back web: health (http:8000/health) failed: timed out\"}")));
+        receiver.verify(
+                postRequestedFor(urlEqualTo("/services/T000/B000/XXXX"))
+                        .withRequestBody(
+                                equalToJson(
+                                        "{\"text\": \"[prod-1] deploy.rolled_back web: health (http:8000/health) failed: timed out\"}")));
     }
 
     @Test
     void aRefusalIsAnErrorThatNeverShowsTheUrlsToken() {
-        receiver.stubFor(post("/services/T000/B000/TOKEN123").willReturn(aResponse().withStatus(500).withBody("boom")));
+        receiver.stubFor(post("/services/T000/B000/TOKEN123")
+                .willReturn(aResponse().withStatus(500).withBody("boom")));
         WebhookNotifier notifier = new WebhookNotifier(
                 webhook(NotificationsConfig.Format.SLACK, "/services/T000/B000/TOKEN123", Optional.empty()), http);
 
         IOException e = catchThrowableOfType(IOException.class, () -> notifier.send(rolledBack()));
 
         assertThat(e).hasMessage("HTTP 500");
-        assertThat(notifier.describe()).isEqualTo("webhook(slack http://localhost:" + receiver.getPort() + "/services/****)")
+        assertThat(notifier.describe())
+                .isEqualTo("webhook(slack http://localhost:" + receiver.getPort() + "/services/****)")
                 .doesNotContain("TOKEN123");
     }
 
     @Test
     void anUnreachableReceiverIsAnErrorWithoutTheToken() {
-        WebhookNotifier notifier = new WebhookNotifier(new NotificationsConfig.Webhook(NotificationsConfig.Format.SLACK,
-                new Secret("http://127.0.0.1:1/services/T/B/TOKEN123"), Optional.empty(), Set.of()), http);
+        WebhookNotifier notifier = new WebhookNotifier(
+                new NotificationsConfig.Webhook(
+                        NotificationsConfig.Format.SLACK,
+                        new Secret("http://127.0.0.1:1/services/T/B/TOKEN123"),
+                        Optional.empty(),
+                        Set.of()),
+                http);
 
         IOException e = catchThrowableOfType(IOException.class, () -> notifier.send(rolledBack()));
 

@@ -19,8 +19,8 @@ class InstallScriptTest {
         Path jar = Files.writeString(dir.resolve("agent.jar"), "not really a jar");
         Path example = Files.writeString(dir.resolve("agent.yml"), "services: {}\n");
 
-        RepoFiles.Result result = RepoFiles.bash(SCRIPT, 60, "--dry-run", "--jar", jar.toString(),
-                "--config-example", example.toString());
+        RepoFiles.Result result = RepoFiles.bash(
+                SCRIPT, 60, "--dry-run", "--jar", jar.toString(), "--config-example", example.toString());
 
         assertThat(result.exitCode()).as(result.output()).isZero();
         assertThat(result.output())
@@ -49,7 +49,8 @@ class InstallScriptTest {
     void withoutAJarTheDryRunWouldBuildOne() throws Exception {
         Path example = Files.writeString(dir.resolve("agent.yml"), "services: {}\n");
 
-        RepoFiles.Result result = RepoFiles.bash(SCRIPT, 60, "--dry-run", "--config-example", example.toString(), "--no-start");
+        RepoFiles.Result result =
+                RepoFiles.bash(SCRIPT, 60, "--dry-run", "--config-example", example.toString(), "--no-start");
 
         assertThat(result.exitCode()).as(result.output()).isZero();
         assertThat(result.output())
@@ -63,21 +64,31 @@ class InstallScriptTest {
         RepoFiles.Result keep = RepoFiles.bash(SCRIPT, 30, "--dry-run", "--uninstall");
         assertThat(keep.exitCode()).as(keep.output()).isZero();
         assertThat(keep.output())
-                .contains("+ systemctl disable --now redeploy-agent", "+ rm -rf /opt/redeploy-agent",
+                .contains(
+                        "+ systemctl disable --now redeploy-agent",
+                        "+ rm -rf /opt/redeploy-agent",
                         "kept /etc/redeploy-agent and /var/lib/redeploy-agent")
                 .doesNotContain("rm -rf /etc/redeploy-agent", "userdel");
 
         RepoFiles.Result purge = RepoFiles.bash(SCRIPT, 30, "--dry-run", "--uninstall", "--purge");
         assertThat(purge.exitCode()).as(purge.output()).isZero();
-        assertThat(purge.output()).contains("+ rm -rf /etc/redeploy-agent /var/lib/redeploy-agent", "+ userdel redeploy-agent");
+        assertThat(purge.output())
+                .contains("+ rm -rf /etc/redeploy-agent /var/lib/redeploy-agent", "+ userdel redeploy-agent");
     }
 
     @Test
     void badArgumentsAreRefused() throws Exception {
         assertThat(RepoFiles.bash(SCRIPT, 30, "--frobnicate").output()).contains("unknown option '--frobnicate'");
         assertThat(RepoFiles.bash(SCRIPT, 30, "--frobnicate").exitCode()).isEqualTo(1);
-        assertThat(RepoFiles.bash(SCRIPT, 30, "--dry-run", "--purge").exitCode()).isEqualTo(1);
-        assertThat(RepoFiles.bash(SCRIPT, 30, "--dry-run", "--jar", dir.resolve("missing.jar").toString()).output())
+        assertThat(RepoFiles.bash(SCRIPT, 30, "--dry-run", "--purge").exitCode())
+                .isEqualTo(1);
+        assertThat(RepoFiles.bash(
+                                SCRIPT,
+                                30,
+                                "--dry-run",
+                                "--jar",
+                                dir.resolve("missing.jar").toString())
+                        .output())
                 .contains("no jar at");
         assertThat(RepoFiles.bash(SCRIPT, 30, "--help").output()).contains("--uninstall --purge");
     }

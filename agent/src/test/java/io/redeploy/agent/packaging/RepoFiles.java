@@ -23,7 +23,8 @@ final class RepoFiles {
                 return dir;
             }
         }
-        throw new IllegalStateException("repository root with systemd/install.sh not found above " + Path.of("").toAbsolutePath());
+        throw new IllegalStateException("repository root with systemd/install.sh not found above "
+                + Path.of("").toAbsolutePath());
     }
 
     static Path file(String relative) {

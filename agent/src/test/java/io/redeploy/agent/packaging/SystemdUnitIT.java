@@ -28,7 +28,8 @@ class SystemdUnitIT {
 
     @Test
     void aMissingUnitFileIsAnError() throws Exception {
-        RepoFiles.Result result = RepoFiles.bash(RepoFiles.file("systemd/verify.sh"), 10, "/nonexistent/redeploy-agent.service");
+        RepoFiles.Result result =
+                RepoFiles.bash(RepoFiles.file("systemd/verify.sh"), 10, "/nonexistent/redeploy-agent.service");
 
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.output()).contains("no unit file at /nonexistent/redeploy-agent.service");
@@ -37,14 +38,20 @@ class SystemdUnitIT {
     @Test
     void theScriptsPassShellcheck() throws Exception {
         // .ci/run installs Debian's shellcheck; a missing one fails here rather than passing silently.
-        Process shellcheck = new ProcessBuilder("shellcheck",
-                RepoFiles.file("systemd/install.sh").toString(), RepoFiles.file("systemd/verify.sh").toString(),
-                RepoFiles.file("scripts/dev-stack.sh").toString(), RepoFiles.file("scripts/build-test-image.sh").toString(),
-                RepoFiles.file("scripts/build-postgres-image.sh").toString(),
-                RepoFiles.file("scripts/run-local.sh").toString(), RepoFiles.file("scripts/run-survey-app.sh").toString(),
-                RepoFiles.file("bench/run.sh").toString(), RepoFiles.file("bench/cds-classlist.sh").toString(),
-                RepoFiles.file(".ci/run").toString())
-                .redirectErrorStream(true).start();
+        Process shellcheck = new ProcessBuilder(
+                        "shellcheck",
+                        RepoFiles.file("systemd/install.sh").toString(),
+                        RepoFiles.file("systemd/verify.sh").toString(),
+                        RepoFiles.file("scripts/dev-stack.sh").toString(),
+                        RepoFiles.file("scripts/build-test-image.sh").toString(),
+                        RepoFiles.file("scripts/build-postgres-image.sh").toString(),
+                        RepoFiles.file("scripts/run-local.sh").toString(),
+                        RepoFiles.file("scripts/run-survey-app.sh").toString(),
+                        RepoFiles.file("bench/run.sh").toString(),
+                        RepoFiles.file("bench/cds-classlist.sh").toString(),
+                        RepoFiles.file(".ci/run").toString())
+                .redirectErrorStream(true)
+                .start();
         String output = new String(shellcheck.getInputStream().readAllBytes());
         assertThat(shellcheck.waitFor()).as(output).isZero();
     }
@@ -57,17 +64,25 @@ class SystemdUnitIT {
     void theClassDataArchiveBuildsAndMapsWithTheUnitsFlags(@TempDir Path dir) throws Exception {
         Path jar = RepoFiles.file("agent/target/redeploy-agent.jar");
         Path archive = dir.resolve("redeploy-agent.jsa");
-        RepoFiles.Result dump = run(List.of("java", "-Xshare:dump",
+        RepoFiles.Result dump = run(List.of(
+                "java",
+                "-Xshare:dump",
                 "-XX:SharedClassListFile=" + RepoFiles.file("systemd/redeploy-agent.classlist"),
-                "-XX:SharedArchiveFile=" + archive, "-cp", jar.toString(), "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
+                "-XX:SharedArchiveFile=" + archive,
+                "-cp",
+                jar.toString(),
+                "-Xlog:cds=off",
+                "-Xlog:cds+dynamic=off"));
         assertThat(dump.exitCode()).as(dump.output()).isZero();
         assertThat(archive).isNotEmptyFile();
 
         List<String> command = new ArrayList<>();
         command.add("java");
         for (String flag : unitJvmFlags()) {
-            command.add(flag.startsWith("-XX:SharedArchiveFile=") ? "-XX:SharedArchiveFile=" + archive
-                    : flag.equals("-Xshare:auto") ? "-Xshare:on" : flag);
+            command.add(
+                    flag.startsWith("-XX:SharedArchiveFile=")
+                            ? "-XX:SharedArchiveFile=" + archive
+                            : flag.equals("-Xshare:auto") ? "-Xshare:on" : flag);
         }
         command.addAll(List.of("-jar", jar.toString(), "--version"));
         RepoFiles.Result version = run(command);
@@ -78,7 +93,8 @@ class SystemdUnitIT {
     }
 
     private static List<String> unitJvmFlags() throws Exception {
-        String unit = Files.readString(RepoFiles.file("systemd/redeploy-agent.service")).replace("\\\n", " ");
+        String unit = Files.readString(RepoFiles.file("systemd/redeploy-agent.service"))
+                .replace("\\\n", " ");
         Matcher m = Pattern.compile("(?m)^ExecStart=(.*)$").matcher(unit);
         assertThat(m.find()).isTrue();
         List<String> words = Arrays.asList(m.group(1).trim().split("\\s+"));

@@ -15,11 +15,21 @@ class SystemdUnitTest {
 
     @Test
     void runsTheJarWithTheSmallJvmFlags() {
-        assertThat(execStart()).startsWith("/usr/bin/java ")
-                .contains("-XX:+UseSerialGC", "-Xss512k", "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-Xms8m",
-                        "-Xmx48m", "-XX:MaxMetaspaceSize=64m", "-XX:ReservedCodeCacheSize=12m",
-                        "-XX:SharedArchiveFile=/opt/redeploy-agent/redeploy-agent.jsa", "-Xshare:auto",
-                        "-jar /opt/redeploy-agent/redeploy-agent.jar", "--config /etc/redeploy-agent/agent.yml",
+        assertThat(execStart())
+                .startsWith("/usr/bin/java ")
+                .contains(
+                        "-XX:+UseSerialGC",
+                        "-Xss512k",
+                        "-XX:TieredStopAtLevel=1",
+                        "-XX:CICompilerCount=1",
+                        "-Xms8m",
+                        "-Xmx48m",
+                        "-XX:MaxMetaspaceSize=64m",
+                        "-XX:ReservedCodeCacheSize=12m",
+                        "-XX:SharedArchiveFile=/opt/redeploy-agent/redeploy-agent.jsa",
+                        "-Xshare:auto",
+                        "-jar /opt/redeploy-agent/redeploy-agent.jar",
+                        "--config /etc/redeploy-agent/agent.yml",
                         "-Dorg.slf4j.simpleLogger.showDateTime=false");
     }
 
@@ -30,24 +40,45 @@ class SystemdUnitTest {
 
     @Test
     void restartsOnFailureButNeverForBadConfigAndNotInALoop() {
-        assertThat(activeLines()).contains("Restart=on-failure", "RestartPreventExitStatus=2", "SuccessExitStatus=143",
-                "StartLimitIntervalSec=300", "StartLimitBurst=5");
+        assertThat(activeLines())
+                .contains(
+                        "Restart=on-failure",
+                        "RestartPreventExitStatus=2",
+                        "SuccessExitStatus=143",
+                        "StartLimitIntervalSec=300",
+                        "StartLimitBurst=5");
         assertThat(activeLines()).anyMatch(line -> line.startsWith("RestartSec="));
     }
 
     @Test
     void runsAsItsOwnUserWithDockerAccessAndSystemdManagedDirectories() {
-        assertThat(activeLines()).contains("User=redeploy-agent", "SupplementaryGroups=docker",
-                "StateDirectory=redeploy-agent", "ConfigurationDirectory=redeploy-agent",
-                "EnvironmentFile=-/etc/redeploy-agent/agent.env");
+        assertThat(activeLines())
+                .contains(
+                        "User=redeploy-agent",
+                        "SupplementaryGroups=docker",
+                        "StateDirectory=redeploy-agent",
+                        "ConfigurationDirectory=redeploy-agent",
+                        "EnvironmentFile=-/etc/redeploy-agent/agent.env");
     }
 
     @Test
     void isHardenedWithoutBreakingTheJit() {
-        assertThat(activeLines()).contains("NoNewPrivileges=yes", "ProtectSystem=strict", "ProtectHome=yes", "PrivateTmp=yes",
-                "PrivateDevices=yes", "ProtectKernelTunables=yes", "ProtectKernelModules=yes", "ProtectControlGroups=yes",
-                "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6", "RestrictNamespaces=yes", "LockPersonality=yes",
-                "SystemCallArchitectures=native", "CapabilityBoundingSet=", "UMask=0077");
+        assertThat(activeLines())
+                .contains(
+                        "NoNewPrivileges=yes",
+                        "ProtectSystem=strict",
+                        "ProtectHome=yes",
+                        "PrivateTmp=yes",
+                        "PrivateDevices=yes",
+                        "ProtectKernelTunables=yes",
+                        "ProtectKernelModules=yes",
+                        "ProtectControlGroups=yes",
+                        "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6",
+                        "RestrictNamespaces=yes",
+                        "LockPersonality=yes",
+                        "SystemCallArchitectures=native",
+                        "CapabilityBoundingSet=",
+                        "UMask=0077");
         assertThat(activeLines()).noneMatch(line -> line.startsWith("MemoryDenyWriteExecute"));
         assertThat(unit).contains("# - MemoryDenyWriteExecute=yes: the JVM's JIT");
     }
@@ -66,7 +97,10 @@ class SystemdUnitTest {
     }
 
     private List<String> activeLines() {
-        return unit.lines().map(String::strip).filter(line -> !line.isEmpty() && !line.startsWith("#")).toList();
+        return unit.lines()
+                .map(String::strip)
+                .filter(line -> !line.isEmpty() && !line.startsWith("#"))
+                .toList();
     }
 
     private static String read(String relative) {

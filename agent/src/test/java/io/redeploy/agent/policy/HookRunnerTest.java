@@ -42,7 +42,8 @@ class HookRunnerTest {
 
     @Test
     void savedOutputIsGzippedUnderTheServiceAndTimestamp() throws IOException {
-        HookConfig hook = sh("echo \"dump of $REDEPLOY_SERVICE\"", Duration.ofSeconds(30)).savingOutput(dir.resolve("backups"), "sql", 7);
+        HookConfig hook = sh("echo \"dump of $REDEPLOY_SERVICE\"", Duration.ofSeconds(30))
+                .savingOutput(dir.resolve("backups"), "sql", 7);
 
         HookRunner.Result result = runnerAt(Instant.parse("2026-11-25T19:30:12.345Z"))
                 .run("db", hook, Optional.empty(), Map.of("REDEPLOY_SERVICE", "db"));
@@ -61,17 +62,22 @@ class HookRunnerTest {
         Path backups = dir.resolve("b");
         Files.createDirectories(backups);
         Files.writeString(backups.resolve("other-20200101T000000.000Z.sql.gz"), "x"); // another service: kept
-        Files.writeString(backups.resolve("db-notes.txt"), "x");                     // not a backup: kept
+        Files.writeString(backups.resolve("db-notes.txt"), "x"); // not a backup: kept
         HookConfig hook = sh("echo dump", Duration.ofSeconds(30)).savingOutput(backups, "sql", 2);
         for (int minute = 1; minute <= 4; minute++) {
-            assertThat(runnerAt(Instant.parse("2026-11-25T10:0" + minute + ":00Z")).run("db", hook, Optional.empty(), Map.of())
-                    .ok()).isTrue();
+            assertThat(runnerAt(Instant.parse("2026-11-25T10:0" + minute + ":00Z"))
+                            .run("db", hook, Optional.empty(), Map.of())
+                            .ok())
+                    .isTrue();
         }
 
         try (Stream<Path> files = Files.list(backups)) {
-            assertThat(files.map(p -> p.getFileName().toString()).sorted()).containsExactly(
-                    "db-20261125T100300.000Z.sql.gz", "db-20261125T100400.000Z.sql.gz", "db-notes.txt",
-                    "other-20200101T000000.000Z.sql.gz");
+            assertThat(files.map(p -> p.getFileName().toString()).sorted())
+                    .containsExactly(
+                            "db-20261125T100300.000Z.sql.gz",
+                            "db-20261125T100400.000Z.sql.gz",
+                            "db-notes.txt",
+                            "other-20200101T000000.000Z.sql.gz");
         }
     }
 
@@ -80,7 +86,8 @@ class HookRunnerTest {
         HookConfig hook = sh("echo partial; echo 'pg_dump: connection refused' >&2; exit 2", Duration.ofSeconds(30))
                 .savingOutput(dir, "sql", 7);
 
-        HookRunner.Result result = runnerAt(Instant.parse("2026-11-25T10:00:00Z")).run("db", hook, Optional.empty(), Map.of());
+        HookRunner.Result result =
+                runnerAt(Instant.parse("2026-11-25T10:00:00Z")).run("db", hook, Optional.empty(), Map.of());
 
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.output()).isEmpty();
@@ -92,14 +99,16 @@ class HookRunnerTest {
 
     @Test
     void theSkipExitCodeIsPassedOn() {
-        HookRunner.Result result = runnerAt(Instant.now()).run("db", sh("exit 75", Duration.ofSeconds(30)), Optional.empty(), Map.of());
+        HookRunner.Result result =
+                runnerAt(Instant.now()).run("db", sh("exit 75", Duration.ofSeconds(30)), Optional.empty(), Map.of());
 
         assertThat(result.exitCode()).isEqualTo(HookConfig.EXIT_SKIP);
     }
 
     @Test
     void aHookPastItsTimeoutIsKilled() {
-        HookRunner.Result result = runnerAt(Instant.now()).run("db", sh("sleep 30", Duration.ofSeconds(1)), Optional.empty(), Map.of());
+        HookRunner.Result result =
+                runnerAt(Instant.now()).run("db", sh("sleep 30", Duration.ofSeconds(1)), Optional.empty(), Map.of());
 
         assertThat(result.exitCode()).isEqualTo(HookRunner.NOT_RUN);
         assertThat(result.detail()).contains("not finished within 1s");
@@ -107,8 +116,12 @@ class HookRunnerTest {
 
     @Test
     void aMissingProgramIsReportedNotThrown() {
-        HookRunner.Result result = runnerAt(Instant.now()).run("db",
-                HookConfig.host(List.of(dir.resolve("no-such-program").toString()), Duration.ofSeconds(5)), Optional.empty(), Map.of());
+        HookRunner.Result result = runnerAt(Instant.now())
+                .run(
+                        "db",
+                        HookConfig.host(List.of(dir.resolve("no-such-program").toString()), Duration.ofSeconds(5)),
+                        Optional.empty(),
+                        Map.of());
 
         assertThat(result.exitCode()).isEqualTo(HookRunner.NOT_RUN);
         assertThat(result.detail()).startsWith("could not start");

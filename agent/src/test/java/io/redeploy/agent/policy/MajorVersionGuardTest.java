@@ -22,7 +22,8 @@ class MajorVersionGuardTest {
 
     @Test
     void sameMajorFromPgMajorProceeds() {
-        assertThat(guard.check(Optional.of(postgres("16", "16.3-1.pgdg120+1")), postgres("16", "16.4-1.pgdg120+1")).kind())
+        assertThat(guard.check(Optional.of(postgres("16", "16.3-1.pgdg120+1")), postgres("16", "16.4-1.pgdg120+1"))
+                        .kind())
                 .isEqualTo(Verdict.Kind.PROCEED);
     }
 
@@ -31,24 +32,37 @@ class MajorVersionGuardTest {
         Verdict verdict = guard.check(Optional.of(postgres("15", "15.8")), postgres("16", "16.4"));
 
         assertThat(verdict.kind()).isEqualTo(Verdict.Kind.REFUSE);
-        assertThat(verdict.reason()).contains("major version change 15 -> 16", "env:PG_MAJOR", "manual step",
-                "pg_upgrade", "pin the tag to major 15");
+        assertThat(verdict.reason())
+                .contains(
+                        "major version change 15 -> 16",
+                        "env:PG_MAJOR",
+                        "manual step",
+                        "pg_upgrade",
+                        "pin the tag to major 15");
     }
 
     @Test
     void ociVersionLabelIsReadWhenNoDatabaseEnvIsSet() {
         String label = "org.opencontainers.image.version";
-        assertThat(guard.check(Optional.of(image(Map.of(label, "v2.7.1"), Map.of())), image(Map.of(label, "2.8.0"), Map.of()))
-                .kind()).isEqualTo(Verdict.Kind.PROCEED);
-        assertThat(guard.check(Optional.of(image(Map.of(label, "2.7.1"), Map.of())), image(Map.of(label, "3.0.0"), Map.of()))
-                .reason()).contains("2 -> 3", "label:" + label);
+        assertThat(guard.check(
+                                Optional.of(image(Map.of(label, "v2.7.1"), Map.of())),
+                                image(Map.of(label, "2.8.0"), Map.of()))
+                        .kind())
+                .isEqualTo(Verdict.Kind.PROCEED);
+        assertThat(guard.check(
+                                Optional.of(image(Map.of(label, "2.7.1"), Map.of())),
+                                image(Map.of(label, "3.0.0"), Map.of()))
+                        .reason())
+                .contains("2 -> 3", "label:" + label);
     }
 
     @Test
     void unknownVersionsAreRefusedRatherThanGuessed() {
-        assertThat(guard.check(Optional.of(image(Map.of(), Map.of())), image(Map.of(), Map.of("PG_MAJOR", "16"))).kind())
+        assertThat(guard.check(Optional.of(image(Map.of(), Map.of())), image(Map.of(), Map.of("PG_MAJOR", "16")))
+                        .kind())
                 .isEqualTo(Verdict.Kind.REFUSE);
-        assertThat(guard.check(Optional.empty(), postgres("16", "16.4")).reason()).contains("cannot be inspected");
+        assertThat(guard.check(Optional.empty(), postgres("16", "16.4")).reason())
+                .contains("cannot be inspected");
     }
 
     @Test

@@ -45,7 +45,8 @@ import org.junit.jupiter.api.io.TempDir;
 class PolicyIT {
     private static final String PREFIX = LocalStack.uniqueRepository("it-policy");
     private static final String REPO = LocalStack.REGISTRY + "/" + PREFIX + "/db";
-    private static final RegistryConfig REGISTRY = new RegistryConfig(LocalStack.REGISTRY, true, Optional.empty(), Optional.empty());
+    private static final RegistryConfig REGISTRY =
+            new RegistryConfig(LocalStack.REGISTRY, true, Optional.empty(), Optional.empty());
 
     private static DockerJavaGateway docker;
     private static Digest pg15a;
@@ -56,8 +57,12 @@ class PolicyIT {
     Path backups;
 
     private final Clock clock = Clock.systemUTC();
-    private final Deployer deployer = new Deployer(docker, new DefaultHealthGates(docker, clock, Sleeper.real()), clock,
-            Duration.ofMinutes(2), new PolicyHooks(docker, clock));
+    private final Deployer deployer = new Deployer(
+            docker,
+            new DefaultHealthGates(docker, clock, Sleeper.real()),
+            clock,
+            Duration.ofMinutes(2),
+            new PolicyHooks(docker, clock));
 
     @BeforeAll
     static void buildImages() {
@@ -71,8 +76,10 @@ class PolicyIT {
     private static Digest build(String tag, String version, String env) {
         LocalStack.pushTestImage(REPO + ":" + tag, version, "--env", env);
         return docker.inspectImage(REPO + ":" + tag).orElseThrow().repoDigests().stream()
-                .filter(d -> d.startsWith(REPO + "@")).map(d -> Digest.parse(d.substring(d.indexOf('@') + 1)))
-                .findFirst().orElseThrow();
+                .filter(d -> d.startsWith(REPO + "@"))
+                .map(d -> Digest.parse(d.substring(d.indexOf('@') + 1)))
+                .findFirst()
+                .orElseThrow();
     }
 
     @AfterEach
@@ -84,16 +91,35 @@ class PolicyIT {
     static void removeImages() {
         String images = LocalStack.exec("docker", "images", "--format", "{{.Repository}}:{{.Tag}}", REPO);
         for (String image : images.isBlank() ? new String[0] : images.split("\\s+")) {
-            try { LocalStack.exec("docker", "rmi", "-f", image); } catch (IllegalStateException ignored) { }
+            try {
+                LocalStack.exec("docker", "rmi", "-f", image);
+            } catch (IllegalStateException ignored) {
+            }
         }
         docker.close();
     }
 
     private static ServiceConfig db(UpdatePolicy policy) {
-        return new ServiceConfig("db", ImageRef.parse(REPO, "main"), PREFIX + "-db", ServiceConfig.UpdateMode.AUTO,
-                Map.of(), List.of(), List.of(), Optional.empty(), List.of(), List.of(), false,
-                new HealthCheckConfig(HealthCheckConfig.Type.AUTO, "/", 0, Duration.ofSeconds(20), Duration.ofMillis(500)),
-                Duration.ofSeconds(1), "no", Optional.empty(), Map.of(), false, policy);
+        return new ServiceConfig(
+                "db",
+                ImageRef.parse(REPO, "main"),
+                PREFIX + "-db",
+                ServiceConfig.UpdateMode.AUTO,
+                Map.of(),
+                List.of(),
+                List.of(),
+                Optional.empty(),
+                List.of(),
+                List.of(),
+                false,
+                new HealthCheckConfig(
+                        HealthCheckConfig.Type.AUTO, "/", 0, Duration.ofSeconds(20), Duration.ofMillis(500)),
+                Duration.ofSeconds(1),
+                "no",
+                Optional.empty(),
+                Map.of(),
+                false,
+                policy);
     }
 
     private ContainerInfo running() {
@@ -103,7 +129,8 @@ class PolicyIT {
     @Test
     void pinMajorDeploysTheSameMajorRefusesAnotherAndAutoDeploysIt() {
         ServiceConfig pinned = db(UpdatePolicy.of(UpdatePolicy.Kind.PIN_MAJOR));
-        assertThat(deployer.deploy(pinned, pg15a, REGISTRY).outcome()).isEqualTo(Outcome.DEPLOYED); // nothing ran before
+        assertThat(deployer.deploy(pinned, pg15a, REGISTRY).outcome())
+                .isEqualTo(Outcome.DEPLOYED); // nothing ran before
 
         assertThat(deployer.deploy(pinned, pg15b, REGISTRY).outcome()).isEqualTo(Outcome.DEPLOYED);
         String before = running().id();
@@ -124,15 +151,20 @@ class PolicyIT {
 
     @Test
     void thePreUpdateDumpRunsInTheOldContainerAndIsSavedAsABackup() throws IOException {
-        assertThat(deployer.deploy(db(UpdatePolicy.defaults()), pg15a, REGISTRY).outcome()).isEqualTo(Outcome.DEPLOYED);
+        assertThat(deployer.deploy(db(UpdatePolicy.defaults()), pg15a, REGISTRY).outcome())
+                .isEqualTo(Outcome.DEPLOYED);
         String oldId = running().id();
-        HookConfig dump = HookConfig.exec(List.of("sh", "-c",
-                        "echo \"-- dump of $(cat /www/index.html)\" > /tmp/dump.sql && echo 'CREATE TABLE answers (id int);' "
-                                + ">> /tmp/dump.sql && cat /tmp/dump.sql"), Duration.ofSeconds(30))
+        HookConfig dump = HookConfig.exec(
+                        List.of(
+                                "sh",
+                                "-c",
+                                "echo \"-- dump of $(cat /www/index.html)\" > /tmp/dump.sql && echo 'CREATE TABLE answers (id int);' "
+                                        + ">> /tmp/dump.sql && cat /tmp/dump.sql"),
+                        Duration.ofSeconds(30))
                 .savingOutput(backups, "sql", 7);
 
-        DeployResult result = deployer.deploy(db(UpdatePolicy.defaults().withHooks(Optional.of(dump), Optional.empty())),
-                pg15b, REGISTRY);
+        DeployResult result = deployer.deploy(
+                db(UpdatePolicy.defaults().withHooks(Optional.of(dump), Optional.empty())), pg15b, REGISTRY);
 
         assertThat(result.outcome()).isEqualTo(Outcome.DEPLOYED);
         assertThat(running().id()).isNotEqualTo(oldId);
@@ -148,13 +180,16 @@ class PolicyIT {
 
     @Test
     void aFailingPreUpdateHookAbortsTheDeployAndLeavesTheOldContainerUntouched() throws IOException {
-        assertThat(deployer.deploy(db(UpdatePolicy.defaults()), pg15a, REGISTRY).outcome()).isEqualTo(Outcome.DEPLOYED);
+        assertThat(deployer.deploy(db(UpdatePolicy.defaults()), pg15a, REGISTRY).outcome())
+                .isEqualTo(Outcome.DEPLOYED);
         ContainerInfo before = running();
-        HookConfig failing = HookConfig.exec(List.of("sh", "-c", "echo partial; echo 'pg_dump: error: connection refused' >&2; "
-                + "exit 1"), Duration.ofSeconds(30)).savingOutput(backups, "sql", 7);
+        HookConfig failing = HookConfig.exec(
+                        List.of("sh", "-c", "echo partial; echo 'pg_dump: error: connection refused' >&2; " + "exit 1"),
+                        Duration.ofSeconds(30))
+                .savingOutput(backups, "sql", 7);
 
-        DeployResult result = deployer.deploy(db(UpdatePolicy.defaults().withHooks(Optional.of(failing), Optional.empty())),
-                pg15b, REGISTRY);
+        DeployResult result = deployer.deploy(
+                db(UpdatePolicy.defaults().withHooks(Optional.of(failing), Optional.empty())), pg15b, REGISTRY);
 
         assertThat(result.outcome()).isEqualTo(Outcome.FAILED);
         assertThat(result.reason()).isEqualTo("pre-update hook failed: exit 1: pg_dump: error: connection refused");
@@ -171,19 +206,21 @@ class PolicyIT {
 
     @Test
     void exitCode75SkipsTheDeployAndThePostUpdateHookRunsInTheNewContainer() {
-        assertThat(deployer.deploy(db(UpdatePolicy.defaults()), pg15a, REGISTRY).outcome()).isEqualTo(Outcome.DEPLOYED);
+        assertThat(deployer.deploy(db(UpdatePolicy.defaults()), pg15a, REGISTRY).outcome())
+                .isEqualTo(Outcome.DEPLOYED);
         String oldId = running().id();
         HookConfig notNow = HookConfig.exec(List.of("sh", "-c", "exit 75"), Duration.ofSeconds(30));
-        HookConfig post = HookConfig.exec(List.of("sh", "-c", "grep -q build=15.8 /www/index.html || exit 3"), Duration.ofSeconds(30));
+        HookConfig post = HookConfig.exec(
+                List.of("sh", "-c", "grep -q build=15.8 /www/index.html || exit 3"), Duration.ofSeconds(30));
 
-        DeployResult skipped = deployer.deploy(db(UpdatePolicy.defaults().withHooks(Optional.of(notNow), Optional.of(post))),
-                pg15b, REGISTRY);
+        DeployResult skipped = deployer.deploy(
+                db(UpdatePolicy.defaults().withHooks(Optional.of(notNow), Optional.of(post))), pg15b, REGISTRY);
 
         assertThat(skipped.outcome()).isEqualTo(Outcome.SKIPPED);
         assertThat(running().id()).isEqualTo(oldId);
 
-        DeployResult deployed = deployer.deploy(db(UpdatePolicy.defaults().withHooks(Optional.empty(), Optional.of(post))),
-                pg15b, REGISTRY);
+        DeployResult deployed = deployer.deploy(
+                db(UpdatePolicy.defaults().withHooks(Optional.empty(), Optional.of(post))), pg15b, REGISTRY);
 
         assertThat(deployed.outcome()).isEqualTo(Outcome.DEPLOYED);
         assertThat(deployed.reason()).doesNotContain("post-update hook failed");
@@ -191,15 +228,18 @@ class PolicyIT {
 
     @Test
     void aPreUpdateHookPastItsTimeoutAbortsTheDeploy() {
-        assertThat(deployer.deploy(db(UpdatePolicy.defaults()), pg15a, REGISTRY).outcome()).isEqualTo(Outcome.DEPLOYED);
+        assertThat(deployer.deploy(db(UpdatePolicy.defaults()), pg15a, REGISTRY).outcome())
+                .isEqualTo(Outcome.DEPLOYED);
         String oldId = running().id();
         HookConfig slow = HookConfig.exec(List.of("sleep", "30"), Duration.ofSeconds(1));
 
-        DeployResult result = deployer.deploy(db(UpdatePolicy.defaults().withHooks(Optional.of(slow), Optional.empty())),
-                pg15b, REGISTRY);
+        DeployResult result = deployer.deploy(
+                db(UpdatePolicy.defaults().withHooks(Optional.of(slow), Optional.empty())), pg15b, REGISTRY);
 
         assertThat(result.outcome()).isEqualTo(Outcome.FAILED);
-        assertThat(result.reason()).startsWith("pre-update hook failed: did not complete: ").contains("not finished within 1s");
+        assertThat(result.reason())
+                .startsWith("pre-update hook failed: did not complete: ")
+                .contains("not finished within 1s");
         assertThat(running().id()).isEqualTo(oldId);
         assertThat(running().running()).isTrue();
     }

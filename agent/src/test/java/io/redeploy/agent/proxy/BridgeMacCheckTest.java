@@ -22,7 +22,8 @@ class BridgeMacCheckTest {
 
     /** web and api on the default bridge, admin on its own network, db without a proxy. */
     private List<ServiceConfig> services() throws ConfigException {
-        return new ConfigLoader(Map.of()).parse("""
+        return new ConfigLoader(Map.of())
+                .parse("""
                 state_dir: %s
                 services:
                   web:
@@ -41,7 +42,8 @@ class BridgeMacCheckTest {
                   db:
                     image: 127.0.0.1:5000/acme/db
                     network: data
-                """.formatted(dir.resolve("state")), "agent.yml").services();
+                """.formatted(dir.resolve("state")), "agent.yml")
+                .services();
     }
 
     private Path sys(String device, String assignType) throws IOException {
@@ -67,9 +69,10 @@ class BridgeMacCheckTest {
         List<String> asked = new ArrayList<>();
 
         List<String> floating = new BridgeMacCheck(sys, network -> {
-            asked.add(network);
-            return devices(network);
-        }).warnFloating(services());
+                    asked.add(network);
+                    return devices(network);
+                })
+                .warnFloating(services());
 
         assertThat(floating).containsExactly("docker0");
         assertThat(asked).containsExactly("bridge", "backoffice");
@@ -78,20 +81,25 @@ class BridgeMacCheckTest {
     @Test
     void fixedMacsMissingDevicesAndAnEngineThatCannotBeAskedWarnOfNothing() throws Exception {
         Path sys = sys("docker0", "3");
-        assertThat(new BridgeMacCheck(sys, BridgeMacCheckTest::devices).warnFloating(services())).isEmpty();
+        assertThat(new BridgeMacCheck(sys, BridgeMacCheckTest::devices).warnFloating(services()))
+                .isEmpty();
 
         // br-0123456789ab is not in this sysfs: the engine runs elsewhere.
-        assertThat(new BridgeMacCheck(dir.resolve("nowhere"), BridgeMacCheckTest::devices).warnFloating(services())).isEmpty();
+        assertThat(new BridgeMacCheck(dir.resolve("nowhere"), BridgeMacCheckTest::devices).warnFloating(services()))
+                .isEmpty();
 
         assertThat(new BridgeMacCheck(sys("docker0", "1"), network -> {
-            throw new IllegalStateException("could not inspect network " + network);
-        }).warnFloating(services())).isEmpty();
+                            throw new IllegalStateException("could not inspect network " + network);
+                        })
+                        .warnFloating(services()))
+                .isEmpty();
     }
 
     @Test
     void aDeviceNameIsNeverUsedAsAPathOutsideSysfs() throws Exception {
         Path sys = sys("docker0", "1");
         Files.writeString(dir.resolve("addr_assign_type"), "1");
-        assertThat(new BridgeMacCheck(sys, network -> Optional.of("..")).warnFloating(services())).isEmpty();
+        assertThat(new BridgeMacCheck(sys, network -> Optional.of("..")).warnFloating(services()))
+                .isEmpty();
     }
 }

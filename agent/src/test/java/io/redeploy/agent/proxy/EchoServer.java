@@ -46,7 +46,9 @@ final class EchoServer implements AutoCloseable {
     }
 
     private void echo(Socket s) {
-        try (s; InputStream in = s.getInputStream(); OutputStream out = s.getOutputStream()) {
+        try (s;
+                InputStream in = s.getInputStream();
+                OutputStream out = s.getOutputStream()) {
             out.write((name + "\n").getBytes(StandardCharsets.UTF_8));
             out.flush();
             byte[] buffer = new byte[4096];

@@ -110,7 +110,9 @@ class PortForwarderTest {
             ByteArrayOutputStream echoed = new ByteArrayOutputStream();
             s.getInputStream().transferTo(echoed);
             writer.join();
-            assertThat(Arrays.equals(echoed.toByteArray(), payload)).as("echoed bytes equal the payload").isTrue();
+            assertThat(Arrays.equals(echoed.toByteArray(), payload))
+                    .as("echoed bytes equal the payload")
+                    .isTrue();
         }
     }
 
@@ -125,7 +127,8 @@ class PortForwarderTest {
 
             try (Socket fresh = connect()) {
                 assertThat(readLine(fresh)).isEqualTo("b");
-                assertThat(roundTrip(old, "still here")).as("the old connection goes on to the old target")
+                assertThat(roundTrip(old, "still here"))
+                        .as("the old connection goes on to the old target")
                         .isEqualTo("still here");
                 assertThat(roundTrip(fresh, "new")).isEqualTo("new");
                 assertThat(forwarder.activeConnections(a.target())).isEqualTo(1);
@@ -144,7 +147,8 @@ class PortForwarderTest {
         forwarder.switchTo(b.target());
 
         first.close();
-        assertThat(forwarder.awaitDrained(a.target(), Duration.ofMillis(50))).as("one still open after a short drain")
+        assertThat(forwarder.awaitDrained(a.target(), Duration.ofMillis(50)))
+                .as("one still open after a short drain")
                 .isEqualTo(1);
 
         AtomicInteger left = new AtomicInteger(-1);
@@ -159,7 +163,9 @@ class PortForwarderTest {
         second.close();
         waiter.join(Duration.ofSeconds(30).toMillis());
         assertThat(left.get()).isZero();
-        assertThat(forwarder.awaitDrained(b.target(), Duration.ofSeconds(1))).as("nothing ever went to b").isZero();
+        assertThat(forwarder.awaitDrained(b.target(), Duration.ofSeconds(1)))
+                .as("nothing ever went to b")
+                .isZero();
     }
 
     @Test
@@ -188,11 +194,16 @@ class PortForwarderTest {
     @Test
     void anAddressInUseIsAClearError() throws IOException {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            ProxyBindException e = catchThrowableOfType(() -> PortForwarder.open("web",
-                    new InetSocketAddress("127.0.0.1", taken.getLocalPort()), Duration.ofSeconds(1), listener),
+            ProxyBindException e = catchThrowableOfType(
+                    () -> PortForwarder.open(
+                            "web",
+                            new InetSocketAddress("127.0.0.1", taken.getLocalPort()),
+                            Duration.ofSeconds(1),
+                            listener),
                     ProxyBindException.class);
 
-            assertThat(e).hasMessageStartingWith("cannot listen on 127.0.0.1:" + taken.getLocalPort() + " for service web: ")
+            assertThat(e)
+                    .hasMessageStartingWith("cannot listen on 127.0.0.1:" + taken.getLocalPort() + " for service web: ")
                     .hasMessageContaining("in use");
         }
     }
@@ -204,11 +215,14 @@ class PortForwarderTest {
         try (Socket open = connect()) {
             assertThat(readLine(open)).isEqualTo("a");
             forwarder.stopAccepting();
-            await().untilAsserted(() -> assertThat(catchThrowableOfType(() -> new Socket().connect(address, 1000),
-                    ConnectException.class)).isNotNull());
+            await().untilAsserted(() -> assertThat(
+                            catchThrowableOfType(() -> new Socket().connect(address, 1000), ConnectException.class))
+                    .isNotNull());
             assertThat(roundTrip(open, "in flight")).isEqualTo("in flight");
 
-            assertThat(forwarder.shutdown(Duration.ofMillis(50))).as("connections cut after the grace").isEqualTo(1);
+            assertThat(forwarder.shutdown(Duration.ofMillis(50)))
+                    .as("connections cut after the grace")
+                    .isEqualTo(1);
             assertThat(open.getInputStream().read()).isEqualTo(-1);
         }
     }
@@ -233,12 +247,21 @@ class PortForwarderTest {
         final AtomicLong toTarget = new AtomicLong();
         final AtomicLong toClient = new AtomicLong();
 
-        @Override public void opened(String service) { opened.incrementAndGet(); }
-        @Override public void closed(String service, long bytesToTarget, long bytesToClient) {
+        @Override
+        public void opened(String service) {
+            opened.incrementAndGet();
+        }
+
+        @Override
+        public void closed(String service, long bytesToTarget, long bytesToClient) {
             toTarget.addAndGet(bytesToTarget);
             toClient.addAndGet(bytesToClient);
             closed.incrementAndGet();
         }
-        @Override public void rejected(String service, String reason) { rejected.incrementAndGet(); }
+
+        @Override
+        public void rejected(String service, String reason) {
+            rejected.incrementAndGet();
+        }
     }
 }

@@ -32,7 +32,8 @@ class ServiceProxiesTest {
     }
 
     private AgentConfig config(int webPort, int apiPort) throws ConfigException {
-        return new ConfigLoader(Map.of()).parse("""
+        return new ConfigLoader(Map.of())
+                .parse("""
                 state_dir: %s
                 http: {listen: "127.0.0.1:%d"}
                 services:
@@ -75,9 +76,11 @@ class ServiceProxiesTest {
             List<ServiceConfig> services = config(webPort, taken.getLocalPort()).services();
 
             ProxyBindException e = catchThrowableOfType(
-                    () -> ServiceProxies.open(services, Duration.ofSeconds(1), ProxyListener.NONE), ProxyBindException.class);
+                    () -> ServiceProxies.open(services, Duration.ofSeconds(1), ProxyListener.NONE),
+                    ProxyBindException.class);
 
-            assertThat(e).hasMessageStartingWith("cannot listen on 127.0.0.1:" + taken.getLocalPort() + " for service api");
+            assertThat(e)
+                    .hasMessageStartingWith("cannot listen on 127.0.0.1:" + taken.getLocalPort() + " for service api");
         }
         try (ServerSocket again = new ServerSocket(webPort, 1, InetAddress.getLoopbackAddress())) {
             assertThat(again.isBound()).as("web's port was released").isTrue();
@@ -90,7 +93,8 @@ class ServiceProxiesTest {
             AgentConfig config = config(freePort(), taken.getLocalPort());
 
             // Thrown before the Docker engine or the registry is contacted: Main turns it into exit 1.
-            ProxyBindException e = catchThrowableOfType(() -> Agent.start(config, Clock.systemUTC()), ProxyBindException.class);
+            ProxyBindException e =
+                    catchThrowableOfType(() -> Agent.start(config, Clock.systemUTC()), ProxyBindException.class);
 
             assertThat(e).hasMessageContaining("for service api");
         }
@@ -104,7 +108,9 @@ class ServiceProxiesTest {
 
         proxies.shutdown(Duration.ofSeconds(5));
 
-        assertThat(catchThrowableOfType(() -> new Socket(address.getAddress(), address.getPort()).close(), IOException.class))
-                .as("connection refused once stopped").isNotNull();
+        assertThat(catchThrowableOfType(
+                        () -> new Socket(address.getAddress(), address.getPort()).close(), IOException.class))
+                .as("connection refused once stopped")
+                .isNotNull();
     }
 }

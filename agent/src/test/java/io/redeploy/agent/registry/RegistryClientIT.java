@@ -42,14 +42,17 @@ class RegistryClientIT {
     final RecordingListener listener = new RecordingListener();
     final List<String> localTags = new ArrayList<>(); // tags first, then image ids
     final List<String[]> pushedManifests = new ArrayList<>(); // {registry, repository, digest}
-    final OkHttpClient raw = new OkHttpClient.Builder().callTimeout(Duration.ofSeconds(30)).build();
+    final OkHttpClient raw =
+            new OkHttpClient.Builder().callTimeout(Duration.ofSeconds(30)).build();
     final List<RegistryClient> clients = new ArrayList<>();
 
     @AfterEach
     void cleanUp() {
         clients.forEach(RegistryClient::close);
         for (String[] m : pushedManifests) {
-            Request.Builder delete = new Request.Builder().url("http://" + m[0] + "/v2/" + m[1] + "/manifests/" + m[2]).delete();
+            Request.Builder delete = new Request.Builder()
+                    .url("http://" + m[0] + "/v2/" + m[1] + "/manifests/" + m[2])
+                    .delete();
             if (m[0].equals(AUTH)) delete.header("Authorization", Credentials.basic(USER, PASSWORD));
             try (Response ignored = raw.newCall(delete.build()).execute()) {
                 // best effort: a manifest already removed (shared by two tags) answers 404
@@ -85,8 +88,9 @@ class RegistryClientIT {
     @Test
     void missingTagOnTheRealRegistry() {
         RegistryClient client = client(insecure(ANON));
-        assertThat(catchThrowableOfType(TagNotFoundException.class,
-                () -> client.digestOf(ImageRef.parse(ANON + "/" + prefix + "/none", "main"))))
+        assertThat(catchThrowableOfType(
+                        TagNotFoundException.class,
+                        () -> client.digestOf(ImageRef.parse(ANON + "/" + prefix + "/none", "main"))))
                 .hasMessageContaining(prefix + "/none");
     }
 
@@ -95,7 +99,8 @@ class RegistryClientIT {
         run("docker", "login", "-u", USER, "-p", PASSWORD, AUTH);
         String name = AUTH + "/" + prefix + "/web";
         ImageRef image = ImageRef.parse(name, "main");
-        RegistryClient client = client(new RegistryConfig(AUTH, true, Optional.of(USER), Optional.of(new Secret(PASSWORD))));
+        RegistryClient client =
+                client(new RegistryConfig(AUTH, true, Optional.of(USER), Optional.of(new Secret(PASSWORD))));
 
         Digest first = pushBuild(name + ":main", "b1", AUTH, image.repository());
         assertThat(client.digestOf(image)).isEqualTo(first);
@@ -104,8 +109,10 @@ class RegistryClientIT {
         // The first lookup learns the Basic challenge; later ones send the credentials straight away.
         assertThat(listener.events).containsExactly(AUTH + " HEAD 401", AUTH + " HEAD 200", AUTH + " HEAD 200");
 
-        RegistryClient wrong = client(new RegistryConfig(AUTH, true, Optional.of(USER), Optional.of(new Secret("not-the-password"))));
-        CredentialsRejectedException rejected = catchThrowableOfType(CredentialsRejectedException.class, () -> wrong.digestOf(image));
+        RegistryClient wrong =
+                client(new RegistryConfig(AUTH, true, Optional.of(USER), Optional.of(new Secret("not-the-password"))));
+        CredentialsRejectedException rejected =
+                catchThrowableOfType(CredentialsRejectedException.class, () -> wrong.digestOf(image));
         assertThat(rejected.getMessage())
                 .isEqualTo("credentials rejected for repository " + prefix + "/web on registry " + AUTH)
                 .doesNotContain("not-the-password");
@@ -122,16 +129,22 @@ class RegistryClientIT {
         String repository = prefix + "/multi";
         Digest amd = pushBuild(name + ":one", "m1", ANON, repository);
         Digest other = pushBuild(name + ":two", "m2", ANON, repository);
-        String hostArch = run("docker", "version", "--format", "{{.Server.Arch}}").trim();
+        String hostArch =
+                run("docker", "version", "--format", "{{.Server.Arch}}").trim();
         String otherArch = hostArch.equals("arm64") ? "amd64" : "arm64";
         String index = "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":["
                 + descriptor(repository, amd, hostArch) + "," + descriptor(repository, other, otherArch) + "]}";
         byte[] indexBytes = index.getBytes(StandardCharsets.UTF_8);
-        Digest indexDigest = Digest.parse("sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(indexBytes)));
-        Request put = new Request.Builder().url("http://" + ANON + "/v2/" + repository + "/manifests/main")
-                .put(RequestBody.create(indexBytes, MediaType.get("application/vnd.oci.image.index.v1+json"))).build();
+        Digest indexDigest = Digest.parse("sha256:"
+                + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(indexBytes)));
+        Request put = new Request.Builder()
+                .url("http://" + ANON + "/v2/" + repository + "/manifests/main")
+                .put(RequestBody.create(indexBytes, MediaType.get("application/vnd.oci.image.index.v1+json")))
+                .build();
         try (Response response = raw.newCall(put).execute()) {
-            assertThat(response.code()).as("PUT index: %s", response.body().string()).isEqualTo(201);
+            assertThat(response.code())
+                    .as("PUT index: %s", response.body().string())
+                    .isEqualTo(201);
         }
         pushedManifests.add(new String[] {ANON, repository, indexDigest.value()});
 
@@ -147,8 +160,11 @@ class RegistryClientIT {
     }
 
     private String descriptor(String repository, Digest digest, String arch) throws IOException {
-        Request head = new Request.Builder().url("http://" + ANON + "/v2/" + repository + "/manifests/" + digest).head()
-                .header("Accept", ManifestDigestFetcher.ACCEPT).build();
+        Request head = new Request.Builder()
+                .url("http://" + ANON + "/v2/" + repository + "/manifests/" + digest)
+                .head()
+                .header("Accept", ManifestDigestFetcher.ACCEPT)
+                .build();
         try (Response response = raw.newCall(head).execute()) {
             assertThat(response.code()).isEqualTo(200);
             String mediaType = response.header("Content-Type");
@@ -162,8 +178,10 @@ class RegistryClientIT {
     private Digest pushBuild(String ref, String buildId, String registry, String repository) throws Exception {
         run("bash", repoRoot().resolve("scripts/build-test-image.sh").toString(), ref, prefix + "-" + buildId);
         localTags.add(ref);
-        localTags.add(run("docker", "inspect", "--format", "{{.Id}}", ref).trim()); // the build outlives its tag after the next push
-        String repoDigest = run("docker", "inspect", "--format", "{{index .RepoDigests 0}}", ref).trim();
+        localTags.add(run("docker", "inspect", "--format", "{{.Id}}", ref)
+                .trim()); // the build outlives its tag after the next push
+        String repoDigest = run("docker", "inspect", "--format", "{{index .RepoDigests 0}}", ref)
+                .trim();
         String digest = repoDigest.substring(repoDigest.indexOf('@') + 1);
         pushedManifests.add(new String[] {registry, repository, digest});
         return Digest.parse(digest);
@@ -185,7 +203,8 @@ class RegistryClientIT {
 
     static Path repoRoot() {
         String configured = System.getProperty("redeploy.repoRoot");
-        if (configured != null && Files.exists(Path.of(configured, "scripts/build-test-image.sh"))) return Path.of(configured);
+        if (configured != null && Files.exists(Path.of(configured, "scripts/build-test-image.sh")))
+            return Path.of(configured);
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
             if (Files.exists(dir.resolve("scripts/build-test-image.sh"))) return dir;
         }
@@ -202,8 +221,8 @@ class RegistryClientIT {
         }
         if (process.exitValue() != 0) {
             // The login password is a fixed test credential of the dev stack, but keep it out of reports anyway.
-            throw new IllegalStateException("failed (" + process.exitValue() + "): " + String.join(" ", command)
-                    .replace(PASSWORD, "****") + "\n" + output);
+            throw new IllegalStateException("failed (" + process.exitValue() + "): "
+                    + String.join(" ", command).replace(PASSWORD, "****") + "\n" + output);
         }
         return output;
     }

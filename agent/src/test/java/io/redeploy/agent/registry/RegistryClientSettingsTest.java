@@ -24,7 +24,16 @@ class RegistryClientSettingsTest {
         assertThatThrownBy(() -> s.withMaxAttempts(0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> s.withMaxBodyBytes(0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> s.withReadTimeout(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new RegistryClientSettings(s.connectTimeout(), s.readTimeout(), s.callTimeout(), 1,
-                s.baseBackoff(), s.maxBackoff(), s.maxRetryAfter(), 1, " ")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new RegistryClientSettings(
+                        s.connectTimeout(),
+                        s.readTimeout(),
+                        s.callTimeout(),
+                        1,
+                        s.baseBackoff(),
+                        s.maxBackoff(),
+                        s.maxRetryAfter(),
+                        1,
+                        " "))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -1,8 +1,7 @@
 package io.redeploy.agent.registry;
 
-import io.redeploy.agent.testing.MutableClock;
-import static com.github.tomakehurst.wiremock.client.WireMock.absent;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.absent;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.exactly;
@@ -25,6 +24,7 @@ import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.redeploy.agent.config.ImageRef;
 import io.redeploy.agent.config.RegistryConfig;
 import io.redeploy.agent.config.Secret;
+import io.redeploy.agent.testing.MutableClock;
 import java.io.InterruptedIOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -47,7 +47,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 class RegistryClientTest {
     @RegisterExtension
-    static WireMockExtension wm = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
+    static WireMockExtension wm = WireMockExtension.newInstance()
+            .options(wireMockConfig().dynamicPort())
+            .build();
 
     static final String REPO = "acme/app";
     static final String MANIFEST = "/v2/acme/app/manifests/main";
@@ -62,8 +64,15 @@ class RegistryClientTest {
     final List<RegistryClient> clients = new ArrayList<>();
 
     static final RegistryClientSettings SETTINGS = new RegistryClientSettings(
-            Duration.ofSeconds(2), Duration.ofSeconds(3), Duration.ofSeconds(10), 3,
-            Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofSeconds(30), 64 * 1024, "redeploy-agent/test");
+            Duration.ofSeconds(2),
+            Duration.ofSeconds(3),
+            Duration.ofSeconds(10),
+            3,
+            Duration.ofMillis(200),
+            Duration.ofSeconds(2),
+            Duration.ofSeconds(30),
+            64 * 1024,
+            "redeploy-agent/test");
 
     @AfterEach
     void closeClients() {
@@ -92,19 +101,26 @@ class RegistryClientTest {
 
     RegistryClient client(RegistryConfig config, RegistryClientSettings settings) {
         RegistryClient c = RegistryClient.builder(image -> config)
-                .settings(settings).sleeper(sleeper).clock(clock).listener(listener).jitter(() -> 0.5).build();
+                .settings(settings)
+                .sleeper(sleeper)
+                .clock(clock)
+                .listener(listener)
+                .jitter(() -> 0.5)
+                .build();
         clients.add(c);
         return c;
     }
 
     static ResponseDefinitionBuilder digestResponse(String digest) {
-        return aResponse().withStatus(200)
+        return aResponse()
+                .withStatus(200)
                 .withHeader("Content-Type", "application/vnd.oci.image.index.v1+json")
                 .withHeader("Docker-Content-Digest", digest);
     }
 
     static String bearerChallenge() {
-        return "Bearer realm=\"http://" + host() + "/token\",service=\"registry.test\",scope=\"repository:acme/app:pull\"";
+        return "Bearer realm=\"http://" + host()
+                + "/token\",service=\"registry.test\",scope=\"repository:acme/app:pull\"";
     }
 
     static MappingBuilder anonymousHead() {
@@ -116,7 +132,8 @@ class RegistryClientTest {
     }
 
     static void stubTokenFlow(String tokenJson) {
-        wm.stubFor(anonymousHead().willReturn(aResponse().withStatus(401).withHeader("WWW-Authenticate", bearerChallenge())));
+        wm.stubFor(anonymousHead()
+                .willReturn(aResponse().withStatus(401).withHeader("WWW-Authenticate", bearerChallenge())));
         wm.stubFor(get(urlPathEqualTo("/token")).willReturn(okJson(tokenJson)));
         wm.stubFor(headWithToken("t1").willReturn(digestResponse(DIGEST)));
     }
@@ -135,19 +152,23 @@ class RegistryClientTest {
         void readsDockerContentDigestWithOneHead() throws Exception {
             wm.stubFor(head(urlEqualTo(MANIFEST)).willReturn(digestResponse(DIGEST)));
             assertThat(client(anonymous()).digestOf(image())).isEqualTo(Digest.parse(DIGEST));
-            wm.verify(exactly(1), headRequestedFor(urlEqualTo(MANIFEST))
-                    .withHeader("Accept", containing("application/vnd.oci.image.index.v1+json"))
-                    .withHeader("Accept", containing("application/vnd.oci.image.manifest.v1+json"))
-                    .withHeader("Accept", containing("application/vnd.docker.distribution.manifest.list.v2+json"))
-                    .withHeader("Accept", containing("application/vnd.docker.distribution.manifest.v2+json"))
-                    .withHeader("User-Agent", equalTo("redeploy-agent/test")));
+            wm.verify(
+                    exactly(1),
+                    headRequestedFor(urlEqualTo(MANIFEST))
+                            .withHeader("Accept", containing("application/vnd.oci.image.index.v1+json"))
+                            .withHeader("Accept", containing("application/vnd.oci.image.manifest.v1+json"))
+                            .withHeader(
+                                    "Accept", containing("application/vnd.docker.distribution.manifest.list.v2+json"))
+                            .withHeader("Accept", containing("application/vnd.docker.distribution.manifest.v2+json"))
+                            .withHeader("User-Agent", equalTo("redeploy-agent/test")));
             assertThat(wm.getAllServeEvents()).hasSize(1);
         }
 
         @Test
         void multiArchTagAnswersTheIndexDigest() throws Exception {
             // The registry picks the index because the index types are accepted; its digest is what RepoDigests holds.
-            wm.stubFor(head(urlEqualTo(MANIFEST)).withHeader("Accept", containing("application/vnd.oci.image.index.v1+json"))
+            wm.stubFor(head(urlEqualTo(MANIFEST))
+                    .withHeader("Accept", containing("application/vnd.oci.image.index.v1+json"))
                     .willReturn(digestResponse(INDEX_DIGEST)));
             RegistryClient client = client(anonymous());
             assertThat(client.digestOf(image())).isEqualTo(Digest.parse(INDEX_DIGEST));
@@ -157,28 +178,37 @@ class RegistryClientTest {
         @Test
         void malformedDigestIsRefused() {
             wm.stubFor(head(urlEqualTo(MANIFEST)).willReturn(digestResponse("sha256:not-hex")));
-            MalformedResponseException e = catchThrowableOfType(MalformedResponseException.class,
-                    () -> client(anonymous()).digestOf(image()));
+            MalformedResponseException e = catchThrowableOfType(
+                    MalformedResponseException.class, () -> client(anonymous()).digestOf(image()));
             assertThat(e.getMessage()).contains("malformed Docker-Content-Digest", REPO, host());
             assertThat(e.isTransient()).isFalse();
         }
 
         @Test
         void missingHeaderFallsBackToGetAndHashesTheBody() throws Exception {
-            byte[] manifest = "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":[]}"
-                    .getBytes(StandardCharsets.UTF_8);
+            byte[] manifest =
+                    "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":[]}"
+                            .getBytes(StandardCharsets.UTF_8);
             wm.stubFor(head(urlEqualTo(MANIFEST)).willReturn(aResponse().withStatus(200)));
-            wm.stubFor(get(urlEqualTo(MANIFEST)).willReturn(aResponse().withStatus(200).withBody(manifest)));
+            wm.stubFor(get(urlEqualTo(MANIFEST))
+                    .willReturn(aResponse().withStatus(200).withBody(manifest)));
             Digest digest = client(anonymous()).digestOf(image());
-            assertThat(digest.value()).isEqualTo("sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(manifest)));
-            wm.verify(exactly(1), getRequestedFor(urlEqualTo(MANIFEST)).withHeader("Accept", containing("manifest.list.v2+json")));
+            assertThat(digest.value())
+                    .isEqualTo("sha256:"
+                            + HexFormat.of()
+                                    .formatHex(
+                                            MessageDigest.getInstance("SHA-256").digest(manifest)));
+            wm.verify(
+                    exactly(1),
+                    getRequestedFor(urlEqualTo(MANIFEST)).withHeader("Accept", containing("manifest.list.v2+json")));
         }
 
         @Test
         void headNotAllowedFallsBackToGet() throws Exception {
             byte[] manifest = "{}".getBytes(StandardCharsets.UTF_8);
             wm.stubFor(head(urlEqualTo(MANIFEST)).willReturn(aResponse().withStatus(405)));
-            wm.stubFor(get(urlEqualTo(MANIFEST)).willReturn(aResponse().withStatus(200).withBody(manifest)));
+            wm.stubFor(get(urlEqualTo(MANIFEST))
+                    .willReturn(aResponse().withStatus(200).withBody(manifest)));
             assertThat(client(anonymous()).digestOf(image()).value())
                     .isEqualTo("sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a");
         }
@@ -186,26 +216,33 @@ class RegistryClientTest {
         @Test
         void oversizedBodyIsRefused() {
             wm.stubFor(head(urlEqualTo(MANIFEST)).willReturn(aResponse().withStatus(200)));
-            wm.stubFor(get(urlEqualTo(MANIFEST)).willReturn(aResponse().withStatus(200).withBody(new byte[2048])));
-            assertThatThrownBy(() -> client(anonymous(), SETTINGS.withMaxBodyBytes(1024)).digestOf(image()))
+            wm.stubFor(get(urlEqualTo(MANIFEST))
+                    .willReturn(aResponse().withStatus(200).withBody(new byte[2048])));
+            assertThatThrownBy(() ->
+                            client(anonymous(), SETTINGS.withMaxBodyBytes(1024)).digestOf(image()))
                     .isInstanceOf(MalformedResponseException.class)
-                    .hasMessageContaining("larger than 1024 bytes").hasMessageContaining(REPO);
+                    .hasMessageContaining("larger than 1024 bytes")
+                    .hasMessageContaining(REPO);
         }
 
         @Test
         void oversizedChunkedBodyWithoutLengthIsRefused() {
             wm.stubFor(head(urlEqualTo(MANIFEST)).willReturn(aResponse().withStatus(200)));
-            wm.stubFor(get(urlEqualTo(MANIFEST)).willReturn(aResponse().withStatus(200).withBody(new byte[4096])
-                    .withChunkedDribbleDelay(4, 20)));
-            assertThatThrownBy(() -> client(anonymous(), SETTINGS.withMaxBodyBytes(1024)).digestOf(image()))
-                    .isInstanceOf(MalformedResponseException.class).hasMessageContaining("larger than 1024 bytes");
+            wm.stubFor(get(urlEqualTo(MANIFEST))
+                    .willReturn(
+                            aResponse().withStatus(200).withBody(new byte[4096]).withChunkedDribbleDelay(4, 20)));
+            assertThatThrownBy(() ->
+                            client(anonymous(), SETTINGS.withMaxBodyBytes(1024)).digestOf(image()))
+                    .isInstanceOf(MalformedResponseException.class)
+                    .hasMessageContaining("larger than 1024 bytes");
         }
 
         @Test
         void unexpectedStatusIsMalformedAndNotRetried() {
             wm.stubFor(head(urlEqualTo(MANIFEST)).willReturn(aResponse().withStatus(400)));
             assertThatThrownBy(() -> client(anonymous()).digestOf(image()))
-                    .isInstanceOf(MalformedResponseException.class).hasMessageContaining("HTTP 400");
+                    .isInstanceOf(MalformedResponseException.class)
+                    .hasMessageContaining("HTTP 400");
             assertThat(heads()).isEqualTo(1);
         }
     }
@@ -215,7 +252,8 @@ class RegistryClientTest {
         @Test
         void tagNotFound() {
             wm.stubFor(head(urlEqualTo(MANIFEST)).willReturn(aResponse().withStatus(404)));
-            TagNotFoundException e = catchThrowableOfType(TagNotFoundException.class, () -> client(anonymous()).digestOf(image()));
+            TagNotFoundException e = catchThrowableOfType(
+                    TagNotFoundException.class, () -> client(anonymous()).digestOf(image()));
             assertThat(e.getMessage()).isEqualTo("tag main not found in repository acme/app on registry " + host());
             assertThat(e.isTransient()).isFalse();
             assertThat(heads()).isEqualTo(1);
@@ -225,9 +263,11 @@ class RegistryClientTest {
         @Test
         void forbiddenIsCredentialsRejected() {
             wm.stubFor(head(urlEqualTo(MANIFEST)).willReturn(aResponse().withStatus(403)));
-            CredentialsRejectedException e = catchThrowableOfType(CredentialsRejectedException.class,
+            CredentialsRejectedException e = catchThrowableOfType(
+                    CredentialsRejectedException.class,
                     () -> client(withCredentials(PASSWORD)).digestOf(image()));
-            assertThat(e.getMessage()).startsWith("credentials rejected for repository acme/app on registry " + host())
+            assertThat(e.getMessage())
+                    .startsWith("credentials rejected for repository acme/app on registry " + host())
                     .doesNotContain(PASSWORD);
             assertThat(e.isTransient()).isFalse();
         }
@@ -243,17 +283,25 @@ class RegistryClientTest {
 
         @Test
         void rateLimitedWaitsForRetryAfterThenSucceeds() throws Exception {
-            wm.stubFor(head(urlEqualTo(MANIFEST)).inScenario("429").whenScenarioStateIs(STARTED)
-                    .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "7")).willSetStateTo("open"));
-            wm.stubFor(head(urlEqualTo(MANIFEST)).inScenario("429").whenScenarioStateIs("open").willReturn(digestResponse(DIGEST)));
+            wm.stubFor(head(urlEqualTo(MANIFEST))
+                    .inScenario("429")
+                    .whenScenarioStateIs(STARTED)
+                    .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "7"))
+                    .willSetStateTo("open"));
+            wm.stubFor(head(urlEqualTo(MANIFEST))
+                    .inScenario("429")
+                    .whenScenarioStateIs("open")
+                    .willReturn(digestResponse(DIGEST)));
             assertThat(client(anonymous()).digestOf(image())).isEqualTo(Digest.parse(DIGEST));
             assertThat(sleeper.waits).containsExactly(Duration.ofSeconds(7));
         }
 
         @Test
         void rateLimitedBeyondTheHonouredWaitFailsFastWithRetryAfter() {
-            wm.stubFor(head(urlEqualTo(MANIFEST)).willReturn(aResponse().withStatus(429).withHeader("Retry-After", "3600")));
-            RateLimitedException e = catchThrowableOfType(RateLimitedException.class, () -> client(anonymous()).digestOf(image()));
+            wm.stubFor(head(urlEqualTo(MANIFEST))
+                    .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "3600")));
+            RateLimitedException e = catchThrowableOfType(
+                    RateLimitedException.class, () -> client(anonymous()).digestOf(image()));
             assertThat(e.retryAfter()).contains(Duration.ofHours(1));
             assertThat(e.isTransient()).isTrue();
             assertThat(e.getMessage()).contains(REPO, host(), "3600");
@@ -264,7 +312,8 @@ class RegistryClientTest {
         @Test
         void rateLimitedWithoutRetryAfterBacksOffThenReports() {
             wm.stubFor(head(urlEqualTo(MANIFEST)).willReturn(aResponse().withStatus(429)));
-            RateLimitedException e = catchThrowableOfType(RateLimitedException.class, () -> client(anonymous()).digestOf(image()));
+            RateLimitedException e = catchThrowableOfType(
+                    RateLimitedException.class, () -> client(anonymous()).digestOf(image()));
             assertThat(e.retryAfter()).isEmpty();
             assertThat(heads()).isEqualTo(3);
             assertThat(sleeper.waits).hasSize(2);
@@ -272,9 +321,15 @@ class RegistryClientTest {
 
         @Test
         void serverErrorThenSuccessRetriesWithBackoff() throws Exception {
-            wm.stubFor(head(urlEqualTo(MANIFEST)).inScenario("5xx").whenScenarioStateIs(STARTED)
-                    .willReturn(aResponse().withStatus(500)).willSetStateTo("healed"));
-            wm.stubFor(head(urlEqualTo(MANIFEST)).inScenario("5xx").whenScenarioStateIs("healed").willReturn(digestResponse(DIGEST)));
+            wm.stubFor(head(urlEqualTo(MANIFEST))
+                    .inScenario("5xx")
+                    .whenScenarioStateIs(STARTED)
+                    .willReturn(aResponse().withStatus(500))
+                    .willSetStateTo("healed"));
+            wm.stubFor(head(urlEqualTo(MANIFEST))
+                    .inScenario("5xx")
+                    .whenScenarioStateIs("healed")
+                    .willReturn(digestResponse(DIGEST)));
             assertThat(client(anonymous()).digestOf(image())).isEqualTo(Digest.parse(DIGEST));
             assertThat(sleeper.waits).containsExactly(Duration.ofMillis(150)); // 200 ms base, equal jitter at 0.5
             assertThat(listener.events).containsExactly(host() + " HEAD 500", host() + " HEAD 200");
@@ -283,29 +338,40 @@ class RegistryClientTest {
         @Test
         void persistentServerErrorIsUnavailableAfterBoundedAttempts() {
             wm.stubFor(head(urlEqualTo(MANIFEST)).willReturn(aResponse().withStatus(503)));
-            RegistryUnavailableException e = catchThrowableOfType(RegistryUnavailableException.class,
+            RegistryUnavailableException e = catchThrowableOfType(
+                    RegistryUnavailableException.class,
                     () -> client(anonymous()).digestOf(image()));
             assertThat(e.status()).isEqualTo(503);
             assertThat(e.isTransient()).isTrue();
-            assertThat(e.getMessage()).isEqualTo("registry answered HTTP 503 for repository acme/app on registry " + host());
+            assertThat(e.getMessage())
+                    .isEqualTo("registry answered HTTP 503 for repository acme/app on registry " + host());
             assertThat(heads()).isEqualTo(3);
             assertThat(sleeper.waits).containsExactly(Duration.ofMillis(150), Duration.ofMillis(300));
         }
 
         @Test
         void serviceUnavailableRetryAfterIsHonoured() throws Exception {
-            wm.stubFor(head(urlEqualTo(MANIFEST)).inScenario("503").whenScenarioStateIs(STARTED)
-                    .willReturn(aResponse().withStatus(503).withHeader("Retry-After", "4")).willSetStateTo("up"));
-            wm.stubFor(head(urlEqualTo(MANIFEST)).inScenario("503").whenScenarioStateIs("up").willReturn(digestResponse(DIGEST)));
+            wm.stubFor(head(urlEqualTo(MANIFEST))
+                    .inScenario("503")
+                    .whenScenarioStateIs(STARTED)
+                    .willReturn(aResponse().withStatus(503).withHeader("Retry-After", "4"))
+                    .willSetStateTo("up"));
+            wm.stubFor(head(urlEqualTo(MANIFEST))
+                    .inScenario("503")
+                    .whenScenarioStateIs("up")
+                    .willReturn(digestResponse(DIGEST)));
             client(anonymous()).digestOf(image());
             assertThat(sleeper.waits).containsExactly(Duration.ofSeconds(4));
         }
 
         @Test
         void slowResponseTimesOutAndIsRetried() {
-            wm.stubFor(head(urlEqualTo(MANIFEST)).willReturn(digestResponse(DIGEST).withFixedDelay(1500)));
-            RegistryClientSettings fast = SETTINGS.withReadTimeout(Duration.ofMillis(200)).withMaxAttempts(2);
-            RegistryUnavailableException e = catchThrowableOfType(RegistryUnavailableException.class,
+            wm.stubFor(
+                    head(urlEqualTo(MANIFEST)).willReturn(digestResponse(DIGEST).withFixedDelay(1500)));
+            RegistryClientSettings fast =
+                    SETTINGS.withReadTimeout(Duration.ofMillis(200)).withMaxAttempts(2);
+            RegistryUnavailableException e = catchThrowableOfType(
+                    RegistryUnavailableException.class,
                     () -> client(anonymous(), fast).digestOf(image()));
             assertThat(e.status()).isEqualTo(RegistryUnavailableException.NO_STATUS);
             assertThat(e.getCause()).isInstanceOf(InterruptedIOException.class);
@@ -322,7 +388,8 @@ class RegistryClientTest {
             }
             String closedHost = "127.0.0.1:" + closedPort;
             RegistryConfig config = new RegistryConfig(closedHost, true, Optional.empty(), Optional.empty());
-            RegistryUnavailableException e = catchThrowableOfType(RegistryUnavailableException.class,
+            RegistryUnavailableException e = catchThrowableOfType(
+                    RegistryUnavailableException.class,
                     () -> client(config).digestOf(new ImageRef(closedHost, REPO, "main")));
             assertThat(e.status()).isEqualTo(-1);
             assertThat(listener.events).containsOnly(closedHost + " HEAD -1").hasSize(3);
@@ -330,18 +397,24 @@ class RegistryClientTest {
 
         @Test
         void oneFailingImageDoesNotAffectTheNext() throws Exception {
-            wm.stubFor(head(urlEqualTo("/v2/acme/gone/manifests/main")).willReturn(aResponse().withStatus(404)));
+            wm.stubFor(head(urlEqualTo("/v2/acme/gone/manifests/main"))
+                    .willReturn(aResponse().withStatus(404)));
             wm.stubFor(head(urlEqualTo(MANIFEST)).willReturn(digestResponse(DIGEST)));
             RegistryClient client = client(anonymous());
-            assertThatThrownBy(() -> client.digestOf(new ImageRef(host(), "acme/gone", "main"))).isInstanceOf(TagNotFoundException.class);
+            assertThatThrownBy(() -> client.digestOf(new ImageRef(host(), "acme/gone", "main")))
+                    .isInstanceOf(TagNotFoundException.class);
             assertThat(client.digestOf(image())).isEqualTo(Digest.parse(DIGEST));
         }
 
         @Test
         void interruptedWhileWaitingGivesUpAndKeepsTheFlag() {
             wm.stubFor(head(urlEqualTo(MANIFEST)).willReturn(aResponse().withStatus(503)));
-            RegistryClient client = RegistryClient.builder(i -> anonymous()).settings(SETTINGS)
-                    .sleeper(d -> { throw new InterruptedException(); }).build();
+            RegistryClient client = RegistryClient.builder(i -> anonymous())
+                    .settings(SETTINGS)
+                    .sleeper(d -> {
+                        throw new InterruptedException();
+                    })
+                    .build();
             clients.add(client);
             try {
                 assertThatThrownBy(() -> client.digestOf(image())).isInstanceOf(RegistryUnavailableException.class);
@@ -355,8 +428,12 @@ class RegistryClientTest {
         @Test
         void brokenListenerDoesNotFailTheLookup() throws Exception {
             wm.stubFor(head(urlEqualTo(MANIFEST)).willReturn(digestResponse(DIGEST)));
-            RegistryClient client = RegistryClient.builder(i -> anonymous()).settings(SETTINGS)
-                    .listener((r, m, s) -> { throw new IllegalStateException("metrics down"); }).build();
+            RegistryClient client = RegistryClient.builder(i -> anonymous())
+                    .settings(SETTINGS)
+                    .listener((r, m, s) -> {
+                        throw new IllegalStateException("metrics down");
+                    })
+                    .build();
             clients.add(client);
             assertThat(client.digestOf(image())).isEqualTo(Digest.parse(DIGEST));
         }
@@ -369,40 +446,52 @@ class RegistryClientTest {
             stubTokenFlow("{\"token\":\"t1\",\"expires_in\":300}");
             RegistryClient client = client(anonymous());
             assertThat(client.digestOf(image())).isEqualTo(Digest.parse(DIGEST));
-            wm.verify(exactly(1), getRequestedFor(urlPathEqualTo("/token"))
-                    .withQueryParam("service", equalTo("registry.test"))
-                    .withQueryParam("scope", equalTo("repository:acme/app:pull"))
-                    .withHeader("Authorization", absent()));
-            assertThat(listener.events).containsExactly(host() + " HEAD 401", host() + " GET 200", host() + " HEAD 200");
+            wm.verify(
+                    exactly(1),
+                    getRequestedFor(urlPathEqualTo("/token"))
+                            .withQueryParam("service", equalTo("registry.test"))
+                            .withQueryParam("scope", equalTo("repository:acme/app:pull"))
+                            .withHeader("Authorization", absent()));
+            assertThat(listener.events)
+                    .containsExactly(host() + " HEAD 401", host() + " GET 200", host() + " HEAD 200");
 
             // Steady state: the cached token goes out with the first request.
             listener.events.clear();
             for (int poll = 0; poll < 3; poll++) {
                 assertThat(client.digestOf(image())).isEqualTo(Digest.parse(DIGEST));
             }
-            assertThat(listener.events).containsExactly(host() + " HEAD 200", host() + " HEAD 200", host() + " HEAD 200");
+            assertThat(listener.events)
+                    .containsExactly(host() + " HEAD 200", host() + " HEAD 200", host() + " HEAD 200");
             assertThat(tokenRequests()).isEqualTo(1);
         }
 
         @Test
         void ghcrStyleChallengeForAPublicImageSendsNoCredentials() throws Exception {
-            String challenge = "Bearer realm=\"http://" + host() + "/token\",service=\"ghcr.io\",scope=\"repository:acme/app:pull\"";
-            wm.stubFor(anonymousHead().willReturn(aResponse().withStatus(401).withHeader("WWW-Authenticate", challenge)));
+            String challenge = "Bearer realm=\"http://" + host()
+                    + "/token\",service=\"ghcr.io\",scope=\"repository:acme/app:pull\"";
+            wm.stubFor(
+                    anonymousHead().willReturn(aResponse().withStatus(401).withHeader("WWW-Authenticate", challenge)));
             wm.stubFor(get(urlPathEqualTo("/token")).willReturn(okJson("{\"token\":\"t1\"}")));
             wm.stubFor(headWithToken("t1").willReturn(digestResponse(DIGEST)));
             assertThat(client(anonymous()).digestOf(image())).isEqualTo(Digest.parse(DIGEST));
-            wm.verify(exactly(1), getRequestedFor(urlEqualTo("/token?service=ghcr.io&scope=repository%3Aacme%2Fapp%3Apull"))
-                    .withHeader("Authorization", absent()));
+            wm.verify(
+                    exactly(1),
+                    getRequestedFor(urlEqualTo("/token?service=ghcr.io&scope=repository%3Aacme%2Fapp%3Apull"))
+                            .withHeader("Authorization", absent()));
         }
 
         @Test
         void privateImageSendsBasicCredentialsToTheTokenService() throws Exception {
             stubTokenFlow("{\"token\":\"t1\",\"expires_in\":300}");
             assertThat(client(withCredentials(PASSWORD)).digestOf(image())).isEqualTo(Digest.parse(DIGEST));
-            wm.verify(exactly(1), getRequestedFor(urlPathEqualTo("/token"))
-                    .withHeader("Authorization", equalTo(Credentials.basic(USER, PASSWORD))));
+            wm.verify(
+                    exactly(1),
+                    getRequestedFor(urlPathEqualTo("/token"))
+                            .withHeader("Authorization", equalTo(Credentials.basic(USER, PASSWORD))));
             // The registry itself only ever sees the token, never the password.
-            wm.verify(exactly(0), headRequestedFor(urlEqualTo(MANIFEST)).withHeader("Authorization", containing("Basic")));
+            wm.verify(
+                    exactly(0),
+                    headRequestedFor(urlEqualTo(MANIFEST)).withHeader("Authorization", containing("Basic")));
         }
 
         @Test
@@ -416,7 +505,8 @@ class RegistryClientTest {
             clock.advance(Duration.ofSeconds(2));
             client.digestOf(image());
             assertThat(tokenRequests()).isEqualTo(2);
-            assertThat(wm.findAll(headRequestedFor(urlEqualTo(MANIFEST)).withHeader("Authorization", absent()))).hasSize(1);
+            assertThat(wm.findAll(headRequestedFor(urlEqualTo(MANIFEST)).withHeader("Authorization", absent())))
+                    .hasSize(1);
             assertThat(heads()).isEqualTo(4);
         }
 
@@ -447,21 +537,30 @@ class RegistryClientTest {
 
         @Test
         void usesTheDefaultPullScopeWhenTheChallengeHasNone() throws Exception {
-            wm.stubFor(anonymousHead().willReturn(aResponse().withStatus(401)
-                    .withHeader("WWW-Authenticate", "Bearer realm=\"http://" + host() + "/token\"")));
+            wm.stubFor(anonymousHead()
+                    .willReturn(aResponse()
+                            .withStatus(401)
+                            .withHeader("WWW-Authenticate", "Bearer realm=\"http://" + host() + "/token\"")));
             wm.stubFor(get(urlPathEqualTo("/token")).willReturn(okJson("{\"token\":\"t1\"}")));
             wm.stubFor(headWithToken("t1").willReturn(digestResponse(DIGEST)));
             client(anonymous()).digestOf(image());
-            wm.verify(exactly(1), getRequestedFor(urlPathEqualTo("/token"))
-                    .withQueryParam("scope", equalTo("repository:acme/app:pull"))
-                    .withQueryParam("service", absent()));
+            wm.verify(
+                    exactly(1),
+                    getRequestedFor(urlPathEqualTo("/token"))
+                            .withQueryParam("scope", equalTo("repository:acme/app:pull"))
+                            .withQueryParam("service", absent()));
         }
 
         @Test
         void remembersTheScopeTheRegistryAskedForWhenRenewing() throws Exception {
             String custom = "repository:acme/app:pull,metadata_read";
-            wm.stubFor(anonymousHead().willReturn(aResponse().withStatus(401).withHeader("WWW-Authenticate",
-                    "Bearer realm=\"http://" + host() + "/token\",service=\"s\",scope=\"" + custom + "\"")));
+            wm.stubFor(anonymousHead()
+                    .willReturn(aResponse()
+                            .withStatus(401)
+                            .withHeader(
+                                    "WWW-Authenticate",
+                                    "Bearer realm=\"http://" + host() + "/token\",service=\"s\",scope=\"" + custom
+                                            + "\"")));
             wm.stubFor(get(urlPathEqualTo("/token")).willReturn(okJson("{\"token\":\"t1\"}")));
             wm.stubFor(headWithToken("t1").willReturn(digestResponse(DIGEST)));
             RegistryClient client = client(anonymous());
@@ -478,47 +577,64 @@ class RegistryClientTest {
             RegistryClient client = client(anonymous());
             client.digestOf(image());
             // The registry revokes t1; the token service now hands out t2.
-            wm.stubFor(headWithToken("t1").willReturn(aResponse().withStatus(401)
-                    .withHeader("WWW-Authenticate", bearerChallenge() + ",error=\"invalid_token\"")));
+            wm.stubFor(headWithToken("t1")
+                    .willReturn(aResponse()
+                            .withStatus(401)
+                            .withHeader("WWW-Authenticate", bearerChallenge() + ",error=\"invalid_token\"")));
             wm.stubFor(get(urlPathEqualTo("/token")).willReturn(okJson("{\"token\":\"t2\",\"expires_in\":300}")));
             wm.stubFor(headWithToken("t2").willReturn(digestResponse(DIGEST)));
             assertThat(client.digestOf(image())).isEqualTo(Digest.parse(DIGEST));
             client.digestOf(image());
             assertThat(tokenRequests()).isEqualTo(2);
-            assertThat(wm.findAll(headRequestedFor(urlEqualTo(MANIFEST)).withHeader("Authorization", equalTo("Bearer t2")))).hasSize(2);
+            assertThat(wm.findAll(
+                            headRequestedFor(urlEqualTo(MANIFEST)).withHeader("Authorization", equalTo("Bearer t2"))))
+                    .hasSize(2);
         }
 
         @Test
         void insufficientScopeIsCredentialsRejected() {
-            wm.stubFor(anonymousHead().willReturn(aResponse().withStatus(401).withHeader("WWW-Authenticate", bearerChallenge())));
+            wm.stubFor(anonymousHead()
+                    .willReturn(aResponse().withStatus(401).withHeader("WWW-Authenticate", bearerChallenge())));
             wm.stubFor(get(urlPathEqualTo("/token")).willReturn(okJson("{\"token\":\"t1\"}")));
-            wm.stubFor(headWithToken("t1").willReturn(aResponse().withStatus(401)
-                    .withHeader("WWW-Authenticate", bearerChallenge() + ",error=\"insufficient_scope\"")));
-            CredentialsRejectedException e = catchThrowableOfType(CredentialsRejectedException.class,
+            wm.stubFor(headWithToken("t1")
+                    .willReturn(aResponse()
+                            .withStatus(401)
+                            .withHeader("WWW-Authenticate", bearerChallenge() + ",error=\"insufficient_scope\"")));
+            CredentialsRejectedException e = catchThrowableOfType(
+                    CredentialsRejectedException.class,
                     () -> client(withCredentials(PASSWORD)).digestOf(image()));
-            assertThat(e.getMessage()).isEqualTo("credentials rejected for repository acme/app on registry " + host())
-                    .doesNotContain(PASSWORD).doesNotContain("t1");
+            assertThat(e.getMessage())
+                    .isEqualTo("credentials rejected for repository acme/app on registry " + host())
+                    .doesNotContain(PASSWORD)
+                    .doesNotContain("t1");
             assertThat(tokenRequests()).isEqualTo(1);
             assertThat(heads()).isEqualTo(2);
         }
 
         @Test
         void tokenServiceRejectingCredentials() {
-            wm.stubFor(anonymousHead().willReturn(aResponse().withStatus(401).withHeader("WWW-Authenticate", bearerChallenge())));
+            wm.stubFor(anonymousHead()
+                    .willReturn(aResponse().withStatus(401).withHeader("WWW-Authenticate", bearerChallenge())));
             wm.stubFor(get(urlPathEqualTo("/token")).willReturn(aResponse().withStatus(401)));
-            CredentialsRejectedException e = catchThrowableOfType(CredentialsRejectedException.class,
+            CredentialsRejectedException e = catchThrowableOfType(
+                    CredentialsRejectedException.class,
                     () -> client(withCredentials("wrong-password")).digestOf(image()));
-            assertThat(e.getMessage()).contains("credentials rejected for repository acme/app").doesNotContain("wrong-password");
+            assertThat(e.getMessage())
+                    .contains("credentials rejected for repository acme/app")
+                    .doesNotContain("wrong-password");
             assertThat(tokenRequests()).isEqualTo(1);
         }
 
         @Test
         void tokenServiceFailingIsRetriedThenUnavailable() {
-            wm.stubFor(anonymousHead().willReturn(aResponse().withStatus(401).withHeader("WWW-Authenticate", bearerChallenge())));
+            wm.stubFor(anonymousHead()
+                    .willReturn(aResponse().withStatus(401).withHeader("WWW-Authenticate", bearerChallenge())));
             wm.stubFor(get(urlPathEqualTo("/token")).willReturn(aResponse().withStatus(502)));
-            RegistryUnavailableException e = catchThrowableOfType(RegistryUnavailableException.class,
+            RegistryUnavailableException e = catchThrowableOfType(
+                    RegistryUnavailableException.class,
                     () -> client(anonymous()).digestOf(image()));
-            assertThat(e.getMessage()).isEqualTo("token service answered HTTP 502 for repository acme/app on registry " + host());
+            assertThat(e.getMessage())
+                    .isEqualTo("token service answered HTTP 502 for repository acme/app on registry " + host());
             assertThat(e.status()).isEqualTo(502);
             assertThat(tokenRequests()).isEqualTo(3);
             assertThat(sleeper.waits).hasSize(2);
@@ -526,10 +642,16 @@ class RegistryClientTest {
 
         @Test
         void tokenServiceRecoversOnRetry() throws Exception {
-            wm.stubFor(anonymousHead().willReturn(aResponse().withStatus(401).withHeader("WWW-Authenticate", bearerChallenge())));
-            wm.stubFor(get(urlPathEqualTo("/token")).inScenario("tok").whenScenarioStateIs(STARTED)
-                    .willReturn(aResponse().withStatus(500)).willSetStateTo("ok"));
-            wm.stubFor(get(urlPathEqualTo("/token")).inScenario("tok").whenScenarioStateIs("ok")
+            wm.stubFor(anonymousHead()
+                    .willReturn(aResponse().withStatus(401).withHeader("WWW-Authenticate", bearerChallenge())));
+            wm.stubFor(get(urlPathEqualTo("/token"))
+                    .inScenario("tok")
+                    .whenScenarioStateIs(STARTED)
+                    .willReturn(aResponse().withStatus(500))
+                    .willSetStateTo("ok"));
+            wm.stubFor(get(urlPathEqualTo("/token"))
+                    .inScenario("tok")
+                    .whenScenarioStateIs("ok")
                     .willReturn(okJson("{\"token\":\"t1\"}")));
             wm.stubFor(headWithToken("t1").willReturn(digestResponse(DIGEST)));
             assertThat(client(anonymous()).digestOf(image())).isEqualTo(Digest.parse(DIGEST));
@@ -540,22 +662,28 @@ class RegistryClientTest {
         void tokenResponseWithoutTokenIsMalformed() {
             stubTokenFlow("{\"expires_in\":300}");
             assertThatThrownBy(() -> client(anonymous()).digestOf(image()))
-                    .isInstanceOf(MalformedResponseException.class).hasMessageContaining("without a token");
+                    .isInstanceOf(MalformedResponseException.class)
+                    .hasMessageContaining("without a token");
         }
 
         @Test
         void tokenResponseThatIsNotJsonIsMalformed() {
-            wm.stubFor(anonymousHead().willReturn(aResponse().withStatus(401).withHeader("WWW-Authenticate", bearerChallenge())));
-            wm.stubFor(get(urlPathEqualTo("/token")).willReturn(aResponse().withStatus(200).withBody("<html>login</html>")));
+            wm.stubFor(anonymousHead()
+                    .willReturn(aResponse().withStatus(401).withHeader("WWW-Authenticate", bearerChallenge())));
+            wm.stubFor(get(urlPathEqualTo("/token"))
+                    .willReturn(aResponse().withStatus(200).withBody("<html>login</html>")));
             assertThatThrownBy(() -> client(anonymous()).digestOf(image()))
-                    .isInstanceOf(MalformedResponseException.class).hasMessageContaining("not JSON");
+                    .isInstanceOf(MalformedResponseException.class)
+                    .hasMessageContaining("not JSON");
         }
 
         @Test
         void oversizedTokenResponseIsRefused() {
             stubTokenFlow("{\"token\":\"" + "x".repeat(4096) + "\"}");
-            assertThatThrownBy(() -> client(anonymous(), SETTINGS.withMaxBodyBytes(1024)).digestOf(image()))
-                    .isInstanceOf(MalformedResponseException.class).hasMessageContaining("token service sent a response larger than");
+            assertThatThrownBy(() ->
+                            client(anonymous(), SETTINGS.withMaxBodyBytes(1024)).digestOf(image()))
+                    .isInstanceOf(MalformedResponseException.class)
+                    .hasMessageContaining("token service sent a response larger than");
         }
 
         @Test
@@ -566,7 +694,8 @@ class RegistryClientTest {
             try {
                 List<Callable<Digest>> polls = new ArrayList<>();
                 for (int i = 0; i < 16; i++) polls.add(() -> client.digestOf(image()));
-                for (Future<Digest> f : pool.invokeAll(polls)) assertThat(f.get()).isEqualTo(Digest.parse(DIGEST));
+                for (Future<Digest> f : pool.invokeAll(polls))
+                    assertThat(f.get()).isEqualTo(Digest.parse(DIGEST));
             } finally {
                 pool.shutdownNow();
             }
@@ -578,8 +707,11 @@ class RegistryClientTest {
     class BasicAuth {
         @Test
         void answersBasicChallengeThenSendsCredentialsPreemptively() throws Exception {
-            wm.stubFor(anonymousHead().willReturn(aResponse().withStatus(401).withHeader("WWW-Authenticate", "Basic realm=\"dev-stack\"")));
-            wm.stubFor(head(urlEqualTo(MANIFEST)).withHeader("Authorization", equalTo(Credentials.basic(USER, PASSWORD)))
+            wm.stubFor(anonymousHead()
+                    .willReturn(
+                            aResponse().withStatus(401).withHeader("WWW-Authenticate", "Basic realm=\"dev-stack\"")));
+            wm.stubFor(head(urlEqualTo(MANIFEST))
+                    .withHeader("Authorization", equalTo(Credentials.basic(USER, PASSWORD)))
                     .willReturn(digestResponse(DIGEST)));
             RegistryClient client = client(withCredentials(PASSWORD));
             assertThat(client.digestOf(image())).isEqualTo(Digest.parse(DIGEST));
@@ -591,19 +723,26 @@ class RegistryClientTest {
 
         @Test
         void wrongPasswordIsCredentialsRejectedWithoutTheSecret() {
-            wm.stubFor(head(urlEqualTo(MANIFEST)).willReturn(aResponse().withStatus(401).withHeader("WWW-Authenticate", "Basic realm=\"dev-stack\"")));
-            CredentialsRejectedException e = catchThrowableOfType(CredentialsRejectedException.class,
+            wm.stubFor(head(urlEqualTo(MANIFEST))
+                    .willReturn(
+                            aResponse().withStatus(401).withHeader("WWW-Authenticate", "Basic realm=\"dev-stack\"")));
+            CredentialsRejectedException e = catchThrowableOfType(
+                    CredentialsRejectedException.class,
                     () -> client(withCredentials("wrong-password")).digestOf(image()));
-            assertThat(e.getMessage()).isEqualTo("credentials rejected for repository acme/app on registry " + host())
+            assertThat(e.getMessage())
+                    .isEqualTo("credentials rejected for repository acme/app on registry " + host())
                     .doesNotContain("wrong-password");
             assertThat(heads()).isEqualTo(2);
         }
 
         @Test
         void basicChallengeWithoutCredentialsIsAnonymousRefusal() {
-            wm.stubFor(head(urlEqualTo(MANIFEST)).willReturn(aResponse().withStatus(401).withHeader("WWW-Authenticate", "Basic realm=\"dev-stack\"")));
+            wm.stubFor(head(urlEqualTo(MANIFEST))
+                    .willReturn(
+                            aResponse().withStatus(401).withHeader("WWW-Authenticate", "Basic realm=\"dev-stack\"")));
             assertThatThrownBy(() -> client(anonymous()).digestOf(image()))
-                    .isInstanceOf(CredentialsRejectedException.class).hasMessageContaining("anonymous access refused");
+                    .isInstanceOf(CredentialsRejectedException.class)
+                    .hasMessageContaining("anonymous access refused");
             assertThat(heads()).isEqualTo(1);
         }
     }

@@ -1,8 +1,8 @@
 package io.redeploy.agent.registry;
 
-import io.redeploy.agent.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.redeploy.agent.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;

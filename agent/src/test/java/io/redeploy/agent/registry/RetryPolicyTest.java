@@ -8,8 +8,15 @@ import org.junit.jupiter.api.Test;
 
 class RetryPolicyTest {
     private final RegistryClientSettings settings = new RegistryClientSettings(
-            Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), 5,
-            Duration.ofMillis(400), Duration.ofMillis(2000), Duration.ofSeconds(30), 1024, "redeploy-agent/test");
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(1),
+            5,
+            Duration.ofMillis(400),
+            Duration.ofMillis(2000),
+            Duration.ofSeconds(30),
+            1024,
+            "redeploy-agent/test");
 
     @Test
     void backoffDoublesWithinEqualJitterBounds() {
@@ -34,14 +41,18 @@ class RetryPolicyTest {
         RetryPolicy policy = new RetryPolicy(settings, () -> 0.5);
         assertThat(policy.waitBeforeRetry(4, Optional.empty())).isPresent();
         assertThat(policy.waitBeforeRetry(5, Optional.empty())).isEmpty();
-        assertThat(new RetryPolicy(settings.withMaxAttempts(1), () -> 0.5).waitBeforeRetry(1, Optional.empty())).isEmpty();
+        assertThat(new RetryPolicy(settings.withMaxAttempts(1), () -> 0.5).waitBeforeRetry(1, Optional.empty()))
+                .isEmpty();
     }
 
     @Test
     void honoursRetryAfterUpToTheLimit() {
         RetryPolicy policy = new RetryPolicy(settings, () -> 0.5);
-        assertThat(policy.waitBeforeRetry(1, Optional.of(Duration.ofSeconds(7)))).contains(Duration.ofSeconds(7));
-        assertThat(policy.waitBeforeRetry(1, Optional.of(Duration.ofSeconds(30)))).contains(Duration.ofSeconds(30));
-        assertThat(policy.waitBeforeRetry(1, Optional.of(Duration.ofSeconds(31)))).isEmpty();
+        assertThat(policy.waitBeforeRetry(1, Optional.of(Duration.ofSeconds(7))))
+                .contains(Duration.ofSeconds(7));
+        assertThat(policy.waitBeforeRetry(1, Optional.of(Duration.ofSeconds(30))))
+                .contains(Duration.ofSeconds(30));
+        assertThat(policy.waitBeforeRetry(1, Optional.of(Duration.ofSeconds(31))))
+                .isEmpty();
     }
 }

@@ -1,10 +1,10 @@
 package io.redeploy.agent.registry;
 
-import io.redeploy.agent.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.redeploy.agent.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -64,8 +64,7 @@ class TokenCacheTest {
         TokenCache.Fetcher failing = () -> {
             throw new RegistryUnavailableException("down", 503, Optional.empty(), null);
         };
-        assertThatThrownBy(() -> cache.getOrFetch(key, failing))
-                .isInstanceOf(RegistryUnavailableException.class);
+        assertThatThrownBy(() -> cache.getOrFetch(key, failing)).isInstanceOf(RegistryUnavailableException.class);
         assertThat(cache.valid(key)).isEmpty();
     }
 
@@ -94,7 +93,8 @@ class TokenCacheTest {
             t.start();
         }
         // All six are parked: one inside the fetcher on the latch, five on the key's lock.
-        await().atMost(Duration.ofSeconds(10)).until(() -> threads.stream().allMatch(t -> t.getState() == Thread.State.WAITING));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> threads.stream().allMatch(t -> t.getState() == Thread.State.WAITING));
         release.countDown();
         for (Thread t : threads) t.join(10_000);
         assertThat(fetches).hasValue(1);

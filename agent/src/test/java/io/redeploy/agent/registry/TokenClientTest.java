@@ -10,21 +10,24 @@ import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.Test;
 
 class TokenClientTest {
-    private final TokenClient client = new TokenClient(new OkHttpClient.Builder().build(), Clock.systemUTC(), 1024,
-            new RegistryFailures(Clock.systemUTC()));
+    private final TokenClient client = new TokenClient(
+            new OkHttpClient.Builder().build(), Clock.systemUTC(), 1024, new RegistryFailures(Clock.systemUTC()));
 
     @Test
     void neverSendsCredentialsOfAnHttpsRegistryToAPlainHttpRealm() {
-        RegistryConfig https = new RegistryConfig("registry.example", false, Optional.of("u"), Optional.of(new Secret("p")));
+        RegistryConfig https =
+                new RegistryConfig("registry.example", false, Optional.of("u"), Optional.of(new Secret("p")));
         RegistryTarget target = new RegistryTarget("registry.example", https, "acme/app", "main");
-        assertThatThrownBy(() -> client.fetch(target, "http://127.0.0.1:9/token", Optional.empty(), "repository:acme/app:pull"))
+        assertThatThrownBy(() ->
+                        client.fetch(target, "http://127.0.0.1:9/token", Optional.empty(), "repository:acme/app:pull"))
                 .isInstanceOf(MalformedResponseException.class)
                 .hasMessageContaining("plain HTTP");
     }
 
     @Test
     void refusesARealmThatIsNotAUrl() {
-        RegistryTarget target = new RegistryTarget("registry.example", RegistryConfig.anonymous("registry.example"), "acme/app", "main");
+        RegistryTarget target = new RegistryTarget(
+                "registry.example", RegistryConfig.anonymous("registry.example"), "acme/app", "main");
         assertThatThrownBy(() -> client.fetch(target, "not a url", Optional.empty(), "repository:acme/app:pull"))
                 .isInstanceOf(MalformedResponseException.class)
                 .hasMessageContaining("token realm");

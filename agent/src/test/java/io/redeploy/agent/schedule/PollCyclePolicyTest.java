@@ -79,7 +79,8 @@ class PollCyclePolicyTest {
 
         assertThat(runtime.deploys).containsExactly(D2);
         events.removeIf("healthy"::equals);
-        assertThat(events).containsExactly(waiting, waiting, "new " + D2.shortForm() + " deploy=true", "finished DEPLOYED");
+        assertThat(events)
+                .containsExactly(waiting, waiting, "new " + D2.shortForm() + " deploy=true", "finished DEPLOYED");
     }
 
     @Test
@@ -116,7 +117,8 @@ class PollCyclePolicyTest {
         assertThat(runtime.deploys).containsExactly(D2, D2);
         assertThat(state.get("web").history()).isEmpty();
         assertThat(state.get("web").failedDigests()).isEmpty();
-        assertThat(state.get("web").lastCheck().orElseThrow().result()).contains("skipped: pre-update hook asked to skip");
+        assertThat(state.get("web").lastCheck().orElseThrow().result())
+                .contains("skipped: pre-update hook asked to skip");
         assertThat(events).doesNotContain("finished SKIPPED");
     }
 
@@ -137,26 +139,66 @@ class PollCyclePolicyTest {
 
     private PollCycle cycle(ServiceConfig... services) {
         state = StateStore.open(stateDir, clock);
-        AgentConfig config = new AgentConfig(Map.of(), ScheduleConfig.every(Duration.ofMinutes(1)), stateDir,
-                new HttpConfig("127.0.0.1", 0, Optional.empty()), new DockerConfig(DockerConfig.DEFAULT_HOST), List.of(services));
+        AgentConfig config = new AgentConfig(
+                Map.of(),
+                ScheduleConfig.every(Duration.ofMinutes(1)),
+                stateDir,
+                new HttpConfig("127.0.0.1", 0, Optional.empty()),
+                new DockerConfig(DockerConfig.DEFAULT_HOST),
+                List.of(services));
         PollEvents recorder = new PollEvents() {
-            @Override public void newDigest(ServiceConfig service, Digest digest, boolean willDeploy) {
+            @Override
+            public void newDigest(ServiceConfig service, Digest digest, boolean willDeploy) {
                 events.add("new " + digest.shortForm() + " deploy=" + willDeploy);
             }
-            @Override public void deployFinished(ServiceConfig service, DeployResult result) {
+
+            @Override
+            public void deployFinished(ServiceConfig service, DeployResult result) {
                 events.add("finished " + result.outcome());
             }
-            @Override public void degraded(String reason) { events.add("degraded " + reason); }
-            @Override public void healthy() { events.add("healthy"); }
+
+            @Override
+            public void degraded(String reason) {
+                events.add("degraded " + reason);
+            }
+
+            @Override
+            public void healthy() {
+                events.add("healthy");
+            }
         };
-        return new PollCycle(config, List.of(services), image -> registry.get("web"), runtime, state,
-                new AgentMetrics(clock), executor, clock, recorder);
+        return new PollCycle(
+                config,
+                List.of(services),
+                image -> registry.get("web"),
+                runtime,
+                state,
+                new AgentMetrics(clock),
+                executor,
+                clock,
+                recorder);
     }
 
     private static ServiceConfig service(UpdatePolicy policy) {
-        return new ServiceConfig("web", ImageRef.parse("127.0.0.1:5000/acme/web", "main"), "web", ServiceConfig.UpdateMode.AUTO,
-                Map.of(), List.of(), List.of(), Optional.empty(), List.of(), List.of(), false, HealthCheckConfig.defaults(),
-                Duration.ofSeconds(10), "unless-stopped", Optional.empty(), Map.of(), false, policy);
+        return new ServiceConfig(
+                "web",
+                ImageRef.parse("127.0.0.1:5000/acme/web", "main"),
+                "web",
+                ServiceConfig.UpdateMode.AUTO,
+                Map.of(),
+                List.of(),
+                List.of(),
+                Optional.empty(),
+                List.of(),
+                List.of(),
+                false,
+                HealthCheckConfig.defaults(),
+                Duration.ofSeconds(10),
+                "unless-stopped",
+                Optional.empty(),
+                Map.of(),
+                false,
+                policy);
     }
 
     private static final class Runtime implements ServiceRuntime {
@@ -166,22 +208,27 @@ class PollCyclePolicyTest {
         boolean dockerDown;
         final List<Digest> deploys = new ArrayList<>();
 
-        @Override public void ping() {
+        @Override
+        public void ping() {
             if (dockerDown) throw new IllegalStateException("Cannot connect to the Docker daemon");
         }
 
-        @Override public RunningService inspect(ServiceConfig service) {
-            return new RunningService(service.name(), Optional.of("id"), Optional.of("img"), Set.of(running), true, true);
+        @Override
+        public RunningService inspect(ServiceConfig service) {
+            return new RunningService(
+                    service.name(), Optional.of("id"), Optional.of("img"), Set.of(running), true, true);
         }
 
-        @Override public DeployResult deploy(ServiceConfig service, Digest target, RegistryConfig registry) {
+        @Override
+        public DeployResult deploy(ServiceConfig service, Digest target, RegistryConfig registry) {
             deploys.add(target);
             Optional<Digest> from = Optional.of(running);
             if (outcome == Outcome.DEPLOYED) running = target;
             return new DeployResult(service.name(), from, target, outcome, reason, Duration.ofSeconds(1));
         }
 
-        @Override public boolean restart(ServiceConfig service) {
+        @Override
+        public boolean restart(ServiceConfig service) {
             return true;
         }
     }
@@ -197,8 +244,19 @@ class PollCyclePolicyTest {
             now = now.plus(d);
         }
 
-        @Override public ZoneId getZone() { return ZoneOffset.UTC; }
-        @Override public Clock withZone(ZoneId zone) { return this; }
-        @Override public Instant instant() { return now; }
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
     }
 }

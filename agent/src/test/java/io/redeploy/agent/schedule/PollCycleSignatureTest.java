@@ -83,7 +83,9 @@ class PollCycleSignatureTest {
         assertThat(record.outcome()).isEqualTo("refused");
         assertThat(record.reason()).isEqualTo("signature: no cosign signature: tag sha256-2222.sig not found");
         assertThat(record.to()).isEqualTo(D2.value());
-        assertThat(state.get("web").failedDigests()).as("re-checked by the signature check, not skipped").isEmpty();
+        assertThat(state.get("web").failedDigests())
+                .as("re-checked by the signature check, not skipped")
+                .isEmpty();
         assertThat(state.get("web").lastCheck().orElseThrow().result()).isEqualTo("new-digest (refused: signature)");
         assertThat(events).containsExactly("finished REFUSED"); // no "deploying" digest.new for a build that is refused
 
@@ -147,13 +149,21 @@ class PollCycleSignatureTest {
 
     private PollCycle cycle(ServiceConfig service) {
         state = StateStore.open(stateDir, clock);
-        AgentConfig config = new AgentConfig(Map.of(), ScheduleConfig.every(Duration.ofMinutes(1)), stateDir,
-                new HttpConfig("127.0.0.1", 0, Optional.empty()), new DockerConfig(DockerConfig.DEFAULT_HOST), List.of(service));
+        AgentConfig config = new AgentConfig(
+                Map.of(),
+                ScheduleConfig.every(Duration.ofMinutes(1)),
+                stateDir,
+                new HttpConfig("127.0.0.1", 0, Optional.empty()),
+                new DockerConfig(DockerConfig.DEFAULT_HOST),
+                List.of(service));
         PollEvents recorder = new PollEvents() {
-            @Override public void newDigest(ServiceConfig s, Digest digest, boolean willDeploy) {
+            @Override
+            public void newDigest(ServiceConfig s, Digest digest, boolean willDeploy) {
                 events.add("new " + digest.shortForm() + " deploy=" + willDeploy);
             }
-            @Override public void deployFinished(ServiceConfig s, DeployResult result) {
+
+            @Override
+            public void deployFinished(ServiceConfig s, DeployResult result) {
                 events.add("finished " + result.outcome());
             }
         };
@@ -161,34 +171,65 @@ class PollCycleSignatureTest {
             checked.add(digest);
             return answer;
         };
-        return new PollCycle(config, List.of(service), image -> D2, runtime, state, new AgentMetrics(clock), executor,
-                clock, recorder, signatures);
+        return new PollCycle(
+                config,
+                List.of(service),
+                image -> D2,
+                runtime,
+                state,
+                new AgentMetrics(clock),
+                executor,
+                clock,
+                recorder,
+                signatures);
     }
 
     private static ServiceConfig service(UpdatePolicy policy) {
-        return new ServiceConfig("web", ImageRef.parse("127.0.0.1:5000/acme/web", "main"), "web", ServiceConfig.UpdateMode.AUTO,
-                Map.of(), List.of(), List.of(), Optional.empty(), List.of(), List.of(), false, HealthCheckConfig.defaults(),
-                Duration.ofSeconds(10), "unless-stopped", Optional.empty(), Map.of(), false, policy);
+        return new ServiceConfig(
+                "web",
+                ImageRef.parse("127.0.0.1:5000/acme/web", "main"),
+                "web",
+                ServiceConfig.UpdateMode.AUTO,
+                Map.of(),
+                List.of(),
+                List.of(),
+                Optional.empty(),
+                List.of(),
+                List.of(),
+                false,
+                HealthCheckConfig.defaults(),
+                Duration.ofSeconds(10),
+                "unless-stopped",
+                Optional.empty(),
+                Map.of(),
+                false,
+                policy);
     }
 
     private static final class Runtime implements ServiceRuntime {
         Digest running = D1;
         final List<Digest> deploys = new ArrayList<>();
 
-        @Override public void ping() { }
+        @Override
+        public void ping() {}
 
-        @Override public RunningService inspect(ServiceConfig service) {
-            return new RunningService(service.name(), Optional.of("id"), Optional.of("img"), Set.of(running), true, true);
+        @Override
+        public RunningService inspect(ServiceConfig service) {
+            return new RunningService(
+                    service.name(), Optional.of("id"), Optional.of("img"), Set.of(running), true, true);
         }
 
-        @Override public DeployResult deploy(ServiceConfig service, Digest target, RegistryConfig registry) {
+        @Override
+        public DeployResult deploy(ServiceConfig service, Digest target, RegistryConfig registry) {
             deploys.add(target);
             Optional<Digest> from = Optional.of(running);
             running = target;
-            return new DeployResult(service.name(), from, target, DeployResult.Outcome.DEPLOYED, "deployed", Duration.ofSeconds(1));
+            return new DeployResult(
+                    service.name(), from, target, DeployResult.Outcome.DEPLOYED, "deployed", Duration.ofSeconds(1));
         }
 
-        @Override public boolean restart(ServiceConfig service) {
+        @Override
+        public boolean restart(ServiceConfig service) {
             return true;
         }
     }

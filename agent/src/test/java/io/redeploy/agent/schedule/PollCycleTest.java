@@ -1,5 +1,7 @@
 package io.redeploy.agent.schedule;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.redeploy.agent.config.AgentConfig;
 import io.redeploy.agent.config.DockerConfig;
 import io.redeploy.agent.config.HealthCheckConfig;
@@ -18,10 +20,6 @@ import io.redeploy.agent.metrics.AgentMetrics;
 import io.redeploy.agent.registry.Digest;
 import io.redeploy.agent.registry.RegistryException;
 import io.redeploy.agent.state.StateStore;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -36,8 +34,9 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class PollCycleTest {
     private static final Digest D1 = Digest.parse("sha256:" + "1".repeat(64));
@@ -49,7 +48,8 @@ class PollCycleTest {
 
     private final Clock clock = Clock.fixed(Instant.parse("2026-11-25T12:00:00Z"), ZoneOffset.UTC);
     private final ExecutorService executor = Executors.newFixedThreadPool(4);
-    private final Map<String, Object> registry = new HashMap<>();   // service image repository -> Digest or RegistryException
+    private final Map<String, Object> registry =
+            new HashMap<>(); // service image repository -> Digest or RegistryException
     private final List<String> registryCalls = new CopyOnWriteArrayList<>();
     private final FakeRuntime runtime = new FakeRuntime();
     private StateStore state;
@@ -175,7 +175,8 @@ class PollCycleTest {
 
         // The engine is back: recovery found the new container healthy and kept it.
         runtime.running.put("web", D2);
-        runtime.recoveries.add(new Recovery("web", Recovery.Kind.FINISHED, "finished interrupted deploy", Optional.of(D2.value())));
+        runtime.recoveries.add(
+                new Recovery("web", Recovery.Kind.FINISHED, "finished interrupted deploy", Optional.of(D2.value())));
         cycle.run(Optional.empty());
 
         assertThat(runtime.calls).containsSubsequence("recover", "inspect web");
@@ -195,7 +196,8 @@ class PollCycleTest {
 
         runtime.outcomes.remove(D2);
         runtime.engineLostOn.clear();
-        runtime.recoveries.add(new Recovery("web", Recovery.Kind.ROLLED_BACK, "rolled back to the old container", Optional.empty()));
+        runtime.recoveries.add(
+                new Recovery("web", Recovery.Kind.ROLLED_BACK, "rolled back to the old container", Optional.empty()));
         cycle.run(Optional.empty());
 
         assertThat(runtime.deploys()).hasSize(2);
@@ -281,21 +283,51 @@ class PollCycleTest {
 
     private PollCycle cycle(ServiceConfig... services) {
         state = StateStore.open(stateDir, clock);
-        AgentConfig config = new AgentConfig(Map.of(), ScheduleConfig.every(Duration.ofMinutes(1)), stateDir,
-                new HttpConfig("127.0.0.1", 0, Optional.empty()), new DockerConfig(DockerConfig.DEFAULT_HOST), List.of(services));
-        return new PollCycle(config, List.of(services), image -> {
-            String name = image.repository().substring(image.repository().lastIndexOf('/') + 1);
-            registryCalls.add(name);
-            Object answer = registry.get(name);
-            if (answer instanceof RegistryException e) throw e;
-            return (Digest) answer;
-        }, runtime, state, new AgentMetrics(clock), executor, clock);
+        AgentConfig config = new AgentConfig(
+                Map.of(),
+                ScheduleConfig.every(Duration.ofMinutes(1)),
+                stateDir,
+                new HttpConfig("127.0.0.1", 0, Optional.empty()),
+                new DockerConfig(DockerConfig.DEFAULT_HOST),
+                List.of(services));
+        return new PollCycle(
+                config,
+                List.of(services),
+                image -> {
+                    String name =
+                            image.repository().substring(image.repository().lastIndexOf('/') + 1);
+                    registryCalls.add(name);
+                    Object answer = registry.get(name);
+                    if (answer instanceof RegistryException e) throw e;
+                    return (Digest) answer;
+                },
+                runtime,
+                state,
+                new AgentMetrics(clock),
+                executor,
+                clock);
     }
 
-    private static ServiceConfig service(String name, UpdateMode mode, List<String> dependsOn, boolean restartOnDependencyUpdate) {
-        return new ServiceConfig(name, ImageRef.parse("127.0.0.1:5000/acme/" + name, "main"), name, mode, Map.of(), List.of(),
-                List.of(), Optional.empty(), List.of(), dependsOn, restartOnDependencyUpdate, HealthCheckConfig.defaults(),
-                Duration.ofSeconds(10), "unless-stopped", Optional.empty(), Map.of(), false);
+    private static ServiceConfig service(
+            String name, UpdateMode mode, List<String> dependsOn, boolean restartOnDependencyUpdate) {
+        return new ServiceConfig(
+                name,
+                ImageRef.parse("127.0.0.1:5000/acme/" + name, "main"),
+                name,
+                mode,
+                Map.of(),
+                List.of(),
+                List.of(),
+                Optional.empty(),
+                List.of(),
+                dependsOn,
+                restartOnDependencyUpdate,
+                HealthCheckConfig.defaults(),
+                Duration.ofSeconds(10),
+                "unless-stopped",
+                Optional.empty(),
+                Map.of(),
+                false);
     }
 
     /** In-memory Docker side: what runs, and how a deploy of a given digest ends. */
@@ -320,8 +352,15 @@ class PollCycleTest {
         public RunningService inspect(ServiceConfig service) {
             calls.add("inspect " + service.name());
             Digest d = running.get(service.name());
-            return d == null ? RunningService.absent(service.name())
-                    : new RunningService(service.name(), Optional.of("id-" + service.name()), Optional.of("img"), Set.of(d), true, true);
+            return d == null
+                    ? RunningService.absent(service.name())
+                    : new RunningService(
+                            service.name(),
+                            Optional.of("id-" + service.name()),
+                            Optional.of("img"),
+                            Set.of(d),
+                            true,
+                            true);
         }
 
         @Override
@@ -329,9 +368,17 @@ class PollCycleTest {
             calls.add("deploy " + service.name() + " " + target.shortForm());
             Outcome outcome = outcomes.getOrDefault(target, Outcome.DEPLOYED);
             if (outcome == Outcome.DEPLOYED) running.put(service.name(), target);
-            String reason = outcome == Outcome.FAILED ? "pull failed: connection reset" : outcome == Outcome.ROLLED_BACK ? "health failed" : "";
-            return new DeployResult(service.name(), Optional.ofNullable(running.get(service.name())), target, outcome, reason,
-                    Duration.ofSeconds(1), engineLostOn.contains(target));
+            String reason = outcome == Outcome.FAILED
+                    ? "pull failed: connection reset"
+                    : outcome == Outcome.ROLLED_BACK ? "health failed" : "";
+            return new DeployResult(
+                    service.name(),
+                    Optional.ofNullable(running.get(service.name())),
+                    target,
+                    outcome,
+                    reason,
+                    Duration.ofSeconds(1),
+                    engineLostOn.contains(target));
         }
 
         @Override

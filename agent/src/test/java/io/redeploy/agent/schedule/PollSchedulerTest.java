@@ -1,30 +1,30 @@
 package io.redeploy.agent.schedule;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.redeploy.agent.config.ScheduleConfig;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.quartz.CronTrigger;
 import org.quartz.SimpleTrigger;
 import org.quartz.Trigger;
 
-import java.time.Duration;
-import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 class PollSchedulerTest {
 
     @Test
     void anIntervalFiresOnceNowAfterAMisfireNotOncePerMissedSlot() throws Exception {
-        PollScheduler scheduler = new PollScheduler(ScheduleConfig.every(Duration.ofMinutes(5)), service -> { });
+        PollScheduler scheduler = new PollScheduler(ScheduleConfig.every(Duration.ofMinutes(5)), service -> {});
         try {
             Trigger trigger = scheduler.buildTrigger();
             assertThat(trigger).isInstanceOf(SimpleTrigger.class);
             assertThat(trigger.getMisfireInstruction())
                     .isEqualTo(SimpleTrigger.MISFIRE_INSTRUCTION_RESCHEDULE_NOW_WITH_EXISTING_REPEAT_COUNT);
-            assertThat(((SimpleTrigger) trigger).getRepeatInterval()).isEqualTo(Duration.ofMinutes(5).toMillis());
+            assertThat(((SimpleTrigger) trigger).getRepeatInterval())
+                    .isEqualTo(Duration.ofMinutes(5).toMillis());
         } finally {
             scheduler.close();
         }
@@ -32,7 +32,7 @@ class PollSchedulerTest {
 
     @Test
     void aCronScheduleFiresOnceAfterAMisfire() throws Exception {
-        PollScheduler scheduler = new PollScheduler(ScheduleConfig.cron("0 0 3 * * ?"), service -> { });
+        PollScheduler scheduler = new PollScheduler(ScheduleConfig.cron("0 0 3 * * ?"), service -> {});
         try {
             Trigger trigger = scheduler.buildTrigger();
             assertThat(trigger).isInstanceOf(CronTrigger.class);
@@ -92,7 +92,9 @@ class PollSchedulerTest {
             scheduler.start();
             await().atMost(Duration.ofSeconds(10)).until(() -> polls.size() == 3);
             assertThat(polls).containsOnly(Optional.empty());
-            assertThat(scheduler.nextPoll()).as("the regular schedule is untouched").isPresent();
+            assertThat(scheduler.nextPoll())
+                    .as("the regular schedule is untouched")
+                    .isPresent();
         } finally {
             scheduler.close();
         }

@@ -25,7 +25,7 @@ import java.util.stream.Collectors;
 public final class CosignFixture {
     public static final String SIMPLE_SIGNING = "application/vnd.dev.cosign.simplesigning.v1+json";
 
-    private CosignFixture() { }
+    private CosignFixture() {}
 
     /** One signature layer: its payload blob and the annotation's base64 signature. */
     public record Layer(byte[] payload, String signature, String mediaType) {
@@ -51,7 +51,8 @@ public final class CosignFixture {
     /** The public key as cosign.pub holds it: PEM "PUBLIC KEY", SubjectPublicKeyInfo. */
     public static String pem(PublicKey key) {
         return "-----BEGIN PUBLIC KEY-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(key.getEncoded())
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                        .encodeToString(key.getEncoded())
                 + "\n-----END PUBLIC KEY-----\n";
     }
 
@@ -61,7 +62,8 @@ public final class CosignFixture {
 
     public static byte[] payload(String dockerReference, String digest, String type) {
         return ("{\"critical\":{\"identity\":{\"docker-reference\":\"" + dockerReference + "\"},\"image\":"
-                + "{\"docker-manifest-digest\":\"" + digest + "\"},\"type\":\"" + type + "\"},\"optional\":null}")
+                        + "{\"docker-manifest-digest\":\"" + digest + "\"},\"type\":\"" + type
+                        + "\"},\"optional\":null}")
                 .getBytes(StandardCharsets.UTF_8);
     }
 
@@ -84,27 +86,34 @@ public final class CosignFixture {
 
     /** The image config cosign pushes with the signature manifest: one diff_id per payload layer. */
     public static byte[] config(List<Layer> layers) {
-        String diffIds = layers.stream().map(l -> "\"" + l.digest().value() + "\"").collect(Collectors.joining(","));
+        String diffIds =
+                layers.stream().map(l -> "\"" + l.digest().value() + "\"").collect(Collectors.joining(","));
         return ("{\"architecture\":\"\",\"created\":\"0001-01-01T00:00:00Z\",\"history\":[{\"created\":"
-                + "\"0001-01-01T00:00:00Z\"}],\"os\":\"\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[" + diffIds
-                + "]},\"config\":{}}").getBytes(StandardCharsets.UTF_8);
+                        + "\"0001-01-01T00:00:00Z\"}],\"os\":\"\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":["
+                        + diffIds
+                        + "]},\"config\":{}}")
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     /** The OCI image manifest stored under {@code sha256-<hex>.sig}. */
     public static byte[] manifest(List<Layer> layers) {
         byte[] config = config(layers);
-        String layerJson = layers.stream().map(l -> "{\"mediaType\":\"" + l.mediaType() + "\",\"size\":"
-                + l.payload().length + ",\"digest\":\"" + l.digest().value() + "\",\"annotations\":{"
-                + "\"dev.cosignproject.cosign/signature\":\"" + l.signature() + "\"}}").collect(Collectors.joining(","));
+        String layerJson = layers.stream()
+                .map(l -> "{\"mediaType\":\"" + l.mediaType() + "\",\"size\":"
+                        + l.payload().length + ",\"digest\":\"" + l.digest().value() + "\",\"annotations\":{"
+                        + "\"dev.cosignproject.cosign/signature\":\"" + l.signature() + "\"}}")
+                .collect(Collectors.joining(","));
         return ("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"config\":{"
-                + "\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"size\":" + config.length
-                + ",\"digest\":\"" + sha256(config).value() + "\"},\"layers\":[" + layerJson + "]}")
+                        + "\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"size\":" + config.length
+                        + ",\"digest\":\"" + sha256(config).value() + "\"},\"layers\":[" + layerJson + "]}")
                 .getBytes(StandardCharsets.UTF_8);
     }
 
     public static Digest sha256(byte[] bytes) {
         try {
-            return Digest.parse("sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)));
+            return Digest.parse("sha256:"
+                    + HexFormat.of()
+                            .formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }

@@ -40,7 +40,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** The verifier against a WireMock registry serving cosign artifacts built to the spec, one way to go wrong per test. */
 class CosignVerifierTest {
     @RegisterExtension
-    static WireMockExtension wm = WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).build();
+    static WireMockExtension wm = WireMockExtension.newInstance()
+            .options(wireMockConfig().dynamicPort())
+            .build();
 
     private static final KeyPair CI_KEY = CosignFixture.newKey();
     private static final KeyPair OTHER_KEY = CosignFixture.newKey();
@@ -49,9 +51,11 @@ class CosignVerifierTest {
     private static final String SIG_PATH = "/v2/acme/web/manifests/" + CosignVerifier.signatureTag(BUILD);
     private static final VerifyConfig KEYS = keys(CI_KEY);
 
-    private final RegistryClient registry = RegistryClient.builder(image -> new RegistryConfig(image.registry(), true,
-                    Optional.empty(), Optional.empty()))
-            .settings(RegistryClientSettings.defaults("test").withMaxAttempts(2)).sleeper(d -> { }).build();
+    private final RegistryClient registry = RegistryClient.builder(
+                    image -> new RegistryConfig(image.registry(), true, Optional.empty(), Optional.empty()))
+            .settings(RegistryClientSettings.defaults("test").withMaxAttempts(2))
+            .sleeper(d -> {})
+            .build();
     private final CosignVerifier verifier = new CosignVerifier(registry);
 
     @AfterEach
@@ -61,7 +65,8 @@ class CosignVerifierTest {
 
     private static VerifyConfig keys(KeyPair... pairs) {
         return new VerifyConfig(java.util.stream.IntStream.range(0, pairs.length)
-                .mapToObj(i -> new TrustedKey("key" + (i + 1) + ".pub", pairs[i].getPublic())).toList());
+                .mapToObj(i -> new TrustedKey("key" + (i + 1) + ".pub", pairs[i].getPublic()))
+                .toList());
     }
 
     private static ImageRef image() {
@@ -81,13 +86,19 @@ class CosignVerifierTest {
     }
 
     private static void serveManifest(byte[] manifest) {
-        wm.stubFor(get(urlEqualTo(SIG_PATH)).willReturn(aResponse().withStatus(200)
-                .withHeader("Content-Type", "application/vnd.oci.image.manifest.v1+json").withBody(manifest)));
+        wm.stubFor(get(urlEqualTo(SIG_PATH))
+                .willReturn(aResponse()
+                        .withStatus(200)
+                        .withHeader("Content-Type", "application/vnd.oci.image.manifest.v1+json")
+                        .withBody(manifest)));
     }
 
     private static void serveBlob(Digest digest, byte[] bytes) {
-        wm.stubFor(get(urlEqualTo("/v2/acme/web/blobs/" + digest.value())).willReturn(aResponse().withStatus(200)
-                .withHeader("Content-Type", "application/octet-stream").withBody(bytes)));
+        wm.stubFor(get(urlEqualTo("/v2/acme/web/blobs/" + digest.value()))
+                .willReturn(aResponse()
+                        .withStatus(200)
+                        .withHeader("Content-Type", "application/octet-stream")
+                        .withBody(bytes)));
     }
 
     private Verification verify() throws RegistryException {
@@ -104,8 +115,11 @@ class CosignVerifierTest {
         assertThat(result.verified()).isTrue();
         assertThat(result.detail()).isEqualTo("key1.pub");
         assertThat(result.signatureManifest()).contains(CosignFixture.sha256(CosignFixture.manifest(List.of(layer))));
-        wm.verify(getRequestedFor(urlEqualTo(SIG_PATH)).withHeader("Accept",
-                com.github.tomakehurst.wiremock.client.WireMock.containing("application/vnd.oci.image.manifest.v1+json")));
+        wm.verify(getRequestedFor(urlEqualTo(SIG_PATH))
+                .withHeader(
+                        "Accept",
+                        com.github.tomakehurst.wiremock.client.WireMock.containing(
+                                "application/vnd.oci.image.manifest.v1+json")));
     }
 
     @Test
@@ -115,8 +129,9 @@ class CosignVerifierTest {
         Verification result = verify();
 
         assertThat(result.verified()).isFalse();
-        assertThat(result.detail()).isEqualTo("no cosign signature: tag " + CosignVerifier.signatureTag(BUILD)
-                + " not found in " + reference());
+        assertThat(result.detail())
+                .isEqualTo("no cosign signature: tag " + CosignVerifier.signatureTag(BUILD) + " not found in "
+                        + reference());
         assertThat(result.signatureManifest()).isEmpty();
     }
 
@@ -124,7 +139,8 @@ class CosignVerifierTest {
     void aSignatureByAnotherKeyIsRefused() throws Exception {
         serve(CosignFixture.signedLayer(OTHER_KEY, reference(), BUILD));
 
-        assertThat(verify().detail()).startsWith("no valid signature by key1.pub in sha256-abab")
+        assertThat(verify().detail())
+                .startsWith("no valid signature by key1.pub in sha256-abab")
                 .endsWith("(layer 1: signature does not verify with key1.pub)");
     }
 
@@ -135,8 +151,9 @@ class CosignVerifierTest {
         Verification result = verify();
 
         assertThat(result.verified()).isFalse();
-        assertThat(result.detail()).contains("layer 1: signed payload is for digest " + OTHER_BUILD.value()
-                + ", not " + BUILD.shortForm());
+        assertThat(result.detail())
+                .contains(
+                        "layer 1: signed payload is for digest " + OTHER_BUILD.value() + ", not " + BUILD.shortForm());
     }
 
     @Test
@@ -162,8 +179,9 @@ class CosignVerifierTest {
         serveManifest(CosignFixture.manifest(List.of(layer)));
         serveBlob(layer.digest(), CosignFixture.payload(reference(), OTHER_BUILD));
 
-        assertThat(verify().detail()).contains("layer 1: payload unusable: registry sent blob "
-                + layer.digest().shortForm() + " whose content does not match its digest");
+        assertThat(verify().detail())
+                .contains("layer 1: payload unusable: registry sent blob "
+                        + layer.digest().shortForm() + " whose content does not match its digest");
     }
 
     @Test
@@ -179,13 +197,15 @@ class CosignVerifierTest {
         Layer small = CosignFixture.signedLayer(CI_KEY, reference(), BUILD);
         serveManifest(CosignFixture.manifest(List.of(small)));
         serveBlob(small.digest(), huge);
-        assertThat(verify().detail()).contains("layer 1: payload unusable: registry sent a response larger than 65536 bytes");
+        assertThat(verify().detail())
+                .contains("layer 1: payload unusable: registry sent a response larger than 65536 bytes");
     }
 
     @Test
     void aMalformedSignatureManifestIsRefused() throws Exception {
         serveManifest("{\"schemaVersion\":2,\"layers\":".getBytes(StandardCharsets.UTF_8));
-        assertThat(verify().detail()).startsWith(CosignVerifier.signatureTag(BUILD) + " is not a valid image manifest: not valid JSON");
+        assertThat(verify().detail())
+                .startsWith(CosignVerifier.signatureTag(BUILD) + " is not a valid image manifest: not valid JSON");
 
         serveManifest("{\"schemaVersion\":2,\"config\":{}}".getBytes(StandardCharsets.UTF_8));
         assertThat(verify().detail()).endsWith("is not a valid image manifest: no 'layers' list");
@@ -197,9 +217,10 @@ class CosignVerifierTest {
     @Test
     void anOversizedManifestOrTooManyLayersAreRefusedUnread() throws Exception {
         serveManifest(new byte[(int) CosignVerifier.MAX_MANIFEST_BYTES + 1]);
-        assertThat(verify().detail()).isEqualTo("signature manifest " + CosignVerifier.signatureTag(BUILD)
-                + " unusable: registry sent a response larger than 524288 bytes for repository acme/web on registry "
-                + "127.0.0.1:" + wm.getPort() + "; refused");
+        assertThat(verify().detail())
+                .isEqualTo("signature manifest " + CosignVerifier.signatureTag(BUILD)
+                        + " unusable: registry sent a response larger than 524288 bytes for repository acme/web on registry "
+                        + "127.0.0.1:" + wm.getPort() + "; refused");
 
         Layer layer = CosignFixture.signedLayer(CI_KEY, reference(), BUILD);
         serveManifest(CosignFixture.manifest(java.util.Collections.nCopies(CosignVerifier.MAX_LAYERS + 1, layer)));
@@ -215,13 +236,16 @@ class CosignVerifierTest {
         serve(wrongType, wrongMediaType);
 
         assertThat(verify().detail())
-                .contains("layer 1: signed payload type 'atomic container signature' is not 'cosign container image signature'")
+                .contains(
+                        "layer 1: signed payload type 'atomic container signature' is not 'cosign container image signature'")
                 .contains("layer 2: media type 'application/octet-stream' is not " + CosignFixture.SIMPLE_SIGNING);
     }
 
     @Test
     void oneGoodLayerAmongBadOnesIsEnoughAndAnyConfiguredKeyMay() throws Exception {
-        serve(CosignFixture.signedLayer(OTHER_KEY, reference(), OTHER_BUILD), CosignFixture.signedLayer(CI_KEY, reference(), BUILD));
+        serve(
+                CosignFixture.signedLayer(OTHER_KEY, reference(), OTHER_BUILD),
+                CosignFixture.signedLayer(CI_KEY, reference(), BUILD));
 
         Verification result = verifier.verify(image(), BUILD, keys(OTHER_KEY, CI_KEY));
 
@@ -231,19 +255,25 @@ class CosignVerifierTest {
 
     @Test
     void claimsAreMatchedRegardlessOfCaseAsCosignDoesButNeverTwice() throws Exception {
-        byte[] specSpelling = ("{\"critical\":{\"identity\":{\"docker-reference\":\"x\"},\"image\":{\"Docker-manifest-digest\":\""
-                + BUILD.value() + "\"},\"type\":\"cosign container image signature\"},\"optional\":null}").getBytes(StandardCharsets.UTF_8);
+        byte[] specSpelling =
+                ("{\"critical\":{\"identity\":{\"docker-reference\":\"x\"},\"image\":{\"Docker-manifest-digest\":\""
+                                + BUILD.value()
+                                + "\"},\"type\":\"cosign container image signature\"},\"optional\":null}")
+                        .getBytes(StandardCharsets.UTF_8);
         serve(new Layer(specSpelling, CosignFixture.sign(CI_KEY.getPrivate(), specSpelling)));
         assertThat(verify().verified()).isTrue();
 
         byte[] twice = ("{\"critical\":{\"image\":{\"docker-manifest-digest\":\"" + OTHER_BUILD.value()
-                + "\",\"Docker-Manifest-Digest\":\"" + BUILD.value() + "\"},\"type\":\"cosign container image signature\"}}")
+                        + "\",\"Docker-Manifest-Digest\":\"" + BUILD.value()
+                        + "\"},\"type\":\"cosign container image signature\"}}")
                 .getBytes(StandardCharsets.UTF_8);
         serve(new Layer(twice, CosignFixture.sign(CI_KEY.getPrivate(), twice)));
-        assertThat(verify().detail()).contains("signed payload unusable: 'docker-manifest-digest' appears twice in different case");
+        assertThat(verify().detail())
+                .contains("signed payload unusable: 'docker-manifest-digest' appears twice in different case");
 
         byte[] duplicate = ("{\"critical\":{\"image\":{\"docker-manifest-digest\":\"" + OTHER_BUILD.value()
-                + "\",\"docker-manifest-digest\":\"" + BUILD.value() + "\"},\"type\":\"cosign container image signature\"}}")
+                        + "\",\"docker-manifest-digest\":\"" + BUILD.value()
+                        + "\"},\"type\":\"cosign container image signature\"}}")
                 .getBytes(StandardCharsets.UTF_8);
         serve(new Layer(duplicate, CosignFixture.sign(CI_KEY.getPrivate(), duplicate)));
         assertThat(verify().detail()).contains("signed payload unusable: not valid JSON (Duplicate field");
@@ -261,11 +291,14 @@ class CosignVerifierTest {
 
         Layer layer = CosignFixture.signedLayer(CI_KEY, reference(), BUILD);
         serveManifest(CosignFixture.manifest(List.of(layer)));
-        wm.stubFor(get(urlEqualTo("/v2/acme/web/blobs/" + layer.digest().value())).willReturn(aResponse().withStatus(502)));
-        assertThat(catchThrowableOfType(RegistryException.class, this::verify)).isInstanceOf(RegistryUnavailableException.class);
+        wm.stubFor(get(urlEqualTo("/v2/acme/web/blobs/" + layer.digest().value()))
+                .willReturn(aResponse().withStatus(502)));
+        assertThat(catchThrowableOfType(RegistryException.class, this::verify))
+                .isInstanceOf(RegistryUnavailableException.class);
 
         wm.stubFor(get(urlEqualTo(SIG_PATH)).willReturn(aResponse().withStatus(401)));
-        assertThat(catchThrowableOfType(RegistryException.class, this::verify).getMessage()).contains("credentials rejected");
+        assertThat(catchThrowableOfType(RegistryException.class, this::verify).getMessage())
+                .contains("credentials rejected");
     }
 
     @Test
@@ -285,8 +318,12 @@ class CosignVerifierTest {
         Layer layer = CosignFixture.signedLayer(CI_KEY, reference(), BUILD);
         byte[] manifest = CosignFixture.manifest(List.of(layer));
         serve(layer);
-        wm.stubFor(head(urlEqualTo(SIG_PATH)).willReturn(aResponse().withStatus(200)
-                .withHeader("Docker-Content-Digest", CosignFixture.sha256(manifest).value())));
+        wm.stubFor(head(urlEqualTo(SIG_PATH))
+                .willReturn(aResponse()
+                        .withStatus(200)
+                        .withHeader(
+                                "Docker-Content-Digest",
+                                CosignFixture.sha256(manifest).value())));
 
         SignatureCheck.Result result = check.check(web, BUILD);
         assertThat(result.kind()).isEqualTo(Kind.VERIFIED);
@@ -310,15 +347,35 @@ class CosignVerifierTest {
     @Test
     void keyMaterialNeverAppearsInToString() {
         String shown = KEYS.toString();
-        assertThat(shown).contains("key1.pub")
-                .doesNotContain(Base64.getEncoder().encodeToString(CI_KEY.getPublic().getEncoded()).substring(30, 60));
+        assertThat(shown)
+                .contains("key1.pub")
+                .doesNotContain(Base64.getEncoder()
+                        .encodeToString(CI_KEY.getPublic().getEncoded())
+                        .substring(30, 60));
         assertThat(shown).doesNotContainIgnoringCase("x:").doesNotContain("public x coord");
     }
 
     private ServiceConfig service(VerifyConfig keys) {
-        UpdatePolicy policy = keys == null ? UpdatePolicy.defaults() : UpdatePolicy.defaults().withVerify(keys);
-        return new ServiceConfig("web", image(), "web", ServiceConfig.UpdateMode.AUTO, Map.of(), List.of(), List.of(),
-                Optional.empty(), List.of(), List.of(), false, HealthCheckConfig.defaults(), Duration.ofSeconds(10),
-                "unless-stopped", Optional.empty(), Map.of(), false, policy);
+        UpdatePolicy policy =
+                keys == null ? UpdatePolicy.defaults() : UpdatePolicy.defaults().withVerify(keys);
+        return new ServiceConfig(
+                "web",
+                image(),
+                "web",
+                ServiceConfig.UpdateMode.AUTO,
+                Map.of(),
+                List.of(),
+                List.of(),
+                Optional.empty(),
+                List.of(),
+                List.of(),
+                false,
+                HealthCheckConfig.defaults(),
+                Duration.ofSeconds(10),
+                "unless-stopped",
+                Optional.empty(),
+                Map.of(),
+                false,
+                policy);
     }
 }

@@ -40,22 +40,45 @@ final class OciPush implements AutoCloseable {
         }
         byte[] manifest = CosignFixture.manifest(layers);
         HttpUrl url = base().addPathSegments(repository)
-                .addPathSegment("manifests").addPathSegment(CosignVerifier.signatureTag(digest)).build();
-        expect(http.newCall(new Request.Builder().url(url).put(RequestBody.create(manifest, OCI_MANIFEST)).build()).execute(), 201);
+                .addPathSegment("manifests")
+                .addPathSegment(CosignVerifier.signatureTag(digest))
+                .build();
+        expect(
+                http.newCall(new Request.Builder()
+                                .url(url)
+                                .put(RequestBody.create(manifest, OCI_MANIFEST))
+                                .build())
+                        .execute(),
+                201);
         return CosignFixture.sha256(manifest);
     }
 
     private void pushBlob(String repository, byte[] blob) throws IOException {
-        HttpUrl start = base().addPathSegments(repository).addPathSegment("blobs").addPathSegment("uploads").addPathSegment("").build();
+        HttpUrl start = base().addPathSegments(repository)
+                .addPathSegment("blobs")
+                .addPathSegment("uploads")
+                .addPathSegment("")
+                .build();
         String location;
-        try (Response response = http.newCall(new Request.Builder().url(start).post(RequestBody.create(new byte[0], OCTETS))
-                .build()).execute()) {
+        try (Response response = http.newCall(new Request.Builder()
+                        .url(start)
+                        .post(RequestBody.create(new byte[0], OCTETS))
+                        .build())
+                .execute()) {
             expect(response, 202);
             location = response.header("Location");
         }
-        HttpUrl upload = start.resolve(location).newBuilder()
-                .addQueryParameter("digest", CosignFixture.sha256(blob).value()).build();
-        expect(http.newCall(new Request.Builder().url(upload).put(RequestBody.create(blob, OCTETS)).build()).execute(), 201);
+        HttpUrl upload = start.resolve(location)
+                .newBuilder()
+                .addQueryParameter("digest", CosignFixture.sha256(blob).value())
+                .build();
+        expect(
+                http.newCall(new Request.Builder()
+                                .url(upload)
+                                .put(RequestBody.create(blob, OCTETS))
+                                .build())
+                        .execute(),
+                201);
     }
 
     private HttpUrl.Builder base() {
@@ -65,8 +88,9 @@ final class OciPush implements AutoCloseable {
     private static void expect(Response response, int status) throws IOException {
         try (response) {
             if (response.code() != status) {
-                throw new IOException(response.request().method() + " " + response.request().url().encodedPath()
-                        + " answered " + response.code() + ": " + response.body().string());
+                throw new IOException(response.request().method() + " "
+                        + response.request().url().encodedPath() + " answered " + response.code() + ": "
+                        + response.body().string());
             }
         }
     }

@@ -41,8 +41,10 @@ class SignatureVerificationIT {
     private final String repo = LocalStack.uniqueRepository("it-signing/web");
     private final String image = LocalStack.REGISTRY + "/" + repo;
     private final String container = "it-signing-" + repo.substring(repo.length() - 8);
-    private final RegistryClient registry = RegistryClient.builder(Map.of(LocalStack.REGISTRY,
-            new RegistryConfig(LocalStack.REGISTRY, true, Optional.empty(), Optional.empty()))).build();
+    private final RegistryClient registry = RegistryClient.builder(Map.of(
+                    LocalStack.REGISTRY,
+                    new RegistryConfig(LocalStack.REGISTRY, true, Optional.empty(), Optional.empty())))
+            .build();
     private final OciPush push = new OciPush(LocalStack.REGISTRY);
     private Agent agent;
 
@@ -57,10 +59,16 @@ class SignatureVerificationIT {
         registry.close();
         push.close();
         LocalStack.removeContainersNamed(container);
-        try { LocalStack.exec("docker", "network", "rm", container + "-net"); } catch (IllegalStateException ignored) { }
+        try {
+            LocalStack.exec("docker", "network", "rm", container + "-net");
+        } catch (IllegalStateException ignored) {
+        }
         String images = LocalStack.exec("docker", "images", "--format", "{{.Repository}}:{{.Tag}}", image);
         for (String i : images.isBlank() ? new String[0] : images.split("\\s+")) {
-            try { LocalStack.exec("docker", "rmi", "-f", i); } catch (IllegalStateException ignored) { }
+            try {
+                LocalStack.exec("docker", "rmi", "-f", i);
+            } catch (IllegalStateException ignored) {
+            }
         }
     }
 
@@ -75,32 +83,43 @@ class SignatureVerificationIT {
 
         LocalStack.pushTestImage(image + ":main", "2");
         Digest unsigned = tagDigest();
-        LocalStack.exec("docker", "rmi", image + ":main"); // the build exists in the registry only, so a pull would show
+        LocalStack.exec(
+                "docker", "rmi", image + ":main"); // the build exists in the registry only, so a pull would show
         await().atMost(WAIT).until(() -> lastDeploy().map(DeployRecord::outcome).equals(Optional.of("refused")));
 
         DeployRecord refusal = lastDeploy().orElseThrow();
         assertThat(refusal.to()).isEqualTo(unsigned.value());
-        assertThat(refusal.reason()).isEqualTo("signature: no cosign signature: tag " + CosignVerifier.signatureTag(unsigned)
-                + " not found in " + image);
+        assertThat(refusal.reason())
+                .isEqualTo("signature: no cosign signature: tag " + CosignVerifier.signatureTag(unsigned)
+                        + " not found in " + image);
         assertThat(LocalStack.answer(port)).contains("build=1");
-        assertThat(LocalStack.exec("docker", "inspect", "--format", "{{.Id}}", container)).isEqualTo(runningId);
+        assertThat(LocalStack.exec("docker", "inspect", "--format", "{{.Id}}", container))
+                .isEqualTo(runningId);
         assertThat(LocalStack.exec("docker", "images", "-q", image + "@" + unsigned.value()))
-                .as("a refused build is never pulled").isEmpty();
+                .as("a refused build is never pulled")
+                .isEmpty();
         int history = agent.state().get("web").history().size();
         int polls = agent.pollsCompleted();
         await().atMost(WAIT).until(() -> agent.pollsCompleted() >= polls + 3);
-        assertThat(agent.state().get("web").history()).as("the refusal is recorded once, not at every poll").hasSize(history);
+        assertThat(agent.state().get("web").history())
+                .as("the refusal is recorded once, not at every poll")
+                .hasSize(history);
         assertThat(agent.state().get("web").lastCheck().orElseThrow().result())
                 .isEqualTo("new-digest (refused: signature; checked again when its .sig tag changes)");
 
         // A signature by another key does not count either; CI's signature, appended later, does.
         KeyPair stranger = CosignFixture.newKey();
         push.pushSignature(repo, unsigned, List.of(CosignFixture.signedLayer(stranger, image, unsigned)));
-        await().atMost(WAIT).until(() -> lastDeploy().map(DeployRecord::reason).orElse("").contains("does not verify"));
+        await().atMost(WAIT)
+                .until(() -> lastDeploy().map(DeployRecord::reason).orElse("").contains("does not verify"));
         assertThat(LocalStack.answer(port)).contains("build=1");
 
-        push.pushSignature(repo, unsigned, List.of(CosignFixture.signedLayer(stranger, image, unsigned),
-                CosignFixture.signedLayer(CI_KEY, image, unsigned)));
+        push.pushSignature(
+                repo,
+                unsigned,
+                List.of(
+                        CosignFixture.signedLayer(stranger, image, unsigned),
+                        CosignFixture.signedLayer(CI_KEY, image, unsigned)));
         await().atMost(WAIT).until(() -> LocalStack.answer(port).equals(Optional.of("build=2")));
         // The new container answers once healthy, a moment before the poll records the deploy.
         await().atMost(WAIT).until(() -> lastDeploy().map(DeployRecord::outcome).equals(Optional.of("deployed")));

@@ -32,9 +32,10 @@ class AtomicFileTest {
         Files.writeString(target, "previous");
 
         assertThatThrownBy(() -> AtomicFile.write(target, out -> {
-            out.write("half".getBytes(StandardCharsets.UTF_8));
-            throw new IOException("disk full");
-        })).hasMessage("disk full");
+                    out.write("half".getBytes(StandardCharsets.UTF_8));
+                    throw new IOException("disk full");
+                }))
+                .hasMessage("disk full");
 
         assertThat(target).hasContent("previous");
         assertThat(names()).containsExactly("state.json");
@@ -45,8 +46,9 @@ class AtomicFileTest {
         Path target = dir.resolve("state.json");
 
         assertThatThrownBy(() -> AtomicFile.write(target, out -> {
-            throw new IllegalStateException("bug");
-        })).isInstanceOf(IllegalStateException.class);
+                    throw new IllegalStateException("bug");
+                }))
+                .isInstanceOf(IllegalStateException.class);
 
         assertThat(names()).isEmpty();
     }

@@ -1,9 +1,9 @@
 package io.redeploy.agent.state;
 
-import io.redeploy.agent.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.redeploy.agent.testing.MutableClock;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -40,10 +40,12 @@ class StateStoreTest {
     void everythingSurvivesARestart() {
         StateStore store = StateStore.open(dir, clock);
         store.recordCheck("web", IMAGE, Optional.of(OLD), Optional.of(NEW), Check.NEW_DIGEST);
-        DeployRecord deploy = new DeployRecord(OLD, NEW, clock.instant(), Duration.ofMillis(12_345), DeployRecord.DEPLOYED, "");
+        DeployRecord deploy =
+                new DeployRecord(OLD, NEW, clock.instant(), Duration.ofMillis(12_345), DeployRecord.DEPLOYED, "");
         store.recordDeploy("web", deploy);
         store.markFailed("web", "sha256:" + "c".repeat(64));
-        store.recordCheck("db", "postgres:16", Optional.empty(), Optional.empty(), Check.error("registry\nunavailable"));
+        store.recordCheck(
+                "db", "postgres:16", Optional.empty(), Optional.empty(), Check.error("registry\nunavailable"));
 
         StateStore reopened = StateStore.open(dir, clock);
 
@@ -67,14 +69,25 @@ class StateStoreTest {
         StateStore store = StateStore.open(dir, clock);
         store.recordCheck("web", IMAGE, Optional.of(OLD), Optional.of(NEW), Check.NEW_DIGEST);
 
-        store.recordDeploy("web", new DeployRecord(OLD, NEW, clock.instant(), Duration.ofSeconds(30), DeployRecord.ROLLED_BACK, "health check timed out"));
+        store.recordDeploy(
+                "web",
+                new DeployRecord(
+                        OLD,
+                        NEW,
+                        clock.instant(),
+                        Duration.ofSeconds(30),
+                        DeployRecord.ROLLED_BACK,
+                        "health check timed out"));
         assertThat(store.isFailed("web", NEW)).isTrue();
         assertThat(store.get("web").runningDigest()).contains(OLD);
 
-        store.recordDeploy("web", new DeployRecord(OLD, NEW, clock.instant(), Duration.ofSeconds(5), DeployRecord.DEPLOYED, ""));
+        store.recordDeploy(
+                "web", new DeployRecord(OLD, NEW, clock.instant(), Duration.ofSeconds(5), DeployRecord.DEPLOYED, ""));
         assertThat(store.isFailed("web", NEW)).isFalse();
         assertThat(store.get("web").runningDigest()).contains(NEW);
-        assertThat(store.get("web").history()).extracting(DeployRecord::outcome).containsExactly("rolled_back", "deployed");
+        assertThat(store.get("web").history())
+                .extracting(DeployRecord::outcome)
+                .containsExactly("rolled_back", "deployed");
     }
 
     @Test
@@ -93,7 +106,10 @@ class StateStoreTest {
         StateStore store = StateStore.open(dir, clock);
         int deploys = StateStore.HISTORY_LIMIT + 7;
         for (int i = 0; i < deploys; i++) {
-            store.recordDeploy("web", new DeployRecord(OLD, digest(i), clock.instant(), Duration.ofSeconds(i), DeployRecord.FAILED, "boom " + i));
+            store.recordDeploy(
+                    "web",
+                    new DeployRecord(
+                            OLD, digest(i), clock.instant(), Duration.ofSeconds(i), DeployRecord.FAILED, "boom " + i));
             clock.advance(Duration.ofMinutes(1));
         }
 
@@ -101,8 +117,10 @@ class StateStoreTest {
         assertThat(web.history()).hasSize(StateStore.HISTORY_LIMIT);
         assertThat(web.history().get(0).to()).isEqualTo(digest(7));
         assertThat(web.lastDeploy().orElseThrow().to()).isEqualTo(digest(deploys - 1));
-        assertThat(web.failedDigests()).hasSize(StateStore.FAILED_DIGESTS_LIMIT)
-                .first().isEqualTo(digest(deploys - StateStore.FAILED_DIGESTS_LIMIT));
+        assertThat(web.failedDigests())
+                .hasSize(StateStore.FAILED_DIGESTS_LIMIT)
+                .first()
+                .isEqualTo(digest(deploys - StateStore.FAILED_DIGESTS_LIMIT));
         assertThat(web.failedDigests()).contains(digest(deploys - 1));
     }
 
@@ -133,7 +151,12 @@ class StateStoreTest {
 
     @Test
     void everyKindOfCorruptionIsSetAsideWithAUniqueName() throws IOException {
-        List<String> corrupt = List.of("", "not json", "[1,2]", "{\"format\":99,\"services\":{}}", "{\"format\":1}",
+        List<String> corrupt = List.of(
+                "",
+                "not json",
+                "[1,2]",
+                "{\"format\":99,\"services\":{}}",
+                "{\"format\":1}",
                 "{\"format\":1,\"services\":{\"web\":{\"history\":[{\"to\":\"x\"}]}}}",
                 "{\"format\":1,\"services\":{\"web\":{\"lastCheck\":{\"at\":\"yesterday\",\"result\":\"ok\"}}}}",
                 "{\"format\":1,\"services\":{\"web\":{\"failedDigests\":[1]}}}",
@@ -168,11 +191,15 @@ class StateStoreTest {
         healthy.recordCheck("web", IMAGE, Optional.of(OLD), Optional.of(OLD), Check.UNCHANGED);
         byte[] before = Files.readAllBytes(dir.resolve(StateStore.FILE_NAME));
 
-        StateStore failing = StateStore.open(dir, clock, (file, content) -> AtomicFile.write(file, out -> {
-            out.write("{\"format\":1,".getBytes(StandardCharsets.UTF_8));
-            throw new IOException("No space left on device");
-        }));
-        failing.recordDeploy("web", new DeployRecord(OLD, NEW, clock.instant(), Duration.ofSeconds(3), DeployRecord.DEPLOYED, ""));
+        StateStore failing = StateStore.open(
+                dir,
+                clock,
+                (file, content) -> AtomicFile.write(file, out -> {
+                    out.write("{\"format\":1,".getBytes(StandardCharsets.UTF_8));
+                    throw new IOException("No space left on device");
+                }));
+        failing.recordDeploy(
+                "web", new DeployRecord(OLD, NEW, clock.instant(), Duration.ofSeconds(3), DeployRecord.DEPLOYED, ""));
 
         assertThat(failing.get("web").runningDigest()).as("kept in memory").contains(NEW);
         assertThat(dir.resolve(StateStore.FILE_NAME)).hasBinaryContent(before);
@@ -200,7 +227,9 @@ class StateStoreTest {
         });
 
         String answer = store.batchChecks(() -> {
-            IntStream.range(0, 100).forEach(i -> store.recordCheck("s" + i, IMAGE, Optional.of(OLD), Optional.of(OLD), Check.UNCHANGED));
+            IntStream.range(0, 100)
+                    .forEach(i ->
+                            store.recordCheck("s" + i, IMAGE, Optional.of(OLD), Optional.of(OLD), Check.UNCHANGED));
             assertThat(writes).hasValue(0);
             return "done";
         });
@@ -213,7 +242,8 @@ class StateStoreTest {
     @Test
     void aDeployInsideABatchIsWrittenAtOnceWithThePendingChecks() {
         StateStore store = StateStore.open(dir, clock);
-        DeployRecord deploy = new DeployRecord(OLD, NEW, clock.instant(), Duration.ofSeconds(3), DeployRecord.DEPLOYED, "");
+        DeployRecord deploy =
+                new DeployRecord(OLD, NEW, clock.instant(), Duration.ofSeconds(3), DeployRecord.DEPLOYED, "");
 
         store.batchChecks(() -> {
             store.recordCheck("web", IMAGE, Optional.of(OLD), Optional.of(NEW), Check.NEW_DIGEST);
@@ -239,9 +269,10 @@ class StateStoreTest {
         StateStore store = StateStore.open(dir, clock);
 
         assertThatThrownBy(() -> store.batchChecks(() -> {
-            store.recordCheck("web", IMAGE, Optional.of(OLD), Optional.of(OLD), Check.UNCHANGED);
-            throw new IllegalStateException("poll broke");
-        })).hasMessage("poll broke");
+                    store.recordCheck("web", IMAGE, Optional.of(OLD), Optional.of(OLD), Check.UNCHANGED);
+                    throw new IllegalStateException("poll broke");
+                }))
+                .hasMessage("poll broke");
 
         assertThat(StateStore.open(dir, clock).get("web").lastCheck()).isPresent();
     }

@@ -15,8 +15,14 @@ import java.util.Optional;
  * @param sessionTtl       how long a sign-in lasts
  * @param bcryptCost       bcrypt work factor (tests lower it)
  */
-public record AppConfig(int port, DatabaseSettings database, Optional<AdminAccount> admin, boolean signupOpen,
-                        boolean secureCookies, Duration sessionTtl, int bcryptCost) {
+public record AppConfig(
+        int port,
+        DatabaseSettings database,
+        Optional<AdminAccount> admin,
+        boolean signupOpen,
+        boolean secureCookies,
+        Duration sessionTtl,
+        int bcryptCost) {
 
     /** The bootstrap surveyor account; the password never appears in toString. */
     public record AdminAccount(String email, String password) {
@@ -42,9 +48,14 @@ public record AppConfig(int port, DatabaseSettings database, Optional<AdminAccou
         }
         int bcryptCost = intInRange(env, "BCRYPT_COST", 12, 4, 31);
         int sessionHours = intInRange(env, "SESSION_TTL_HOURS", 12, 1, 24 * 90);
-        return new AppConfig(port, DatabaseSettings.fromEnv(env), admin,
-                bool(env, "SURVEY_SIGNUP_OPEN", false), bool(env, "COOKIE_SECURE", true),
-                Duration.ofHours(sessionHours), bcryptCost);
+        return new AppConfig(
+                port,
+                DatabaseSettings.fromEnv(env),
+                admin,
+                bool(env, "SURVEY_SIGNUP_OPEN", false),
+                bool(env, "COOKIE_SECURE", true),
+                Duration.ofHours(sessionHours),
+                bcryptCost);
     }
 
     private static boolean bool(Map<String, String> env, String name, boolean fallback) {

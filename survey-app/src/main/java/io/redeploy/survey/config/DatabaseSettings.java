@@ -24,9 +24,8 @@ public record DatabaseSettings(String jdbcUrl, String user, String password) {
         String password = env.get("DB_PASSWORD");
         if (url != null) {
             DatabaseSettings parsed = parseUrl(url);
-            return new DatabaseSettings(parsed.jdbcUrl,
-                    user != null ? user : parsed.user,
-                    password != null ? password : parsed.password);
+            return new DatabaseSettings(
+                    parsed.jdbcUrl, user != null ? user : parsed.user, password != null ? password : parsed.password);
         }
         String host = blankToNull(env.get("DB_HOST"));
         if (host == null) {
@@ -38,8 +37,8 @@ public record DatabaseSettings(String jdbcUrl, String user, String password) {
         if (user == null) {
             throw new ConfigException("DB_USER is required when DB_HOST is set");
         }
-        return new DatabaseSettings("jdbc:postgresql://" + host + ":" + port + "/" + name, user,
-                password == null ? "" : password);
+        return new DatabaseSettings(
+                "jdbc:postgresql://" + host + ":" + port + "/" + name, user, password == null ? "" : password);
     }
 
     private static DatabaseSettings parseUrl(String url) {

@@ -3,15 +3,14 @@ package io.redeploy.survey.db;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.redeploy.survey.config.DatabaseSettings;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import javax.sql.DataSource;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
 
 /** The connection pool and the schema migrations that run before the app serves anything. */
 public final class Database implements AutoCloseable {
@@ -42,8 +41,11 @@ public final class Database implements AutoCloseable {
     public void migrate() {
         MigrateResult result = flyway(dataSource, null).migrate();
         migrated = true;
-        log.info("event=db.migrated applied={} version={}", result.migrationsExecuted,
-                result.targetSchemaVersion == null ? flyway(dataSource, null).info().current().getVersion()
+        log.info(
+                "event=db.migrated applied={} version={}",
+                result.migrationsExecuted,
+                result.targetSchemaVersion == null
+                        ? flyway(dataSource, null).info().current().getVersion()
                         : result.targetSchemaVersion);
     }
 
@@ -53,7 +55,8 @@ public final class Database implements AutoCloseable {
 
     /** True when a connection can be borrowed and answers a trivial query. */
     public boolean reachable() {
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = dataSource.getConnection();
+                Statement s = c.createStatement()) {
             s.execute("SELECT 1");
             return true;
         } catch (SQLException e) {

@@ -1,6 +1,5 @@
 package io.redeploy.survey.db;
 
-import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -11,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
+import javax.sql.DataSource;
 
 /**
  * A thin layer over JDBC: parameter binding, row mapping and transactions. Inside {@link #inTransaction}
@@ -39,7 +39,8 @@ public final class Jdbc {
 
     public <T> List<T> query(String sql, RowMapper<T> mapper, Object... params) {
         return withConnection(c -> {
-            try (PreparedStatement ps = prepare(c, sql, params, false); ResultSet rs = ps.executeQuery()) {
+            try (PreparedStatement ps = prepare(c, sql, params, false);
+                    ResultSet rs = ps.executeQuery()) {
                 List<T> rows = new ArrayList<>();
                 while (rs.next()) {
                     rows.add(mapper.map(rs));
@@ -122,9 +123,7 @@ public final class Jdbc {
 
     private static PreparedStatement prepare(Connection c, String sql, Object[] params, boolean returnKeys)
             throws SQLException {
-        PreparedStatement ps = returnKeys
-                ? c.prepareStatement(sql, new String[] {"id"})
-                : c.prepareStatement(sql);
+        PreparedStatement ps = returnKeys ? c.prepareStatement(sql, new String[] {"id"}) : c.prepareStatement(sql);
         for (int i = 0; i < params.length; i++) {
             Object p = params[i];
             if (p instanceof Instant instant) {

@@ -1,5 +1,4 @@
 package io.redeploy.survey.domain;
 
 /** One option of a single- or multiple-choice question. */
-public record Choice(long id, int position, String label) {
-}
+public record Choice(long id, int position, String label) {}

@@ -4,7 +4,9 @@ import java.util.Locale;
 
 /** Draft surveys are edited, published ones answered, closed ones only read. */
 public enum SurveyStatus {
-    DRAFT, PUBLISHED, CLOSED;
+    DRAFT,
+    PUBLISHED,
+    CLOSED;
 
     public String code() {
         return name().toLowerCase(Locale.ROOT);

@@ -3,7 +3,6 @@ package io.redeploy.survey.repo;
 import io.redeploy.survey.db.Jdbc;
 import io.redeploy.survey.domain.Answer;
 import io.redeploy.survey.domain.ResponseRow;
-
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -26,21 +25,23 @@ public final class ResponseRepository {
      */
     public long save(long surveyId, String respondentHash, List<Answer> answers) {
         return jdbc.inTransaction(() -> {
-            long responseId = jdbc.insert("INSERT INTO responses (survey_id, respondent_hash) VALUES (?, ?)",
-                    surveyId, respondentHash);
+            long responseId = jdbc.insert(
+                    "INSERT INTO responses (survey_id, respondent_hash) VALUES (?, ?)", surveyId, respondentHash);
             for (Answer a : answers) {
                 jdbc.insert("""
                         INSERT INTO answers (response_id, question_id, option_id, text_value, rating)
-                        VALUES (?, ?, ?, ?, ?)""",
-                        responseId, a.questionId(), a.optionId(), a.text(), a.rating());
+                        VALUES (?, ?, ?, ?, ?)""", responseId, a.questionId(), a.optionId(), a.text(), a.rating());
             }
             return responseId;
         });
     }
 
     public boolean exists(long surveyId, String respondentHash) {
-        return jdbc.queryLong("SELECT count(*) FROM responses WHERE survey_id = ? AND respondent_hash = ?",
-                surveyId, respondentHash) > 0;
+        return jdbc.queryLong(
+                        "SELECT count(*) FROM responses WHERE survey_id = ? AND respondent_hash = ?",
+                        surveyId,
+                        respondentHash)
+                > 0;
     }
 
     public long count(long surveyId) {
@@ -50,13 +51,17 @@ public final class ResponseRepository {
     /** Every response of the survey with its answers, oldest first. */
     public List<ResponseRow> listWithAnswers(long surveyId) {
         Map<Long, Instant> submitted = new LinkedHashMap<>();
-        jdbc.query("SELECT id, submitted_at FROM responses WHERE survey_id = ? ORDER BY submitted_at, id",
-                rs -> submitted.put(rs.getLong("id"), Jdbc.instant(rs, "submitted_at")), surveyId);
+        jdbc.query(
+                "SELECT id, submitted_at FROM responses WHERE survey_id = ? ORDER BY submitted_at, id",
+                rs -> submitted.put(rs.getLong("id"), Jdbc.instant(rs, "submitted_at")),
+                surveyId);
         Map<Long, List<Answer>> answers = new LinkedHashMap<>();
-        jdbc.query("""
+        jdbc.query(
+                """
                 SELECT a.response_id, a.question_id, a.option_id, a.text_value, a.rating FROM answers a
                 JOIN responses r ON r.id = a.response_id WHERE r.survey_id = ? ORDER BY a.id""",
-                rs -> answers.computeIfAbsent(rs.getLong("response_id"), k -> new ArrayList<>()).add(answer(rs)),
+                rs -> answers.computeIfAbsent(rs.getLong("response_id"), k -> new ArrayList<>())
+                        .add(answer(rs)),
                 surveyId);
         List<ResponseRow> rows = new ArrayList<>();
         submitted.forEach((id, at) -> rows.add(new ResponseRow(id, at, answers.getOrDefault(id, List.of()))));

@@ -1,7 +1,6 @@
 package io.redeploy.survey.repo;
 
 import io.redeploy.survey.db.Jdbc;
-
 import java.time.Instant;
 import java.util.Optional;
 
@@ -14,14 +13,20 @@ public final class SessionRepository {
     }
 
     public void create(String tokenHash, long userId, Instant expiresAt) {
-        jdbc.update("INSERT INTO sessions (token_hash, user_id, expires_at) VALUES (?, ?, ?)",
-                tokenHash, userId, expiresAt);
+        jdbc.update(
+                "INSERT INTO sessions (token_hash, user_id, expires_at) VALUES (?, ?, ?)",
+                tokenHash,
+                userId,
+                expiresAt);
     }
 
     /** The user of a session that has not expired at {@code now}. */
     public Optional<Long> findUserId(String tokenHash, Instant now) {
-        return jdbc.queryOne("SELECT user_id FROM sessions WHERE token_hash = ? AND expires_at > ?",
-                rs -> rs.getLong(1), tokenHash, now);
+        return jdbc.queryOne(
+                "SELECT user_id FROM sessions WHERE token_hash = ? AND expires_at > ?",
+                rs -> rs.getLong(1),
+                tokenHash,
+                now);
     }
 
     public void delete(String tokenHash) {

@@ -7,7 +7,6 @@ import io.redeploy.survey.domain.QuestionType;
 import io.redeploy.survey.domain.Survey;
 import io.redeploy.survey.domain.SurveyStatus;
 import io.redeploy.survey.domain.SurveySummary;
-
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -29,8 +28,12 @@ public final class SurveyRepository {
     }
 
     public long create(long ownerId, String slug, String title, String description) {
-        return jdbc.insert("INSERT INTO surveys (owner_id, slug, title, description) VALUES (?, ?, ?, ?)",
-                ownerId, slug, title, description);
+        return jdbc.insert(
+                "INSERT INTO surveys (owner_id, slug, title, description) VALUES (?, ?, ?, ?)",
+                ownerId,
+                slug,
+                title,
+                description);
     }
 
     public Optional<Survey> findById(long id) {
@@ -44,14 +47,20 @@ public final class SurveyRepository {
     }
 
     public List<SurveySummary> listByOwner(long ownerId) {
-        return jdbc.query("""
+        return jdbc.query(
+                """
                 SELECT s.id, s.slug, s.title, s.status, s.created_at,
                        (SELECT count(*) FROM questions q WHERE q.survey_id = s.id) AS question_count,
                        (SELECT count(*) FROM responses r WHERE r.survey_id = s.id) AS response_count
                 FROM surveys s WHERE s.owner_id = ? ORDER BY s.created_at DESC, s.id DESC""",
-                rs -> new SurveySummary(rs.getLong("id"), rs.getString("slug"), rs.getString("title"),
-                        SurveyStatus.fromCode(rs.getString("status")), Jdbc.instant(rs, "created_at"),
-                        rs.getLong("question_count"), rs.getLong("response_count")),
+                rs -> new SurveySummary(
+                        rs.getLong("id"),
+                        rs.getString("slug"),
+                        rs.getString("title"),
+                        SurveyStatus.fromCode(rs.getString("status")),
+                        Jdbc.instant(rs, "created_at"),
+                        rs.getLong("question_count"),
+                        rs.getLong("response_count")),
                 ownerId);
     }
 
@@ -62,10 +71,17 @@ public final class SurveyRepository {
                     "SELECT coalesce(max(position), 0) + 1 FROM questions WHERE survey_id = ?", surveyId);
             long questionId = jdbc.insert(
                     "INSERT INTO questions (survey_id, position, text, type, required) VALUES (?, ?, ?, ?, ?)",
-                    surveyId, position, text, type.code(), required);
+                    surveyId,
+                    position,
+                    text,
+                    type.code(),
+                    required);
             for (int i = 0; i < options.size(); i++) {
-                jdbc.insert("INSERT INTO question_options (question_id, position, label) VALUES (?, ?, ?)",
-                        questionId, i + 1, options.get(i));
+                jdbc.insert(
+                        "INSERT INTO question_options (question_id, position, label) VALUES (?, ?, ?)",
+                        questionId,
+                        i + 1,
+                        options.get(i));
             }
             return questionId;
         });
@@ -76,8 +92,11 @@ public final class SurveyRepository {
     }
 
     public void updateStatus(long surveyId, SurveyStatus status, Instant publishedAt) {
-        jdbc.update("UPDATE surveys SET status = ?, published_at = coalesce(published_at, ?) WHERE id = ?",
-                status.code(), publishedAt, surveyId);
+        jdbc.update(
+                "UPDATE surveys SET status = ?, published_at = coalesce(published_at, ?) WHERE id = ?",
+                status.code(),
+                publishedAt,
+                surveyId);
     }
 
     public boolean slugExists(String slug) {
@@ -85,31 +104,55 @@ public final class SurveyRepository {
     }
 
     private Survey survey(ResultSet rs) throws SQLException {
-        return new Survey(rs.getLong("id"), rs.getLong("owner_id"), rs.getString("slug"), rs.getString("title"),
-                rs.getString("description"), SurveyStatus.fromCode(rs.getString("status")),
-                Jdbc.instant(rs, "created_at"), Jdbc.instant(rs, "published_at"), List.of());
+        return new Survey(
+                rs.getLong("id"),
+                rs.getLong("owner_id"),
+                rs.getString("slug"),
+                rs.getString("title"),
+                rs.getString("description"),
+                SurveyStatus.fromCode(rs.getString("status")),
+                Jdbc.instant(rs, "created_at"),
+                Jdbc.instant(rs, "published_at"),
+                List.of());
     }
 
     private Survey withQuestions(Survey s) {
-        record Row(long id, int position, String text, String type, boolean required) {
-        }
+        record Row(long id, int position, String text, String type, boolean required) {}
         List<Row> rows = jdbc.query(
                 "SELECT id, position, text, type, required FROM questions WHERE survey_id = ? ORDER BY position, id",
-                rs -> new Row(rs.getLong("id"), rs.getInt("position"), rs.getString("text"), rs.getString("type"),
+                rs -> new Row(
+                        rs.getLong("id"),
+                        rs.getInt("position"),
+                        rs.getString("text"),
+                        rs.getString("type"),
                         rs.getBoolean("required")),
                 s.id());
         Map<Long, List<Choice>> options = new LinkedHashMap<>();
-        jdbc.query("""
+        jdbc.query(
+                """
                 SELECT o.id, o.question_id, o.position, o.label FROM question_options o
                 JOIN questions q ON q.id = o.question_id WHERE q.survey_id = ? ORDER BY o.position, o.id""",
                 rs -> options.computeIfAbsent(rs.getLong("question_id"), k -> new ArrayList<>())
                         .add(new Choice(rs.getLong("id"), rs.getInt("position"), rs.getString("label"))),
                 s.id());
         List<Question> questions = rows.stream()
-                .map(r -> new Question(r.id, r.position, r.text, QuestionType.fromCode(r.type).orElseThrow(),
-                        r.required, options.getOrDefault(r.id, List.of())))
+                .map(r -> new Question(
+                        r.id,
+                        r.position,
+                        r.text,
+                        QuestionType.fromCode(r.type).orElseThrow(),
+                        r.required,
+                        options.getOrDefault(r.id, List.of())))
                 .toList();
-        return new Survey(s.id(), s.ownerId(), s.slug(), s.title(), s.description(), s.status(), s.createdAt(),
-                s.publishedAt(), questions);
+        return new Survey(
+                s.id(),
+                s.ownerId(),
+                s.slug(),
+                s.title(),
+                s.description(),
+                s.status(),
+                s.createdAt(),
+                s.publishedAt(),
+                questions);
     }
 }

@@ -2,7 +2,6 @@ package io.redeploy.survey.repo;
 
 import io.redeploy.survey.db.Jdbc;
 import io.redeploy.survey.domain.User;
-
 import java.time.Instant;
 import java.util.Optional;
 
@@ -15,13 +14,17 @@ public final class UserRepository {
     }
 
     public Optional<User> findByEmail(String email) {
-        return jdbc.queryOne("SELECT id, email, password_hash FROM users WHERE lower(email) = lower(?)",
-                rs -> new User(rs.getLong("id"), rs.getString("email"), rs.getString("password_hash")), email);
+        return jdbc.queryOne(
+                "SELECT id, email, password_hash FROM users WHERE lower(email) = lower(?)",
+                rs -> new User(rs.getLong("id"), rs.getString("email"), rs.getString("password_hash")),
+                email);
     }
 
     public Optional<User> findById(long id) {
-        return jdbc.queryOne("SELECT id, email, password_hash FROM users WHERE id = ?",
-                rs -> new User(rs.getLong("id"), rs.getString("email"), rs.getString("password_hash")), id);
+        return jdbc.queryOne(
+                "SELECT id, email, password_hash FROM users WHERE id = ?",
+                rs -> new User(rs.getLong("id"), rs.getString("email"), rs.getString("password_hash")),
+                id);
     }
 
     /** Inserts the account; a duplicate email raises a unique violation. */

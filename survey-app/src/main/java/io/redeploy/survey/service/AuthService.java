@@ -4,14 +4,13 @@ import io.redeploy.survey.db.DataAccessException;
 import io.redeploy.survey.domain.User;
 import io.redeploy.survey.repo.SessionRepository;
 import io.redeploy.survey.repo.UserRepository;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Surveyor accounts and sign-in sessions. */
 public final class AuthService {
@@ -26,8 +25,13 @@ public final class AuthService {
     private final Clock clock;
     private final Duration sessionTtl;
 
-    public AuthService(UserRepository users, SessionRepository sessions, PasswordHasher hasher, Tokens tokens,
-                       Clock clock, Duration sessionTtl) {
+    public AuthService(
+            UserRepository users,
+            SessionRepository sessions,
+            PasswordHasher hasher,
+            Tokens tokens,
+            Clock clock,
+            Duration sessionTtl) {
         this.users = users;
         this.sessions = sessions;
         this.hasher = hasher;
@@ -80,7 +84,9 @@ public final class AuthService {
             return Optional.empty();
         }
         if (!hasher.verify(password, user.get().passwordHash())) {
-            log.info("event=signin.failed reason=bad_password user_id={}", user.get().id());
+            log.info(
+                    "event=signin.failed reason=bad_password user_id={}",
+                    user.get().id());
             return Optional.empty();
         }
         return user;

@@ -5,7 +5,6 @@ import io.redeploy.survey.domain.Choice;
 import io.redeploy.survey.domain.Question;
 import io.redeploy.survey.domain.ResponseRow;
 import io.redeploy.survey.domain.Survey;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -16,8 +15,7 @@ import java.util.Map;
  * "; ". Cells that a spreadsheet would run as a formula are prefixed with an apostrophe (OWASP CSV injection).
  */
 public final class CsvExport {
-    private CsvExport() {
-    }
+    private CsvExport() {}
 
     public static String write(Survey survey, List<ResponseRow> rows) {
         StringBuilder out = new StringBuilder();
@@ -31,7 +29,8 @@ public final class CsvExport {
             }
         }
         for (ResponseRow row : rows) {
-            List<String> cells = new ArrayList<>(List.of(String.valueOf(row.id()), row.submittedAt().toString()));
+            List<String> cells = new ArrayList<>(
+                    List.of(String.valueOf(row.id()), row.submittedAt().toString()));
             for (Question q : survey.questions()) {
                 List<String> values = new ArrayList<>();
                 for (Answer a : row.answers()) {

@@ -1,7 +1,6 @@
 package io.redeploy.survey.service;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
-
 import java.nio.charset.StandardCharsets;
 
 /** bcrypt hashing. bcrypt reads at most 72 bytes, so longer passwords are refused rather than truncated. */

@@ -8,14 +8,13 @@ import io.redeploy.survey.domain.QuestionType;
 import io.redeploy.survey.domain.Survey;
 import io.redeploy.survey.domain.SurveyStatus;
 import io.redeploy.survey.repo.ResponseRepository;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Respondents' submissions: validated against the survey's questions, stored once per respondent.
@@ -66,7 +65,10 @@ public final class ResponseService {
         List<Answer> answers = validate(survey, rawAnswers);
         try {
             long responseId = responses.save(survey.id(), respondentHash, answers);
-            log.info("event=response.saved survey_id={} response_id={} answers={}", survey.id(), responseId,
+            log.info(
+                    "event=response.saved survey_id={} response_id={} answers={}",
+                    survey.id(),
+                    responseId,
                     answers.size());
             return responseId;
         } catch (DataAccessException e) {

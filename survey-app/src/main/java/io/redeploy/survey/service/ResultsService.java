@@ -10,7 +10,6 @@ import io.redeploy.survey.domain.SurveyResults;
 import io.redeploy.survey.domain.SurveyResults.OptionCount;
 import io.redeploy.survey.domain.SurveyResults.QuestionResult;
 import io.redeploy.survey.repo.ResponseRepository;
-
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -29,7 +28,8 @@ public final class ResultsService {
     public SurveyResults results(long ownerId, long surveyId) {
         Survey survey = surveys.get(ownerId, surveyId);
         List<ResponseRow> rows = responses.listWithAnswers(surveyId);
-        List<QuestionResult> results = survey.questions().stream().map(q -> aggregate(q, rows)).toList();
+        List<QuestionResult> results =
+                survey.questions().stream().map(q -> aggregate(q, rows)).toList();
         return new SurveyResults(survey, rows.size(), results);
     }
 
@@ -52,24 +52,37 @@ public final class ResultsService {
         }
         long respondents = answeredBy.size();
         return switch (q.type()) {
-            case TEXT -> new QuestionResult(q, respondents, List.of(), null,
-                    answers.stream().map(Answer::text).toList());
+            case TEXT ->
+                new QuestionResult(
+                        q,
+                        respondents,
+                        List.of(),
+                        null,
+                        answers.stream().map(Answer::text).toList());
             case RATING -> {
                 List<OptionCount> counts = new ArrayList<>();
                 for (int value = 1; value <= QuestionType.RATING_MAX; value++) {
                     int v = value;
-                    counts.add(count(String.valueOf(v),
-                            answers.stream().filter(a -> a.rating() != null && a.rating() == v).count(), respondents));
+                    counts.add(count(
+                            String.valueOf(v),
+                            answers.stream()
+                                    .filter(a -> a.rating() != null && a.rating() == v)
+                                    .count(),
+                            respondents));
                 }
-                Double average = answers.isEmpty() ? null
+                Double average = answers.isEmpty()
+                        ? null
                         : answers.stream().mapToInt(Answer::rating).average().orElse(0);
                 yield new QuestionResult(q, respondents, counts, average, List.of());
             }
             case SINGLE_CHOICE, MULTIPLE_CHOICE -> {
                 List<OptionCount> counts = new ArrayList<>();
                 for (Choice c : q.options()) {
-                    counts.add(count(c.label(),
-                            answers.stream().filter(a -> a.optionId() != null && a.optionId() == c.id()).count(),
+                    counts.add(count(
+                            c.label(),
+                            answers.stream()
+                                    .filter(a -> a.optionId() != null && a.optionId() == c.id())
+                                    .count(),
                             respondents));
                 }
                 yield new QuestionResult(q, respondents, counts, null, List.of());

@@ -7,9 +7,6 @@ import io.redeploy.survey.domain.Survey;
 import io.redeploy.survey.domain.SurveyStatus;
 import io.redeploy.survey.domain.SurveySummary;
 import io.redeploy.survey.repo.SurveyRepository;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -17,6 +14,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** What a surveyor does with surveys: create, add questions while a draft, publish, close. */
 public final class SurveyService {
@@ -137,21 +136,18 @@ public final class SurveyService {
         return survey;
     }
 
-    private record ValidQuestion(String text, QuestionType type, boolean required, List<String> options) {
-    }
+    private record ValidQuestion(String text, QuestionType type, boolean required, List<String> options) {}
 
-    private static Optional<ValidQuestion> validate(NewQuestion q, String prefix,
-                                                    ValidationException.Collector errors) {
+    private static Optional<ValidQuestion> validate(
+            NewQuestion q, String prefix, ValidationException.Collector errors) {
         int before = errors.size();
         String text = required(errors, prefix + "text", q.text(), MAX_QUESTION_TEXT, "the question");
         Optional<QuestionType> type = QuestionType.fromCode(q.type());
         if (type.isEmpty()) {
             errors.add(prefix + "type", "Choose a question type.");
         }
-        List<String> options = q.options().stream()
-                .map(Text::clean)
-                .filter(o -> !o.isEmpty())
-                .toList();
+        List<String> options =
+                q.options().stream().map(Text::clean).filter(o -> !o.isEmpty()).toList();
         if (type.isPresent() && type.get().hasOptions()) {
             Set<String> seen = new HashSet<>();
             if (options.size() < 2) {
@@ -169,12 +165,12 @@ public final class SurveyService {
         if (errors.size() != before || type.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new ValidQuestion(text, type.get(), q.required(),
-                type.get().hasOptions() ? options : List.of()));
+        return Optional.of(
+                new ValidQuestion(text, type.get(), q.required(), type.get().hasOptions() ? options : List.of()));
     }
 
-    private static String required(ValidationException.Collector errors, String field, String value, int max,
-                                   String what) {
+    private static String required(
+            ValidationException.Collector errors, String field, String value, int max, String what) {
         String clean = Text.clean(value);
         if (clean.isEmpty()) {
             errors.add(field, "Enter " + what + ".");

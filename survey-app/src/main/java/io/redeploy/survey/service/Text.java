@@ -2,8 +2,7 @@ package io.redeploy.survey.service;
 
 /** Normalizes user-typed text before it is validated or stored. */
 final class Text {
-    private Text() {
-    }
+    private Text() {}
 
     /**
      * Trimmed, null as empty, and without NUL characters, which PostgreSQL cannot store in text: left in,

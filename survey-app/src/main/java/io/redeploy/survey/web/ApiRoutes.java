@@ -12,7 +12,6 @@ import io.redeploy.survey.service.ResponseService;
 import io.redeploy.survey.service.ResultsService;
 import io.redeploy.survey.service.SurveyService;
 import io.redeploy.survey.service.ValidationException;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -33,8 +32,14 @@ public final class ApiRoutes {
     private final ObjectMapper json;
     private final Duration sessionTtl;
 
-    public ApiRoutes(AuthService auth, SurveyService surveys, ResponseService responses, ResultsService results,
-                     Cookies cookies, ObjectMapper json, Duration sessionTtl) {
+    public ApiRoutes(
+            AuthService auth,
+            SurveyService surveys,
+            ResponseService responses,
+            ResultsService results,
+            Cookies cookies,
+            ObjectMapper json,
+            Duration sessionTtl) {
         this.auth = auth;
         this.surveys = surveys;
         this.responses = responses;
@@ -52,26 +57,38 @@ public final class ApiRoutes {
             ctx.status(204);
         });
 
-        routes.get("/api/surveys", ctx -> ctx.json(surveys.list(userId(ctx)).stream().map(ApiJson::summary).toList()));
+        routes.get(
+                "/api/surveys",
+                ctx -> ctx.json(
+                        surveys.list(userId(ctx)).stream().map(ApiJson::summary).toList()));
         routes.post("/api/surveys", this::createSurvey);
         routes.get("/api/surveys/{id}", ctx -> ctx.json(ApiJson.survey(surveys.get(userId(ctx), PageRoutes.id(ctx)))));
         routes.post("/api/surveys/{id}/questions", ctx -> {
             JsonNode body = body(ctx);
-            ctx.status(201).json(ApiJson.survey(surveys.addQuestion(userId(ctx), PageRoutes.id(ctx),
-                    question(body))));
+            ctx.status(201).json(ApiJson.survey(surveys.addQuestion(userId(ctx), PageRoutes.id(ctx), question(body))));
         });
-        routes.delete("/api/surveys/{id}/questions/{questionId}", ctx -> ctx.json(ApiJson.survey(
-                surveys.deleteQuestion(userId(ctx), PageRoutes.id(ctx), PageRoutes.longParam(ctx, "questionId")))));
-        routes.post("/api/surveys/{id}/publish",
+        routes.delete(
+                "/api/surveys/{id}/questions/{questionId}",
+                ctx -> ctx.json(ApiJson.survey(surveys.deleteQuestion(
+                        userId(ctx), PageRoutes.id(ctx), PageRoutes.longParam(ctx, "questionId")))));
+        routes.post(
+                "/api/surveys/{id}/publish",
                 ctx -> ctx.json(ApiJson.survey(surveys.publish(userId(ctx), PageRoutes.id(ctx)))));
-        routes.post("/api/surveys/{id}/close",
+        routes.post(
+                "/api/surveys/{id}/close",
                 ctx -> ctx.json(ApiJson.survey(surveys.close(userId(ctx), PageRoutes.id(ctx)))));
-        routes.get("/api/surveys/{id}/results",
+        routes.get(
+                "/api/surveys/{id}/results",
                 ctx -> ctx.json(ApiJson.results(results.results(userId(ctx), PageRoutes.id(ctx)))));
-        routes.get("/api/surveys/{id}/results.csv", ctx -> CsvResponse.send(ctx,
-                surveys.get(userId(ctx), PageRoutes.id(ctx)), results.csv(userId(ctx), PageRoutes.id(ctx))));
+        routes.get(
+                "/api/surveys/{id}/results.csv",
+                ctx -> CsvResponse.send(
+                        ctx,
+                        surveys.get(userId(ctx), PageRoutes.id(ctx)),
+                        results.csv(userId(ctx), PageRoutes.id(ctx))));
 
-        routes.get("/api/public/surveys/{slug}",
+        routes.get(
+                "/api/public/surveys/{slug}",
                 ctx -> ctx.json(ApiJson.publicSurvey(surveys.findPublic(ctx.pathParam("slug")))));
         routes.post("/api/public/surveys/{slug}/responses", this::submitResponse);
     }
@@ -82,8 +99,13 @@ public final class ApiRoutes {
                 .orElseThrow(() -> new ApiUnauthorizedException("Wrong email or password."));
         String token = auth.startSession(user);
         cookies.set(ctx, Cookies.SESSION, token, sessionTtl.toSeconds(), "Lax");
-        ctx.json(Map.of("token", token, "user", Map.of("id", user.id(), "email", user.email()),
-                "expiresInSeconds", sessionTtl.toSeconds()));
+        ctx.json(Map.of(
+                "token",
+                token,
+                "user",
+                Map.of("id", user.id(), "email", user.email()),
+                "expiresInSeconds",
+                sessionTtl.toSeconds()));
     }
 
     private void createSurvey(Context ctx) {
@@ -94,8 +116,9 @@ public final class ApiRoutes {
             throw ValidationException.of("questions", "Must be a list.");
         }
         list.forEach(q -> questions.add(question(q)));
-        ctx.status(201).json(ApiJson.survey(surveys.createWithQuestions(userId(ctx), text(body, "title"),
-                text(body, "description"), questions)));
+        ctx.status(201)
+                .json(ApiJson.survey(surveys.createWithQuestions(
+                        userId(ctx), text(body, "title"), text(body, "description"), questions)));
     }
 
     /**
@@ -149,8 +172,8 @@ public final class ApiRoutes {
     private static NewQuestion question(JsonNode node) {
         List<String> options = new ArrayList<>();
         node.path("options").forEach(o -> options.add(o.asText()));
-        return new NewQuestion(text(node, "text"), text(node, "type"), node.path("required").asBoolean(false),
-                options);
+        return new NewQuestion(
+                text(node, "text"), text(node, "type"), node.path("required").asBoolean(false), options);
     }
 
     private static String text(JsonNode node, String field) {

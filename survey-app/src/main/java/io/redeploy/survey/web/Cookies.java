@@ -19,9 +19,8 @@ public final class Cookies {
 
     /** Sets a cookie; {@code maxAgeSeconds} negative means "until the browser closes". */
     public void set(Context ctx, String name, String value, long maxAgeSeconds, String sameSite) {
-        StringBuilder header = new StringBuilder()
-                .append(name).append('=').append(value)
-                .append("; Path=/");
+        StringBuilder header =
+                new StringBuilder().append(name).append('=').append(value).append("; Path=/");
         if (maxAgeSeconds >= 0) {
             header.append("; Max-Age=").append(maxAgeSeconds);
         }

@@ -5,8 +5,7 @@ import io.redeploy.survey.domain.Survey;
 
 /** Sends a CSV export as a download named after the survey's public id. */
 final class CsvResponse {
-    private CsvResponse() {
-    }
+    private CsvResponse() {}
 
     static void send(Context ctx, Survey survey, String csv) {
         ctx.header("Content-Disposition", "attachment; filename=\"survey-" + survey.slug() + "-results.csv\"");

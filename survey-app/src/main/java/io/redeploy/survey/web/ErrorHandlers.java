@@ -8,11 +8,10 @@ import io.redeploy.survey.db.DataAccessException;
 import io.redeploy.survey.service.ConflictException;
 import io.redeploy.survey.service.NotFoundException;
 import io.redeploy.survey.service.ValidationException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns every failure into a page or a JSON error: users never see a stack trace. Expected failures
@@ -33,12 +32,13 @@ public final class ErrorHandlers {
     public void register(RoutesConfig routes) {
         routes.exception(NotFoundException.class, (e, ctx) -> respond(ctx, 404, "Not found", e.getMessage(), null));
         routes.exception(ConflictException.class, (e, ctx) -> respond(ctx, 409, "Not possible", e.getMessage(), null));
-        routes.exception(ValidationException.class,
+        routes.exception(
+                ValidationException.class,
                 (e, ctx) -> respond(ctx, 422, "Invalid input", "Some fields need attention.", e.errors()));
-        routes.exception(CsrfRejectedException.class,
-                (e, ctx) -> respond(ctx, 403, "Request refused", e.getMessage(), null));
-        routes.exception(ApiUnauthorizedException.class,
-                (e, ctx) -> respond(ctx, 401, "Not signed in", e.getMessage(), null));
+        routes.exception(
+                CsrfRejectedException.class, (e, ctx) -> respond(ctx, 403, "Request refused", e.getMessage(), null));
+        routes.exception(
+                ApiUnauthorizedException.class, (e, ctx) -> respond(ctx, 401, "Not signed in", e.getMessage(), null));
         routes.exception(AuthRequiredException.class, (e, ctx) -> {
             if (RequestGuards.isApi(ctx)) {
                 respond(ctx, 401, "Not signed in", "Sign in first: POST /api/session.", null);
@@ -48,19 +48,32 @@ public final class ErrorHandlers {
             }
         });
         // Javalin's own responses (unknown route, wrong method, body too large): our wording, not its internals.
-        routes.exception(HttpResponseException.class, (e, ctx) -> respond(ctx, e.getStatus(),
-                HttpStatus.forStatus(e.getStatus()).getMessage(), switch (e.getStatus()) {
-                    case 404 -> NOTHING_HERE;
-                    case 405 -> WRONG_METHOD;
-                    default -> "The request could not be handled.";
-                }, null));
+        routes.exception(
+                HttpResponseException.class,
+                (e, ctx) -> respond(
+                        ctx,
+                        e.getStatus(),
+                        HttpStatus.forStatus(e.getStatus()).getMessage(),
+                        switch (e.getStatus()) {
+                            case 404 -> NOTHING_HERE;
+                            case 405 -> WRONG_METHOD;
+                            default -> "The request could not be handled.";
+                        },
+                        null));
         routes.exception(DataAccessException.class, (e, ctx) -> {
             if (e.isUnavailable()) {
                 // An outage, not a bug: one line, no trace; /health reports it to the agent too.
-                log.warn("event=db.unavailable method={} path={} error=\"{}\"", ctx.method(), ctx.path(),
+                log.warn(
+                        "event=db.unavailable method={} path={} error=\"{}\"",
+                        ctx.method(),
+                        ctx.path(),
                         e.getMessage());
-                respond(ctx, 503, "Temporarily unavailable", "The database cannot be reached. Please try again "
-                        + "in a moment.", null);
+                respond(
+                        ctx,
+                        503,
+                        "Temporarily unavailable",
+                        "The database cannot be reached. Please try again " + "in a moment.",
+                        null);
             } else {
                 unexpected(ctx, e);
             }
@@ -81,8 +94,12 @@ public final class ErrorHandlers {
     }
 
     private void unexpected(Context ctx, Exception e) {
-        log.error("event=http.error method={} path={} error={}", ctx.method(), ctx.path(),
-                e.getClass().getSimpleName(), e);
+        log.error(
+                "event=http.error method={} path={} error={}",
+                ctx.method(),
+                ctx.path(),
+                e.getClass().getSimpleName(),
+                e);
         respond(ctx, 500, "Something went wrong", "The error has been logged. Please try again later.", null);
     }
 

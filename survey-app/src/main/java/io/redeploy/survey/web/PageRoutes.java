@@ -15,7 +15,6 @@ import io.redeploy.survey.service.ResultsService;
 import io.redeploy.survey.service.SurveyService;
 import io.redeploy.survey.service.Tokens;
 import io.redeploy.survey.service.ValidationException;
-
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -38,8 +37,16 @@ public final class PageRoutes {
     private final boolean signupOpen;
     private final Duration sessionTtl;
 
-    public PageRoutes(AuthService auth, SurveyService surveys, ResponseService responses, ResultsService results,
-                      Templates templates, Cookies cookies, Tokens tokens, boolean signupOpen, Duration sessionTtl) {
+    public PageRoutes(
+            AuthService auth,
+            SurveyService surveys,
+            ResponseService responses,
+            ResultsService results,
+            Templates templates,
+            Cookies cookies,
+            Tokens tokens,
+            boolean signupOpen,
+            Duration sessionTtl) {
         this.auth = auth;
         this.surveys = surveys;
         this.responses = responses;
@@ -52,8 +59,10 @@ public final class PageRoutes {
     }
 
     public void register(RoutesConfig routes) {
-        routes.get("/", ctx -> ctx.redirect(RequestGuards.currentUser(ctx).isPresent() ? "/surveys" : "/login",
-                HttpStatus.SEE_OTHER));
+        routes.get(
+                "/",
+                ctx -> ctx.redirect(
+                        RequestGuards.currentUser(ctx).isPresent() ? "/surveys" : "/login", HttpStatus.SEE_OTHER));
         routes.get("/login", ctx -> showLogin(ctx, FormState.EMPTY, 200));
         routes.post("/login", this::login);
         routes.post("/logout", this::logout);
@@ -76,10 +85,15 @@ public final class PageRoutes {
             surveys.close(userId(ctx), id(ctx));
             ctx.redirect("/surveys/" + id(ctx), HttpStatus.SEE_OTHER);
         });
-        routes.get("/surveys/{id}/results", ctx -> templates.render(ctx, "results.jte", Map.of(
-                "page", page(ctx, "Results"), "results", results.results(userId(ctx), id(ctx)))));
-        routes.get("/surveys/{id}/results.csv", ctx -> CsvResponse.send(ctx, surveys.get(userId(ctx), id(ctx)),
-                results.csv(userId(ctx), id(ctx))));
+        routes.get(
+                "/surveys/{id}/results",
+                ctx -> templates.render(
+                        ctx,
+                        "results.jte",
+                        Map.of("page", page(ctx, "Results"), "results", results.results(userId(ctx), id(ctx)))));
+        routes.get(
+                "/surveys/{id}/results.csv",
+                ctx -> CsvResponse.send(ctx, surveys.get(userId(ctx), id(ctx)), results.csv(userId(ctx), id(ctx))));
 
         routes.get("/s/{slug}", this::showPublicSurvey);
         routes.post("/s/{slug}", this::answerSurvey);
@@ -90,16 +104,19 @@ public final class PageRoutes {
     }
 
     private void showLogin(Context ctx, FormState form, int status) {
-        templates.render(ctx, status, "login.jte",
-                Map.of("page", page(ctx, "Sign in"), "form", form, "signupOpen", signupOpen));
+        templates.render(
+                ctx, status, "login.jte", Map.of("page", page(ctx, "Sign in"), "form", form, "signupOpen", signupOpen));
     }
 
     private void login(Context ctx) {
         String email = ctx.formParam("email");
         Optional<User> user = auth.authenticate(email, ctx.formParam("password"));
         if (user.isEmpty()) {
-            showLogin(ctx, new FormState(Map.of("email", List.of(nullToEmpty(email))),
-                    Map.of("email", "Wrong email or password.")), 401);
+            showLogin(
+                    ctx,
+                    new FormState(
+                            Map.of("email", List.of(nullToEmpty(email))), Map.of("email", "Wrong email or password.")),
+                    401);
             return;
         }
         startSession(ctx, user.get());
@@ -140,8 +157,11 @@ public final class PageRoutes {
     }
 
     private void showSurveys(Context ctx, FormState form, int status) {
-        templates.render(ctx, status, "surveys.jte", Map.of("page", page(ctx, "Your surveys"),
-                "surveys", surveys.list(userId(ctx)), "form", form));
+        templates.render(
+                ctx,
+                status,
+                "surveys.jte",
+                Map.of("page", page(ctx, "Your surveys"), "surveys", surveys.list(userId(ctx)), "form", form));
     }
 
     private void createSurvey(Context ctx) {
@@ -154,15 +174,29 @@ public final class PageRoutes {
     }
 
     private void showSurvey(Context ctx, Survey survey, FormState form, int status) {
-        templates.render(ctx, status, "survey.jte", Map.of("page", page(ctx, survey.title()), "survey", survey,
-                "form", form, "responseCount", responses.responseCount(survey)));
+        templates.render(
+                ctx,
+                status,
+                "survey.jte",
+                Map.of(
+                        "page",
+                        page(ctx, survey.title()),
+                        "survey",
+                        survey,
+                        "form",
+                        form,
+                        "responseCount",
+                        responses.responseCount(survey)));
     }
 
     private void addQuestion(Context ctx) {
         long surveyId = id(ctx);
         String optionsText = nullToEmpty(ctx.formParam("options"));
-        NewQuestion question = new NewQuestion(ctx.formParam("text"), ctx.formParam("type"),
-                ctx.formParam("required") != null, Arrays.asList(optionsText.split("\\R")));
+        NewQuestion question = new NewQuestion(
+                ctx.formParam("text"),
+                ctx.formParam("type"),
+                ctx.formParam("required") != null,
+                Arrays.asList(optionsText.split("\\R")));
         try {
             surveys.addQuestion(userId(ctx), surveyId, question);
             ctx.redirect("/surveys/" + surveyId, HttpStatus.SEE_OTHER);
@@ -184,8 +218,8 @@ public final class PageRoutes {
     }
 
     private void showAnswerForm(Context ctx, Survey survey, FormState form, int status) {
-        templates.render(ctx, status, "respond.jte",
-                Map.of("page", page(ctx, survey.title()), "survey", survey, "form", form));
+        templates.render(
+                ctx, status, "respond.jte", Map.of("page", page(ctx, survey.title()), "survey", survey, "form", form));
     }
 
     private void answerSurvey(Context ctx) {
@@ -224,7 +258,9 @@ public final class PageRoutes {
     }
 
     static PageContext page(Context ctx, String title) {
-        return new PageContext(title, RequestGuards.currentUser(ctx).map(User::email).orElse(null),
+        return new PageContext(
+                title,
+                RequestGuards.currentUser(ctx).map(User::email).orElse(null),
                 ctx.attribute(RequestGuards.CSRF_TOKEN));
     }
 

@@ -5,7 +5,6 @@ import io.javalin.http.HandlerType;
 import io.redeploy.survey.domain.User;
 import io.redeploy.survey.service.AuthService;
 import io.redeploy.survey.service.Tokens;
-
 import java.util.Locale;
 import java.util.Optional;
 
@@ -79,8 +78,10 @@ public final class RequestGuards {
     /** Surveyor pages and API routes need a session; everything else is public. */
     public void requireSignIn(Context ctx) {
         String path = ctx.path();
-        boolean protectedPath = path.equals("/surveys") || path.startsWith("/surveys/")
-                || path.equals("/api/surveys") || path.startsWith("/api/surveys/");
+        boolean protectedPath = path.equals("/surveys")
+                || path.startsWith("/surveys/")
+                || path.equals("/api/surveys")
+                || path.startsWith("/api/surveys/");
         if (protectedPath && currentUser(ctx).isEmpty()) {
             throw new AuthRequiredException();
         }
@@ -104,7 +105,9 @@ public final class RequestGuards {
     }
 
     private static boolean changesState(HandlerType method) {
-        return method == HandlerType.POST || method == HandlerType.PUT || method == HandlerType.PATCH
+        return method == HandlerType.POST
+                || method == HandlerType.PUT
+                || method == HandlerType.PATCH
                 || method == HandlerType.DELETE;
     }
 

@@ -5,21 +5,24 @@ import io.javalin.Javalin;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import io.redeploy.survey.db.Database;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Javalin configured with the app's routes, guards, error pages, headers and access log. */
 public final class WebServer {
     private static final Logger access = LoggerFactory.getLogger("access");
 
-    private WebServer() {
-    }
+    private WebServer() {}
 
-    public static Javalin create(RequestGuards guards, PageRoutes pages, ApiRoutes api, ErrorHandlers errors,
-                                 Database database, ObjectMapper json) {
+    public static Javalin create(
+            RequestGuards guards,
+            PageRoutes pages,
+            ApiRoutes api,
+            ErrorHandlers errors,
+            Database database,
+            ObjectMapper json) {
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -35,8 +38,12 @@ public final class WebServer {
                 if (ctx.path().equals("/health") && ctx.status().getCode() == 200) {
                     return;
                 }
-                access.info("event=http.request method={} path={} status={} ms={}",
-                        ctx.method(), ctx.path(), ctx.status().getCode(), Math.round(ms));
+                access.info(
+                        "event=http.request method={} path={} status={} ms={}",
+                        ctx.method(),
+                        ctx.path(),
+                        ctx.status().getCode(),
+                        Math.round(ms));
             });
 
             config.routes.before(WebServer::securityHeaders);
@@ -65,7 +72,8 @@ public final class WebServer {
         ctx.header("X-Content-Type-Options", "nosniff");
         ctx.header("X-Frame-Options", "DENY");
         ctx.header("Referrer-Policy", "same-origin");
-        ctx.header("Content-Security-Policy",
+        ctx.header(
+                "Content-Security-Policy",
                 "default-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
         ctx.header("Cache-Control", "no-store");
     }

@@ -1,12 +1,11 @@
 package io.redeploy.survey.config;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class AppConfigTest {
 
@@ -32,24 +31,40 @@ class AppConfigTest {
 
     @Test
     void jdbcUrlWithSeparateCredentials() {
-        DatabaseSettings s = DatabaseSettings.fromEnv(Map.of("DATABASE_URL", "jdbc:postgresql://db/x",
-                "DB_USER", "u", "DB_PASSWORD", "p"));
+        DatabaseSettings s = DatabaseSettings.fromEnv(
+                Map.of("DATABASE_URL", "jdbc:postgresql://db/x", "DB_USER", "u", "DB_PASSWORD", "p"));
         assertThat(s).isEqualTo(new DatabaseSettings("jdbc:postgresql://db/x", "u", "p"));
     }
 
     @Test
     void hostVariables() {
-        DatabaseSettings s = DatabaseSettings.fromEnv(Map.of("DB_HOST", "db", "DB_NAME", "survey",
-                "DB_USER", "survey", "DB_PASSWORD", "pw"));
+        DatabaseSettings s = DatabaseSettings.fromEnv(
+                Map.of("DB_HOST", "db", "DB_NAME", "survey", "DB_USER", "survey", "DB_PASSWORD", "pw"));
         assertThat(s.jdbcUrl()).isEqualTo("jdbc:postgresql://db:5432/survey");
         assertThat(s.toString()).doesNotContain("pw").contains("****");
     }
 
     @Test
     void everythingFromEnvironment() {
-        AppConfig config = AppConfig.fromEnv(Map.of("DB_HOST", "db", "DB_USER", "u", "PORT", "0",
-                "SURVEY_ADMIN_EMAIL", "a@b.c", "SURVEY_ADMIN_PASSWORD", "topsecret1", "SURVEY_SIGNUP_OPEN", "true",
-                "COOKIE_SECURE", "false", "SESSION_TTL_HOURS", "2", "BCRYPT_COST", "10"));
+        AppConfig config = AppConfig.fromEnv(Map.of(
+                "DB_HOST",
+                "db",
+                "DB_USER",
+                "u",
+                "PORT",
+                "0",
+                "SURVEY_ADMIN_EMAIL",
+                "a@b.c",
+                "SURVEY_ADMIN_PASSWORD",
+                "topsecret1",
+                "SURVEY_SIGNUP_OPEN",
+                "true",
+                "COOKIE_SECURE",
+                "false",
+                "SESSION_TTL_HOURS",
+                "2",
+                "BCRYPT_COST",
+                "10"));
         assertThat(config.port()).isZero();
         assertThat(config.admin()).map(AppConfig.AdminAccount::email).contains("a@b.c");
         assertThat(config.admin().orElseThrow().toString()).doesNotContain("topsecret1");
@@ -62,19 +77,22 @@ class AppConfigTest {
     @Test
     void missingDatabaseIsReported() {
         assertThatThrownBy(() -> AppConfig.fromEnv(Map.of()))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("DATABASE_URL");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("DATABASE_URL");
     }
 
     @Test
     void hostWithoutUserIsReported() {
         assertThatThrownBy(() -> DatabaseSettings.fromEnv(Map.of("DB_HOST", "db")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("DB_USER");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("DB_USER");
     }
 
     @Test
     void badValuesNameTheirVariableButNotTheSecret() {
         assertThatThrownBy(() -> AppConfig.fromEnv(Map.of("DATABASE_URL", "mysql://u:hunter2@db/x")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("DATABASE_URL")
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("DATABASE_URL")
                 .hasMessageNotContaining("hunter2");
         assertThatThrownBy(() -> AppConfig.fromEnv(Map.of("DB_HOST", "db", "DB_USER", "u", "PORT", "http")))
                 .hasMessageContaining("PORT");
@@ -84,8 +102,9 @@ class AppConfigTest {
                 .hasMessageContaining("COOKIE_SECURE");
         assertThatThrownBy(() -> AppConfig.fromEnv(Map.of("DB_HOST", "db", "DB_USER", "u", "BCRYPT_COST", "3")))
                 .hasMessageContaining("BCRYPT_COST");
-        assertThatThrownBy(() -> AppConfig.fromEnv(Map.of("DB_HOST", "db", "DB_USER", "u",
-                "SURVEY_ADMIN_EMAIL", "a@b.c"))).hasMessageContaining("SURVEY_ADMIN_PASSWORD");
+        assertThatThrownBy(
+                        () -> AppConfig.fromEnv(Map.of("DB_HOST", "db", "DB_USER", "u", "SURVEY_ADMIN_EMAIL", "a@b.c")))
+                .hasMessageContaining("SURVEY_ADMIN_PASSWORD");
         assertThatThrownBy(() -> AppConfig.fromEnv(Map.of("DATABASE_URL", "postgres://")))
                 .isInstanceOf(ConfigException.class);
     }

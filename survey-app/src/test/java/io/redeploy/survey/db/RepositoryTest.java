@@ -1,5 +1,8 @@
 package io.redeploy.survey.db;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.redeploy.survey.domain.Answer;
 import io.redeploy.survey.domain.QuestionType;
 import io.redeploy.survey.domain.ResponseRow;
@@ -11,16 +14,12 @@ import io.redeploy.survey.repo.SessionRepository;
 import io.redeploy.survey.repo.SurveyRepository;
 import io.redeploy.survey.repo.UserRepository;
 import io.redeploy.survey.support.TestDatabase;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 class RepositoryTest {
     private static TestDatabase db;
@@ -57,7 +56,9 @@ class RepositoryTest {
         assertThat(users.findById(user.id())).contains(user);
         assertThat(users.findByEmail("nobody@example.test")).isEmpty();
         assertThatThrownBy(() -> users.create("MIXED.case@example.test", "other"))
-                .isInstanceOfSatisfying(DataAccessException.class, e -> assertThat(e.isUniqueViolation()).isTrue());
+                .isInstanceOfSatisfying(
+                        DataAccessException.class,
+                        e -> assertThat(e.isUniqueViolation()).isTrue());
     }
 
     @Test
@@ -83,13 +84,17 @@ class RepositoryTest {
         Survey survey = surveys.findById(id).orElseThrow();
         assertThat(survey.status()).isEqualTo(SurveyStatus.DRAFT);
         assertThat(survey.questions()).extracting(q -> q.id()).containsExactly(q1, q2);
-        assertThat(survey.questions().get(0).options()).extracting(c -> c.label()).containsExactly("B", "A", "C");
+        assertThat(survey.questions().get(0).options())
+                .extracting(c -> c.label())
+                .containsExactly("B", "A", "C");
         assertThat(surveys.findBySlug(survey.slug())).contains(survey);
 
         assertThat(surveys.deleteQuestion(id, q1)).isTrue();
         assertThat(surveys.deleteQuestion(id, q1)).isFalse();
         long q3 = surveys.addQuestion(id, "Rate", QuestionType.RATING, false, List.of());
-        assertThat(surveys.findById(id).orElseThrow().questions()).extracting(q -> q.id()).containsExactly(q2, q3);
+        assertThat(surveys.findById(id).orElseThrow().questions())
+                .extracting(q -> q.id())
+                .containsExactly(q2, q3);
 
         surveys.updateStatus(id, SurveyStatus.PUBLISHED, Instant.parse("2026-02-02T00:00:00Z"));
         surveys.updateStatus(id, SurveyStatus.CLOSED, null);
@@ -128,11 +133,15 @@ class RepositoryTest {
         assertThat(responses.exists(id, "respondent-1")).isTrue();
         assertThat(responses.exists(id, "respondent-2")).isFalse();
         assertThatThrownBy(() -> responses.save(id, "respondent-1", List.of()))
-                .isInstanceOfSatisfying(DataAccessException.class, e -> assertThat(e.isUniqueViolation()).isTrue());
+                .isInstanceOfSatisfying(
+                        DataAccessException.class,
+                        e -> assertThat(e.isUniqueViolation()).isTrue());
 
         List<ResponseRow> rows = responses.listWithAnswers(id);
-        assertThat(rows).singleElement().satisfies(r ->
-                assertThat(r.answers()).containsExactly(Answer.option(choice, x), Answer.option(choice, y)));
+        assertThat(rows)
+                .singleElement()
+                .satisfies(r ->
+                        assertThat(r.answers()).containsExactly(Answer.option(choice, x), Answer.option(choice, y)));
         assertThat(responses.count(id)).isEqualTo(1);
     }
 

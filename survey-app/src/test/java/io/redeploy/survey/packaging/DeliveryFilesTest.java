@@ -1,10 +1,10 @@
 package io.redeploy.survey.packaging;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,8 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * The files that deliver the app (GitHub workflows, docker-compose.yml, Dockerfile) parse and have the
@@ -43,8 +42,10 @@ class DeliveryFilesTest {
     }
 
     private static JsonNode stepUsing(JsonNode job, String action) {
-        return steps(job).stream().filter(s -> s.path("uses").asText().startsWith(action + "@"))
-                .findFirst().orElseThrow(() -> new AssertionError("no step uses " + action));
+        return steps(job).stream()
+                .filter(s -> s.path("uses").asText().startsWith(action + "@"))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no step uses " + action));
     }
 
     @Test
@@ -52,19 +53,28 @@ class DeliveryFilesTest {
         JsonNode ci = yaml(".github/workflows/ci.yml");
         assertThat(ci.path("on").has("push")).isTrue();
         assertThat(ci.path("on").has("pull_request")).isTrue();
-        assertThat(ci.path("on").has("workflow_call")).as("reusable by publish.yml").isTrue();
+        assertThat(ci.path("on").has("workflow_call"))
+                .as("reusable by publish.yml")
+                .isTrue();
         JsonNode job = ci.path("jobs").path("test");
         assertThat(job.path("runs-on").asText()).isEqualTo("ubuntu-latest");
         stepUsing(job, "actions/checkout");
-        assertThat(stepUsing(job, "actions/setup-java").path("with").path("java-version").asText()).isEqualTo("17");
-        assertThat(steps(job)).anySatisfy(s -> assertThat(s.path("run").asText()).contains("scripts/dev-stack.sh up"));
-        assertThat(steps(job)).anySatisfy(s -> assertThat(s.path("run").asText()).contains("mvn -B -ntp verify"));
+        assertThat(stepUsing(job, "actions/setup-java")
+                        .path("with")
+                        .path("java-version")
+                        .asText())
+                .isEqualTo("17");
+        assertThat(steps(job))
+                .anySatisfy(s -> assertThat(s.path("run").asText()).contains("scripts/dev-stack.sh up"));
+        assertThat(steps(job))
+                .anySatisfy(s -> assertThat(s.path("run").asText()).contains("mvn -B -ntp verify"));
     }
 
     @Test
     void publishPushesMainAndShaTagsToGhcrAfterTheTests() throws IOException {
         JsonNode publish = yaml(".github/workflows/publish.yml");
-        assertThat(publish.path("on").path("push").path("branches").get(0).asText()).isEqualTo("main");
+        assertThat(publish.path("on").path("push").path("branches").get(0).asText())
+                .isEqualTo("main");
         JsonNode jobs = publish.path("jobs");
         assertThat(jobs.path("test").path("uses").asText()).isEqualTo("./.github/workflows/ci.yml");
 
@@ -80,7 +90,8 @@ class DeliveryFilesTest {
         assertThat(meta.path("id").asText()).isEqualTo("meta");
         assertThat(meta.path("with").path("images").asText())
                 .isEqualTo("ghcr.io/${{ github.repository_owner }}/survey-app");
-        assertThat(meta.path("with").path("tags").asText()).contains("type=raw,value=main")
+        assertThat(meta.path("with").path("tags").asText())
+                .contains("type=raw,value=main")
                 .contains("type=sha,format=long");
         assertThat(meta.path("with").path("labels").asText()).contains("org.opencontainers.image.title=survey-app");
 
@@ -94,7 +105,8 @@ class DeliveryFilesTest {
         JsonNode redeploy = steps(image).get(steps(image).size() - 1);
         assertThat(redeploy.path("if").asText()).isEqualTo("vars.REDEPLOY_URL != ''");
         assertThat(redeploy.path("env").path("REDEPLOY_TOKEN").asText()).isEqualTo("${{ secrets.REDEPLOY_TOKEN }}");
-        assertThat(redeploy.path("run").asText()).contains("/v1/update?service=web")
+        assertThat(redeploy.path("run").asText())
+                .contains("/v1/update?service=web")
                 .contains("Authorization: Bearer ${REDEPLOY_TOKEN}");
     }
 
@@ -105,7 +117,9 @@ class DeliveryFilesTest {
         List<JsonNode> steps = steps(image);
         JsonNode build = stepUsing(image, "docker/build-push-action");
         JsonNode install = stepUsing(image, "sigstore/cosign-installer");
-        JsonNode sign = steps.stream().filter(s -> s.path("run").asText().contains("cosign sign")).findFirst()
+        JsonNode sign = steps.stream()
+                .filter(s -> s.path("run").asText().contains("cosign sign"))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no cosign sign step"));
 
         assertThat(build.path("id").asText()).isEqualTo("build");
@@ -117,7 +131,8 @@ class DeliveryFilesTest {
         assertThat(sign.path("env").path("COSIGN_PRIVATE_KEY").asText()).isEqualTo("${{ secrets.COSIGN_PRIVATE_KEY }}");
         assertThat(sign.path("env").path("COSIGN_PASSWORD").asText()).isEqualTo("${{ secrets.COSIGN_PASSWORD }}");
         assertThat(sign.path("env").path("DIGEST").asText()).isEqualTo("${{ steps.build.outputs.digest }}");
-        assertThat(sign.path("run").asText()).contains("cosign sign --yes --key env://COSIGN_PRIVATE_KEY")
+        assertThat(sign.path("run").asText())
+                .contains("cosign sign --yes --key env://COSIGN_PRIVATE_KEY")
                 .contains("@${DIGEST}");
     }
 
@@ -129,12 +144,18 @@ class DeliveryFilesTest {
                 assertThat(workflow.path("name").asText()).as(file + " name").isNotBlank();
                 workflow.path("jobs").fields().forEachRemaining(job -> {
                     JsonNode body = job.getValue();
-                    assertThat(body.has("uses") || body.has("steps")).as(file + " job " + job.getKey()).isTrue();
-                    body.path("steps").forEach(step -> assertThat(step.has("uses") ^ step.has("run"))
-                            .as(file + " step " + step).isTrue());
+                    assertThat(body.has("uses") || body.has("steps"))
+                            .as(file + " job " + job.getKey())
+                            .isTrue();
+                    body.path("steps")
+                            .forEach(step -> assertThat(step.has("uses") ^ step.has("run"))
+                                    .as(file + " step " + step)
+                                    .isTrue());
                     body.path("steps").forEach(step -> {
                         if (step.has("uses")) {
-                            assertThat(step.path("uses").asText()).as(file + " pinned action").matches(".+@v\\d+");
+                            assertThat(step.path("uses").asText())
+                                    .as(file + " pinned action")
+                                    .matches(".+@v\\d+");
                         }
                     });
                 });
@@ -162,8 +183,10 @@ class DeliveryFilesTest {
         assertThat(web.path("networks").has("survey")).isTrue();
         assertThat(web.path("environment").path("DATABASE_URL").asText()).startsWith("postgres://db:5432/");
 
-        assertThat(compose.path("networks").path("survey").path("name").asText()).isEqualTo("survey");
-        assertThat(compose.path("volumes").path("postgres_data").path("name").asText()).isEqualTo("postgres_data");
+        assertThat(compose.path("networks").path("survey").path("name").asText())
+                .isEqualTo("survey");
+        assertThat(compose.path("volumes").path("postgres_data").path("name").asText())
+                .isEqualTo("postgres_data");
     }
 
     @Test
@@ -179,7 +202,8 @@ class DeliveryFilesTest {
     @Test
     void dockerfileIsMultiStageNonRootWithHealthcheckAndReplaceableBases() throws IOException {
         String dockerfile = Files.readString(ROOT.resolve("survey-app/Dockerfile"));
-        assertThat(dockerfile).containsPattern("(?m)^ARG BUILD_IMAGE=")
+        assertThat(dockerfile)
+                .containsPattern("(?m)^ARG BUILD_IMAGE=")
                 .containsPattern("(?m)^ARG RUNTIME_IMAGE=")
                 .containsPattern("(?m)^FROM \\$\\{BUILD_IMAGE} AS build$")
                 .containsPattern("(?m)^FROM \\$\\{RUNTIME_IMAGE}$")
@@ -189,6 +213,7 @@ class DeliveryFilesTest {
                 .containsPattern("(?m)^HEALTHCHECK .*")
                 .contains("/health")
                 .containsPattern("(?m)^ENTRYPOINT \\[\"java\", \"-jar\", \"/app/survey-app.jar\"]$");
-        assertThat(Files.isExecutable(ROOT.resolve("survey-app/scripts/build-local-base.sh"))).isTrue();
+        assertThat(Files.isExecutable(ROOT.resolve("survey-app/scripts/build-local-base.sh")))
+                .isTrue();
     }
 }

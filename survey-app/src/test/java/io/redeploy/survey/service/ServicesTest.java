@@ -1,5 +1,8 @@
 package io.redeploy.survey.service;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.redeploy.survey.db.Database;
 import io.redeploy.survey.db.Jdbc;
 import io.redeploy.survey.domain.NewQuestion;
@@ -13,19 +16,15 @@ import io.redeploy.survey.repo.SurveyRepository;
 import io.redeploy.survey.repo.UserRepository;
 import io.redeploy.survey.support.MutableClock;
 import io.redeploy.survey.support.TestDatabase;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** The services against the real database: rules, ownership, sessions and aggregation. */
 class ServicesTest {
@@ -42,8 +41,13 @@ class ServicesTest {
         Database.flyway(db.dataSource(), null).migrate();
         Jdbc jdbc = new Jdbc(db.dataSource());
         Tokens tokens = new Tokens(new SecureRandom());
-        auth = new AuthService(new UserRepository(jdbc), new SessionRepository(jdbc), new PasswordHasher(4), tokens,
-                clock, Duration.ofHours(1));
+        auth = new AuthService(
+                new UserRepository(jdbc),
+                new SessionRepository(jdbc),
+                new PasswordHasher(4),
+                tokens,
+                clock,
+                Duration.ofHours(1));
         surveys = new SurveyService(new SurveyRepository(jdbc), jdbc, tokens, clock);
         ResponseRepository responseRepository = new ResponseRepository(jdbc);
         responses = new ResponseService(surveys, responseRepository);
@@ -62,25 +66,27 @@ class ServicesTest {
     @Test
     void registrationChecksEmailPasswordAndDuplicates() {
         assertThatThrownBy(() -> auth.register("not-an-email", "short"))
-                .isInstanceOfSatisfying(ValidationException.class,
-                        e -> assertThat(e.errors()).containsOnlyKeys("email", "password"));
+                .isInstanceOfSatisfying(
+                        ValidationException.class, e -> assertThat(e.errors()).containsOnlyKeys("email", "password"));
         assertThatThrownBy(() -> auth.register("a@example.test", "é".repeat(40)))
-                .isInstanceOfSatisfying(ValidationException.class,
-                        e -> assertThat(e.errors()).containsOnlyKeys("password"));
+                .isInstanceOfSatisfying(
+                        ValidationException.class, e -> assertThat(e.errors()).containsOnlyKeys("password"));
         User user = auth.register("  dup@example.test ", "long enough password");
         assertThat(user.email()).isEqualTo("dup@example.test");
         assertThat(user.passwordHash()).startsWith("$2a$04$").doesNotContain("long enough");
         assertThatThrownBy(() -> auth.register("DUP@example.test", "another password"))
-                .isInstanceOfSatisfying(ValidationException.class,
-                        e -> assertThat(e.errors()).containsOnlyKeys("email"));
+                .isInstanceOfSatisfying(
+                        ValidationException.class, e -> assertThat(e.errors()).containsOnlyKeys("email"));
     }
 
     @Test
     void authenticationAcceptsOnlyTheRightPassword() {
         User user = newUser();
-        assertThat(auth.authenticate(user.email().toUpperCase(), "long enough password")).contains(user);
+        assertThat(auth.authenticate(user.email().toUpperCase(), "long enough password"))
+                .contains(user);
         assertThat(auth.authenticate(user.email(), "wrong password")).isEmpty();
-        assertThat(auth.authenticate("nobody@example.test", "long enough password")).isEmpty();
+        assertThat(auth.authenticate("nobody@example.test", "long enough password"))
+                .isEmpty();
         assertThat(auth.authenticate(null, null)).isEmpty();
         assertThat(auth.authenticate(user.email(), "x".repeat(100))).isEmpty();
     }
@@ -114,33 +120,43 @@ class ServicesTest {
     void surveyInputIsValidated() {
         User owner = newUser();
         assertThatThrownBy(() -> surveys.create(owner.id(), " ", "x".repeat(2001)))
-                .isInstanceOfSatisfying(ValidationException.class,
+                .isInstanceOfSatisfying(
+                        ValidationException.class,
                         e -> assertThat(e.errors()).containsOnlyKeys("title", "description"));
         Survey survey = surveys.create(owner.id(), "Title", null);
-        assertThatThrownBy(() -> surveys.addQuestion(owner.id(), survey.id(),
-                new NewQuestion("Pick", "single_choice", false, List.of("only one", " "))))
-                .isInstanceOfSatisfying(ValidationException.class,
-                        e -> assertThat(e.errors()).containsOnlyKeys("options"));
-        assertThatThrownBy(() -> surveys.addQuestion(owner.id(), survey.id(),
-                new NewQuestion("Pick", "multiple_choice", false, List.of("Same", "same"))))
+        assertThatThrownBy(() -> surveys.addQuestion(
+                        owner.id(),
+                        survey.id(),
+                        new NewQuestion("Pick", "single_choice", false, List.of("only one", " "))))
+                .isInstanceOfSatisfying(
+                        ValidationException.class, e -> assertThat(e.errors()).containsOnlyKeys("options"));
+        assertThatThrownBy(() -> surveys.addQuestion(
+                        owner.id(),
+                        survey.id(),
+                        new NewQuestion("Pick", "multiple_choice", false, List.of("Same", "same"))))
                 .isInstanceOf(ValidationException.class);
-        assertThatThrownBy(() -> surveys.addQuestion(owner.id(), survey.id(),
-                new NewQuestion("Why", "text", false, List.of("an option"))))
+        assertThatThrownBy(() -> surveys.addQuestion(
+                        owner.id(), survey.id(), new NewQuestion("Why", "text", false, List.of("an option"))))
                 .isInstanceOf(ValidationException.class);
-        assertThatThrownBy(() -> surveys.addQuestion(owner.id(), survey.id(),
-                new NewQuestion("", "essay", false, List.of())))
-                .isInstanceOfSatisfying(ValidationException.class,
-                        e -> assertThat(e.errors()).containsOnlyKeys("text", "type"));
+        assertThatThrownBy(() ->
+                        surveys.addQuestion(owner.id(), survey.id(), new NewQuestion("", "essay", false, List.of())))
+                .isInstanceOfSatisfying(
+                        ValidationException.class, e -> assertThat(e.errors()).containsOnlyKeys("text", "type"));
         assertThat(surveys.get(owner.id(), survey.id()).questions()).isEmpty();
     }
 
     @Test
     void createWithQuestionsIsAllOrNothing() {
         User owner = newUser();
-        assertThatThrownBy(() -> surveys.createWithQuestions(owner.id(), "T", "", List.of(
-                new NewQuestion("Fine", "text", false, List.of()),
-                new NewQuestion("Broken", "single_choice", false, List.of()))))
-                .isInstanceOfSatisfying(ValidationException.class,
+        assertThatThrownBy(() -> surveys.createWithQuestions(
+                        owner.id(),
+                        "T",
+                        "",
+                        List.of(
+                                new NewQuestion("Fine", "text", false, List.of()),
+                                new NewQuestion("Broken", "single_choice", false, List.of()))))
+                .isInstanceOfSatisfying(
+                        ValidationException.class,
                         e -> assertThat(e.errors()).containsOnlyKeys("questions[1].options"));
         assertThat(surveys.list(owner.id())).isEmpty();
     }
@@ -157,18 +173,24 @@ class ServicesTest {
         Survey published = surveys.publish(owner.id(), survey.id());
         assertThat(published.status()).isEqualTo(SurveyStatus.PUBLISHED);
         assertThat(published.publishedAt()).isEqualTo(clock.instant());
-        assertThatThrownBy(() -> surveys.addQuestion(owner.id(), survey.id(), new NewQuestion("Q2", "text", true, null)))
+        assertThatThrownBy(
+                        () -> surveys.addQuestion(owner.id(), survey.id(), new NewQuestion("Q2", "text", true, null)))
                 .isInstanceOf(ConflictException.class);
-        assertThatThrownBy(() -> surveys.deleteQuestion(owner.id(), survey.id(),
-                withQuestion.questions().get(0).id())).isInstanceOf(ConflictException.class);
+        assertThatThrownBy(() -> surveys.deleteQuestion(
+                        owner.id(), survey.id(), withQuestion.questions().get(0).id()))
+                .isInstanceOf(ConflictException.class);
         assertThatThrownBy(() -> surveys.publish(owner.id(), survey.id())).isInstanceOf(ConflictException.class);
 
         assertThat(surveys.findPublic(survey.slug()).id()).isEqualTo(survey.id());
-        responses.submit(survey.slug(), "r1", Map.of(withQuestion.questions().get(0).id(), List.of("hello")));
+        responses.submit(
+                survey.slug(), "r1", Map.of(withQuestion.questions().get(0).id(), List.of("hello")));
         surveys.close(owner.id(), survey.id());
-        assertThatThrownBy(() -> responses.submit(survey.slug(), "r2",
-                Map.of(withQuestion.questions().get(0).id(), List.of("late"))))
-                .isInstanceOf(ConflictException.class).hasMessageContaining("closed");
+        assertThatThrownBy(() -> responses.submit(
+                        survey.slug(),
+                        "r2",
+                        Map.of(withQuestion.questions().get(0).id(), List.of("late"))))
+                .isInstanceOf(ConflictException.class)
+                .hasMessageContaining("closed");
         assertThat(results.results(owner.id(), survey.id()).responseCount()).isEqualTo(1);
     }
 
@@ -180,8 +202,9 @@ class ServicesTest {
         assertThatThrownBy(() -> surveys.get(stranger.id(), survey.id())).isInstanceOf(NotFoundException.class);
         assertThatThrownBy(() -> results.results(stranger.id(), survey.id())).isInstanceOf(NotFoundException.class);
         assertThatThrownBy(() -> results.csv(stranger.id(), survey.id())).isInstanceOf(NotFoundException.class);
-        assertThatThrownBy(() -> surveys.addQuestion(stranger.id(), survey.id(),
-                new NewQuestion("Q", "text", false, null))).isInstanceOf(NotFoundException.class);
+        assertThatThrownBy(() ->
+                        surveys.addQuestion(stranger.id(), survey.id(), new NewQuestion("Q", "text", false, null)))
+                .isInstanceOf(NotFoundException.class);
         assertThatThrownBy(() -> surveys.deleteQuestion(owner.id(), survey.id(), 999_999))
                 .isInstanceOf(NotFoundException.class);
     }
@@ -189,11 +212,15 @@ class ServicesTest {
     @Test
     void oneResponsePerRespondentAndResultsAggregate() {
         User owner = newUser();
-        Survey survey = surveys.createWithQuestions(owner.id(), "Poll", "", List.of(
-                new NewQuestion("Colour", "single_choice", true, List.of("Red", "Blue")),
-                new NewQuestion("Pets", "multiple_choice", false, List.of("Cat", "Dog")),
-                new NewQuestion("Score", "rating", false, null),
-                new NewQuestion("Comment", "text", false, null)));
+        Survey survey = surveys.createWithQuestions(
+                owner.id(),
+                "Poll",
+                "",
+                List.of(
+                        new NewQuestion("Colour", "single_choice", true, List.of("Red", "Blue")),
+                        new NewQuestion("Pets", "multiple_choice", false, List.of("Cat", "Dog")),
+                        new NewQuestion("Score", "rating", false, null),
+                        new NewQuestion("Comment", "text", false, null)));
         surveys.publish(owner.id(), survey.id());
         long colour = survey.questions().get(0).id();
         long pets = survey.questions().get(1).id();
@@ -204,8 +231,10 @@ class ServicesTest {
         String cat = String.valueOf(survey.questions().get(1).options().get(0).id());
         String dog = String.valueOf(survey.questions().get(1).options().get(1).id());
 
-        responses.submit(survey.slug(), "alice", Map.of(colour, List.of(red), pets, List.of(cat, dog),
-                score, List.of("4"), comment, List.of("Nice")));
+        responses.submit(
+                survey.slug(),
+                "alice",
+                Map.of(colour, List.of(red), pets, List.of(cat, dog), score, List.of("4"), comment, List.of("Nice")));
         responses.submit(survey.slug(), "bob", Map.of(colour, List.of(blue), score, List.of("2")));
         responses.submit(survey.slug(), "carol", Map.of(colour, List.of(red), pets, List.of(dog)));
         assertThatThrownBy(() -> responses.submit(survey.slug(), "alice", Map.of(colour, List.of(blue))))
@@ -221,10 +250,12 @@ class ServicesTest {
 
         SurveyResults r = results.results(owner.id(), survey.id());
         assertThat(r.responseCount()).isEqualTo(3);
-        assertThat(r.questions().get(0).counts()).extracting(c -> c.label() + "=" + c.count() + "/" + c.percent())
+        assertThat(r.questions().get(0).counts())
+                .extracting(c -> c.label() + "=" + c.count() + "/" + c.percent())
                 .containsExactly("Red=2/67", "Blue=1/33");
         assertThat(r.questions().get(1).answeredBy()).isEqualTo(2);
-        assertThat(r.questions().get(1).counts()).extracting(c -> c.label() + "=" + c.count() + "/" + c.percent())
+        assertThat(r.questions().get(1).counts())
+                .extracting(c -> c.label() + "=" + c.count() + "/" + c.percent())
                 .containsExactly("Cat=1/50", "Dog=2/100");
         assertThat(r.questions().get(2).averageRating()).isEqualTo(3.0);
         assertThat(r.questions().get(2).counts()).extracting(c -> c.count()).containsExactly(0L, 1L, 0L, 1L, 0L);

@@ -1,12 +1,11 @@
 package io.redeploy.survey.service;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.security.SecureRandom;
 import java.util.HashSet;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class TokensTest {
     private final Tokens tokens = new Tokens(new SecureRandom());
@@ -24,7 +23,10 @@ class TokensTest {
     @Test
     void slugsAvoidLookAlikeCharacters() {
         for (int i = 0; i < 100; i++) {
-            assertThat(tokens.newSlug()).hasSize(12).doesNotContainAnyWhitespaces().matches("[^0O1lI]+");
+            assertThat(tokens.newSlug())
+                    .hasSize(12)
+                    .doesNotContainAnyWhitespaces()
+                    .matches("[^0O1lI]+");
         }
     }
 

@@ -2,7 +2,6 @@ package io.redeploy.survey.support;
 
 import io.redeploy.survey.SurveyApp;
 import io.redeploy.survey.config.AppConfig;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -27,9 +26,14 @@ public final class TestApp implements AutoCloseable {
     public static TestApp start(boolean signupOpen, boolean secureCookies) {
         TestDatabase database = TestDatabase.create();
         try {
-            AppConfig config = new AppConfig(0, database.settings(),
-                    Optional.of(new AppConfig.AdminAccount(ADMIN_EMAIL, ADMIN_PASSWORD)), signupOpen, secureCookies,
-                    Duration.ofHours(1), 4);
+            AppConfig config = new AppConfig(
+                    0,
+                    database.settings(),
+                    Optional.of(new AppConfig.AdminAccount(ADMIN_EMAIL, ADMIN_PASSWORD)),
+                    signupOpen,
+                    secureCookies,
+                    Duration.ofHours(1),
+                    4);
             return new TestApp(database, SurveyApp.start(config, Clock.systemUTC()));
         } catch (RuntimeException e) {
             database.close();

@@ -3,7 +3,6 @@ package io.redeploy.survey.support;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.redeploy.survey.config.DatabaseSettings;
-
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -32,8 +31,8 @@ public final class TestDatabase implements AutoCloseable {
     public static TestDatabase create() {
         String host = System.getenv().getOrDefault("SURVEY_TEST_PG_HOST", "127.0.0.1");
         String port = System.getenv().getOrDefault("SURVEY_TEST_PG_PORT", "5432");
-        String name = "survey_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12)
-                .toLowerCase(Locale.ROOT);
+        String name = "survey_test_"
+                + UUID.randomUUID().toString().replace("-", "").substring(0, 12).toLowerCase(Locale.ROOT);
         TestDatabase db = new TestDatabase(name, "jdbc:postgresql://" + host + ":" + port + "/");
         db.admin("CREATE DATABASE " + name);
         return db;
@@ -75,11 +74,11 @@ public final class TestDatabase implements AutoCloseable {
 
     private void admin(String sql) {
         try (Connection c = DriverManager.getConnection(serverUrl + "postgres", USER, PASSWORD);
-             Statement s = c.createStatement()) {
+                Statement s = c.createStatement()) {
             s.execute(sql);
         } catch (SQLException e) {
-            throw new IllegalStateException("PostgreSQL at " + serverUrl + " is required for this test: "
-                    + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "PostgreSQL at " + serverUrl + " is required for this test: " + e.getMessage(), e);
         }
     }
 }

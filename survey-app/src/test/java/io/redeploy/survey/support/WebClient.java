@@ -60,15 +60,18 @@ public final class WebClient {
             if (body.length() > 0) {
                 body.append('&');
             }
-            body.append(URLEncoder.encode(pairs[i], StandardCharsets.UTF_8)).append('=')
+            body.append(URLEncoder.encode(pairs[i], StandardCharsets.UTF_8))
+                    .append('=')
                     .append(URLEncoder.encode(pairs[i + 1], StandardCharsets.UTF_8));
         }
-        return send(request(path).header("Content-Type", "application/x-www-form-urlencoded")
+        return send(request(path)
+                .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())));
     }
 
     public HttpResponse<String> postJson(String path, String json, String bearer) {
-        HttpRequest.Builder b = request(path).header("Content-Type", "application/json")
+        HttpRequest.Builder b = request(path)
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json));
         if (bearer != null) {
             b.header("Authorization", "Bearer " + bearer);
@@ -77,8 +80,10 @@ public final class WebClient {
     }
 
     public HttpResponse<String> send(String method, String path, String contentType, String body, String bearer) {
-        HttpRequest.Builder b = request(path).method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofString(body));
+        HttpRequest.Builder b = request(path)
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (contentType != null) {
             b.header("Content-Type", contentType);
         }
@@ -107,10 +112,14 @@ public final class WebClient {
     }
 
     private HttpRequest.Builder request(String path) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30));
+        HttpRequest.Builder b =
+                HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30));
         if (!cookies.isEmpty()) {
             StringBuilder header = new StringBuilder();
-            cookies.forEach((k, v) -> header.append(header.length() == 0 ? "" : "; ").append(k).append('=').append(v));
+            cookies.forEach((k, v) -> header.append(header.length() == 0 ? "" : "; ")
+                    .append(k)
+                    .append('=')
+                    .append(v));
             b.header("Cookie", header.toString());
         }
         return b;

@@ -1,16 +1,15 @@
 package io.redeploy.survey.web;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.redeploy.survey.support.TestApp;
 import io.redeploy.survey.support.WebClient;
+import java.net.http.HttpResponse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import java.net.http.HttpResponse;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** Every JSON API route over real HTTP. */
 class ApiRoutesTest {
@@ -36,8 +35,11 @@ class ApiRoutesTest {
     }
 
     private static String token() {
-        HttpResponse<String> r = new WebClient(app.baseUrl()).postJson("/api/session",
-                "{\"email\":\"" + TestApp.ADMIN_EMAIL + "\",\"password\":\"" + TestApp.ADMIN_PASSWORD + "\"}", null);
+        HttpResponse<String> r = new WebClient(app.baseUrl())
+                .postJson(
+                        "/api/session",
+                        "{\"email\":\"" + TestApp.ADMIN_EMAIL + "\",\"password\":\"" + TestApp.ADMIN_PASSWORD + "\"}",
+                        null);
         assertThat(r.statusCode()).isEqualTo(200);
         return json(r).get("token").asText();
     }
@@ -52,8 +54,10 @@ class ApiRoutesTest {
     @Test
     void signInGivesATokenAndACookie() {
         WebClient client = new WebClient(app.baseUrl());
-        HttpResponse<String> r = client.postJson("/api/session",
-                "{\"email\":\"" + TestApp.ADMIN_EMAIL + "\",\"password\":\"" + TestApp.ADMIN_PASSWORD + "\"}", null);
+        HttpResponse<String> r = client.postJson(
+                "/api/session",
+                "{\"email\":\"" + TestApp.ADMIN_EMAIL + "\",\"password\":\"" + TestApp.ADMIN_PASSWORD + "\"}",
+                null);
         assertThat(r.statusCode()).isEqualTo(200);
         JsonNode body = json(r);
         assertThat(body.get("token").asText()).hasSizeGreaterThan(40);
@@ -62,37 +66,42 @@ class ApiRoutesTest {
         // The cookie alone authenticates GETs too.
         assertThat(client.get("/api/surveys").statusCode()).isEqualTo(200);
 
-        assertThat(client.send("DELETE", "/api/session", null, null, null).statusCode()).isEqualTo(204);
-        assertThat(new WebClient(app.baseUrl()).get("/api/surveys", body.get("token").asText()).statusCode())
+        assertThat(client.send("DELETE", "/api/session", null, null, null).statusCode())
+                .isEqualTo(204);
+        assertThat(new WebClient(app.baseUrl())
+                        .get("/api/surveys", body.get("token").asText())
+                        .statusCode())
                 .isEqualTo(401);
     }
 
     @Test
     void wrongCredentialsAndMissingAuthAre401() {
         WebClient client = new WebClient(app.baseUrl());
-        HttpResponse<String> wrong = client.postJson("/api/session",
-                "{\"email\":\"" + TestApp.ADMIN_EMAIL + "\",\"password\":\"nope\"}", null);
+        HttpResponse<String> wrong = client.postJson(
+                "/api/session", "{\"email\":\"" + TestApp.ADMIN_EMAIL + "\",\"password\":\"nope\"}", null);
         assertThat(wrong.statusCode()).isEqualTo(401);
         assertThat(json(wrong).get("error").asText()).isEqualTo("Wrong email or password.");
-        for (String path : new String[] {"/api/surveys", "/api/surveys/1", "/api/surveys/1/results",
-                "/api/surveys/1/results.csv"}) {
+        for (String path :
+                new String[] {"/api/surveys", "/api/surveys/1", "/api/surveys/1/results", "/api/surveys/1/results.csv"
+                }) {
             HttpResponse<String> r = client.get(path);
             assertThat(r.statusCode()).as(path).isEqualTo(401);
             assertThat(json(r).get("error").asText()).contains("Sign in");
         }
         assertThat(client.postJson("/api/surveys", POLL, null).statusCode()).isEqualTo(401);
-        assertThat(client.postJson("/api/surveys", POLL, "forged-token").statusCode()).isEqualTo(401);
+        assertThat(client.postJson("/api/surveys", POLL, "forged-token").statusCode())
+                .isEqualTo(401);
     }
 
     @Test
     void stateChangesNeedJsonContentType() {
         String token = token();
-        HttpResponse<String> form = new WebClient(app.baseUrl()).send("POST", "/api/surveys",
-                "application/x-www-form-urlencoded", "title=x", token);
+        HttpResponse<String> form = new WebClient(app.baseUrl())
+                .send("POST", "/api/surveys", "application/x-www-form-urlencoded", "title=x", token);
         assertThat(form.statusCode()).isEqualTo(403);
         assertThat(json(form).get("error").asText()).contains("application/json");
-        HttpResponse<String> plain = new WebClient(app.baseUrl()).send("POST", "/api/session", "text/plain",
-                "{}", null);
+        HttpResponse<String> plain =
+                new WebClient(app.baseUrl()).send("POST", "/api/session", "text/plain", "{}", null);
         assertThat(plain.statusCode()).isEqualTo(403);
     }
 
@@ -104,11 +113,12 @@ class ApiRoutesTest {
         assertThat(broken.statusCode()).isEqualTo(422);
         assertThat(json(broken).at("/fields/body").asText()).contains("not valid JSON");
         assertThat(client.postJson("/api/surveys", "[1,2]", token).statusCode()).isEqualTo(422);
-        assertThat(client.postJson("/api/surveys", "{\"title\":\"t\",\"questions\":5}", token).statusCode())
+        assertThat(client.postJson("/api/surveys", "{\"title\":\"t\",\"questions\":5}", token)
+                        .statusCode())
                 .isEqualTo(422);
 
-        HttpResponse<String> invalid = client.postJson("/api/surveys",
-                "{\"title\":\"\",\"questions\":[{\"text\":\"Q\",\"type\":\"nope\"}]}", token);
+        HttpResponse<String> invalid = client.postJson(
+                "/api/surveys", "{\"title\":\"\",\"questions\":[{\"text\":\"Q\",\"type\":\"nope\"}]}", token);
         assertThat(invalid.statusCode()).isEqualTo(422);
         JsonNode fields = json(invalid).get("fields");
         assertThat(fields.has("title")).isTrue();
@@ -130,16 +140,17 @@ class ApiRoutesTest {
         assertThat(survey.get("publicPath").asText()).isEqualTo("/s/" + slug);
         assertThat(survey.get("questions")).hasSize(4);
 
-        HttpResponse<String> added = client.postJson("/api/surveys/" + id + "/questions",
-                "{\"text\":\"Temporary\",\"type\":\"text\"}", token);
+        HttpResponse<String> added = client.postJson(
+                "/api/surveys/" + id + "/questions", "{\"text\":\"Temporary\",\"type\":\"text\"}", token);
         assertThat(added.statusCode()).isEqualTo(201);
         long temporary = json(added).get("questions").get(4).get("id").asLong();
-        HttpResponse<String> deleted = client.send("DELETE", "/api/surveys/" + id + "/questions/" + temporary,
-                null, null, token);
+        HttpResponse<String> deleted =
+                client.send("DELETE", "/api/surveys/" + id + "/questions/" + temporary, null, null, token);
         assertThat(deleted.statusCode()).isEqualTo(200);
         assertThat(json(deleted).get("questions")).hasSize(4);
         assertThat(client.send("DELETE", "/api/surveys/" + id + "/questions/" + temporary, null, null, token)
-                .statusCode()).isEqualTo(404);
+                        .statusCode())
+                .isEqualTo(404);
 
         // Not public before publishing.
         WebClient respondent = new WebClient(app.baseUrl());
@@ -148,8 +159,9 @@ class ApiRoutesTest {
         HttpResponse<String> published = client.postJson("/api/surveys/" + id + "/publish", "{}", token);
         assertThat(published.statusCode()).isEqualTo(200);
         assertThat(json(published).get("status").asText()).isEqualTo("published");
-        assertThat(client.postJson("/api/surveys/" + id + "/questions", "{\"text\":\"Late\",\"type\":\"text\"}",
-                token).statusCode()).isEqualTo(409);
+        assertThat(client.postJson("/api/surveys/" + id + "/questions", "{\"text\":\"Late\",\"type\":\"text\"}", token)
+                        .statusCode())
+                .isEqualTo(409);
 
         JsonNode publicSurvey = json(respondent.get("/api/public/surveys/" + slug));
         assertThat(publicSurvey.get("acceptingAnswers").asBoolean()).isTrue();
@@ -164,18 +176,23 @@ class ApiRoutesTest {
         long dog = questions.get(1).get("options").get(1).get("id").asLong();
 
         String path = "/api/public/surveys/" + slug + "/responses";
-        HttpResponse<String> missing = respondent.postJson(path,
-                "{\"respondentToken\":\"r-1\",\"answers\":{\"" + score + "\": 9}}", null);
+        HttpResponse<String> missing =
+                respondent.postJson(path, "{\"respondentToken\":\"r-1\",\"answers\":{\"" + score + "\": 9}}", null);
         assertThat(missing.statusCode()).isEqualTo(422);
         assertThat(json(missing).get("fields").has("q" + colour)).isTrue();
         assertThat(json(missing).get("fields").has("q" + score)).isTrue();
-        assertThat(respondent.postJson(path, "{\"answers\":[]}", null).statusCode()).isEqualTo(422);
-        assertThat(respondent.postJson(path, "{\"answers\":{\"abc\":1}}", null).statusCode()).isEqualTo(422);
-        assertThat(respondent.postJson(path, "{\"answers\":{\"" + colour + "\":" + red + "}}", null).statusCode())
-                .as("no respondent token and no cookie").isEqualTo(422);
+        assertThat(respondent.postJson(path, "{\"answers\":[]}", null).statusCode())
+                .isEqualTo(422);
+        assertThat(respondent.postJson(path, "{\"answers\":{\"abc\":1}}", null).statusCode())
+                .isEqualTo(422);
+        assertThat(respondent
+                        .postJson(path, "{\"answers\":{\"" + colour + "\":" + red + "}}", null)
+                        .statusCode())
+                .as("no respondent token and no cookie")
+                .isEqualTo(422);
 
-        String answers = "{\"respondentToken\":\"r-1\",\"answers\":{\"" + colour + "\":" + red + ",\"" + pets
-                + "\":[" + cat + "," + dog + "],\"" + score + "\":5,\"" + why + "\":\"Because\"}}";
+        String answers = "{\"respondentToken\":\"r-1\",\"answers\":{\"" + colour + "\":" + red + ",\"" + pets + "\":["
+                + cat + "," + dog + "],\"" + score + "\":5,\"" + why + "\":\"Because\"}}";
         HttpResponse<String> ok = respondent.postJson(path, answers, null);
         assertThat(ok.statusCode()).isEqualTo(201);
         assertThat(json(ok).get("responseId").asLong()).isPositive();
@@ -196,20 +213,31 @@ class ApiRoutesTest {
 
         JsonNode list = json(client.get("/api/surveys", token));
         assertThat(list.findValuesAsText("slug")).contains(slug);
-        assertThat(json(client.get("/api/surveys/" + id, token)).get("title").asText()).isEqualTo("API poll");
+        assertThat(json(client.get("/api/surveys/" + id, token)).get("title").asText())
+                .isEqualTo("API poll");
 
-        assertThat(client.postJson("/api/surveys/" + id + "/close", "{}", token).statusCode()).isEqualTo(200);
-        assertThat(json(respondent.get("/api/public/surveys/" + slug)).get("acceptingAnswers").asBoolean()).isFalse();
-        assertThat(respondent.postJson(path, answers.replace("r-1", "r-2"), null).statusCode()).isEqualTo(409);
-        assertThat(client.postJson("/api/surveys/" + id + "/close", "{}", token).statusCode()).isEqualTo(409);
+        assertThat(client.postJson("/api/surveys/" + id + "/close", "{}", token).statusCode())
+                .isEqualTo(200);
+        assertThat(json(respondent.get("/api/public/surveys/" + slug))
+                        .get("acceptingAnswers")
+                        .asBoolean())
+                .isFalse();
+        assertThat(respondent
+                        .postJson(path, answers.replace("r-1", "r-2"), null)
+                        .statusCode())
+                .isEqualTo(409);
+        assertThat(client.postJson("/api/surveys/" + id + "/close", "{}", token).statusCode())
+                .isEqualTo(409);
     }
 
     @Test
     void respondentCookieIsUsedWhenNoTokenIsSent() {
         String token = token();
         WebClient client = new WebClient(app.baseUrl());
-        JsonNode survey = json(client.postJson("/api/surveys",
-                "{\"title\":\"Cookie\",\"questions\":[{\"text\":\"Q\",\"type\":\"text\",\"required\":true}]}", token));
+        JsonNode survey = json(client.postJson(
+                "/api/surveys",
+                "{\"title\":\"Cookie\",\"questions\":[{\"text\":\"Q\",\"type\":\"text\",\"required\":true}]}",
+                token));
         client.postJson("/api/surveys/" + survey.get("id").asLong() + "/publish", "{}", token);
         String slug = survey.get("slug").asText();
         long q = survey.at("/questions/0/id").asLong();
@@ -217,9 +245,11 @@ class ApiRoutesTest {
         WebClient browser = new WebClient(app.baseUrl());
         browser.get("/s/" + slug); // sets the respondent cookie
         String body = "{\"answers\":{\"" + q + "\":\"hi\"}}";
-        assertThat(browser.postJson("/api/public/surveys/" + slug + "/responses", body, null).statusCode())
+        assertThat(browser.postJson("/api/public/surveys/" + slug + "/responses", body, null)
+                        .statusCode())
                 .isEqualTo(201);
-        assertThat(browser.postJson("/api/public/surveys/" + slug + "/responses", body, null).statusCode())
+        assertThat(browser.postJson("/api/public/surveys/" + slug + "/responses", body, null)
+                        .statusCode())
                 .isEqualTo(409);
     }
 

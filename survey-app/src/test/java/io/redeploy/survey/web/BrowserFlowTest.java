@@ -1,6 +1,16 @@
 package io.redeploy.survey.web;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.redeploy.survey.support.TestApp;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -16,17 +26,6 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-import java.io.File;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.time.Duration;
-import java.util.Comparator;
-import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
 /**
  * The main flow in Debian's headless Chromium: sign in, create a survey, publish it, answer it, read the
  * result. Without Chromium it skips locally but FAILS under CI=true (install: apt-get install chromium
@@ -39,7 +38,8 @@ class BrowserFlowTest {
 
     // Selenium warns through java.util.logging that it has no CDP module for this exact Chromium (unused
     // here). Held in a field: java.util.logging forgets the level of loggers nobody references.
-    private static final java.util.logging.Logger SELENIUM_LOG = java.util.logging.Logger.getLogger("org.openqa.selenium");
+    private static final java.util.logging.Logger SELENIUM_LOG =
+            java.util.logging.Logger.getLogger("org.openqa.selenium");
 
     private static TestApp app;
     private static WebDriver driver;
@@ -61,9 +61,17 @@ class BrowserFlowTest {
         profile = Files.createTempDirectory("survey-chromium-");
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--window-size=1200,1000", "--user-data-dir=" + profile);
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--window-size=1200,1000",
+                "--user-data-dir=" + profile);
         // An explicit driver path: Selenium Manager (which would download a driver) is never consulted.
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(CHROMEDRIVER.toFile())
@@ -94,7 +102,8 @@ class BrowserFlowTest {
 
     /** Waits for the page after a click: the title names the page (see layout.jte). */
     private static void awaitTitle(String prefix) {
-        new WebDriverWait(driver, Duration.ofSeconds(15)).until(d -> d.getTitle().startsWith(prefix));
+        new WebDriverWait(driver, Duration.ofSeconds(15))
+                .until(d -> d.getTitle().startsWith(prefix));
     }
 
     private static void awaitQuestions(int count) {
@@ -139,21 +148,26 @@ class BrowserFlowTest {
         awaitQuestions(2);
 
         byId("publish").click();
-        new WebDriverWait(driver, Duration.ofSeconds(15)).until(d -> !d.findElements(By.id("public-link")).isEmpty());
+        new WebDriverWait(driver, Duration.ofSeconds(15))
+                .until(d -> !d.findElements(By.id("public-link")).isEmpty());
         String publicLink = byId("public-link").getAttribute("href");
         assertThat(publicLink).contains("/s/");
 
         // Submitting without the required answer shows the error on the page.
         driver.get(publicLink);
         byId("submit-answers").click();
-        new WebDriverWait(driver, Duration.ofSeconds(15)).until(d -> !d.findElements(By.id("form-errors")).isEmpty());
+        new WebDriverWait(driver, Duration.ofSeconds(15))
+                .until(d -> !d.findElements(By.id("form-errors")).isEmpty());
         assertThat(byId("form-errors").getText()).contains("Please check the answers");
-        assertThat(driver.getPageSource()).contains("This question needs an answer.").doesNotContain("Exception");
+        assertThat(driver.getPageSource())
+                .contains("This question needs an answer.")
+                .doesNotContain("Exception");
 
         driver.findElement(By.xpath("//label[contains(., 'Noodle bar')]/input")).click();
         driver.findElement(By.xpath("//div[@class='rating']/label[4]/input")).click();
         byId("submit-answers").click();
-        new WebDriverWait(driver, Duration.ofSeconds(15)).until(d -> !d.findElements(By.id("message")).isEmpty());
+        new WebDriverWait(driver, Duration.ofSeconds(15))
+                .until(d -> !d.findElements(By.id("message")).isEmpty());
         assertThat(byId("message").getText()).contains("Your answers have been recorded");
 
         driver.get(publicLink);
@@ -164,7 +178,10 @@ class BrowserFlowTest {
         awaitTitle("Results");
         assertThat(byId("response-count").getText()).isEqualTo("1");
         String results = driver.findElement(By.tagName("main")).getText();
-        assertThat(results).contains("Noodle bar 1 100%").contains("Pizzeria 0 0%").contains("average 4.0");
+        assertThat(results)
+                .contains("Noodle bar 1 100%")
+                .contains("Pizzeria 0 0%")
+                .contains("average 4.0");
 
         File shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
         Files.copy(shot.toPath(), Path.of("target", "browser-results.png"), StandardCopyOption.REPLACE_EXISTING);

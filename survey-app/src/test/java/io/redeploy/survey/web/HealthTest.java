@@ -1,12 +1,11 @@
 package io.redeploy.survey.web;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.redeploy.survey.support.TestApp;
 import io.redeploy.survey.support.WebClient;
-import org.junit.jupiter.api.Test;
-
 import java.net.http.HttpResponse;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The agent's health gate turns red when the database goes away, and pages fail politely. */
 class HealthTest {
@@ -21,14 +20,17 @@ class HealthTest {
 
             HttpResponse<String> health = client.get("/health");
             assertThat(health.statusCode()).isEqualTo(503);
-            assertThat(health.body()).isEqualTo(
-                    "{\"status\":\"unavailable\",\"database\":\"down\",\"migrations\":\"done\"}");
+            assertThat(health.body())
+                    .isEqualTo("{\"status\":\"unavailable\",\"database\":\"down\",\"migrations\":\"done\"}");
 
-            HttpResponse<String> login = client.postForm("/login", "email", TestApp.ADMIN_EMAIL,
-                    "password", TestApp.ADMIN_PASSWORD);
+            HttpResponse<String> login =
+                    client.postForm("/login", "email", TestApp.ADMIN_EMAIL, "password", TestApp.ADMIN_PASSWORD);
             assertThat(login.statusCode()).isEqualTo(503);
-            assertThat(login.body()).contains("The database cannot be reached").doesNotContain("SQLException")
-                    .doesNotContain("at io.").doesNotContain("postgresql");
+            assertThat(login.body())
+                    .contains("The database cannot be reached")
+                    .doesNotContain("SQLException")
+                    .doesNotContain("at io.")
+                    .doesNotContain("postgresql");
             HttpResponse<String> api = client.get("/api/public/surveys/x");
             assertThat(api.statusCode()).isEqualTo(503);
             assertThat(api.body()).contains("The database cannot be reached");

@@ -1,16 +1,15 @@
 package io.redeploy.survey.web;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.redeploy.survey.support.TestApp;
 import io.redeploy.survey.support.WebClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.net.http.HttpResponse;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** Every HTML route over real HTTP against the app on a free port and its own database. */
 class PageRoutesTest {
@@ -28,8 +27,8 @@ class PageRoutesTest {
 
     private static WebClient signedIn() {
         WebClient client = new WebClient(app.baseUrl());
-        HttpResponse<String> login = client.postForm("/login", "email", TestApp.ADMIN_EMAIL,
-                "password", TestApp.ADMIN_PASSWORD);
+        HttpResponse<String> login =
+                client.postForm("/login", "email", TestApp.ADMIN_EMAIL, "password", TestApp.ADMIN_PASSWORD);
         assertThat(login.statusCode()).isEqualTo(303);
         assertThat(login.headers().firstValue("Location")).contains("/surveys");
         return client;
@@ -45,7 +44,8 @@ class PageRoutesTest {
     }
 
     private static String publicPath(WebClient client, long surveyId) {
-        Matcher m = Pattern.compile("href=\"(/s/[A-Za-z0-9]+)\"").matcher(client.get("/surveys/" + surveyId).body());
+        Matcher m = Pattern.compile("href=\"(/s/[A-Za-z0-9]+)\"")
+                .matcher(client.get("/surveys/" + surveyId).body());
         assertThat(m.find()).as("public link on the survey page").isTrue();
         return m.group(1);
     }
@@ -78,9 +78,13 @@ class PageRoutesTest {
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.body()).contains("<h1>Sign in</h1>").doesNotContain("/signup");
         assertThat(WebClient.hiddenCsrf(page.body())).isNotBlank().isEqualTo(client.cookie("survey_csrf"));
-        assertThat(client.setCookieHeader("survey_csrf")).contains("HttpOnly", "SameSite=Strict")
+        assertThat(client.setCookieHeader("survey_csrf"))
+                .contains("HttpOnly", "SameSite=Strict")
                 .doesNotContain("Secure");
-        assertThat(page.headers().firstValue("Content-Security-Policy")).get().asString().contains("default-src 'self'");
+        assertThat(page.headers().firstValue("Content-Security-Policy"))
+                .get()
+                .asString()
+                .contains("default-src 'self'");
         assertThat(page.headers().firstValue("X-Frame-Options")).contains("DENY");
         assertThat(client.get("/static/style.css").statusCode()).isEqualTo(200);
     }
@@ -131,7 +135,8 @@ class PageRoutesTest {
         HttpResponse<String> forged = client.postFormRaw("/surveys", "title", "Forged", "_csrf", "guess");
         assertThat(forged.statusCode()).isEqualTo(403);
         WebClient noCookie = new WebClient(app.baseUrl());
-        assertThat(noCookie.postFormRaw("/login", "email", "a", "password", "b", "_csrf", "x").statusCode())
+        assertThat(noCookie.postFormRaw("/login", "email", "a", "password", "b", "_csrf", "x")
+                        .statusCode())
                 .isEqualTo(403);
         assertThat(client.get("/surveys").body()).doesNotContain("No token").doesNotContain("Forged");
     }
@@ -150,35 +155,63 @@ class PageRoutesTest {
         long id = createSurvey(surveyor, "Lunch <script>");
         HttpResponse<String> page = surveyor.get("/surveys/" + id);
         assertThat(page.statusCode()).isEqualTo(200);
-        assertThat(page.body()).contains("Lunch &lt;script&gt;").doesNotContain("<script>").contains("draft");
+        assertThat(page.body())
+                .contains("Lunch &lt;script&gt;")
+                .doesNotContain("<script>")
+                .contains("draft");
 
-        assertThat(surveyor.postForm("/surveys/" + id + "/questions", "text", "Favourite dish", "type",
-                "single_choice", "options", "Pasta\r\nCurry\r\n", "required", "on").statusCode()).isEqualTo(303);
-        assertThat(surveyor.postForm("/surveys/" + id + "/questions", "text", "Extras", "type",
-                "multiple_choice", "options", "Salad\nBread").statusCode()).isEqualTo(303);
+        assertThat(surveyor.postForm(
+                                "/surveys/" + id + "/questions",
+                                "text",
+                                "Favourite dish",
+                                "type",
+                                "single_choice",
+                                "options",
+                                "Pasta\r\nCurry\r\n",
+                                "required",
+                                "on")
+                        .statusCode())
+                .isEqualTo(303);
+        assertThat(surveyor.postForm(
+                                "/surveys/" + id + "/questions",
+                                "text",
+                                "Extras",
+                                "type",
+                                "multiple_choice",
+                                "options",
+                                "Salad\nBread")
+                        .statusCode())
+                .isEqualTo(303);
         assertThat(surveyor.postForm("/surveys/" + id + "/questions", "text", "How hungry", "type", "rating")
-                .statusCode()).isEqualTo(303);
+                        .statusCode())
+                .isEqualTo(303);
         assertThat(surveyor.postForm("/surveys/" + id + "/questions", "text", "Anything else", "type", "text")
-                .statusCode()).isEqualTo(303);
+                        .statusCode())
+                .isEqualTo(303);
         assertThat(surveyor.postForm("/surveys/" + id + "/questions", "text", "To remove", "type", "text")
-                .statusCode()).isEqualTo(303);
+                        .statusCode())
+                .isEqualTo(303);
 
         String editPage = surveyor.get("/surveys/" + id).body();
         String removeAction = firstMatch(editPage, "action=\"(/surveys/" + id + "/questions/\\d+/delete)\"");
         // The first delete form belongs to the first question; delete the last one instead.
-        Matcher all = Pattern.compile("action=\"(/surveys/" + id + "/questions/\\d+/delete)\"").matcher(editPage);
+        Matcher all = Pattern.compile("action=\"(/surveys/" + id + "/questions/\\d+/delete)\"")
+                .matcher(editPage);
         while (all.find()) {
             removeAction = all.group(1);
         }
         assertThat(surveyor.postForm(removeAction).statusCode()).isEqualTo(303);
-        assertThat(surveyor.get("/surveys/" + id).body()).doesNotContain("To remove").contains("Anything else");
+        assertThat(surveyor.get("/surveys/" + id).body())
+                .doesNotContain("To remove")
+                .contains("Anything else");
 
-        HttpResponse<String> badQuestion = surveyor.postForm("/surveys/" + id + "/questions", "text", "Pick",
-                "type", "single_choice", "options", "Only one");
+        HttpResponse<String> badQuestion = surveyor.postForm(
+                "/surveys/" + id + "/questions", "text", "Pick", "type", "single_choice", "options", "Only one");
         assertThat(badQuestion.statusCode()).isEqualTo(422);
         assertThat(badQuestion.body()).contains("Give at least two options").contains("value=\"Pick\"");
 
-        assertThat(surveyor.postForm("/surveys/" + id + "/publish").statusCode()).isEqualTo(303);
+        assertThat(surveyor.postForm("/surveys/" + id + "/publish").statusCode())
+                .isEqualTo(303);
         String publicPath = publicPath(surveyor, id);
 
         // A respondent: the form, a validation error, then a valid submission.
@@ -196,12 +229,26 @@ class PageRoutesTest {
 
         HttpResponse<String> invalid = respondent.postForm(publicPath, extrasField, salad, ratingField, "9");
         assertThat(invalid.statusCode()).isEqualTo(422);
-        assertThat(invalid.body()).contains("This question needs an answer.").contains("Choose a rating from 1 to 5.")
-                .contains("Please check the answers").doesNotContain("Exception").doesNotContain("at io.");
+        assertThat(invalid.body())
+                .contains("This question needs an answer.")
+                .contains("Choose a rating from 1 to 5.")
+                .contains("Please check the answers")
+                .doesNotContain("Exception")
+                .doesNotContain("at io.");
         assertThat(invalid.body()).contains("value=\"" + salad + "\" checked");
 
-        HttpResponse<String> ok = respondent.postForm(publicPath, dishField, pasta, extrasField, salad,
-                extrasField, bread, ratingField, "4", textField, "More <i>cheese</i>");
+        HttpResponse<String> ok = respondent.postForm(
+                publicPath,
+                dishField,
+                pasta,
+                extrasField,
+                salad,
+                extrasField,
+                bread,
+                ratingField,
+                "4",
+                textField,
+                "More <i>cheese</i>");
         assertThat(ok.statusCode()).isEqualTo(303);
         assertThat(ok.headers().firstValue("Location")).contains(publicPath + "/thanks");
         assertThat(respondent.get(publicPath + "/thanks").body()).contains("Your answers have been recorded");
@@ -214,13 +261,19 @@ class PageRoutesTest {
 
         WebClient second = new WebClient(app.baseUrl());
         second.get(publicPath);
-        assertThat(second.postForm(publicPath, dishField, firstMatch(form.body(),
-                "name=\"q\\d+\" value=\"(\\d+)\"> Curry")).statusCode()).isEqualTo(303);
+        assertThat(second.postForm(
+                                publicPath,
+                                dishField,
+                                firstMatch(form.body(), "name=\"q\\d+\" value=\"(\\d+)\"> Curry"))
+                        .statusCode())
+                .isEqualTo(303);
 
         HttpResponse<String> results = surveyor.get("/surveys/" + id + "/results");
         assertThat(results.statusCode()).isEqualTo(200);
-        assertThat(results.body()).contains("<span id=\"response-count\">2</span>")
-                .contains("More &lt;i&gt;cheese&lt;/i&gt;").contains("average 4.0")
+        assertThat(results.body())
+                .contains("<span id=\"response-count\">2</span>")
+                .contains("More &lt;i&gt;cheese&lt;/i&gt;")
+                .contains("average 4.0")
                 .containsPattern("Pasta</td>\\s*<td class=\"count\">1</td>")
                 .containsPattern("Curry</td>\\s*<td class=\"count\">1</td>")
                 .containsPattern("Bread</td>\\s*<td class=\"count\">1</td>");
@@ -228,9 +281,14 @@ class PageRoutesTest {
         HttpResponse<String> csv = surveyor.get("/surveys/" + id + "/results.csv");
         assertThat(csv.statusCode()).isEqualTo(200);
         assertThat(csv.headers().firstValue("Content-Type")).get().asString().startsWith("text/csv");
-        assertThat(csv.headers().firstValue("Content-Disposition")).get().asString().contains("attachment");
-        assertThat(csv.body()).startsWith("response_id,submitted_at,Favourite dish,Extras,How hungry,Anything else\r\n")
-                .contains(",Pasta,Salad; Bread,4,More <i>cheese</i>\r\n").contains(",Curry,,,\r\n");
+        assertThat(csv.headers().firstValue("Content-Disposition"))
+                .get()
+                .asString()
+                .contains("attachment");
+        assertThat(csv.body())
+                .startsWith("response_id,submitted_at,Favourite dish,Extras,How hungry,Anything else\r\n")
+                .contains(",Pasta,Salad; Bread,4,More <i>cheese</i>\r\n")
+                .contains(",Curry,,,\r\n");
 
         // Closing stops new answers but keeps results.
         assertThat(surveyor.postForm("/surveys/" + id + "/close").statusCode()).isEqualTo(303);
@@ -244,7 +302,8 @@ class PageRoutesTest {
     @Test
     void nulCharactersInInputDoNotBreakAnything() {
         WebClient client = new WebClient(app.baseUrl());
-        assertThat(client.postForm("/login", "email", "admin\u0000@example.test", "password", "x").statusCode())
+        assertThat(client.postForm("/login", "email", "admin\u0000@example.test", "password", "x")
+                        .statusCode())
                 .isEqualTo(401);
         WebClient surveyor = signedIn();
         long id = createSurvey(surveyor, "Nul\u0000 title");
@@ -283,7 +342,8 @@ class PageRoutesTest {
         WebClient surveyor = signedIn();
         long id = createSurvey(surveyor, "Hidden draft");
         // Drafts show no public link; the API tells the slug anyway.
-        String publicPath = "/s/" + firstMatch(surveyor.get("/api/surveys/" + id).body(), "\"slug\":\"(\\w+)\"");
+        String publicPath =
+                "/s/" + firstMatch(surveyor.get("/api/surveys/" + id).body(), "\"slug\":\"(\\w+)\"");
         WebClient visitor = new WebClient(app.baseUrl());
         assertThat(visitor.get(publicPath).statusCode()).isEqualTo(404);
         assertThat(visitor.get("/s/doesnotexist").statusCode()).isEqualTo(404);
@@ -294,9 +354,12 @@ class PageRoutesTest {
         assertThat(unknown.body()).contains("There is nothing at this address.");
         assertThat(surveyor.get("/surveys/not-a-number").statusCode()).isEqualTo(404);
         assertThat(surveyor.get("/surveys/987654321").statusCode()).isEqualTo(404);
-        assertThat(surveyor.postForm("/surveys/" + id + "/questions/987654321/delete").statusCode()).isEqualTo(404);
+        assertThat(surveyor.postForm("/surveys/" + id + "/questions/987654321/delete")
+                        .statusCode())
+                .isEqualTo(404);
         assertThat(visitor.get("/signup").statusCode()).isEqualTo(404);
         assertThat(visitor.postForm("/signup", "email", "x@example.test", "password", "long enough 1")
-                .statusCode()).isEqualTo(404);
+                        .statusCode())
+                .isEqualTo(404);
     }
 }

@@ -1,15 +1,14 @@
 package io.redeploy.survey.web;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.redeploy.survey.support.TestApp;
 import io.redeploy.survey.support.WebClient;
+import java.net.http.HttpResponse;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import java.net.http.HttpResponse;
-import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** An app with open sign-up and Secure cookies (as behind HTTPS): accounts, cookie flags, ownership. */
 class SignupAndOwnershipTest {
@@ -50,8 +49,8 @@ class SignupAndOwnershipTest {
         assertThat(bad.body()).contains("Enter a valid email address.").contains("Use at least 8 characters.");
         String email = "dup-" + UUID.randomUUID() + "@example.test";
         signUp(email);
-        HttpResponse<String> dup = new WebClient(app.baseUrl()).postForm("/signup", "email", email.toUpperCase(),
-                "password", "another good one");
+        HttpResponse<String> dup = new WebClient(app.baseUrl())
+                .postForm("/signup", "email", email.toUpperCase(), "password", "another good one");
         assertThat(dup.statusCode()).isEqualTo(422);
         assertThat(dup.body()).contains("already exists");
     }
@@ -64,12 +63,18 @@ class SignupAndOwnershipTest {
         String location = created.headers().firstValue("Location").orElseThrow();
         alice.postForm(location + "/questions", "text", "Q", "type", "text");
 
-        for (String path : new String[] {location, location + "/results", location + "/results.csv",
-                "/api" + location, "/api" + location + "/results"}) {
+        for (String path : new String[] {
+            location,
+            location + "/results",
+            location + "/results.csv",
+            "/api" + location,
+            "/api" + location + "/results"
+        }) {
             assertThat(mallory.get(path).statusCode()).as(path).isEqualTo(404);
         }
         assertThat(mallory.postForm(location + "/publish").statusCode()).isEqualTo(404);
-        assertThat(mallory.postForm(location + "/questions", "text", "Injected", "type", "text").statusCode())
+        assertThat(mallory.postForm(location + "/questions", "text", "Injected", "type", "text")
+                        .statusCode())
                 .isEqualTo(404);
         assertThat(mallory.get("/surveys").body()).doesNotContain("Alice's secret survey");
         assertThat(alice.get(location).body()).doesNotContain("Injected").contains("<h1>Alice's secret survey");
