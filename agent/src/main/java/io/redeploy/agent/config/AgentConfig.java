@@ -1,5 +1,6 @@
 package io.redeploy.agent.config;
 
+import io.redeploy.agent.image.ImageRef;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package io.redeploy.agent.config;
 
+import io.redeploy.agent.image.ImageRef;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -5,7 +5,7 @@ import io.redeploy.agent.config.ServiceConfig;
 import io.redeploy.agent.config.VolumeMount;
 import io.redeploy.agent.docker.AgentLabels;
 import io.redeploy.agent.docker.ContainerSpec;
-import io.redeploy.agent.registry.Digest;
+import io.redeploy.agent.image.Digest;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -5,6 +5,7 @@ import io.redeploy.agent.config.PortMapping;
 import io.redeploy.agent.config.ServiceConfig;
 import io.redeploy.agent.docker.DockerGateway;
 import io.redeploy.agent.docker.ImageInfo;
+import io.redeploy.agent.time.Sleeper;
 import java.time.Clock;
 
 /**

@@ -3,7 +3,7 @@ package io.redeploy.agent.deploy;
 import io.redeploy.agent.config.ServiceConfig;
 import io.redeploy.agent.docker.ContainerInfo;
 import io.redeploy.agent.docker.ImageInfo;
-import io.redeploy.agent.registry.Digest;
+import io.redeploy.agent.image.Digest;
 import java.util.Optional;
 
 /**

@@ -1,6 +1,6 @@
 package io.redeploy.agent.deploy;
 
-import io.redeploy.agent.registry.Digest;
+import io.redeploy.agent.image.Digest;
 import java.time.Duration;
 import java.util.Optional;
 

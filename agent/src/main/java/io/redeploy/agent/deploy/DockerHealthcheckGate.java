@@ -2,6 +2,7 @@ package io.redeploy.agent.deploy;
 
 import io.redeploy.agent.docker.ContainerInfo;
 import io.redeploy.agent.docker.DockerGateway;
+import io.redeploy.agent.time.Sleeper;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

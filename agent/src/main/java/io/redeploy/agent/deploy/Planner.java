@@ -2,7 +2,7 @@ package io.redeploy.agent.deploy;
 
 import io.redeploy.agent.config.ServiceConfig;
 import io.redeploy.agent.config.ServiceConfig.UpdateMode;
-import io.redeploy.agent.registry.Digest;
+import io.redeploy.agent.image.Digest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -2,7 +2,7 @@ package io.redeploy.agent.deploy;
 
 import io.redeploy.agent.config.RegistryConfig;
 import io.redeploy.agent.config.ServiceConfig;
-import io.redeploy.agent.registry.Digest;
+import io.redeploy.agent.image.Digest;
 
 /** What a poll needs from the Docker side; {@link Deployer} is the real one, tests use a fake. */
 public interface ServiceRuntime {

@@ -72,7 +72,7 @@ public final class AgentHttpServer implements AutoCloseable {
                 new ThreadPoolExecutor.CallerRunsPolicy());
         executor.allowCoreThreadTimeOut(true);
         Endpoints endpoints =
-                new Endpoints(control, state, metrics, cfg.triggerToken().map(BearerToken::new), clock);
+                new Endpoints(control, state, metrics, cfg.triggerToken().map(TokenGuard::new), clock);
         Dispatcher dispatcher = new Dispatcher(endpoints.byPath());
         server.createContext("/", dispatcher);
         server.setExecutor(executor);

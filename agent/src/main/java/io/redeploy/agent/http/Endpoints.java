@@ -27,7 +27,7 @@ final class Endpoints {
     private final AgentControl control;
     private final StateStore state;
     private final AgentMetrics metrics;
-    private final Optional<BearerToken> triggerToken;
+    private final Optional<TokenGuard> triggerToken;
     private final Clock clock;
     private final Instant startedAt;
 
@@ -35,7 +35,7 @@ final class Endpoints {
             AgentControl control,
             StateStore state,
             AgentMetrics metrics,
-            Optional<BearerToken> triggerToken,
+            Optional<TokenGuard> triggerToken,
             Clock clock) {
         this.control = control;
         this.state = state;
@@ -97,13 +97,13 @@ final class Endpoints {
             throw new HttpProblem(
                     503, "trigger_disabled", "no trigger token is configured, so POST /v1/update is disabled");
         }
-        BearerToken.Verdict verdict = triggerToken.get().check(request.header("Authorization"));
-        if (verdict != BearerToken.Verdict.ACCEPTED) {
+        TokenGuard.Verdict verdict = triggerToken.get().check(request.header("Authorization"));
+        if (verdict != TokenGuard.Verdict.ACCEPTED) {
             log.warn(
                     "event=http.unauthorized path=/v1/update remote={} reason={}",
                     request.remote(),
                     verdict.name().toLowerCase(Locale.ROOT));
-            String challenge = verdict == BearerToken.Verdict.MISSING
+            String challenge = verdict == TokenGuard.Verdict.MISSING
                     ? "Bearer realm=\"redeploy-agent\""
                     : "Bearer realm=\"redeploy-agent\", error=\"invalid_token\"";
             throw new HttpProblem(

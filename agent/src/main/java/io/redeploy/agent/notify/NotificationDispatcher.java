@@ -1,6 +1,6 @@
 package io.redeploy.agent.notify;
 
-import io.redeploy.agent.deploy.Sleeper;
+import io.redeploy.agent.time.Sleeper;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;

@@ -2,7 +2,7 @@ package io.redeploy.agent.notify;
 
 import io.redeploy.agent.config.ServiceConfig;
 import io.redeploy.agent.deploy.DeployResult;
-import io.redeploy.agent.registry.Digest;
+import io.redeploy.agent.image.Digest;
 import io.redeploy.agent.schedule.PollEvents;
 import java.time.Clock;
 import java.util.HashMap;

@@ -1,6 +1,6 @@
 package io.redeploy.agent.policy;
 
-import io.redeploy.agent.registry.Digest;
+import io.redeploy.agent.image.Digest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;

@@ -8,7 +8,7 @@ import io.redeploy.agent.docker.ContainerInfo;
 import io.redeploy.agent.docker.DockerGateway;
 import io.redeploy.agent.docker.DockerGatewayException;
 import io.redeploy.agent.docker.ImageInfo;
-import io.redeploy.agent.registry.Digest;
+import io.redeploy.agent.image.Digest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,6 +1,7 @@
 package io.redeploy.agent.registry;
 
-import io.redeploy.agent.config.ImageRef;
+import io.redeploy.agent.image.Digest;
+import io.redeploy.agent.image.ImageRef;
 
 /** Answers "what digest does the registry hold for this tag right now?". */
 public interface DigestSource {

@@ -1,5 +1,6 @@
 package io.redeploy.agent.registry;
 
+import io.redeploy.agent.image.Digest;
 import java.io.IOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

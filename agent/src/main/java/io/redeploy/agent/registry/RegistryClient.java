@@ -1,8 +1,10 @@
 package io.redeploy.agent.registry;
 
 import io.redeploy.agent.config.AgentConfig;
-import io.redeploy.agent.config.ImageRef;
 import io.redeploy.agent.config.RegistryConfig;
+import io.redeploy.agent.image.Digest;
+import io.redeploy.agent.image.ImageRef;
+import io.redeploy.agent.time.Sleeper;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -192,7 +194,7 @@ public final class RegistryClient implements DigestSource, AutoCloseable {
     public static final class Builder {
         private final Function<ImageRef, RegistryConfig> registryFor;
         private RegistryClientSettings settings = RegistryClientSettings.defaults();
-        private Sleeper sleeper = Sleeper.system();
+        private Sleeper sleeper = Sleeper.real();
         private Clock clock = Clock.systemUTC();
         private RegistryRequestListener listener = RegistryRequestListener.none();
         private DoubleSupplier jitter = () -> ThreadLocalRandom.current().nextDouble();

@@ -1,7 +1,7 @@
 package io.redeploy.agent.registry;
 
-import io.redeploy.agent.config.ImageRef;
 import io.redeploy.agent.config.RegistryConfig;
+import io.redeploy.agent.image.ImageRef;
 
 /**
  * The image a request is about, attached to every OkHttp request as its tag so that the interceptors know which

@@ -1,5 +1,6 @@
 package io.redeploy.agent.registry;
 
+import io.redeploy.agent.image.Digest;
 import java.util.Arrays;
 import java.util.Objects;
 

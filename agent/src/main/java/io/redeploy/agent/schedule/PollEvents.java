@@ -2,7 +2,7 @@ package io.redeploy.agent.schedule;
 
 import io.redeploy.agent.config.ServiceConfig;
 import io.redeploy.agent.deploy.DeployResult;
-import io.redeploy.agent.registry.Digest;
+import io.redeploy.agent.image.Digest;
 
 /** What a poll tells the outside world (notifications) besides logs, state and metrics. Must never block or throw. */
 public interface PollEvents {

@@ -2,7 +2,7 @@ package io.redeploy.agent.signing;
 
 import io.redeploy.agent.config.ServiceConfig;
 import io.redeploy.agent.config.VerifyConfig;
-import io.redeploy.agent.registry.Digest;
+import io.redeploy.agent.image.Digest;
 import io.redeploy.agent.registry.DigestSource;
 import io.redeploy.agent.registry.RegistryClient;
 import io.redeploy.agent.registry.RegistryException;

@@ -1,9 +1,9 @@
 package io.redeploy.agent.signing;
 
-import io.redeploy.agent.config.ImageRef;
 import io.redeploy.agent.config.VerifyConfig;
 import io.redeploy.agent.config.VerifyConfig.TrustedKey;
-import io.redeploy.agent.registry.Digest;
+import io.redeploy.agent.image.Digest;
+import io.redeploy.agent.image.ImageRef;
 import io.redeploy.agent.registry.MalformedResponseException;
 import io.redeploy.agent.registry.RegistryClient;
 import io.redeploy.agent.registry.RegistryException;

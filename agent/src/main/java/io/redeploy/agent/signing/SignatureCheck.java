@@ -1,7 +1,7 @@
 package io.redeploy.agent.signing;
 
 import io.redeploy.agent.config.ServiceConfig;
-import io.redeploy.agent.registry.Digest;
+import io.redeploy.agent.image.Digest;
 
 /**
  * Asked by the poll before a new digest is deployed (before the pull, so a refusal never touches the stack):

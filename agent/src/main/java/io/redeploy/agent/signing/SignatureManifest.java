@@ -1,7 +1,7 @@
 package io.redeploy.agent.signing;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.redeploy.agent.registry.Digest;
+import io.redeploy.agent.image.Digest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

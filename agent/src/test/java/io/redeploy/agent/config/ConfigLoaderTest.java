@@ -3,6 +3,7 @@ package io.redeploy.agent.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.redeploy.agent.image.ImageRef;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;

@@ -3,6 +3,7 @@ package io.redeploy.agent.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.redeploy.agent.image.ImageRef;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.redeploy.agent.deploy;
 
 import io.redeploy.agent.docker.DockerGateway;
-import io.redeploy.agent.registry.Digest;
+import io.redeploy.agent.image.Digest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

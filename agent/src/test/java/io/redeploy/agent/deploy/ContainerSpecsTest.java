@@ -3,10 +3,10 @@ package io.redeploy.agent.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.redeploy.agent.config.HealthCheckConfig;
-import io.redeploy.agent.config.ImageRef;
 import io.redeploy.agent.config.ServiceConfig;
 import io.redeploy.agent.docker.AgentLabels;
 import io.redeploy.agent.docker.ContainerSpec;
+import io.redeploy.agent.image.ImageRef;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

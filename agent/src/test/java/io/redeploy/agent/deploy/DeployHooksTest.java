@@ -12,7 +12,7 @@ import io.redeploy.agent.deploy.DeployResult.Outcome;
 import io.redeploy.agent.deploy.FakeDocker.Behaviour;
 import io.redeploy.agent.docker.ContainerInfo;
 import io.redeploy.agent.docker.ImageInfo;
-import io.redeploy.agent.registry.Digest;
+import io.redeploy.agent.image.Digest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

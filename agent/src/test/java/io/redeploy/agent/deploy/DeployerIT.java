@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.redeploy.agent.config.DockerConfig;
 import io.redeploy.agent.config.HealthCheckConfig;
-import io.redeploy.agent.config.ImageRef;
 import io.redeploy.agent.config.RegistryConfig;
 import io.redeploy.agent.config.Secret;
 import io.redeploy.agent.config.ServiceConfig;
@@ -13,7 +12,9 @@ import io.redeploy.agent.config.VolumeMount;
 import io.redeploy.agent.deploy.DeployResult.Outcome;
 import io.redeploy.agent.docker.ContainerInfo;
 import io.redeploy.agent.docker.DockerJavaGateway;
-import io.redeploy.agent.registry.Digest;
+import io.redeploy.agent.image.Digest;
+import io.redeploy.agent.image.ImageRef;
+import io.redeploy.agent.time.Sleeper;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

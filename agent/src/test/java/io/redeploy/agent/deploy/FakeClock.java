@@ -1,6 +1,7 @@
 package io.redeploy.agent.deploy;
 
 import io.redeploy.agent.testing.MutableClock;
+import io.redeploy.agent.time.Sleeper;
 import java.time.Duration;
 import java.time.Instant;
 

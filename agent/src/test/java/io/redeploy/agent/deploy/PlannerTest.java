@@ -3,13 +3,13 @@ package io.redeploy.agent.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.redeploy.agent.config.HealthCheckConfig;
-import io.redeploy.agent.config.ImageRef;
 import io.redeploy.agent.config.ServiceConfig;
 import io.redeploy.agent.config.ServiceConfig.UpdateMode;
 import io.redeploy.agent.deploy.Planner.Action;
 import io.redeploy.agent.deploy.Planner.Decision;
 import io.redeploy.agent.deploy.Planner.Observation;
-import io.redeploy.agent.registry.Digest;
+import io.redeploy.agent.image.Digest;
+import io.redeploy.agent.image.ImageRef;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;

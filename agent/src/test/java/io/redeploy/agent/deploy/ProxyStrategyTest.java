@@ -6,7 +6,6 @@ import static io.redeploy.agent.deploy.Services.V2;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.redeploy.agent.config.HealthCheckConfig;
-import io.redeploy.agent.config.ImageRef;
 import io.redeploy.agent.config.PortMapping;
 import io.redeploy.agent.config.ProxyConfig;
 import io.redeploy.agent.config.RegistryConfig;
@@ -16,6 +15,7 @@ import io.redeploy.agent.deploy.DeployResult.Outcome;
 import io.redeploy.agent.deploy.FakeDocker.Behaviour;
 import io.redeploy.agent.docker.ContainerInfo;
 import io.redeploy.agent.docker.ImageInfo;
+import io.redeploy.agent.image.ImageRef;
 import io.redeploy.agent.proxy.ForwardTarget;
 import io.redeploy.agent.proxy.TrafficSwitches;
 import java.time.Duration;

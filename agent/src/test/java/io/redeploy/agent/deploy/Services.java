@@ -1,11 +1,11 @@
 package io.redeploy.agent.deploy;
 
 import io.redeploy.agent.config.HealthCheckConfig;
-import io.redeploy.agent.config.ImageRef;
 import io.redeploy.agent.config.PortMapping;
 import io.redeploy.agent.config.ServiceConfig;
 import io.redeploy.agent.config.VolumeMount;
-import io.redeploy.agent.registry.Digest;
+import io.redeploy.agent.image.Digest;
+import io.redeploy.agent.image.ImageRef;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

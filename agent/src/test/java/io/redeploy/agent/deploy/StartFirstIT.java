@@ -5,13 +5,14 @@ import static org.awaitility.Awaitility.await;
 
 import io.redeploy.agent.config.DockerConfig;
 import io.redeploy.agent.config.HealthCheckConfig;
-import io.redeploy.agent.config.ImageRef;
 import io.redeploy.agent.config.RegistryConfig;
 import io.redeploy.agent.config.ServiceConfig;
 import io.redeploy.agent.config.UpdatePolicy;
 import io.redeploy.agent.deploy.DeployResult.Outcome;
 import io.redeploy.agent.docker.DockerJavaGateway;
-import io.redeploy.agent.registry.Digest;
+import io.redeploy.agent.image.Digest;
+import io.redeploy.agent.image.ImageRef;
+import io.redeploy.agent.time.Sleeper;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;

@@ -6,7 +6,6 @@ import static io.redeploy.agent.deploy.Services.V2;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.redeploy.agent.config.HealthCheckConfig;
-import io.redeploy.agent.config.ImageRef;
 import io.redeploy.agent.config.PortMapping;
 import io.redeploy.agent.config.RegistryConfig;
 import io.redeploy.agent.config.ServiceConfig;
@@ -14,6 +13,7 @@ import io.redeploy.agent.config.UpdatePolicy;
 import io.redeploy.agent.deploy.DeployResult.Outcome;
 import io.redeploy.agent.deploy.FakeDocker.Behaviour;
 import io.redeploy.agent.docker.ContainerInfo;
+import io.redeploy.agent.image.ImageRef;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -3,7 +3,7 @@ package io.redeploy.agent.notify;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.redeploy.agent.deploy.Sleeper;
+import io.redeploy.agent.time.Sleeper;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.redeploy.agent.config.HealthCheckConfig;
-import io.redeploy.agent.config.ImageRef;
 import io.redeploy.agent.config.ServiceConfig;
 import io.redeploy.agent.deploy.DeployResult;
-import io.redeploy.agent.registry.Digest;
+import io.redeploy.agent.image.Digest;
+import io.redeploy.agent.image.ImageRef;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -2,7 +2,7 @@ package io.redeploy.agent.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.redeploy.agent.registry.Digest;
+import io.redeploy.agent.image.Digest;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;

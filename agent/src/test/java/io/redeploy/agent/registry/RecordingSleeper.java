@@ -1,5 +1,6 @@
 package io.redeploy.agent.registry;
 
+import io.redeploy.agent.time.Sleeper;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

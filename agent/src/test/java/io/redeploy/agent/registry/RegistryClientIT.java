@@ -3,9 +3,10 @@ package io.redeploy.agent.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.redeploy.agent.config.ImageRef;
 import io.redeploy.agent.config.RegistryConfig;
 import io.redeploy.agent.config.Secret;
+import io.redeploy.agent.image.Digest;
+import io.redeploy.agent.image.ImageRef;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -13,13 +13,13 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.redeploy.agent.config.HealthCheckConfig;
-import io.redeploy.agent.config.ImageRef;
 import io.redeploy.agent.config.RegistryConfig;
 import io.redeploy.agent.config.ServiceConfig;
 import io.redeploy.agent.config.UpdatePolicy;
 import io.redeploy.agent.config.VerifyConfig;
 import io.redeploy.agent.config.VerifyConfig.TrustedKey;
-import io.redeploy.agent.registry.Digest;
+import io.redeploy.agent.image.Digest;
+import io.redeploy.agent.image.ImageRef;
 import io.redeploy.agent.registry.RegistryClient;
 import io.redeploy.agent.registry.RegistryClientSettings;
 import io.redeploy.agent.registry.RegistryException;

@@ -1,6 +1,6 @@
 package io.redeploy.agent.signing;
 
-import io.redeploy.agent.registry.Digest;
+import io.redeploy.agent.image.Digest;
 import io.redeploy.agent.signing.CosignFixture.Layer;
 import java.io.IOException;
 import java.util.ArrayList;

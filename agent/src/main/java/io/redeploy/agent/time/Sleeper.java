@@ -1,8 +1,8 @@
-package io.redeploy.agent.deploy;
+package io.redeploy.agent.time;
 
 import java.time.Duration;
 
-/** Waiting between probes, injected so that unit tests advance a fake clock instead of sleeping. */
+/** Waiting (between probes, retries, polls of a follower), injected so unit tests advance a fake clock instead. */
 @FunctionalInterface
 public interface Sleeper {
     void sleep(Duration duration) throws InterruptedException;

@@ -1,4 +1,4 @@
-package io.redeploy.agent.config;
+package io.redeploy.agent.image;
 
 import java.util.Locale;
 import java.util.regex.Pattern;

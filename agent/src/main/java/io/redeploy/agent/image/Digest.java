@@ -1,4 +1,4 @@
-package io.redeploy.agent.registry;
+package io.redeploy.agent.image;
 
 import java.util.regex.Pattern;
 

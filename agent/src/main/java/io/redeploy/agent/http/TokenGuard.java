@@ -12,7 +12,7 @@ import java.util.Optional;
  * SHA-256 and compared with {@link MessageDigest#isEqual}, so the time taken reveals neither the content nor
  * the length of the token. The scheme name is case-insensitive (RFC 9110 section 11.1).
  */
-final class BearerToken {
+final class TokenGuard {
     enum Verdict {
         ACCEPTED,
         MISSING,
@@ -22,7 +22,7 @@ final class BearerToken {
 
     private final byte[] expectedHash;
 
-    BearerToken(Secret token) {
+    TokenGuard(Secret token) {
         this.expectedHash = sha256(token.reveal());
     }
 
