@@ -1,10 +1,14 @@
 package io.redeploy.agent.deploy;
 
-import io.redeploy.agent.config.PortMapping;
+import io.redeploy.agent.config.RegistryConfig;
+import io.redeploy.agent.config.Secret;
 import io.redeploy.agent.config.ServiceConfig;
 import io.redeploy.agent.config.VolumeMount;
 import io.redeploy.agent.docker.AgentLabels;
 import io.redeploy.agent.docker.ContainerSpec;
+import io.redeploy.agent.docker.Mount;
+import io.redeploy.agent.docker.PortBinding;
+import io.redeploy.agent.docker.RegistryAuth;
 import io.redeploy.agent.image.Digest;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -36,6 +40,15 @@ public final class ContainerSpecs {
         return service.image().dockerName() + "@" + digest.value();
     }
 
+    /** The credentials the engine sends when it pulls from the service's registry. */
+    public static RegistryAuth registryAuth(RegistryConfig registry) {
+        if (!registry.hasCredentials()) {
+            return RegistryAuth.anonymous(registry.host());
+        }
+        return new RegistryAuth(
+                registry.host(), registry.username(), registry.password().map(Secret::reveal));
+    }
+
     public static ContainerSpec forDeploy(ServiceConfig service, Digest target) {
         return forDeploy(service, target, Map.of());
     }
@@ -54,20 +67,23 @@ public final class ContainerSpecs {
             throw new IllegalArgumentException(
                     "restart policy '" + restartPolicy + "' is not one of no, always, unless-stopped, on-failure[:N]");
         }
-        List<VolumeMount> volumes = new ArrayList<>(service.volumes());
+        List<Mount> volumes = new ArrayList<>();
+        service.volumes().forEach(v -> volumes.add(new Mount(v.source(), v.target(), v.readOnly())));
         Set<String> configured =
                 service.volumes().stream().map(VolumeMount::target).collect(Collectors.toSet());
         keptVolumes.forEach((destination, name) -> {
-            if (!configured.contains(destination)) volumes.add(new VolumeMount(name, destination, false));
+            if (!configured.contains(destination)) volumes.add(new Mount(name, destination, false));
         });
         Map<String, String> labels = new LinkedHashMap<>(service.labels());
         // Ours last: a configured label must not be able to disown or mislabel the container.
         labels.put(AgentLabels.MANAGED, "true");
         labels.put(AgentLabels.SERVICE, service.name());
         labels.put(AgentLabels.DIGEST, target.value());
-        List<PortMapping> ports = new ArrayList<>(service.ports());
+        List<PortBinding> ports = new ArrayList<>();
+        service.ports()
+                .forEach(p -> ports.add(new PortBinding(p.hostIp(), p.hostPort(), p.containerPort(), p.protocol())));
         // Behind the agent's port: an ephemeral loopback port, so that the old and the new container can both run.
-        service.proxy().ifPresent(p -> ports.add(new PortMapping(PROXY_PUBLISH_IP, 0, p.containerPort(), "tcp")));
+        service.proxy().ifPresent(p -> ports.add(new PortBinding(PROXY_PUBLISH_IP, 0, p.containerPort(), "tcp")));
         return new ContainerSpec(
                 service.containerName(),
                 imageReference(service, target),

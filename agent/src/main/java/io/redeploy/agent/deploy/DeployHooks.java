@@ -7,7 +7,7 @@ import io.redeploy.agent.image.Digest;
 import java.util.Optional;
 
 /**
- * Where policy and lifecycle hooks plug into a {@link Deployer}: once the new image is pulled and before the old
+ * Where policy and lifecycle hooks plug into a {@link ContainerTarget}: once the new image is pulled and before the old
  * container is touched, and once the new container is healthy. Implementations never throw for expected failures.
  */
 public interface DeployHooks {
@@ -38,8 +38,6 @@ public interface DeployHooks {
             PROCEED,
             /** Not now: leave everything as it is and try again at the next poll. */
             SKIP,
-            /** Never deploy this digest automatically (e.g. a major version change under pin-major). */
-            REFUSE,
             /** A pre-update step failed: the deploy fails, the old container is untouched. */
             ABORT
         }
@@ -50,10 +48,6 @@ public interface DeployHooks {
 
         public static Verdict skip(String reason) {
             return new Verdict(Kind.SKIP, reason);
-        }
-
-        public static Verdict refuse(String reason) {
-            return new Verdict(Kind.REFUSE, reason);
         }
 
         public static Verdict abort(String reason) {

@@ -5,6 +5,7 @@ import io.redeploy.agent.docker.ContainerInfo;
 import io.redeploy.agent.docker.DockerGateway;
 import io.redeploy.agent.docker.DockerGatewayException;
 import io.redeploy.agent.docker.ImageInfo;
+import io.redeploy.agent.log.Event;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -40,18 +41,16 @@ final class ImagePruner {
                 }
             }
         } catch (DockerGatewayException e) {
-            log.warn(
-                    "{}",
-                    LogLine.event("deploy.prune_failed")
-                            .with("service", service.name())
-                            .with("reason", e.getMessage()));
+            Event.warn(log, "deploy.prune_failed")
+                    .with("service", service.name())
+                    .reason(e.getMessage())
+                    .log();
         }
         if (!removed.isEmpty()) {
-            log.info(
-                    "{}",
-                    LogLine.event("deploy.pruned")
-                            .with("service", service.name())
-                            .with("references", removed.size()));
+            Event.info(log, "deploy.pruned")
+                    .with("service", service.name())
+                    .with("references", removed.size())
+                    .log();
         }
         return List.copyOf(removed);
     }

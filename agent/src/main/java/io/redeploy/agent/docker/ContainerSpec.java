@@ -1,7 +1,5 @@
 package io.redeploy.agent.docker;
 
-import io.redeploy.agent.config.PortMapping;
-import io.redeploy.agent.config.VolumeMount;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -16,8 +14,8 @@ public record ContainerSpec(
         String name,
         String image,
         Map<String, String> env,
-        List<PortMapping> ports,
-        List<VolumeMount> volumes,
+        List<PortBinding> ports,
+        List<Mount> volumes,
         Optional<String> network,
         List<String> networkAliases,
         Map<String, String> labels,

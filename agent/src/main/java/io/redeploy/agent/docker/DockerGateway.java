@@ -1,6 +1,5 @@
 package io.redeploy.agent.docker;
 
-import io.redeploy.agent.config.RegistryConfig;
 import java.io.Closeable;
 import java.time.Duration;
 import java.util.List;
@@ -30,7 +29,7 @@ public interface DockerGateway {
      * Pulls {@code repository} at {@code tagOrDigest} (a digest pulls exactly that content), sending the
      * registry's credentials when it has some. Blocks until done or {@code timeout}.
      */
-    void pull(String repository, String tagOrDigest, RegistryConfig registry, Duration timeout);
+    void pull(String repository, String tagOrDigest, RegistryAuth auth, Duration timeout);
 
     /** Creates (does not start) the container; returns its id. */
     /**

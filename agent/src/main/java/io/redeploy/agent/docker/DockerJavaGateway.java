@@ -24,8 +24,6 @@ import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.core.RemoteApiVersion;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import com.github.dockerjava.transport.DockerHttpClient;
-import io.redeploy.agent.config.DockerConfig;
-import io.redeploy.agent.config.RegistryConfig;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -60,9 +58,7 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
     }
 
     /** Connects lazily: the first call (normally {@link #ping()}) tells whether the engine answers. */
-    public static DockerJavaGateway connect(DockerConfig cfg) {
-        String host =
-                cfg == null || cfg.host() == null || cfg.host().isBlank() ? DockerConfig.DEFAULT_HOST : cfg.host();
+    public static DockerJavaGateway connect(String host) {
         // Explicitly UNKNOWN_VERSION: the default builder would otherwise pick up DOCKER_API_VERSION or
         // ~/.docker-java.properties and pin a version that a newer engine may refuse.
         DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
@@ -149,13 +145,13 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
     }
 
     @Override
-    public void pull(String repository, String tagOrDigest, RegistryConfig registry, Duration timeout) {
+    public void pull(String repository, String tagOrDigest, RegistryAuth auth, Duration timeout) {
         String what = "pull " + repository + (tagOrDigest.contains(":") ? "@" : ":") + tagOrDigest;
         try {
             // Always set: otherwise docker-java falls back to ~/.docker/config.json, and a pull would silently
             // use credentials the agent's config does not have (the registry poll would not).
             PullImageCmd cmd =
-                    client.pullImageCmd(repository).withTag(tagOrDigest).withAuthConfig(authFor(registry));
+                    client.pullImageCmd(repository).withTag(tagOrDigest).withAuthConfig(authFor(auth));
             boolean done =
                     cmd.exec(new PullImageResultCallback()).awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (!done) {
@@ -172,14 +168,14 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
         }
     }
 
-    private static AuthConfig authFor(RegistryConfig registry) {
-        if (!registry.hasCredentials()) {
-            return new AuthConfig().withRegistryAddress(registry.host()); // anonymous: no username, no password
+    private static AuthConfig authFor(RegistryAuth auth) {
+        if (!auth.hasCredentials()) {
+            return new AuthConfig().withRegistryAddress(auth.serverAddress()); // anonymous: no username, no password
         }
         return new AuthConfig()
-                .withRegistryAddress(registry.host())
-                .withUsername(registry.username().orElseThrow())
-                .withPassword(registry.password().orElseThrow().reveal());
+                .withRegistryAddress(auth.serverAddress())
+                .withUsername(auth.username().orElseThrow())
+                .withPassword(auth.password().orElseThrow());
     }
 
     @Override

@@ -11,8 +11,6 @@ import com.github.dockerjava.api.model.HealthCheck;
 import com.github.dockerjava.api.model.InternetProtocol;
 import com.github.dockerjava.api.model.Ports;
 import com.github.dockerjava.api.model.Volume;
-import io.redeploy.agent.config.PortMapping;
-import io.redeploy.agent.config.VolumeMount;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,14 +20,14 @@ import java.util.Optional;
 final class DockerJavaModels {
     private DockerJavaModels() {}
 
-    static ExposedPort exposedPort(PortMapping p) {
-        return new ExposedPort(p.containerPort(), InternetProtocol.parse(p.protocol() == null ? "tcp" : p.protocol()));
+    static ExposedPort exposedPort(PortBinding p) {
+        return new ExposedPort(p.containerPort(), InternetProtocol.parse(p.protocol()));
     }
 
-    static Ports portBindings(List<PortMapping> mappings) {
+    static Ports portBindings(List<PortBinding> mappings) {
         Ports ports = new Ports();
-        for (PortMapping p : mappings) {
-            boolean anyIp = p.hostIp() == null || p.hostIp().isEmpty();
+        for (PortBinding p : mappings) {
+            boolean anyIp = p.hostIp().isEmpty();
             Ports.Binding binding;
             if (p.hostPort() == 0) {
                 binding = anyIp ? Ports.Binding.empty() : Ports.Binding.bindIp(p.hostIp());
@@ -43,7 +41,7 @@ final class DockerJavaModels {
         return ports;
     }
 
-    static Bind bind(VolumeMount v) {
+    static Bind bind(Mount v) {
         // A name without a slash is a named volume: Docker creates it on first use and keeps it afterwards.
         return new Bind(v.source(), new Volume(v.target()), v.readOnly() ? AccessMode.ro : AccessMode.rw);
     }

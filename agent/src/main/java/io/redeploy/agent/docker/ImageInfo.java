@@ -25,6 +25,11 @@ public record ImageInfo(
         env = Map.copyOf(env);
     }
 
+    /** Its labels and environment, as policies read them. */
+    public io.redeploy.agent.image.ImageFacts facts() {
+        return new io.redeploy.agent.image.ImageFacts(labels, env);
+    }
+
     /** An image whose labels and environment do not matter to the caller. */
     public ImageInfo(String id, List<String> repoTags, List<String> repoDigests, boolean hasHealthcheck) {
         this(id, repoTags, repoDigests, hasHealthcheck, Map.of(), Map.of());

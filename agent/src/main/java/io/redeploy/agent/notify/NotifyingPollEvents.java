@@ -1,9 +1,9 @@
 package io.redeploy.agent.notify;
 
 import io.redeploy.agent.config.ServiceConfig;
-import io.redeploy.agent.deploy.DeployResult;
 import io.redeploy.agent.image.Digest;
-import io.redeploy.agent.schedule.PollEvents;
+import io.redeploy.agent.reconcile.DeployResult;
+import io.redeploy.agent.reconcile.PollEvents;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;

@@ -2,13 +2,12 @@ package io.redeploy.agent.policy;
 
 import io.redeploy.agent.config.HookConfig;
 import io.redeploy.agent.config.ServiceConfig;
-import io.redeploy.agent.config.UpdatePolicy;
 import io.redeploy.agent.deploy.DeployHooks;
 import io.redeploy.agent.docker.ContainerInfo;
 import io.redeploy.agent.docker.DockerGateway;
-import io.redeploy.agent.docker.DockerGatewayException;
 import io.redeploy.agent.docker.ImageInfo;
 import io.redeploy.agent.image.Digest;
+import io.redeploy.agent.log.Event;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,39 +18,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A service's update policy and lifecycle hooks, as the {@link DeployHooks} of the deployer: first the
- * {@code pin-major} check (nothing is dumped for a deploy that will be refused), then the pre-update hook, which
- * runs while the old container still serves. Exit codes of a hook: 0 go on; {@value HookConfig#EXIT_SKIP} skip
+ * A service's lifecycle hooks, as the {@link DeployHooks} of the container target: the pre-update hook runs once the
+ * new image is pulled, while the old container still serves (the {@code pin-major} rule has already been applied by
+ * the planner, so nothing is dumped for a deploy that is refused). Exit codes of a hook: 0 go on; {@value HookConfig#EXIT_SKIP} skip
  * this deploy (tried again at the next poll); anything else, or a timeout, aborts it.
  */
 public final class PolicyHooks implements DeployHooks {
     private static final Logger log = LoggerFactory.getLogger(PolicyHooks.class);
 
-    private final DockerGateway docker;
     private final HookRunner runner;
-    private final MajorVersionGuard guard = new MajorVersionGuard();
     private final Clock clock;
 
     public PolicyHooks(DockerGateway docker, Clock clock) {
-        this.docker = docker;
         this.clock = clock;
         this.runner = new HookRunner(docker, clock);
     }
 
     @Override
     public Verdict beforeSwap(ServiceConfig service, Digest target, Optional<ContainerInfo> old, ImageInfo pulled) {
-        if (service.policy().kind() == UpdatePolicy.Kind.PIN_MAJOR && old.isPresent()) {
-            Optional<ImageInfo> running;
-            try {
-                running = docker.inspectImage(old.get().imageId());
-            } catch (DockerGatewayException e) {
-                running = Optional.empty();
-            }
-            Verdict verdict = guard.check(running, pulled);
-            if (verdict.kind() != Verdict.Kind.PROCEED) {
-                return verdict;
-            }
-        }
         Optional<HookConfig> hook = service.policy().preUpdate();
         if (hook.isEmpty()) {
             return Verdict.proceed();
@@ -59,9 +43,11 @@ public final class PolicyHooks implements DeployHooks {
         Optional<String> container = old.filter(ContainerInfo::running).map(ContainerInfo::id);
         if (hook.get().where() == HookConfig.Where.EXEC && container.isEmpty()) {
             // Nothing runs yet (first deploy) or it is stopped: there is nothing to dump or drain.
-            log.info(
-                    "event=hook.skipped phase=pre-update service={} reason=\"no running container to exec in\"",
-                    service.name());
+            Event.info(log, "hook.skipped")
+                    .with("phase", "pre-update")
+                    .with("service", service.name())
+                    .reason("no running container to exec in")
+                    .log();
             return Verdict.proceed();
         }
         HookRunner.Result result =
@@ -101,26 +87,17 @@ public final class PolicyHooks implements DeployHooks {
         environment.put("REDEPLOY_TO_DIGEST", target.value());
         fromImage.ifPresent(id -> environment.put("REDEPLOY_FROM_IMAGE_ID", id));
         HookRunner.Result result = runner.run(service.name(), hook, container, environment);
-        long ms = Duration.between(started, clock.instant()).toMillis();
+        Duration took = Duration.between(started, clock.instant());
         String where = hook.where().name().toLowerCase(java.util.Locale.ROOT);
+        Event line = result.ok() ? Event.info(log, "hook.done") : Event.error(log, "hook.failed");
+        line.with("phase", phase).with("service", service.name()).with("where", where);
         if (result.ok()) {
-            log.info(
-                    "event=hook.done phase={} service={} where={} exit=0 output={} duration_ms={}",
-                    phase,
-                    service.name(),
-                    where,
-                    result.output().map(Object::toString).orElse("-"),
-                    ms);
+            line.with("exit", 0)
+                    .with("output", result.output().map(Object::toString).orElse("-"));
         } else {
-            log.error(
-                    "event=hook.failed phase={} service={} where={} exit={} reason=\"{}\" duration_ms={}",
-                    phase,
-                    service.name(),
-                    where,
-                    result.exitCode(),
-                    oneLine(result.detail()),
-                    ms);
+            line.with("exit", result.exitCode()).reason(oneLine(result.detail()));
         }
+        line.duration(took).log();
         return result;
     }
 

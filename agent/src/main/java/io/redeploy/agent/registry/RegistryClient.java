@@ -3,6 +3,7 @@ package io.redeploy.agent.registry;
 import io.redeploy.agent.config.AgentConfig;
 import io.redeploy.agent.config.RegistryConfig;
 import io.redeploy.agent.image.Digest;
+import io.redeploy.agent.image.ImageFacts;
 import io.redeploy.agent.image.ImageRef;
 import io.redeploy.agent.time.Sleeper;
 import java.time.Clock;
@@ -33,16 +34,22 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  */
-public final class RegistryClient implements DigestSource, AutoCloseable {
+public final class RegistryClient implements DigestSource, ImageConfigSource, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RegistryClient.class);
 
     /** Tokens are dropped this long before they expire, so none expires between the cache and the registry. */
     static final Duration TOKEN_SAFETY_MARGIN = Duration.ofSeconds(10);
 
+    private static final int FACTS_CACHED = 64;
+
     private final Function<ImageRef, RegistryConfig> registryFor;
     private final OkHttpClient http;
     private final ManifestDigestFetcher fetcher;
     private final ContentFetcher content;
+    private final ImageConfigReader imageConfigs;
+    /** Image configs by digest: content-addressed, so never stale; bounded because digests keep coming. */
+    private final Map<Digest, ImageFacts> factsByDigest = new java.util.concurrent.ConcurrentHashMap<>();
+
     private final RetryPolicy retryPolicy;
     private final Sleeper sleeper;
 
@@ -77,6 +84,7 @@ public final class RegistryClient implements DigestSource, AutoCloseable {
                 .build();
         this.fetcher = new ManifestDigestFetcher(http, b.settings.maxBodyBytes(), failures);
         this.content = new ContentFetcher(http, failures);
+        this.imageConfigs = new ImageConfigReader(content, b.settings.maxBodyBytes());
     }
 
     /** @param registryFor credentials and transport per image, usually {@code agentConfig::registryFor} */
@@ -126,6 +134,25 @@ public final class RegistryClient implements DigestSource, AutoCloseable {
     public byte[] blob(ImageRef image, Digest digest, long maxBytes) throws RegistryException {
         RegistryTarget target = RegistryTarget.of(image, registryFor.apply(image));
         return withRetries(target, () -> content.blob(target, digest, maxBytes));
+    }
+
+    /**
+     * The labels and environment of the image {@code digest} names, read from its config blob before any pull
+     * (for an index, this host's platform's image); cached by digest.
+     */
+    @Override
+    public ImageFacts imageFacts(ImageRef image, Digest digest) throws RegistryException {
+        ImageFacts known = factsByDigest.get(digest);
+        if (known != null) {
+            return known;
+        }
+        RegistryTarget target = RegistryTarget.of(image, registryFor.apply(image));
+        ImageFacts facts = withRetries(target, () -> imageConfigs.read(target, digest));
+        if (factsByDigest.size() >= FACTS_CACHED) {
+            factsByDigest.clear();
+        }
+        factsByDigest.put(digest, facts);
+        return facts;
     }
 
     @FunctionalInterface

@@ -110,9 +110,11 @@ final class Cli {
         return run(env, cmd.toArray(String[]::new));
     }
 
-    /** The registry digest the local image {@code reference} was pushed as under {@code repository}, read as the Deployer reads it. */
+    /** The registry digest the local image {@code reference} was pushed as under {@code repository}, read as the agent reads RepoDigests. */
     static Digest pushedDigest(DockerGateway docker, String reference, String repository) {
-        return Deployer.digestsFor(docker.inspectImage(reference).orElseThrow(), repository).stream()
+        return io.redeploy.agent.image.RepoDigests.of(
+                        docker.inspectImage(reference).orElseThrow().repoDigests(), repository)
+                .stream()
                 .findFirst()
                 .orElseThrow(() -> new IllegalStateException(reference + " was not pushed to " + repository));
     }

@@ -7,17 +7,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.redeploy.agent.config.RegistryConfig;
 import io.redeploy.agent.config.ServiceConfig;
-import io.redeploy.agent.deploy.DeployResult.Outcome;
 import io.redeploy.agent.deploy.FakeDocker.Behaviour;
-import io.redeploy.agent.deploy.Recovery.Kind;
+import io.redeploy.agent.deploy.health.DefaultHealthGates;
 import io.redeploy.agent.docker.ContainerInfo;
+import io.redeploy.agent.reconcile.DeployResult;
+import io.redeploy.agent.reconcile.DeployResult.Outcome;
+import io.redeploy.agent.reconcile.Recovery;
+import io.redeploy.agent.reconcile.Recovery.Kind;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
  * The Docker daemon stopped (or restarted) in the middle of a deploy: nothing can be finished or undone while it is
  * away, so the deploy says so ({@link DeployResult#engineLost()}), the service awaits recovery, and
- * {@link Deployer#recoverInterrupted()} makes it whole with the crash-recovery rules once the daemon answers again.
+ * {@link ContainerTarget#recoverInterrupted()} makes it whole with the crash-recovery rules once the daemon answers again.
  */
 class EngineLostMidDeployTest {
     private static final String ASIDE = ContainerNames.aside("acme-web");
@@ -25,8 +28,8 @@ class EngineLostMidDeployTest {
 
     private final FakeDocker docker = new FakeDocker();
     private final FakeClock clock = new FakeClock();
-    private final Deployer deployer =
-            new Deployer(docker, new DefaultHealthGates(docker, clock, clock.sleeper()), clock);
+    private final ContainerTarget deployer =
+            Targets.of(docker, new DefaultHealthGates(docker, clock, clock.sleeper()), clock);
     private final ServiceConfig web = Services.web();
 
     private String oldRunningV1() {

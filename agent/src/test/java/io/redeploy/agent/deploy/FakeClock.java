@@ -6,21 +6,21 @@ import java.time.Duration;
 import java.time.Instant;
 
 /** A clock that moves only when told, and a sleeper that moves it: tests never wait for real. */
-final class FakeClock extends MutableClock {
+public final class FakeClock extends MutableClock {
     private Duration slept = Duration.ZERO;
 
-    FakeClock() {
+    public FakeClock() {
         super(Instant.parse("2026-01-01T00:00:00Z"));
     }
 
-    Sleeper sleeper() {
+    public Sleeper sleeper() {
         return d -> {
             slept = slept.plus(d);
             advance(d);
         };
     }
 
-    Duration slept() {
+    public Duration slept() {
         return slept;
     }
 }

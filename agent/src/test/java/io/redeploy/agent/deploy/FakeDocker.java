@@ -1,6 +1,5 @@
 package io.redeploy.agent.deploy;
 
-import io.redeploy.agent.config.RegistryConfig;
 import io.redeploy.agent.docker.AgentLabels;
 import io.redeploy.agent.docker.ContainerEvent;
 import io.redeploy.agent.docker.ContainerInfo;
@@ -9,6 +8,7 @@ import io.redeploy.agent.docker.DockerGateway;
 import io.redeploy.agent.docker.DockerGatewayException;
 import io.redeploy.agent.docker.DockerUnreachableException;
 import io.redeploy.agent.docker.ImageInfo;
+import io.redeploy.agent.docker.RegistryAuth;
 import java.io.Closeable;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,7 +21,7 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /** An in-memory engine: containers, images, injected failures and how each image behaves once started. */
-final class FakeDocker implements DockerGateway {
+public final class FakeDocker implements DockerGateway {
 
     enum Behaviour {
         /** Runs; healthy when its image has a HEALTHCHECK. */
@@ -307,7 +307,7 @@ final class FakeDocker implements DockerGateway {
     }
 
     @Override
-    public void pull(String repository, String tagOrDigest, RegistryConfig registry, Duration timeout) {
+    public void pull(String repository, String tagOrDigest, RegistryAuth registry, Duration timeout) {
         maybeFail("pull");
         String ref = repository + "@" + tagOrDigest;
         Image image = pending.get(ref);
@@ -332,7 +332,9 @@ final class FakeDocker implements DockerGateway {
         String id = newId();
         Container c = new Container(id, spec.name(), spec.image(), image.info().id(), spec.labels(), spec);
         spec.network().ifPresent(n -> c.endpoints.put(n, List.copyOf(spec.networkAliases())));
-        spec.volumes().stream().filter(v -> v.isNamedVolume()).forEach(v -> c.volumes.put(v.target(), v.source()));
+        spec.volumes().stream()
+                .filter(v -> !v.source().startsWith("/"))
+                .forEach(v -> c.volumes.put(v.target(), v.source()));
         containers.put(id, c);
         return id;
     }

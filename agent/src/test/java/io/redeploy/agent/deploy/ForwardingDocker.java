@@ -1,11 +1,11 @@
 package io.redeploy.agent.deploy;
 
-import io.redeploy.agent.config.RegistryConfig;
 import io.redeploy.agent.docker.ContainerEvent;
 import io.redeploy.agent.docker.ContainerInfo;
 import io.redeploy.agent.docker.ContainerSpec;
 import io.redeploy.agent.docker.DockerGateway;
 import io.redeploy.agent.docker.ImageInfo;
+import io.redeploy.agent.docker.RegistryAuth;
 import java.io.Closeable;
 import java.time.Duration;
 import java.util.List;
@@ -13,10 +13,10 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /** Delegates everything; tests override one call to inject a one-off failure. */
-class ForwardingDocker implements DockerGateway {
+public class ForwardingDocker implements DockerGateway {
     private final DockerGateway delegate;
 
-    ForwardingDocker(DockerGateway delegate) {
+    public ForwardingDocker(DockerGateway delegate) {
         this.delegate = delegate;
     }
 
@@ -41,7 +41,7 @@ class ForwardingDocker implements DockerGateway {
     }
 
     @Override
-    public void pull(String repository, String tagOrDigest, RegistryConfig registry, Duration timeout) {
+    public void pull(String repository, String tagOrDigest, RegistryAuth registry, Duration timeout) {
         delegate.pull(repository, tagOrDigest, registry, timeout);
     }
 

@@ -9,7 +9,7 @@ import io.redeploy.agent.config.ProxyConfig;
 import io.redeploy.agent.config.RegistryConfig;
 import io.redeploy.agent.config.ServiceConfig;
 import io.redeploy.agent.config.UpdatePolicy;
-import io.redeploy.agent.deploy.DeployResult.Outcome;
+import io.redeploy.agent.deploy.health.DefaultHealthGates;
 import io.redeploy.agent.docker.DockerJavaGateway;
 import io.redeploy.agent.image.Digest;
 import io.redeploy.agent.image.ImageRef;
@@ -17,6 +17,8 @@ import io.redeploy.agent.proxy.BridgeMacCheck;
 import io.redeploy.agent.proxy.PortForwarder;
 import io.redeploy.agent.proxy.ProxyListener;
 import io.redeploy.agent.proxy.ServiceProxies;
+import io.redeploy.agent.reconcile.DeployResult;
+import io.redeploy.agent.reconcile.DeployResult.Outcome;
 import io.redeploy.agent.time.Sleeper;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -55,7 +57,7 @@ class ProxyIT {
 
     @BeforeAll
     static void buildImages() {
-        docker = DockerJavaGateway.connect(new DockerConfig(DockerConfig.DEFAULT_HOST));
+        docker = DockerJavaGateway.connect(DockerConfig.DEFAULT_HOST);
         docker.ping(); // fails, not skips, when the stack is not there
         // A bridge whose MAC follows its ports stalls one connection now and then when the old container leaves
         // (BridgeMacCheck): a host problem the agent names but cannot fix, so this test states it instead of flaking.
@@ -131,7 +133,7 @@ class ProxyIT {
         ServiceConfig web = service();
         try (ServiceProxies proxies =
                 ServiceProxies.open(List.of(web), PortForwarder.DEFAULT_CONNECT_TIMEOUT, ProxyListener.NONE)) {
-            Deployer deployer = new Deployer(
+            ContainerTarget deployer = Targets.of(
                     docker,
                     new DefaultHealthGates(docker, Clock.systemUTC(), Sleeper.real()),
                     Clock.systemUTC(),
@@ -191,7 +193,7 @@ class ProxyIT {
                     .contains("build=1", "build=2", "build=" + (REDEPLOYS + 1))
                     .doesNotContain("build=99");
             // The service looks exactly as after a stop-first deploy: one container, its name, the last build.
-            assertThat(deployer.inspect(web).runs(builds.get(REDEPLOYS))).isTrue();
+            assertThat(deployer.observe(web).runs(builds.get(REDEPLOYS))).isTrue();
             assertThat(docker.inspectContainer(ContainerNames.starting(web.containerName())))
                     .isEmpty();
             assertThat(Cli.run("docker", "ps", "-a", "--format", "{{.Names}}", "--filter", "name=" + PREFIX))

@@ -6,18 +6,21 @@ import static io.redeploy.agent.deploy.Services.V2;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.redeploy.agent.config.HealthCheckConfig;
-import io.redeploy.agent.config.PortMapping;
 import io.redeploy.agent.config.ProxyConfig;
 import io.redeploy.agent.config.RegistryConfig;
 import io.redeploy.agent.config.ServiceConfig;
 import io.redeploy.agent.config.UpdatePolicy;
-import io.redeploy.agent.deploy.DeployResult.Outcome;
 import io.redeploy.agent.deploy.FakeDocker.Behaviour;
+import io.redeploy.agent.deploy.health.DefaultHealthGates;
+import io.redeploy.agent.deploy.health.HealthGate;
 import io.redeploy.agent.docker.ContainerInfo;
 import io.redeploy.agent.docker.ImageInfo;
+import io.redeploy.agent.docker.PortBinding;
 import io.redeploy.agent.image.ImageRef;
 import io.redeploy.agent.proxy.ForwardTarget;
 import io.redeploy.agent.proxy.TrafficSwitches;
+import io.redeploy.agent.reconcile.DeployResult;
+import io.redeploy.agent.reconcile.DeployResult.Outcome;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -37,11 +40,12 @@ class ProxyStrategyTest {
     private final FakeDocker docker = new FakeDocker();
     private final FakeClock clock = new FakeClock();
     private final FakeSwitch port = new FakeSwitch(docker.operations);
-    private final Deployer deployer = deployer(service -> service.equals("web") ? Optional.of(port) : Optional.empty());
+    private final ContainerTarget deployer =
+            deployer(service -> service.equals("web") ? Optional.of(port) : Optional.empty());
     private final ServiceConfig web = service(HealthCheckConfig.Type.NONE, Optional.empty(), List.of());
 
-    private Deployer deployer(TrafficSwitches switches) {
-        return new Deployer(
+    private ContainerTarget deployer(TrafficSwitches switches) {
+        return Targets.of(
                 docker,
                 new DefaultHealthGates(docker, clock, clock.sleeper()),
                 clock,
@@ -114,14 +118,14 @@ class ProxyStrategyTest {
         ContainerInfo fresh = docker.byName(NAME).orElseThrow();
         assertThat(docker.specOf(NAME).orElseThrow().ports())
                 .as("published on an ephemeral loopback port")
-                .containsExactly(new PortMapping("127.0.0.1", 0, 8080, "tcp"));
+                .containsExactly(new PortBinding("127.0.0.1", 0, 8080, "tcp"));
         assertThat(port.target())
                 .contains(new ForwardTarget(
                         fresh.shortId(), "127.0.0.1", fresh.publishedPorts().get(8080)));
         assertThat(port.drained).containsExactly(old);
         assertThat(port.drainTimeouts).containsExactly(Duration.ofSeconds(12));
         assertThat(docker.all()).extracting(ContainerInfo::name).containsExactly(NAME);
-        assertThat(deployer.inspect(web).runs(V2)).isTrue();
+        assertThat(deployer.observe(web).runs(V2)).isTrue();
     }
 
     @Test
@@ -322,7 +326,7 @@ class ProxyStrategyTest {
         docker.stop(id, Duration.ZERO);
         docker.start(id); // as the restart policy would: a new ephemeral port
 
-        deployer.inspect(web);
+        deployer.observe(web);
 
         assertThat(port.target().orElseThrow().port())
                 .isNotEqualTo(first)

@@ -9,7 +9,9 @@ import io.redeploy.agent.config.HealthCheckConfig;
 import io.redeploy.agent.config.RegistryConfig;
 import io.redeploy.agent.config.ServiceConfig;
 import io.redeploy.agent.deploy.FakeDocker.Behaviour;
+import io.redeploy.agent.deploy.health.DefaultHealthGates;
 import io.redeploy.agent.docker.ContainerInfo;
+import io.redeploy.agent.reconcile.DeployResult;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -21,8 +23,8 @@ class RecoverTest {
 
     private final FakeDocker docker = new FakeDocker();
     private final FakeClock clock = new FakeClock();
-    private final Deployer deployer =
-            new Deployer(docker, new DefaultHealthGates(docker, clock, clock.sleeper()), clock);
+    private final ContainerTarget deployer =
+            Targets.of(docker, new DefaultHealthGates(docker, clock, clock.sleeper()), clock);
     private final ServiceConfig web = Services.web();
 
     /** The old container as a crashed deploy leaves it: stopped and renamed aside. */

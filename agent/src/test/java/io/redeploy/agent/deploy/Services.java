@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /** ServiceConfig records for tests, built directly (the config loader is not needed). */
-final class Services {
+public final class Services {
     static final String REPO = "127.0.0.1:5000/acme/web";
     static final Digest V1 = digest('1');
     static final Digest V2 = digest('2');
@@ -27,7 +27,7 @@ final class Services {
         return service("web", "acme-web", HealthCheckConfig.defaults());
     }
 
-    static ServiceConfig service(String name, String containerName, HealthCheckConfig health) {
+    public static ServiceConfig service(String name, String containerName, HealthCheckConfig health) {
         return new ServiceConfig(
                 name,
                 ImageRef.parse(REPO, "main"),

@@ -8,10 +8,12 @@ import io.redeploy.agent.config.HealthCheckConfig;
 import io.redeploy.agent.config.RegistryConfig;
 import io.redeploy.agent.config.ServiceConfig;
 import io.redeploy.agent.config.UpdatePolicy;
-import io.redeploy.agent.deploy.DeployResult.Outcome;
+import io.redeploy.agent.deploy.health.DefaultHealthGates;
 import io.redeploy.agent.docker.DockerJavaGateway;
 import io.redeploy.agent.image.Digest;
 import io.redeploy.agent.image.ImageRef;
+import io.redeploy.agent.reconcile.DeployResult;
+import io.redeploy.agent.reconcile.DeployResult.Outcome;
 import io.redeploy.agent.time.Sleeper;
 import java.time.Clock;
 import java.time.Duration;
@@ -47,7 +49,7 @@ class StartFirstIT {
     private static Digest build4;
     private static Digest unhealthy;
 
-    private final Deployer deployer = new Deployer(
+    private final ContainerTarget deployer = Targets.of(
             docker,
             new DefaultHealthGates(docker, Clock.systemUTC(), Sleeper.real()),
             Clock.systemUTC(),
@@ -55,7 +57,7 @@ class StartFirstIT {
 
     @BeforeAll
     static void buildImages() {
-        docker = DockerJavaGateway.connect(new DockerConfig(DockerConfig.DEFAULT_HOST));
+        docker = DockerJavaGateway.connect(DockerConfig.DEFAULT_HOST);
         docker.ping(); // fails, not skips, when the stack is not there
         build1 = build("b1", "1");
         build2 = build("b2", "2");
@@ -170,7 +172,7 @@ class StartFirstIT {
         assertThat(retried).as("requests retried").isLessThanOrEqualTo(3);
         assertThat(answers).contains("build=1", "build=2", "build=3", "build=4").doesNotContain("build=5");
         // The service looks exactly as after a stop-first deploy: one container, its name, the last build.
-        assertThat(deployer.inspect(web).runs(build4)).isTrue();
+        assertThat(deployer.observe(web).runs(build4)).isTrue();
         assertThat(docker.inspectContainer(ContainerNames.starting(web.containerName())))
                 .isEmpty();
         assertThat(Cli.run(

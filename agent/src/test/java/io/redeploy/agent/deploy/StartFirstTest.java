@@ -10,10 +10,12 @@ import io.redeploy.agent.config.PortMapping;
 import io.redeploy.agent.config.RegistryConfig;
 import io.redeploy.agent.config.ServiceConfig;
 import io.redeploy.agent.config.UpdatePolicy;
-import io.redeploy.agent.deploy.DeployResult.Outcome;
 import io.redeploy.agent.deploy.FakeDocker.Behaviour;
+import io.redeploy.agent.deploy.health.DefaultHealthGates;
 import io.redeploy.agent.docker.ContainerInfo;
 import io.redeploy.agent.image.ImageRef;
+import io.redeploy.agent.reconcile.DeployResult;
+import io.redeploy.agent.reconcile.DeployResult.Outcome;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -30,8 +32,8 @@ class StartFirstTest {
 
     private final FakeDocker docker = new FakeDocker();
     private final FakeClock clock = new FakeClock();
-    private final Deployer deployer =
-            new Deployer(docker, new DefaultHealthGates(docker, clock, clock.sleeper()), clock);
+    private final ContainerTarget deployer =
+            Targets.of(docker, new DefaultHealthGates(docker, clock, clock.sleeper()), clock);
     private final ServiceConfig web = service(List.of());
 
     private static ServiceConfig service(List<PortMapping> ports) {
@@ -95,7 +97,7 @@ class StartFirstTest {
                 .containsSubsequence(
                         "create", "start", "disconnect", "connect", "disconnect", "stop", "remove", "rename");
         assertThat(docker.all()).extracting(ContainerInfo::name).containsExactly(NAME);
-        assertThat(deployer.inspect(web).runs(V2)).isTrue();
+        assertThat(deployer.observe(web).runs(V2)).isTrue();
         assertThat(docker.aliasesOf(NAME, NET)).contains(List.of("web"));
     }
 

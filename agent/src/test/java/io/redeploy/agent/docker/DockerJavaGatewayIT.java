@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.redeploy.agent.config.DockerConfig;
-import io.redeploy.agent.config.PortMapping;
-import io.redeploy.agent.config.RegistryConfig;
-import io.redeploy.agent.config.VolumeMount;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -30,8 +27,7 @@ class DockerJavaGatewayIT {
 
     @BeforeAll
     static void connect() throws Exception {
-        docker = DockerJavaGateway.connect(
-                new DockerConfig(System.getenv().getOrDefault("DOCKER_HOST", DockerConfig.DEFAULT_HOST)));
+        docker = DockerJavaGateway.connect(System.getenv().getOrDefault("DOCKER_HOST", DockerConfig.DEFAULT_HOST));
         docker.ping();
         sh(repoRoot().resolve("scripts/build-test-image.sh").toString(), REPO + ":1", "1");
         sh("docker", "network", "create", PREFIX + "-net");
@@ -70,7 +66,7 @@ class DockerJavaGatewayIT {
         docker.pull(
                 REPO,
                 byDigest.substring(byDigest.indexOf('@') + 1),
-                RegistryConfig.anonymous("127.0.0.1:5000"),
+                RegistryAuth.anonymous("127.0.0.1:5000"),
                 Duration.ofMinutes(1));
         List<ContainerEvent> events = new CopyOnWriteArrayList<>();
         String name = PREFIX + "-c";
@@ -79,8 +75,8 @@ class DockerJavaGatewayIT {
                     name,
                     byDigest,
                     Map.of("GREETING", "hi"),
-                    List.of(new PortMapping("127.0.0.1", 0, 8080, "tcp")),
-                    List.of(new VolumeMount(PREFIX + "-data", "/data", false)),
+                    List.of(new PortBinding("127.0.0.1", 0, 8080, "tcp")),
+                    List.of(new Mount(PREFIX + "-data", "/data", false)),
                     Optional.of(PREFIX + "-net"),
                     List.of("web-alias"),
                     Map.of("it", PREFIX, AgentLabels.MANAGED, "true"),

@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.redeploy.agent.config.DockerConfig;
-import io.redeploy.agent.config.RegistryConfig;
-import io.redeploy.agent.config.Secret;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -38,7 +35,7 @@ class DockerJavaGatewayTest {
         engine.createContext("/", this::answer);
         engine.start();
         gateway = DockerJavaGateway.connect(
-                new DockerConfig("tcp://127.0.0.1:" + engine.getAddress().getPort()));
+                "tcp://127.0.0.1:" + engine.getAddress().getPort());
     }
 
     @AfterEach
@@ -95,12 +92,12 @@ class DockerJavaGatewayTest {
         gateway.pull(
                 "127.0.0.1:5001/acme/app",
                 "sha256:" + "a".repeat(64),
-                new RegistryConfig("127.0.0.1:5001", true, Optional.of("tester"), Optional.of(new Secret("pw"))),
+                new RegistryAuth("127.0.0.1:5001", Optional.of("tester"), Optional.of("pw")),
                 Duration.ofSeconds(10));
         gateway.pull(
                 "127.0.0.1:5000/acme/app",
                 "sha256:" + "b".repeat(64),
-                RegistryConfig.anonymous("127.0.0.1:5000"),
+                RegistryAuth.anonymous("127.0.0.1:5000"),
                 Duration.ofSeconds(10));
 
         assertThat(paths).containsExactly("POST /images/create", "POST /images/create");

@@ -5,9 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.redeploy.agent.config.HealthCheckConfig;
 import io.redeploy.agent.config.ServiceConfig;
-import io.redeploy.agent.deploy.DeployResult;
 import io.redeploy.agent.image.Digest;
 import io.redeploy.agent.image.ImageRef;
+import io.redeploy.agent.reconcile.DeployResult;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

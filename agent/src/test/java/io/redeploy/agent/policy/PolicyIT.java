@@ -8,15 +8,16 @@ import io.redeploy.agent.config.HookConfig;
 import io.redeploy.agent.config.RegistryConfig;
 import io.redeploy.agent.config.ServiceConfig;
 import io.redeploy.agent.config.UpdatePolicy;
-import io.redeploy.agent.deploy.DefaultHealthGates;
-import io.redeploy.agent.deploy.DeployResult;
-import io.redeploy.agent.deploy.DeployResult.Outcome;
-import io.redeploy.agent.deploy.Deployer;
+import io.redeploy.agent.deploy.ContainerTarget;
+import io.redeploy.agent.deploy.Targets;
+import io.redeploy.agent.deploy.health.DefaultHealthGates;
 import io.redeploy.agent.docker.ContainerInfo;
 import io.redeploy.agent.docker.DockerJavaGateway;
 import io.redeploy.agent.image.Digest;
 import io.redeploy.agent.image.ImageRef;
 import io.redeploy.agent.it.LocalStack;
+import io.redeploy.agent.reconcile.DeployResult;
+import io.redeploy.agent.reconcile.DeployResult.Outcome;
 import io.redeploy.agent.time.Sleeper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -57,7 +58,7 @@ class PolicyIT {
     Path backups;
 
     private final Clock clock = Clock.systemUTC();
-    private final Deployer deployer = new Deployer(
+    private final ContainerTarget deployer = Targets.of(
             docker,
             new DefaultHealthGates(docker, clock, Sleeper.real()),
             clock,
@@ -67,7 +68,7 @@ class PolicyIT {
     @BeforeAll
     static void buildImages() {
         LocalStack.requireRunning(); // fails, not skips, without the stack
-        docker = DockerJavaGateway.connect(new DockerConfig(DockerConfig.DEFAULT_HOST));
+        docker = DockerJavaGateway.connect(DockerConfig.DEFAULT_HOST);
         pg15a = build("15a", "15.7", "PG_MAJOR=15");
         pg15b = build("15b", "15.8", "PG_MAJOR=15");
         pg16 = build("16", "16.4", "PG_MAJOR=16");

@@ -1,0 +1,152 @@
+package io.redeploy.agent.deploy;
+
+import io.redeploy.agent.deploy.health.HealthGate;
+import io.redeploy.agent.docker.DockerGatewayException;
+import io.redeploy.agent.docker.DockerUnreachableException;
+import io.redeploy.agent.log.Event;
+import io.redeploy.agent.reconcile.DeployResult;
+import io.redeploy.agent.reconcile.DeployResult.Outcome;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The steps and outcomes of deploys, as log lines and {@link DeployResult}s, written the same way by both swap
+ * strategies: {@code deploy.start}, {@code deploy.pulled}, {@code deploy.healthy}, {@code deploy.done},
+ * {@code deploy.failed}, {@code deploy.skipped}, {@code deploy.rollback}.
+ */
+final class AttemptLog {
+    private static final Logger log = LoggerFactory.getLogger(AttemptLog.class);
+
+    private final Clock clock;
+
+    AttemptLog(Clock clock) {
+        this.clock = clock;
+    }
+
+    Duration elapsed(Attempt attempt) {
+        return Duration.between(attempt.started(), clock.instant());
+    }
+
+    void started(Attempt attempt, boolean adopting) {
+        Event.info(log, "deploy.start")
+                .with("service", attempt.name())
+                .digest("from", attempt.from())
+                .digest("to", attempt.to())
+                .with("adopting", adopting)
+                .log();
+    }
+
+    void pulled(Attempt attempt) {
+        Event.info(log, "deploy.pulled")
+                .with("service", attempt.name())
+                .digest("to", attempt.to())
+                .duration(elapsed(attempt))
+                .log();
+    }
+
+    /** @param strategy empty for stop-first, whose lines predate the field */
+    void healthy(Attempt attempt, HealthGate gate, Optional<String> strategy) {
+        Event event = Event.info(log, "deploy.healthy")
+                .with("service", attempt.name())
+                .digest("to", attempt.to())
+                .with("gate", gate.describe());
+        strategy.ifPresent(s -> event.with("strategy", s));
+        event.duration(elapsed(attempt)).log();
+    }
+
+    /** Logs {@code deploy.done}; returns how long the deploy took. */
+    Duration done(Attempt attempt, Optional<String> strategy) {
+        Duration duration = elapsed(attempt);
+        Event event = Event.info(log, "deploy.done")
+                .with("service", attempt.name())
+                .digest("from", attempt.from())
+                .digest("to", attempt.to());
+        strategy.ifPresent(s -> event.with("strategy", s));
+        event.duration(duration).log();
+        return duration;
+    }
+
+    /** The service already runs the digest: nothing was pulled or restarted. */
+    DeployResult alreadyRunning(Attempt attempt) {
+        return new DeployResult(
+                attempt.name(),
+                attempt.from(),
+                attempt.to(),
+                Outcome.DEPLOYED,
+                "already running " + attempt.to().shortForm(),
+                elapsed(attempt));
+    }
+
+    /** A deploy that stopped before the old container was touched. */
+    DeployResult failed(Attempt attempt, String step, String cause, boolean engineLost) {
+        String reason = step + " failed: " + cause;
+        Duration duration = elapsed(attempt);
+        Event.error(log, "deploy.failed")
+                .with("service", attempt.name())
+                .digest("from", attempt.from())
+                .digest("to", attempt.to())
+                .reason(reason)
+                .duration(duration)
+                .log();
+        return new DeployResult(
+                attempt.name(), attempt.from(), attempt.to(), Outcome.FAILED, reason, duration, engineLost);
+    }
+
+    DeployResult failed(Attempt attempt, String step, DockerGatewayException e) {
+        return failed(attempt, step, e.getMessage(), e instanceof DockerUnreachableException);
+    }
+
+    /** A pre-update hook said "not now": nothing was touched; the next poll tries again. */
+    DeployResult skipped(Attempt attempt, String reason) {
+        Duration duration = elapsed(attempt);
+        Event.info(log, "deploy.skipped")
+                .with("service", attempt.name())
+                .digest("from", attempt.from())
+                .digest("to", attempt.to())
+                .reason(reason)
+                .duration(duration)
+                .log();
+        return new DeployResult(attempt.name(), attempt.from(), attempt.to(), Outcome.SKIPPED, reason, duration);
+    }
+
+    /** Stop-first: the new build failed after the old container was set aside; {@code restored} says if it is back. */
+    DeployResult rolledBack(Attempt attempt, String reason, boolean engineLost, boolean restored) {
+        return rollback(attempt, reason, engineLost, rollbackLine(attempt).with("restored", restored));
+    }
+
+    /** Start-first: the new build failed before the switch and was removed; the old container was never touched. */
+    DeployResult discarded(Attempt attempt, String reason, boolean engineLost) {
+        Event line = rollbackLine(attempt).with("strategy", "start-first").with("old_touched", false);
+        return rollback(attempt, reason, engineLost, line);
+    }
+
+    private static Event rollbackLine(Attempt attempt) {
+        return Event.error(log, "deploy.rollback")
+                .with("service", attempt.name())
+                .digest("from", attempt.from())
+                .digest("to", attempt.to());
+    }
+
+    private DeployResult rollback(Attempt attempt, String reason, boolean engineLost, Event line) {
+        Duration duration = elapsed(attempt);
+        line.reason(reason).duration(duration).log();
+        return new DeployResult(
+                attempt.name(), attempt.from(), attempt.to(), Outcome.ROLLED_BACK, reason, duration, engineLost);
+    }
+
+    /** {@code step failed: cause; last log lines: ...; <what the undo could not do>}. */
+    static String reason(String step, String cause, Rollback.Restored restored, String incompleteLabel) {
+        StringBuilder reason = new StringBuilder(step).append(" failed: ").append(cause);
+        if (!restored.newContainerLogs().isEmpty()) {
+            reason.append("; last log lines: ")
+                    .append(restored.newContainerLogs().replace("\r", "").replace("\n", " | "));
+        }
+        if (!restored.complete()) {
+            reason.append("; ").append(incompleteLabel).append(": ").append(String.join("; ", restored.problems()));
+        }
+        return reason.toString();
+    }
+}

@@ -1,0 +1,86 @@
+package io.redeploy.agent.deploy;
+
+import io.redeploy.agent.config.ServiceConfig;
+import io.redeploy.agent.deploy.health.HealthCheckFailedException;
+import io.redeploy.agent.deploy.health.HealthGate;
+import io.redeploy.agent.deploy.health.HealthGateFactory;
+import io.redeploy.agent.docker.AgentLabels;
+import io.redeploy.agent.docker.ContainerInfo;
+import io.redeploy.agent.docker.DockerGateway;
+import io.redeploy.agent.docker.DockerGatewayException;
+import io.redeploy.agent.docker.ImageInfo;
+import io.redeploy.agent.log.Event;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Restarts a service's container after a dependency it follows ({@code restart_on_dependency_update}) was
+ * recreated, then waits for its health gate. One engine call: an agent killed meanwhile cannot leave it stopped.
+ */
+final class DependentRestart {
+    private static final Logger log = LoggerFactory.getLogger(DependentRestart.class);
+
+    private final DockerGateway docker;
+    private final HealthGateFactory gates;
+    private final TrafficPointer traffic;
+    private final Clock clock;
+
+    DependentRestart(DockerGateway docker, HealthGateFactory gates, TrafficPointer traffic, Clock clock) {
+        this.docker = docker;
+        this.gates = gates;
+        this.traffic = traffic;
+        this.clock = clock;
+    }
+
+    /** False, after logging why, when there was nothing to restart or it did not come back healthy. */
+    boolean restart(ServiceConfig service) {
+        Instant started = clock.instant();
+        try {
+            Optional<ContainerInfo> container = docker.inspectContainer(service.containerName());
+            if (container.isEmpty()) {
+                skipped(service, "no container named " + service.containerName());
+                return false;
+            }
+            ContainerInfo c = container.get();
+            if (!Ownership.mayTouch(c, service)) {
+                skipped(service, "container belongs to service " + c.labels().get(AgentLabels.SERVICE));
+                return false;
+            }
+            docker.restart(c.id(), service.stopTimeout());
+            ImageInfo image =
+                    docker.inspectImage(c.imageId()).orElse(new ImageInfo(c.imageId(), List.of(), List.of(), false));
+            HealthGate gate = gates.gateFor(service, image);
+            gate.await(c.id());
+            // A restart gives the ephemeral port of a proxied container anew.
+            docker.inspectContainer(c.id()).ifPresent(restarted -> traffic.follow(service, restarted));
+            Event.info(log, "deploy.restart")
+                    .with("service", service.name())
+                    .with("gate", gate.describe())
+                    .duration(Duration.between(started, clock.instant()))
+                    .log();
+            return true;
+        } catch (DockerGatewayException | HealthCheckFailedException | IllegalArgumentException e) {
+            Event.error(log, "deploy.restart_failed")
+                    .with("service", service.name())
+                    .reason(e.getMessage())
+                    .duration(Duration.between(started, clock.instant()))
+                    .log();
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static void skipped(ServiceConfig service, String reason) {
+        Event.warn(log, "deploy.restart_skipped")
+                .with("service", service.name())
+                .reason(reason)
+                .log();
+    }
+}

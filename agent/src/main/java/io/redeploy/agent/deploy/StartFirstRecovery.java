@@ -1,0 +1,89 @@
+package io.redeploy.agent.deploy;
+
+import io.redeploy.agent.config.ServiceConfig;
+import io.redeploy.agent.docker.AgentLabels;
+import io.redeploy.agent.docker.ContainerInfo;
+import io.redeploy.agent.docker.DockerGateway;
+import io.redeploy.agent.reconcile.Recovery;
+import io.redeploy.agent.reconcile.Recovery.Kind;
+import java.util.Optional;
+
+/**
+ * Heals what an interrupted start-first deploy leaves: the new container under {@code <name>.redeploy-new}. With
+ * the old container gone (the crash came after the switch) or stopped, and the new one healthy, the switch is
+ * finished (aliases, name); otherwise the new one is removed and the old container, never stopped, keeps serving
+ * (its aliases are reconnected if the crash came mid-switch). The traffic switch is pointed at whatever serves once
+ * every service is whole ({@link TrafficPointer}).
+ */
+final class StartFirstRecovery {
+    private final DockerGateway docker;
+    private final RecoveryGate gate;
+
+    StartFirstRecovery(DockerGateway docker, RecoveryGate gate) {
+        this.docker = docker;
+        this.gate = gate;
+    }
+
+    Recovery heal(ServiceConfig service, ContainerInfo starting, Optional<ContainerInfo> primary) {
+        String name = service.containerName();
+        String network = service.network().orElse("");
+        if (primary.isPresent()
+                && !primary.get().running()
+                && Ownership.mayTouch(primary.get(), service)
+                && starting.running()
+                && gate.healthy(service, starting)) {
+            // The crash came after the switch, while the old container was being stopped or removed.
+            docker.remove(primary.get().id());
+            return finished(service, starting, finishSwitch(service, starting, "removed the stopped old container, "));
+        }
+        if (primary.isPresent()) {
+            docker.remove(starting.id());
+            ContainerInfo old = primary.get();
+            if (!network.isEmpty()
+                    && old.running()
+                    && !old.ipAddresses().containsKey(network)
+                    && Ownership.mayTouch(old, service)) {
+                // The crash came between the disconnect of the old one and its stop: give it its aliases back.
+                docker.connectNetwork(old.id(), network, service.networkAliases());
+                return Recovery.of(
+                        service.name(),
+                        Kind.ROLLED_BACK,
+                        "removed " + starting.name() + " left by an interrupted start-first deploy and reconnected "
+                                + name + " to " + network);
+            }
+            return Recovery.of(
+                    service.name(),
+                    Kind.ROLLED_BACK,
+                    "removed " + starting.name() + " left by an interrupted start-first deploy; " + name
+                            + " serves on");
+        }
+        if (starting.running() && gate.healthy(service, starting)) {
+            return finished(service, starting, finishSwitch(service, starting, ""));
+        }
+        docker.remove(starting.id());
+        return Recovery.of(
+                service.name(),
+                Kind.ROLLED_BACK,
+                "removed " + starting.name() + " left " + starting.status()
+                        + " or unhealthy by an interrupted start-first deploy; no container runs under " + name
+                        + " until the next deploy");
+    }
+
+    private String finishSwitch(ServiceConfig service, ContainerInfo starting, String before) {
+        String network = service.network().orElse("");
+        if (!network.isEmpty() && !service.networkAliases().isEmpty()) {
+            if (starting.ipAddresses().containsKey(network)) {
+                docker.disconnectNetwork(starting.id(), network);
+            }
+            docker.connectNetwork(starting.id(), network, service.networkAliases());
+        }
+        docker.rename(starting.id(), service.containerName());
+        return "finished interrupted start-first deploy: " + before + starting.name() + " is healthy, renamed it to "
+                + service.containerName();
+    }
+
+    private static Recovery finished(ServiceConfig service, ContainerInfo kept, String action) {
+        return Recovery.finished(
+                service.name(), action, Optional.ofNullable(kept.labels().get(AgentLabels.DIGEST)));
+    }
+}

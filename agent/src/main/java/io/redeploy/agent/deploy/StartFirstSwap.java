@@ -1,0 +1,260 @@
+package io.redeploy.agent.deploy;
+
+import io.redeploy.agent.config.ServiceConfig;
+import io.redeploy.agent.deploy.health.HealthCheckFailedException;
+import io.redeploy.agent.docker.AgentLabels;
+import io.redeploy.agent.docker.ContainerInfo;
+import io.redeploy.agent.docker.ContainerSpec;
+import io.redeploy.agent.docker.DockerGateway;
+import io.redeploy.agent.docker.DockerGatewayException;
+import io.redeploy.agent.docker.DockerUnreachableException;
+import io.redeploy.agent.log.Event;
+import io.redeploy.agent.proxy.ForwardTarget;
+import io.redeploy.agent.proxy.TrafficSwitch;
+import io.redeploy.agent.proxy.TrafficSwitches;
+import io.redeploy.agent.reconcile.DeployResult;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The swap of a {@code strategy: start-first} service: the new container starts next to the old one and takes
+ * over the service's network aliases, and/or the traffic switch in front of it ({@code proxy}), only once it is
+ * healthy, so clients never see an outage, not even for a build that fails its health gate.
+ *
+ * <p>Steps: create the new container as {@code <name>.redeploy-new} on the service's network <em>without</em>
+ * aliases (an unhealthy build must not receive a single request); start; health gate; <b>switch</b>: reconnect the
+ * new one with the aliases and/or point the switch at it; drain the old one ({@code proxy.drain}), take it off the
+ * aliases, stop and remove it; rename the new one to {@code <name>}. A failure before the switch removes the new
+ * container; the old one was never touched ({@code rolled_back}, so the digest is not retried). After the switch the
+ * deploy counts as done: a failed cleanup is reported, not rolled back.
+ */
+final class StartFirstSwap implements SwapStrategy {
+    private static final Logger log = LoggerFactory.getLogger(StartFirstSwap.class);
+    private static final Optional<String> STRATEGY = Optional.of("start-first");
+
+    private final DockerGateway docker;
+    private final Clock clock;
+    private final Rollback rollback;
+    private final AfterSwap after;
+    private final AttemptLog attempts;
+    private final TrafficSwitches switches;
+
+    StartFirstSwap(
+            DockerGateway docker,
+            Clock clock,
+            Rollback rollback,
+            AfterSwap after,
+            AttemptLog attempts,
+            TrafficSwitches switches) {
+        this.docker = docker;
+        this.clock = clock;
+        this.rollback = rollback;
+        this.after = after;
+        this.attempts = attempts;
+        this.switches = switches;
+    }
+
+    @Override
+    public DeployResult swap(Swap swap) {
+        Attempt attempt = swap.attempt();
+        ServiceConfig service = attempt.service();
+        String network = service.network().orElse("");
+        boolean movesAliases = !network.isEmpty()
+                && !ContainerSpecs.isBuiltInNetwork(network)
+                && !service.networkAliases().isEmpty();
+        Optional<TrafficSwitch> port = service.proxy().flatMap(p -> switches.forService(service.name()));
+        if (!service.ports().isEmpty() || (!movesAliases && service.proxy().isEmpty())) {
+            // The config loader refuses this; a ServiceConfig built by hand must not get half a switch either.
+            return attempts.failed(
+                    attempt,
+                    "settings",
+                    "start-first needs a user-defined network and network "
+                            + "aliases, or a proxy port, and no published ports",
+                    false);
+        }
+        if (service.proxy().isPresent() && port.isEmpty()) {
+            return attempts.failed(
+                    attempt,
+                    "settings",
+                    "the agent does not listen on " + service.proxy().get().listen() + " for this service",
+                    false);
+        }
+        Switch sw = new Switch(attempt, network, movesAliases, port);
+        try {
+            sw.startNew(swap);
+            sw.switchOver();
+        } catch (DockerGatewayException e) {
+            return discarded(sw, e.getMessage(), e instanceof DockerUnreachableException);
+        } catch (HealthCheckFailedException e) {
+            return discarded(sw, e.getMessage(), false);
+        } catch (RuntimeException e) {
+            Event.error(log, "deploy.unexpected")
+                    .with("service", attempt.name())
+                    .reason(e.toString())
+                    .cause(e)
+                    .log();
+            return discarded(sw, "unexpected " + e, false);
+        } catch (InterruptedException e) {
+            DeployResult result = discarded(sw, "interrupted (agent stopping)", false);
+            Thread.currentThread().interrupt();
+            return result;
+        }
+        attempts.healthy(attempt, swap.gate(), STRATEGY);
+
+        String created = sw.newId.orElseThrow();
+        List<DockerGatewayException> problems = new ArrayList<>();
+        swap.old().ifPresent(o -> retire(sw, o, problems));
+        // Until this rename, recovery recognises the switched-over container by its temporary name.
+        Rollback.attempt(problems, () -> docker.rename(created, service.containerName()));
+        String cleanup = problems.isEmpty() ? "" : "; cleanup incomplete: " + messages(problems);
+        // With the engine gone mid-cleanup, recovery finishes the switch (rename) or removes the old one once it is
+        // back.
+        boolean engineLost = problems.stream().anyMatch(p -> p instanceof DockerUnreachableException);
+        return after.finish(swap, created, STRATEGY, cleanup, engineLost);
+    }
+
+    /** The steps up to and including the switch, and what they created, so a failure removes exactly that. */
+    private final class Switch {
+        final Attempt attempt;
+        final String network;
+        final boolean movesAliases;
+        final Optional<TrafficSwitch> port;
+        String step;
+        Optional<String> newId = Optional.empty();
+        Optional<ForwardTarget> previousTarget = Optional.empty();
+
+        Switch(Attempt attempt, String network, boolean movesAliases, Optional<TrafficSwitch> port) {
+            this.attempt = attempt;
+            this.network = network;
+            this.movesAliases = movesAliases;
+            this.port = port;
+            this.step = "remove leftover " + ContainerNames.starting(attempt.containerName());
+        }
+
+        void startNew(Swap swap) throws HealthCheckFailedException, InterruptedException {
+            removeLeftover(attempt.service());
+            step = "create";
+            newId = Optional.of(
+                    docker.create(withoutAliases(swap.spec(), ContainerNames.starting(attempt.containerName()))));
+            step = "start";
+            docker.start(newId.get());
+            step = "health (" + swap.gate().describe() + ")";
+            swap.gate().await(newId.get());
+        }
+
+        void switchOver() {
+            ServiceConfig service = attempt.service();
+            if (movesAliases) {
+                step = "switch aliases to the new container";
+                // An endpoint's aliases are fixed when it is connected: reconnect with them (the old one still serves).
+                docker.disconnectNetwork(newId.get(), network);
+                docker.connectNetwork(newId.get(), network, service.networkAliases());
+            }
+            if (port.isPresent()) {
+                int containerPort = service.proxy().get().containerPort();
+                step = "switch " + service.proxy().get().listen() + " to the new container";
+                ContainerInfo fresh = docker.inspectContainer(newId.get())
+                        .orElseThrow(() -> new DockerGatewayException("the new container is gone"));
+                ForwardTarget next = ProxyTargets.published(fresh, containerPort)
+                        .orElseThrow(() -> new DockerGatewayException(
+                                "the new container publishes no host port for " + containerPort));
+                // The last step that may fail comes before this one: from here on, new connections reach the new build.
+                previousTarget = port.get().switchTo(next);
+            }
+        }
+    }
+
+    /** A new container left by an earlier, unrecovered run is ours to discard; anyone else's stops the deploy. */
+    private void removeLeftover(ServiceConfig service) {
+        String starting = ContainerNames.starting(service.containerName());
+        Optional<ContainerInfo> leftover = docker.inspectContainer(starting);
+        if (leftover.isEmpty()) {
+            return;
+        }
+        if (!AgentLabels.isManagedFor(leftover.get().labels(), service.name())) {
+            throw new DockerGatewayException("container " + starting + " exists and was not created by the agent for "
+                    + service.name() + "; remove or rename it");
+        }
+        docker.remove(leftover.get().id());
+    }
+
+    /**
+     * Lets the old container's connections through the switch finish (at most {@code proxy.drain}), takes it off
+     * the aliases, then stops and removes it; failures only leave garbage behind.
+     */
+    private void retire(Switch sw, ContainerInfo old, List<DockerGatewayException> problems) {
+        ServiceConfig service = sw.attempt.service();
+        if (sw.port.isPresent() && sw.previousTarget.isPresent()) {
+            drain(service, sw.port.get(), sw.previousTarget.get());
+        }
+        if (sw.movesAliases && old.running() && old.ipAddresses().containsKey(sw.network)) {
+            // Only new connections move: requests in flight on the old one finish during its stop timeout.
+            Rollback.attempt(problems, () -> docker.disconnectNetwork(old.id(), sw.network));
+        }
+        Rollback.attempt(problems, () -> docker.stop(old.id(), service.stopTimeout()));
+        Rollback.attempt(problems, () -> docker.remove(old.id()));
+        if (!problems.isEmpty()) {
+            Event.warn(log, "deploy.cleanup_failed")
+                    .with("service", service.name())
+                    .with("container", old.name())
+                    .reason(messages(problems))
+                    .log();
+        }
+    }
+
+    private void drain(ServiceConfig service, TrafficSwitch port, ForwardTarget previous) {
+        Duration drain = service.proxy().orElseThrow().drain();
+        Instant started = clock.instant();
+        int left;
+        try {
+            left = port.awaitDrained(previous, drain);
+        } catch (InterruptedException e) {
+            // The agent is stopping: the switch is done, so the old container is still stopped, only sooner.
+            Thread.currentThread().interrupt();
+            left = -1;
+        }
+        if (left != 0) {
+            Event.warn(log, "proxy.drain_incomplete")
+                    .with("service", service.name())
+                    .with("target", previous.endpoint())
+                    .with("connections", left < 0 ? "unknown" : String.valueOf(left))
+                    .with("drain", drain.toMillis() + "ms")
+                    .duration(Duration.between(started, clock.instant()))
+                    .log();
+        }
+    }
+
+    private static ContainerSpec withoutAliases(ContainerSpec spec, String name) {
+        return new ContainerSpec(
+                name,
+                spec.image(),
+                spec.env(),
+                spec.ports(),
+                spec.volumes(),
+                spec.network(),
+                List.of(),
+                spec.labels(),
+                spec.restartPolicy(),
+                spec.command(),
+                spec.stopTimeout());
+    }
+
+    /** The new build failed before the switch: remove it. The old container was never touched. */
+    private DeployResult discarded(Switch sw, String cause, boolean engineLost) {
+        Rollback.Restored removed =
+                rollback.restore(sw.attempt.containerName(), sw.newId, Optional.empty(), false, false);
+        String reason = AttemptLog.reason(sw.step, cause, removed, "removing the new container failed");
+        return attempts.discarded(sw.attempt, reason, engineLost || removed.engineLost());
+    }
+
+    private static String messages(List<DockerGatewayException> problems) {
+        return problems.stream().map(DockerGatewayException::getMessage).collect(Collectors.joining("; "));
+    }
+}

@@ -1,0 +1,43 @@
+package io.redeploy.agent.reconcile;
+
+import io.redeploy.agent.config.RegistryConfig;
+import io.redeploy.agent.config.ServiceConfig;
+import io.redeploy.agent.image.Digest;
+import java.util.List;
+
+/**
+ * A place services run, as the core sees it: today containers on this engine (stop-first or start-first, with or
+ * without a traffic switch in front), next a Swarm service. The core observes through it and asks it to deploy; how
+ * a deploy swaps, gates, rolls back and heals after a crash is the target's business.
+ *
+ * <p>Implementations never throw for expected failures of a deploy: the {@link DeployResult} says what happened.
+ */
+public interface DeployTarget {
+
+    /** Throws when the target cannot be reached (the Docker engine does not answer): a poll then changes nothing. */
+    void ping();
+
+    /** What runs now for the service. Throws when it cannot be asked. */
+    Workload observe(ServiceConfig service);
+
+    /** Deploys {@code target}, with {@code registry}'s credentials for the pull. */
+    DeployResult deploy(ServiceConfig service, Digest target, RegistryConfig registry);
+
+    /** Restarts the service after a dependency it follows was recreated; false, after logging why, when it could not. */
+    boolean restart(ServiceConfig service);
+
+    /**
+     * At start-up, before the first poll: finishes or undoes deploys a killed agent left half done. One line per action
+     * taken; empty when every service was whole.
+     */
+    List<String> recover(List<ServiceConfig> services);
+
+    /**
+     * Heals the services whose last deploy the engine cut short ({@link DeployResult#engineLost()}) once it answers
+     * again; empty when there is none, or while it still does not answer.
+     */
+    List<Recovery> recoverInterrupted();
+
+    /** True while a deploy the engine cut short has not been healed yet (the agent then polls again within seconds). */
+    boolean awaitingRecovery();
+}

@@ -1,0 +1,193 @@
+package io.redeploy.agent.reconcile;
+
+import io.redeploy.agent.config.RegistryConfig;
+import io.redeploy.agent.config.ServiceConfig;
+import io.redeploy.agent.image.Digest;
+import io.redeploy.agent.image.ImageRef;
+import io.redeploy.agent.log.Event;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One poll, the agent's use case: observe (registry digests, what runs, what the agent remembers), plan (the pure
+ * {@link Planner}, one service at a time in dependency order, so a dependency that failed in this poll holds its
+ * dependents back), execute (through the {@link DeployTarget}) and record (the {@link Recorder}). Dependents that
+ * follow a recreated dependency are restarted last. Not thread-safe by design: the scheduler never runs two polls at
+ * once.
+ */
+public final class Reconciler {
+    private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
+    private static final Set<Decision.Kind> NOT_NEW =
+            EnumSet.of(Decision.Kind.UNCHANGED, Decision.Kind.NOT_CHECKED, Decision.Kind.SKIP_FAILED);
+
+    private final List<ServiceConfig> orderedServices;
+    private final Observer observer;
+    private final Planner planner = new Planner();
+    private final DeployTarget target;
+    private final Recorder recorder;
+    private final Function<ImageRef, RegistryConfig> registries;
+    private final Clock clock;
+    /** Set by SIGTERM: a deploy in flight finishes, but no new one starts. */
+    private volatile boolean stopRequested;
+
+    /**
+     * @param orderedServices the watched services, dependencies first
+     * @param registries      the credentials a pull of each image uses
+     */
+    public Reconciler(
+            List<ServiceConfig> orderedServices,
+            Observer observer,
+            DeployTarget target,
+            Recorder recorder,
+            Function<ImageRef, RegistryConfig> registries,
+            Clock clock) {
+        this.orderedServices = List.copyOf(orderedServices);
+        this.observer = observer;
+        this.target = target;
+        this.recorder = recorder;
+        this.registries = registries;
+        this.clock = clock;
+    }
+
+    /** What one poll did, for tests and the trigger's answer. */
+    public record Report(
+            List<Decision> decisions, List<DeployResult> deploys, List<String> restarted, int registryErrors) {}
+
+    /** After this, the poll in flight (if any) starts no further deploy; the one running finishes. */
+    public void requestStop() {
+        stopRequested = true;
+    }
+
+    /** Polls every service, or only {@code only} (a manual trigger for one service). */
+    public Report run(Optional<String> only) {
+        return recorder.poll(() -> poll(only));
+    }
+
+    private Report poll(Optional<String> only) {
+        Instant started = clock.instant();
+        List<ServiceConfig> services = only.map(name -> orderedServices.stream()
+                        .filter(s -> s.name().equals(name))
+                        .toList())
+                .orElse(orderedServices);
+        Optional<String> unreachable = unreachable();
+        if (unreachable.isPresent()) {
+            // Without Docker nothing can be compared or changed: skip the registry too, try again next poll.
+            recorder.unreachable(services, unreachable.get());
+            recorder.pollSkipped(Duration.between(started, clock.instant()));
+            return new Report(List.of(), List.of(), List.of(), 0);
+        }
+        recorder.reachable();
+        // Before anything is looked at: a deploy the engine cut short may have left the old container aside.
+        recorder.recovered(target.recoverInterrupted());
+        Map<String, Observation> observations = observer.observe(services);
+        int registryErrors = (int) observations.values().stream()
+                .filter(o -> o.registryDigest().isEmpty())
+                .count();
+
+        List<Decision> decisions = new ArrayList<>();
+        List<DeployResult> deploys = new ArrayList<>();
+        Set<String> recreated = new HashSet<>();
+        Set<String> failed = new HashSet<>();
+        for (ServiceConfig service : services) {
+            Decision decision = decide(service, observations.get(service.name()), failed);
+            decisions.add(decision);
+            recorder.decided(decision);
+            Optional<DeployResult> result = execute(decision);
+            result.ifPresent(deploys::add);
+            if (decision.blocksDependents()
+                    || result.filter(r -> !r.succeeded()).isPresent()) {
+                failed.add(service.name());
+            } else if (result.isPresent()) {
+                recreated.add(service.name());
+            }
+        }
+        List<String> restarted = restartDependents(recreated);
+        long changed =
+                decisions.stream().filter(d -> !NOT_NEW.contains(d.kind())).count();
+        recorder.pollDone(
+                services.size(),
+                changed,
+                recreated.size(),
+                failed.size(),
+                registryErrors,
+                Duration.between(started, clock.instant()));
+        return new Report(decisions, deploys, restarted, registryErrors);
+    }
+
+    /** The planner's decision, with the inputs it asks for (a signature, the new image's facts) fetched on demand. */
+    private Decision decide(ServiceConfig service, Observation seen, Set<String> failedThisPoll) {
+        Planner.Context context = new Planner.Context(clock.instant(), stopRequested, failedThisPoll);
+        Decision decision = planner.decide(service, seen, context);
+        while (decision.needsInput()) {
+            seen = observer.complete(service, seen, decision);
+            decision = planner.decide(service, seen, context);
+        }
+        if (decision.kind() == Decision.Kind.DEPLOY) {
+            Digest target = decision.target().orElseThrow();
+            seen.signature()
+                    .filter(s -> s.kind() == SignatureCheck.Result.Kind.VERIFIED)
+                    .ifPresent(s -> recorder.verified(service, target, s.detail()));
+        }
+        return decision;
+    }
+
+    /** A deploy for {@link Decision.Kind#DEPLOY}, the refusal recorded as a deploy for a refused digest. */
+    private Optional<DeployResult> execute(Decision decision) {
+        if (decision.refused()) {
+            DeployResult refusal = decision.refusal();
+            recorder.deployed(decision, refusal);
+            return Optional.of(refusal);
+        }
+        if (decision.kind() != Decision.Kind.DEPLOY) {
+            return Optional.empty();
+        }
+        ServiceConfig service = decision.service();
+        DeployResult result =
+                target.deploy(service, decision.target().orElseThrow(), registries.apply(service.image()));
+        recorder.deployed(decision, result);
+        return Optional.of(result);
+    }
+
+    private Optional<String> unreachable() {
+        try {
+            target.ping();
+            return Optional.empty();
+        } catch (RuntimeException e) {
+            return Optional.of(String.valueOf(e.getMessage()));
+        }
+    }
+
+    /** Services marked restart_on_dependency_update whose dependency was recreated, and that were not recreated. */
+    private List<String> restartDependents(Set<String> recreated) {
+        List<String> restarted = new ArrayList<>();
+        for (ServiceConfig service : orderedServices) {
+            boolean dependencyRecreated = service.dependsOn().stream().anyMatch(recreated::contains);
+            if (!service.restartOnDependencyUpdate() || !dependencyRecreated || recreated.contains(service.name())) {
+                continue;
+            }
+            // The target logs the restart (event=deploy.restart) or why it could not.
+            try {
+                if (target.restart(service)) {
+                    restarted.add(service.name());
+                }
+            } catch (RuntimeException e) {
+                Event.error(log, "deploy.restart_failed")
+                        .with("service", service.name())
+                        .reason(e.getMessage())
+                        .log();
+            }
+        }
+        return restarted;
+    }
+}

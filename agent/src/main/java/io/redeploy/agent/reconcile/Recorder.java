@@ -1,0 +1,178 @@
+package io.redeploy.agent.reconcile;
+
+import io.redeploy.agent.config.ServiceConfig;
+import io.redeploy.agent.image.Digest;
+import io.redeploy.agent.log.Event;
+import io.redeploy.agent.metrics.AgentMetrics;
+import io.redeploy.agent.state.Check;
+import io.redeploy.agent.state.DeployRecord;
+import io.redeploy.agent.state.StateStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
+
+/**
+ * The record step: the one place where what a poll decided and what a deploy did are written to the state file,
+ * the metrics, the notifications and the log. Called only by the poll thread.
+ */
+public final class Recorder {
+    private static final Logger log = LoggerFactory.getLogger(Recorder.class);
+
+    private final StateStore state;
+    private final AgentMetrics metrics;
+    private final PollEvents events;
+    private final Clock clock;
+    /** Services whose unchanged digest was logged at INFO once in this process; later polls log it at DEBUG. */
+    private final Set<String> announced = new HashSet<>();
+
+    public Recorder(StateStore state, AgentMetrics metrics, PollEvents events, Clock clock) {
+        this.state = state;
+        this.metrics = metrics;
+        this.events = events;
+        this.clock = clock;
+    }
+
+    /** Runs one poll with its check records written once at the end (see {@link StateStore#batchChecks}). */
+    <T> T poll(Supplier<T> work) {
+        metrics.pollStarted();
+        return state.batchChecks(work);
+    }
+
+    /** Docker does not answer: nothing could be checked. */
+    void unreachable(List<ServiceConfig> services, String reason) {
+        Event.warn(log, "poll.skipped").reason("docker unavailable: " + reason).log();
+        events.degraded("docker unavailable: " + reason);
+        for (ServiceConfig s : services) {
+            state.recordCheck(
+                    s.name(),
+                    s.image().toString(),
+                    state.get(s.name()).runningDigest(),
+                    state.get(s.name()).registryDigest(),
+                    Check.error("docker unavailable: " + reason));
+        }
+    }
+
+    void reachable() {
+        events.healthy();
+    }
+
+    /** A decision: its log line, its check record and, for a new digest, the notification. */
+    void decided(Decision decision) {
+        ServiceConfig service = decision.service();
+        if (decision.kind() == Decision.Kind.UNCHANGED) {
+            Level level = announced.add(service.name()) ? Level.INFO : Level.DEBUG;
+            Event.at(log, level, "registry.digest")
+                    .with("service", service.name())
+                    .with("image", service.image())
+                    .with("digest", decision.target().map(Digest::shortForm).orElse("-"))
+                    .with("running", "yes")
+                    .log();
+        }
+        decision.event(log).ifPresent(Event::log);
+        check(decision, decision.checkText());
+        switch (decision.kind()) {
+            case REPORT_ONLY, COOLING_DOWN ->
+                events.newDigest(service, decision.target().orElseThrow(), false);
+            case DEPLOY -> events.newDigest(service, decision.target().orElseThrow(), true);
+            default -> {}
+        }
+    }
+
+    /** The signature that lets a digest through, logged once with the deploy it allows. */
+    void verified(ServiceConfig service, Digest digest, String key) {
+        Event.info(log, "signature.verified")
+                .with("service", service.name())
+                .digest("digest", digest)
+                .with("key", key)
+                .log();
+    }
+
+    /** A deploy ended: its record, the failed digests, the notification and the metric. */
+    void deployed(Decision decision, DeployResult result) {
+        if (result.outcome() == DeployResult.Outcome.SKIPPED) {
+            // "Not now" from a hook: no history entry per poll, the check says why.
+            check(decision, Check.NEW_DIGEST + " (skipped: " + result.reason() + ")");
+            return;
+        }
+        finished(decision.service(), result);
+        // A signature refusal is re-checked when its .sig tag changes, not skipped as a failed build.
+        if (result.worthRetrying() || decision.kind() == Decision.Kind.REFUSED_SIGNATURE) {
+            state.unmarkFailed(result.service(), result.to().value());
+        }
+    }
+
+    /**
+     * Deploys that the engine cut short and that recovery then finished (the new container was healthy after all)
+     * are recorded again as deployed, so {@code /status} and the failed digests tell the truth.
+     */
+    void recovered(List<Recovery> recoveries) {
+        for (Recovery recovery : recoveries) {
+            Optional<DeployRecord> last = state.get(recovery.service()).lastDeploy();
+            if (recovery.kind() != Recovery.Kind.FINISHED
+                    || last.isEmpty()
+                    || last.get().succeeded()
+                    || !recovery.digest().equals(Optional.of(last.get().to()))) {
+                continue;
+            }
+            DeployRecord interrupted = last.get();
+            state.recordDeploy(
+                    recovery.service(),
+                    new DeployRecord(
+                            interrupted.from(),
+                            interrupted.to(),
+                            interrupted.at(),
+                            Duration.between(interrupted.at(), clock.instant()),
+                            DeployRecord.DEPLOYED,
+                            "finished once the Docker engine answered again: " + recovery.action()));
+        }
+    }
+
+    void pollSkipped(Duration took) {
+        metrics.pollFinished(took, false);
+    }
+
+    void pollDone(int services, long changed, int deployed, int failed, int registryErrors, Duration took) {
+        metrics.pollFinished(took, registryErrors == 0 && failed == 0);
+        Event.info(log, "poll.done")
+                .with("services", services)
+                .with("changed", changed)
+                .with("deployed", deployed)
+                .with("failed", failed)
+                .with("registry_errors", registryErrors)
+                .duration(took)
+                .log();
+    }
+
+    private void finished(ServiceConfig service, DeployResult result) {
+        events.deployFinished(service, result);
+        String outcome = result.outcome().name().toLowerCase(Locale.ROOT);
+        state.recordDeploy(
+                result.service(),
+                new DeployRecord(
+                        result.from().map(Digest::value).orElse(""),
+                        result.to().value(),
+                        clock.instant().minus(result.duration()),
+                        result.duration(),
+                        outcome,
+                        result.reason()));
+        metrics.deployFinished(result.service(), outcome, result.duration());
+    }
+
+    private void check(Decision decision, String result) {
+        ServiceConfig service = decision.service();
+        state.recordCheck(
+                service.name(),
+                service.image().toString(),
+                decision.running().map(Digest::value),
+                decision.target().map(Digest::value),
+                result);
+    }
+}

@@ -1,0 +1,385 @@
+package io.redeploy.agent.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.redeploy.agent.config.HealthCheckConfig;
+import io.redeploy.agent.config.ServiceConfig;
+import io.redeploy.agent.config.ServiceConfig.UpdateMode;
+import io.redeploy.agent.config.UpdatePolicy;
+import io.redeploy.agent.config.VerifyConfig;
+import io.redeploy.agent.config.VerifyConfig.TrustedKey;
+import io.redeploy.agent.image.Digest;
+import io.redeploy.agent.image.ImageFacts;
+import io.redeploy.agent.image.ImageRef;
+import io.redeploy.agent.reconcile.Decision.Kind;
+import io.redeploy.agent.reconcile.Observation.Candidate;
+import io.redeploy.agent.reconcile.SignatureCheck.Result;
+import java.security.GeneralSecurityException;
+import java.security.KeyPairGenerator;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every admission rule of the planner as a row: what is observed, what is decided, and why. */
+class PlannerTest {
+    private static final Digest OLD = Digest.parse("sha256:" + "a".repeat(64));
+    private static final Digest NEW = Digest.parse("sha256:" + "b".repeat(64));
+    private static final Digest OTHER_ARCH = Digest.parse("sha256:" + "c".repeat(64));
+    private static final Instant NOW = Instant.parse("2026-12-02T12:00:00Z");
+    private static final ImageFacts PG15 = new ImageFacts(Map.of(), Map.of("PG_MAJOR", "15"));
+    private static final ImageFacts PG16 = new ImageFacts(Map.of(), Map.of("PG_MAJOR", "16"));
+
+    private final Planner planner = new Planner();
+
+    /** A row: how the service (auto, no policy) and the observation (OLD runs, NEW in the registry) differ. */
+    private record Row(
+            UnaryOperator<ServiceConfig> service,
+            UnaryOperator<Observation> seen,
+            boolean stopping,
+            Set<String> failedThisPoll,
+            Kind expected,
+            String detail) {}
+
+    static Stream<Arguments> rules() {
+        return Stream.of(
+                row(
+                        "registry did not answer",
+                        s -> s,
+                        o -> Observation.unchecked("tag not found"),
+                        Kind.NOT_CHECKED,
+                        "tag not found"),
+                row(
+                        "docker could not be asked",
+                        s -> s,
+                        o -> Observation.unchecked("docker: gone"),
+                        Kind.NOT_CHECKED,
+                        "docker: gone"),
+                row(
+                        "running digest is the registry's",
+                        s -> s,
+                        o -> running(o, Set.of(OTHER_ARCH, NEW)),
+                        Kind.UNCHANGED,
+                        ""),
+                row("a new digest is deployed", s -> s, o -> o, Kind.DEPLOY, ""),
+                row(
+                        "no container yet: deployed",
+                        s -> s,
+                        o -> withWorkload(o, Workload.absent("web")),
+                        Kind.DEPLOY,
+                        ""),
+                row(
+                        "a container that is gone is recreated even when its image is current",
+                        s -> s,
+                        o -> withWorkload(
+                                o, new Workload("web", Optional.empty(), Optional.empty(), Set.of(NEW), false, false)),
+                        Kind.DEPLOY,
+                        ""),
+                row("policy notify only reports", PlannerTest::notify, o -> o, Kind.REPORT_ONLY, ""),
+                row("notify wins over a failed digest", PlannerTest::notify, o -> failed(o, NEW), Kind.REPORT_ONLY, ""),
+                row("a digest that failed before is not retried", s -> s, o -> failed(o, NEW), Kind.SKIP_FAILED, ""),
+                row("a newer digest after a failure is tried", s -> s, o -> failed(o, OTHER_ARCH), Kind.DEPLOY, ""),
+                row("the agent is stopping", s -> s, o -> o, true, Set.of(), Kind.DEFERRED_STOPPING, ""),
+                row(
+                        "a dependency failed in this poll",
+                        PlannerTest::dependsOnDb,
+                        o -> o,
+                        false,
+                        Set.of("db"),
+                        Kind.POSTPONED_DEPENDENCY,
+                        ""),
+                row(
+                        "stopping wins over a failed dependency",
+                        PlannerTest::dependsOnDb,
+                        o -> o,
+                        true,
+                        Set.of("db"),
+                        Kind.DEFERRED_STOPPING,
+                        ""),
+                row(
+                        "an unrelated failure does not hold it back",
+                        PlannerTest::dependsOnDb,
+                        o -> o,
+                        false,
+                        Set.of("api"),
+                        Kind.DEPLOY,
+                        ""),
+                row("cooldown not passed", s -> cooldown(s, 300), o -> seenFor(o, 60), Kind.COOLING_DOWN, "240"),
+                row("cooldown starts now when first seen", s -> cooldown(s, 300), o -> o, Kind.COOLING_DOWN, "300"),
+                row("cooldown passed", s -> cooldown(s, 300), o -> seenFor(o, 301), Kind.DEPLOY, ""),
+                row(
+                        "cooldown wins over a missing signature",
+                        s -> verified(cooldown(s, 300)),
+                        o -> o,
+                        Kind.COOLING_DOWN,
+                        "300"),
+                row("verify: the signature is asked for", PlannerTest::verified, o -> o, Kind.NEEDS_SIGNATURE, ""),
+                row(
+                        "verify: signed",
+                        PlannerTest::verified,
+                        o -> o.withSignature(new Result(Result.Kind.VERIFIED, "key.pub")),
+                        Kind.DEPLOY,
+                        ""),
+                row(
+                        "verify: not signed",
+                        PlannerTest::verified,
+                        o -> o.withSignature(new Result(Result.Kind.REFUSED, "no signature")),
+                        Kind.REFUSED_SIGNATURE,
+                        "signature: no signature"),
+                row(
+                        "verify: refusal unchanged",
+                        PlannerTest::verified,
+                        o -> o.withSignature(new Result(Result.Kind.STILL_REFUSED, "no signature")),
+                        Kind.STILL_REFUSED_SIGNATURE,
+                        "signature: no signature"),
+                row(
+                        "verify: registry failed",
+                        PlannerTest::verified,
+                        o -> o.withSignature(new Result(Result.Kind.UNAVAILABLE, "503")),
+                        Kind.SIGNATURE_UNAVAILABLE,
+                        "503"),
+                row(
+                        "pin-major: the new image's facts are asked for",
+                        PlannerTest::pinMajor,
+                        o -> facts(o, PG15),
+                        Kind.NEEDS_CANDIDATE,
+                        ""),
+                row(
+                        "pin-major: same major",
+                        PlannerTest::pinMajor,
+                        o -> facts(o, PG15).withCandidate(Candidate.of(PG15)),
+                        Kind.DEPLOY,
+                        ""),
+                row(
+                        "pin-major: major change refused",
+                        PlannerTest::pinMajor,
+                        o -> facts(o, PG15).withCandidate(Candidate.of(PG16)),
+                        Kind.REFUSED_MAJOR,
+                        "major version change 15 -> 16"),
+                row(
+                        "pin-major: running image not inspectable",
+                        PlannerTest::pinMajor,
+                        o -> o.withCandidate(Candidate.of(PG16)),
+                        Kind.REFUSED_MAJOR,
+                        "cannot be inspected"),
+                row(
+                        "pin-major: new image's config unreadable",
+                        PlannerTest::pinMajor,
+                        o -> facts(o, PG15).withCandidate(Candidate.unknown("registry sent 404")),
+                        Kind.CANDIDATE_UNKNOWN,
+                        "registry sent 404"),
+                row(
+                        "pin-major: nothing runs yet, nothing to compare",
+                        PlannerTest::pinMajor,
+                        o -> withWorkload(o, Workload.absent("web")),
+                        Kind.DEPLOY,
+                        ""),
+                row(
+                        "pin-major after verify: the signature is asked for first",
+                        s -> pinMajor(verified(s)),
+                        o -> facts(o, PG15),
+                        Kind.NEEDS_SIGNATURE,
+                        ""));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("rules")
+    void decides(String rule, Row row) {
+        ServiceConfig service = row.service().apply(web());
+        Observation seen = row.seen().apply(observation());
+
+        Decision decision =
+                planner.decide(service, seen, new Planner.Context(NOW, row.stopping(), row.failedThisPoll()));
+
+        assertThat(decision.kind()).as(rule).isEqualTo(row.expected());
+        assertThat(decision.detail()).as(rule).contains(row.detail());
+        assertThat(decision.service()).isSameAs(service);
+    }
+
+    @Test
+    void theRunningDigestShownIsTheRegistrysWhenItRunsElseTheSmallest() {
+        Decision unchanged = planner.decide(web(), running(observation(), Set.of(OTHER_ARCH, NEW)), context());
+        Decision changed = planner.decide(web(), running(observation(), Set.of(OTHER_ARCH, OLD)), context());
+
+        assertThat(unchanged.running()).contains(NEW);
+        assertThat(changed.running()).contains(OLD);
+        assertThat(changed.target()).contains(NEW);
+    }
+
+    @Test
+    void everyDecisionHasACheckTextAndRefusalsBlockDependents() {
+        for (Kind kind : Kind.values()) {
+            Decision decision = new Decision(web(), kind, Optional.of(NEW), Optional.of(OLD), "why");
+            assertThat(decision.checkText()).as(kind.name()).isNotBlank();
+        }
+        assertThat(new Decision(web(), Kind.REFUSED_MAJOR, Optional.of(NEW), Optional.of(OLD), "x").blocksDependents())
+                .isTrue();
+        assertThat(new Decision(web(), Kind.DEPLOY, Optional.of(NEW), Optional.of(OLD), "").blocksDependents())
+                .isFalse();
+    }
+
+    private static Arguments row(
+            String name,
+            UnaryOperator<ServiceConfig> service,
+            UnaryOperator<Observation> seen,
+            Kind expected,
+            String detail) {
+        return row(name, service, seen, false, Set.of(), expected, detail);
+    }
+
+    private static Arguments row(
+            String name,
+            UnaryOperator<ServiceConfig> service,
+            UnaryOperator<Observation> seen,
+            boolean stopping,
+            Set<String> failedThisPoll,
+            Kind expected,
+            String detail) {
+        return Arguments.of(name, new Row(service, seen, stopping, failedThisPoll, expected, detail));
+    }
+
+    private static Planner.Context context() {
+        return new Planner.Context(NOW, false, Set.of());
+    }
+
+    private static Observation observation() {
+        Workload running = new Workload("web", Optional.of("c1"), Optional.of("sha256:img"), Set.of(OLD), true, true);
+        return new Observation(
+                Optional.of(NEW),
+                Optional.empty(),
+                Optional.of(running),
+                Set.of(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty());
+    }
+
+    private static Observation withWorkload(Observation o, Workload workload) {
+        return new Observation(
+                o.registryDigest(),
+                o.checkError(),
+                Optional.of(workload),
+                o.failedDigests(),
+                o.digestSeenSince(),
+                o.signature(),
+                o.candidate());
+    }
+
+    private static Observation running(Observation o, Set<Digest> digests) {
+        return withWorkload(o, new Workload("web", Optional.of("c1"), Optional.of("sha256:img"), digests, true, true));
+    }
+
+    private static Observation facts(Observation o, ImageFacts facts) {
+        Workload w = o.workload().orElseThrow();
+        return withWorkload(
+                o,
+                new Workload(
+                        w.service(),
+                        w.id(),
+                        w.imageId(),
+                        w.repoDigests(),
+                        w.running(),
+                        w.managed(),
+                        w.labelDigest(),
+                        Optional.of(facts)));
+    }
+
+    private static Observation failed(Observation o, Digest digest) {
+        return new Observation(
+                o.registryDigest(),
+                o.checkError(),
+                o.workload(),
+                Set.of(digest),
+                o.digestSeenSince(),
+                o.signature(),
+                o.candidate());
+    }
+
+    private static Observation seenFor(Observation o, long seconds) {
+        return new Observation(
+                o.registryDigest(),
+                o.checkError(),
+                o.workload(),
+                o.failedDigests(),
+                Optional.of(NOW.minusSeconds(seconds)),
+                o.signature(),
+                o.candidate());
+    }
+
+    private static ServiceConfig notify(ServiceConfig s) {
+        return s.withPolicy(UpdatePolicy.of(UpdatePolicy.Kind.NOTIFY));
+    }
+
+    private static ServiceConfig pinMajor(ServiceConfig s) {
+        return s.withPolicy(s.policy().withKind(UpdatePolicy.Kind.PIN_MAJOR));
+    }
+
+    private static ServiceConfig cooldown(ServiceConfig s, long seconds) {
+        return s.withPolicy(s.policy().withCooldown(Duration.ofSeconds(seconds)));
+    }
+
+    private static ServiceConfig verified(ServiceConfig s) {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+            generator.initialize(256);
+            TrustedKey key =
+                    new TrustedKey("cosign.pub", generator.generateKeyPair().getPublic());
+            return s.withPolicy(s.policy().withVerify(new VerifyConfig(List.of(key))));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static ServiceConfig dependsOnDb(ServiceConfig s) {
+        return new ServiceConfig(
+                s.name(),
+                s.image(),
+                s.containerName(),
+                s.mode(),
+                s.env(),
+                s.ports(),
+                s.volumes(),
+                s.network(),
+                s.networkAliases(),
+                List.of("db"),
+                false,
+                s.health(),
+                s.stopTimeout(),
+                s.restartPolicy(),
+                s.command(),
+                s.labels(),
+                false,
+                s.policy(),
+                s.strategy(),
+                s.proxy());
+    }
+
+    static ServiceConfig web() {
+        return new ServiceConfig(
+                "web",
+                ImageRef.parse("127.0.0.1:5000/acme/web", "main"),
+                "web",
+                UpdateMode.AUTO,
+                Map.of(),
+                List.of(),
+                List.of(),
+                Optional.empty(),
+                List.of(),
+                List.of(),
+                false,
+                HealthCheckConfig.defaults(),
+                Duration.ofSeconds(10),
+                "unless-stopped",
+                Optional.empty(),
+                Map.of(),
+                false);
+    }
+}
