@@ -94,7 +94,9 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
                             .withDriver("bridge")
                             .withLabels(java.util.Map.of(AgentLabels.MANAGED, "true"))
                             .exec());
-            log.info("event=docker.network_created network={}", name);
+            io.redeploy.agent.log.Event.info(log, "docker.network_created")
+                    .with("network", name)
+                    .log();
         }
     }
 

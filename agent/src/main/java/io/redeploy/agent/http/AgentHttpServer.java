@@ -2,6 +2,7 @@ package io.redeploy.agent.http;
 
 import com.sun.net.httpserver.HttpServer;
 import io.redeploy.agent.config.HttpConfig;
+import io.redeploy.agent.log.Event;
 import io.redeploy.agent.metrics.AgentMetrics;
 import io.redeploy.agent.state.StateStore;
 import java.io.IOException;
@@ -78,17 +79,16 @@ public final class AgentHttpServer implements AutoCloseable {
         server.setExecutor(executor);
         server.start();
         AgentHttpServer started = new AgentHttpServer(server, executor, dispatcher);
-        log.info(
-                "event=http.started address={}:{} trigger={}",
-                cfg.host(),
-                started.port(),
-                cfg.triggerToken().isPresent() ? "enabled" : "disabled");
+        Event.info(log, "http.started")
+                .with("address", cfg.host() + ":" + started.port())
+                .with("trigger", cfg.triggerToken().isPresent() ? "enabled" : "disabled")
+                .log();
         if (!server.getAddress().getAddress().isLoopbackAddress()) {
             // Plain HTTP: a bearer token sent over the network can be read by anyone on the path.
-            log.warn(
-                    "event=http.not_loopback address={}:{} hint=\"serve it through a TLS reverse proxy or bind 127.0.0.1\"",
-                    cfg.host(),
-                    started.port());
+            Event.warn(log, "http.not_loopback")
+                    .with("address", cfg.host() + ":" + started.port())
+                    .with("hint", "serve it through a TLS reverse proxy or bind 127.0.0.1")
+                    .log();
         }
         return started;
     }
@@ -116,7 +116,7 @@ public final class AgentHttpServer implements AutoCloseable {
             executor.shutdownNow();
             Thread.currentThread().interrupt();
         }
-        log.info("event=http.stopped");
+        Event.info(log, "http.stopped").log();
     }
 
     private static ThreadFactory namedDaemonThreads() {

@@ -2,6 +2,7 @@ package io.redeploy.agent.http;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import io.redeploy.agent.log.Event;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -43,26 +44,26 @@ final class Dispatcher implements HttpHandler {
                 response = Response.problem(problem);
             } catch (RuntimeException e) {
                 // A bug, not a client error: keep the detail in the log, give the client a plain 500.
-                log.error(
-                        "event=http.error method={} path={} error=\"{}\"",
-                        exchange.getRequestMethod(),
-                        exchange.getRequestURI().getRawPath(),
-                        e.toString().replace('"', '\''),
-                        e);
+                Event.error(log, "http.error")
+                        .with("method", exchange.getRequestMethod())
+                        .with("path", exchange.getRequestURI().getRawPath())
+                        .with("error", e.toString())
+                        .cause(e)
+                        .log();
                 response =
                         Response.problem(new HttpProblem(500, "internal_error", "internal error; see the agent log"));
             }
             send(exchange, response);
-            log.debug(
-                    "event=http.request method={} path={} status={}",
-                    exchange.getRequestMethod(),
-                    exchange.getRequestURI().getRawPath(),
-                    response.status());
+            Event.debug(log, "http.request")
+                    .with("method", exchange.getRequestMethod())
+                    .with("path", exchange.getRequestURI().getRawPath())
+                    .with("status", response.status())
+                    .log();
         } catch (IOException e) {
-            log.debug(
-                    "event=http.client_gone path={} error=\"{}\"",
-                    exchange.getRequestURI().getRawPath(),
-                    e.getMessage());
+            Event.debug(log, "http.client_gone")
+                    .with("path", exchange.getRequestURI().getRawPath())
+                    .with("error", e.getMessage())
+                    .log();
         } finally {
             exchange.close();
             inFlight.decrementAndGet();

@@ -3,6 +3,7 @@ package io.redeploy.agent.http;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.redeploy.agent.log.Event;
 import io.redeploy.agent.metrics.AgentMetrics;
 import io.redeploy.agent.state.StateJson;
 import io.redeploy.agent.state.StateStore;
@@ -99,10 +100,11 @@ final class Endpoints {
         }
         TokenGuard.Verdict verdict = triggerToken.get().check(request.header("Authorization"));
         if (verdict != TokenGuard.Verdict.ACCEPTED) {
-            log.warn(
-                    "event=http.unauthorized path=/v1/update remote={} reason={}",
-                    request.remote(),
-                    verdict.name().toLowerCase(Locale.ROOT));
+            Event.warn(log, "http.unauthorized")
+                    .with("path", "/v1/update")
+                    .with("remote", request.remote())
+                    .reason(verdict.name().toLowerCase(Locale.ROOT))
+                    .log();
             String challenge = verdict == TokenGuard.Verdict.MISSING
                     ? "Bearer realm=\"redeploy-agent\""
                     : "Bearer realm=\"redeploy-agent\", error=\"invalid_token\"";
@@ -129,11 +131,11 @@ final class Endpoints {
         } catch (IllegalStateException e) {
             throw new HttpProblem(503, "unavailable", "the agent cannot take a poll now: " + e.getMessage());
         }
-        log.info(
-                "event=http.trigger service={} retry_failed={} remote={}",
-                service.orElse("*"),
-                retryFailed,
-                request.remote());
+        Event.info(log, "http.trigger")
+                .with("service", service.orElse("*"))
+                .with("retry_failed", retryFailed)
+                .with("remote", request.remote())
+                .log();
         ObjectNode body = NODES.objectNode();
         body.put("status", "queued");
         body.put("service", service.orElse(null));

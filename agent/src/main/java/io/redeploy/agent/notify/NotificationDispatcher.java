@@ -1,5 +1,6 @@
 package io.redeploy.agent.notify;
 
+import io.redeploy.agent.log.Event;
 import io.redeploy.agent.time.Sleeper;
 import java.io.IOException;
 import java.time.Duration;
@@ -39,11 +40,15 @@ public final class NotificationDispatcher implements AutoCloseable {
         this.worker.setDaemon(true);
         if (!this.notifiers.isEmpty()) {
             // URLs are masked by describe(): the operator sees where events go, never a token.
-            log.info(
-                    "event=notify.ready notifiers=\"{}\"",
-                    String.join(
-                            ", ",
-                            this.notifiers.stream().map(Notifier::describe).toList()));
+            Event.info(log, "notify.ready")
+                    .with(
+                            "notifiers",
+                            String.join(
+                                    ", ",
+                                    this.notifiers.stream()
+                                            .map(Notifier::describe)
+                                            .toList()))
+                    .log();
             worker.start();
         }
     }
@@ -54,11 +59,11 @@ public final class NotificationDispatcher implements AutoCloseable {
             return;
         }
         if (!queue.offer(notification)) {
-            log.warn(
-                    "event=notify.dropped notification={} service={} reason=\"queue full ({} waiting)\"",
-                    notification.event(),
-                    notification.service().orElse("-"),
-                    queue.size());
+            Event.warn(log, "notify.dropped")
+                    .with("notification", notification.event())
+                    .with("service", notification.service().orElse("-"))
+                    .reason("queue full (" + queue.size() + " waiting)")
+                    .log();
         }
     }
 
@@ -85,18 +90,20 @@ public final class NotificationDispatcher implements AutoCloseable {
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             try {
                 notifier.send(notification);
-                log.debug("event=notify.sent notifier={} notification={}", notifier.describe(), notification.event());
+                Event.debug(log, "notify.sent")
+                        .with("notifier", notifier.describe())
+                        .with("notification", notification.event())
+                        .log();
                 return true;
             } catch (IOException | RuntimeException e) {
                 boolean last = attempt == ATTEMPTS;
-                log.warn(
-                        "event=notify.failed notifier={} notification={} attempt={}/{} final={} reason=\"{}\"",
-                        notifier.describe(),
-                        notification.event(),
-                        attempt,
-                        ATTEMPTS,
-                        last,
-                        e.getMessage());
+                Event.warn(log, "notify.failed")
+                        .with("notifier", notifier.describe())
+                        .with("notification", notification.event())
+                        .with("attempt", attempt + "/" + ATTEMPTS)
+                        .with("final", last)
+                        .reason(e.getMessage())
+                        .log();
                 if (last) {
                     return false;
                 }
@@ -125,7 +132,7 @@ public final class NotificationDispatcher implements AutoCloseable {
         }
         if (worker.isAlive()) {
             worker.interrupt();
-            log.warn("event=notify.abandoned pending={}", queue.size());
+            Event.warn(log, "notify.abandoned").with("pending", queue.size()).log();
         }
     }
 

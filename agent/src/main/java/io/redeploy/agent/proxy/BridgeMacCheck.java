@@ -1,6 +1,7 @@
 package io.redeploy.agent.proxy;
 
 import io.redeploy.agent.config.ServiceConfig;
+import io.redeploy.agent.log.Event;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -59,17 +60,19 @@ public final class BridgeMacCheck {
                         .filter(type -> !FIXED.equals(type))
                         .ifPresent(type -> {
                             floating.add(device);
-                            log.warn(
-                                    "event=proxy.bridge_mac_floating network={} device={} services={} addr_assign_type={} "
-                                            + "reason=\"the bridge's MAC follows its ports and changes when a container leaves; a connection "
-                                            + "through the agent's port can stall for seconds right after a start-first switch\" "
-                                            + "fix=\"ip link set dev {} address 02:42:xx:xx:xx:xx (any fixed address), or remove the bridge "
-                                            + "and let dockerd create it\"",
-                                    network,
-                                    device,
-                                    String.join(",", names),
-                                    type,
-                                    device);
+                            Event.warn(log, "proxy.bridge_mac_floating")
+                                    .with("network", network)
+                                    .with("device", device)
+                                    .with("services", String.join(",", names))
+                                    .with("addr_assign_type", type)
+                                    .reason("the bridge's MAC follows its ports and changes when a container leaves; a "
+                                            + "connection through the agent's port can stall for seconds right after a "
+                                            + "start-first switch")
+                                    .with(
+                                            "fix",
+                                            "ip link set dev " + device + " address 02:42:xx:xx:xx:xx (any fixed "
+                                                    + "address), or remove the bridge and let dockerd create it")
+                                    .log();
                         })));
         return floating;
     }
@@ -79,7 +82,10 @@ public final class BridgeMacCheck {
         try {
             return bridgeDevice.apply(network);
         } catch (RuntimeException e) {
-            log.debug("bridge of network {} unknown: {}", network, e.getMessage());
+            Event.debug(log, "proxy.bridge_unknown")
+                    .with("network", network)
+                    .reason(e.getMessage())
+                    .log();
             return Optional.empty();
         }
     }
@@ -96,7 +102,10 @@ public final class BridgeMacCheck {
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
-            log.debug("cannot read the MAC assignment of {}: {}", device, e.getMessage());
+            Event.debug(log, "proxy.bridge_unreadable")
+                    .with("device", device)
+                    .reason(e.getMessage())
+                    .log();
             return Optional.empty();
         }
     }

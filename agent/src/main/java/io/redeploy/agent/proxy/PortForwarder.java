@@ -1,5 +1,6 @@
 package io.redeploy.agent.proxy;
 
+import io.redeploy.agent.log.Event;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -97,10 +98,12 @@ public final class PortForwarder implements TrafficSwitch, Closeable {
         }
         PortForwarder forwarder = new PortForwarder(service, server, selector, connectTimeout, listener);
         forwarder.loop.start();
-        log.info(
-                "event=proxy.listening service={} listen={}",
-                service,
-                forwarder.localAddress().map(PortForwarder::endpoint).orElse("?"));
+        Event.info(log, "proxy.listening")
+                .with("service", service)
+                .with(
+                        "listen",
+                        forwarder.localAddress().map(PortForwarder::endpoint).orElse("?"))
+                .log();
         return forwarder;
     }
 
@@ -122,12 +125,12 @@ public final class PortForwarder implements TrafficSwitch, Closeable {
             previous = target.getAndSet(newTarget);
         }
         if (!newTarget.equals(previous)) {
-            log.info(
-                    "event=proxy.switched service={} from={} to={} container={}",
-                    service,
-                    previous == null ? "none" : previous.endpoint(),
-                    newTarget.endpoint(),
-                    newTarget.container());
+            Event.info(log, "proxy.switched")
+                    .with("service", service)
+                    .with("from", previous == null ? "none" : previous.endpoint())
+                    .with("to", newTarget.endpoint())
+                    .with("container", newTarget.container())
+                    .log();
         }
         return Optional.ofNullable(previous);
     }
@@ -170,7 +173,10 @@ public final class PortForwarder implements TrafficSwitch, Closeable {
             cut = activeConnections();
         }
         close();
-        log.info("event=proxy.stopped service={} connections_cut={}", service, cut);
+        Event.info(log, "proxy.stopped")
+                .with("service", service)
+                .with("connections_cut", cut)
+                .log();
         return cut;
     }
 
@@ -229,8 +235,11 @@ public final class PortForwarder implements TrafficSwitch, Closeable {
                             end.ready(key);
                         } catch (RuntimeException e) {
                             // A bug must cost one connection, not the port.
-                            log.error(
-                                    "event=proxy.connection_failed service={} reason=\"{}\"", service, describe(e), e);
+                            Event.error(log, "proxy.connection_failed")
+                                    .with("service", service)
+                                    .reason(describe(e))
+                                    .cause(e)
+                                    .log();
                             end.connection().close(false, "internal error");
                         }
                     } else if (key.isAcceptable()) {
@@ -241,7 +250,11 @@ public final class PortForwarder implements TrafficSwitch, Closeable {
             }
         } catch (IOException | RuntimeException e) {
             // Not expected (a selector failure); the port is then closed rather than left half-working.
-            log.error("event=proxy.failed service={} reason=\"{}\"", service, describe(e), e);
+            Event.error(log, "proxy.failed")
+                    .with("service", service)
+                    .reason(describe(e))
+                    .cause(e)
+                    .log();
         } finally {
             new ArrayList<>(connections).forEach(c -> c.close(false, "agent stopping"));
             closeQuietly(server);

@@ -5,6 +5,7 @@ import io.redeploy.agent.config.RegistryConfig;
 import io.redeploy.agent.image.Digest;
 import io.redeploy.agent.image.ImageFacts;
 import io.redeploy.agent.image.ImageRef;
+import io.redeploy.agent.log.Event;
 import io.redeploy.agent.time.Sleeper;
 import java.time.Clock;
 import java.time.Duration;
@@ -106,12 +107,12 @@ public final class RegistryClient implements DigestSource, ImageConfigSource, Au
     public Digest digestOf(ImageRef image) throws RegistryException {
         RegistryTarget target = RegistryTarget.of(image, registryFor.apply(image));
         Digest digest = withRetries(target, () -> fetcher.fetch(target));
-        LOG.debug(
-                "event=registry.digest registry={} repository={} tag={} digest={}",
-                target.registry(),
-                target.repository(),
-                target.tag(),
-                digest);
+        Event.debug(LOG, "registry.digest")
+                .with("registry", target.registry())
+                .with("repository", target.repository())
+                .with("tag", target.tag())
+                .with("digest", digest)
+                .log();
         return digest;
     }
 
@@ -169,14 +170,15 @@ public final class RegistryClient implements DigestSource, ImageConfigSource, Au
                 if (!failure.isTransient()) throw failure;
                 Optional<Duration> wait = retryPolicy.waitBeforeRetry(n, retryAfterOf(failure));
                 if (wait.isEmpty()) throw failure;
-                LOG.warn(
-                        "event=registry.retry registry={} repository={} attempt={} status={} wait_ms={}{}",
-                        target.registry(),
-                        target.repository(),
-                        n + 1,
-                        statusOf(failure),
-                        wait.get().toMillis(),
-                        ioErrorOf(failure));
+                Event retry = Event.warn(LOG, "registry.retry")
+                        .with("registry", target.registry())
+                        .with("repository", target.repository())
+                        .with("attempt", n + 1)
+                        .with("status", statusOf(failure))
+                        .with("wait_ms", wait.get().toMillis());
+                // The I/O failure's type tells a timeout apart from a refusal.
+                ioErrorOf(failure).ifPresent(error -> retry.with("error", error));
+                retry.log();
                 pause(wait.get(), failure);
             }
         }
@@ -204,11 +206,10 @@ public final class RegistryClient implements DigestSource, ImageConfigSource, Au
         return Optional.empty();
     }
 
-    /** {@code " error=SocketTimeoutException"} for an I/O failure, so a timeout is told apart from a refusal. */
-    private static String ioErrorOf(RegistryException failure) {
-        return failure.getCause() == null
-                ? ""
-                : " error=" + failure.getCause().getClass().getSimpleName();
+    /** {@code SocketTimeoutException} for an I/O failure, so a timeout is told apart from a refusal. */
+    private static Optional<String> ioErrorOf(RegistryException failure) {
+        return Optional.ofNullable(failure.getCause())
+                .map(cause -> cause.getClass().getSimpleName());
     }
 
     private static int statusOf(RegistryException failure) {

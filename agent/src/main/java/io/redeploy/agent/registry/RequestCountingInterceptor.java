@@ -1,5 +1,6 @@
 package io.redeploy.agent.registry;
 
+import io.redeploy.agent.log.Event;
 import java.io.IOException;
 import okhttp3.Interceptor;
 import okhttp3.Request;
@@ -42,7 +43,10 @@ final class RequestCountingInterceptor implements Interceptor {
         try {
             listener.onResponse(registry, method, status);
         } catch (RuntimeException e) {
-            LOG.debug("event=registry.listener_failed registry={} error={}", registry, e.toString());
+            Event.debug(LOG, "registry.listener_failed")
+                    .with("registry", registry)
+                    .with("error", e.toString())
+                    .log();
         }
     }
 }

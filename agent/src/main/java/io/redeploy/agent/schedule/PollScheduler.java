@@ -1,6 +1,7 @@
 package io.redeploy.agent.schedule;
 
 import io.redeploy.agent.config.ScheduleConfig;
+import io.redeploy.agent.log.Event;
 import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;
@@ -61,10 +62,10 @@ public final class PollScheduler implements AutoCloseable {
         if (schedule.cron().isPresent()) {
             triggerNow(Optional.empty()); // a cron trigger's first fire may be hours away: poll once at start-up
         }
-        log.info(
-                "event=scheduler.started schedule=\"{}\" next_poll={}",
-                describe(),
-                nextPoll().map(Instant::toString).orElse("-"));
+        Event.info(log, "scheduler.started")
+                .with("schedule", describe())
+                .with("next_poll", nextPoll().map(Instant::toString).orElse("-"))
+                .log();
     }
 
     Trigger buildTrigger() {
@@ -117,7 +118,9 @@ public final class PollScheduler implements AutoCloseable {
             }
         } catch (SchedulerException e) {
             // Shutting down: the next start heals what is left.
-            log.debug("event=scheduler.follow_up_failed reason=\"{}\"", e.getMessage());
+            Event.debug(log, "scheduler.follow_up_failed")
+                    .reason(e.getMessage())
+                    .log();
         }
     }
 
@@ -167,7 +170,7 @@ public final class PollScheduler implements AutoCloseable {
         try {
             scheduler.standby();
         } catch (SchedulerException e) {
-            log.warn("event=scheduler.standby_failed reason=\"{}\"", e.getMessage());
+            Event.warn(log, "scheduler.standby_failed").reason(e.getMessage()).log();
         }
     }
 
@@ -179,7 +182,9 @@ public final class PollScheduler implements AutoCloseable {
                     try {
                         scheduler.shutdown(true);
                     } catch (SchedulerException e) {
-                        log.warn("event=scheduler.shutdown_failed reason=\"{}\"", e.getMessage());
+                        Event.warn(log, "scheduler.shutdown_failed")
+                                .reason(e.getMessage())
+                                .log();
                     }
                 },
                 "scheduler-shutdown");

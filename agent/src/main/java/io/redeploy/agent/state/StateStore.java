@@ -2,6 +2,7 @@ package io.redeploy.agent.state;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.redeploy.agent.log.Event;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -83,7 +84,10 @@ public final class StateStore {
         }
         removeLeftoverTempFiles(stateDir);
         Map<String, ServiceState> services = load(file, mapper, clock);
-        log.info("event=state.loaded file={} services={}", file, services.size());
+        Event.info(log, "state.loaded")
+                .with("file", file)
+                .with("services", services.size())
+                .log();
         return new StateStore(file, clock, persister, mapper, services);
     }
 
@@ -207,7 +211,10 @@ public final class StateStore {
         int count = old.failedDigests().size();
         if (count > 0) {
             update(withFailed(old, Set.of()));
-            log.info("event=state.failed_cleared service={} count={}", service, count);
+            Event.info(log, "state.failed_cleared")
+                    .with("service", service)
+                    .with("count", count)
+                    .log();
         }
         return count;
     }
@@ -260,7 +267,10 @@ public final class StateStore {
             byte[] content = mapper.writeValueAsBytes(StateJson.fileJson(services));
             persister.write(file, out -> out.write(content));
         } catch (IOException | RuntimeException e) {
-            log.error("event=state.write_failed file={} error=\"{}\"", file, oneLine(String.valueOf(e)));
+            Event.error(log, "state.write_failed")
+                    .with("file", file)
+                    .with("error", String.valueOf(e))
+                    .log();
         }
     }
 
@@ -278,7 +288,11 @@ public final class StateStore {
             return new TreeMap<>(StateJson.parseFile(content, mapper));
         } catch (CorruptStateException e) {
             Path movedTo = setAside(file, clock);
-            log.warn("event=state.corrupt file={} moved_to={} reason=\"{}\"", file, movedTo, oneLine(e.getMessage()));
+            Event.warn(log, "state.corrupt")
+                    .with("file", file)
+                    .with("moved_to", movedTo)
+                    .reason(e.getMessage())
+                    .log();
             return new TreeMap<>();
         }
     }
@@ -304,14 +318,13 @@ public final class StateStore {
                 Files.newDirectoryStream(stateDir, FILE_NAME + AtomicFile.TEMP_INFIX + "*")) {
             for (Path temp : temps) {
                 Files.deleteIfExists(temp);
-                log.info("event=state.temp_removed file={}", temp);
+                Event.info(log, "state.temp_removed").with("file", temp).log();
             }
         } catch (IOException e) {
-            log.warn("event=state.temp_cleanup_failed dir={} error=\"{}\"", stateDir, oneLine(String.valueOf(e)));
+            Event.warn(log, "state.temp_cleanup_failed")
+                    .with("dir", stateDir)
+                    .with("error", String.valueOf(e))
+                    .log();
         }
-    }
-
-    private static String oneLine(String text) {
-        return text.replaceAll("\\s+", " ").replace("\"", "'").trim();
     }
 }
