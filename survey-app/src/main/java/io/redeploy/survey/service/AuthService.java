@@ -76,16 +76,10 @@ public final class AuthService {
         hasher.refuseIfBusy();
         throttle.checkSignUp(client);
         String normalizedEmail = validNewAccount(email, password);
-        String hash = hasher.hash(password);
-        try {
-            User user = users.create(normalizedEmail, hash);
-            log.info("event=user.created user_id={}", user.id());
-        } catch (DataAccessException e) {
-            if (!e.isUniqueViolation()) {
-                throw e;
-            }
-            log.info("event=signup.email_taken");
-        }
+        users.createUnlessTaken(normalizedEmail, hasher.hash(password))
+                .ifPresentOrElse(
+                        user -> log.info("event=user.created user_id={}", user.id()),
+                        () -> log.info("event=signup.email_taken"));
     }
 
     private String validNewAccount(String email, String password) {

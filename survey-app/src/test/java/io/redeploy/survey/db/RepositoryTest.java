@@ -75,6 +75,15 @@ class RepositoryTest {
     }
 
     @Test
+    void createUnlessTakenInsertsOnlyFreeEmails() {
+        User created = users.createUnlessTaken("Free@example.test", "h1").orElseThrow();
+        assertThat(users.findByEmail("free@example.test")).contains(created);
+        assertThat(users.createUnlessTaken("FREE@example.test", "h2")).isEmpty();
+        assertThat(users.findByEmail("free@example.test").orElseThrow().passwordHash())
+                .isEqualTo("h1");
+    }
+
+    @Test
     void usersAreFoundByEmailIgnoringCaseAndEmailsAreUnique() {
         User user = users.create("Mixed.Case@Example.test", "hash");
         assertThat(users.findByEmail("mixed.case@example.TEST")).contains(user);
