@@ -14,6 +14,7 @@ import java.util.Optional;
  * @param secureCookies    whether cookies carry the {@code Secure} flag (on unless {@code COOKIE_SECURE=false})
  * @param sessionTtl       how long a sign-in lasts
  * @param bcryptCost       bcrypt work factor (tests lower it)
+ * @param security         limits, trusted proxies and the respondent-token key
  */
 public record AppConfig(
         int port,
@@ -22,7 +23,8 @@ public record AppConfig(
         boolean signupOpen,
         boolean secureCookies,
         Duration sessionTtl,
-        int bcryptCost) {
+        int bcryptCost,
+        SecuritySettings security) {
 
     /** The bootstrap surveyor account; the password never appears in toString. */
     public record AdminAccount(String email, String password) {
@@ -55,7 +57,8 @@ public record AppConfig(
                 bool(env, "SURVEY_SIGNUP_OPEN", false),
                 bool(env, "COOKIE_SECURE", true),
                 Duration.ofHours(sessionHours),
-                bcryptCost);
+                bcryptCost,
+                SecuritySettings.fromEnv(env));
     }
 
     private static boolean bool(Map<String, String> env, String name, boolean fallback) {
@@ -70,7 +73,7 @@ public record AppConfig(
         };
     }
 
-    private static int intInRange(Map<String, String> env, String name, int fallback, int min, int max) {
+    static int intInRange(Map<String, String> env, String name, int fallback, int min, int max) {
         String value = DatabaseSettings.blankToNull(env.get(name));
         if (value == null) {
             return fallback;

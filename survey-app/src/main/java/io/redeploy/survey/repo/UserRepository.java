@@ -33,6 +33,19 @@ public final class UserRepository {
         return new User(id, email, passwordHash);
     }
 
+    /**
+     * Inserts the account unless the email is taken, in one statement either way ({@code ON CONFLICT DO NOTHING}):
+     * no error path, so a taken email costs the same as a free one.
+     */
+    public Optional<User> createUnlessTaken(String email, String passwordHash) {
+        return jdbc.queryOne(
+                        "INSERT INTO users (email, password_hash) VALUES (?, ?) ON CONFLICT DO NOTHING RETURNING id",
+                        rs -> rs.getLong(1),
+                        email,
+                        passwordHash)
+                .map(id -> new User(id, email, passwordHash));
+    }
+
     public void recordSignIn(long userId, Instant at) {
         jdbc.update("UPDATE users SET last_sign_in_at = ? WHERE id = ?", at, userId);
     }

@@ -12,7 +12,10 @@ import java.util.Map;
 
 /**
  * RFC 4180 CSV: a header of question texts, then one line per response. Multiple choices are joined with
- * "; ". Cells that a spreadsheet would run as a formula are prefixed with an apostrophe (OWASP CSV injection).
+ * "; ". Every cell is quoted, and anything a spreadsheet could read as the start of a formula gets an apostrophe
+ * in front (OWASP CSV injection): not only at the start of a cell, but also after every character at which some
+ * reading of the file starts a new cell (a comma, the semicolon that many locales use as separator, a quote, a
+ * line break), since a spreadsheet may split the file in another way than it was written.
  */
 public final class CsvExport {
     private CsvExport() {}
@@ -62,14 +65,28 @@ public final class CsvExport {
         out.append("\r\n");
     }
 
+    /** Characters that make a spreadsheet evaluate a cell when they come first. */
+    private static final String FORMULA_START = "=+-@\t\r";
+    /** Characters after which some reading of the file starts a new cell. */
+    private static final String CELL_BREAK = ",;\"\n\r";
+
     static String escape(String raw) {
         String value = raw == null ? "" : raw;
-        if (!value.isEmpty() && "=+-@\t\r".indexOf(value.charAt(0)) >= 0) {
-            value = "'" + value;
+        StringBuilder out = new StringBuilder(value.length() + 8).append('"');
+        boolean cellStart = true;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (cellStart && FORMULA_START.indexOf(c) >= 0) {
+                out.append('\'');
+            }
+            out.append(c == '"' ? "\"\"" : String.valueOf(c));
+            // Blanks between a break and a formula character are skipped by spreadsheets, so they keep the state.
+            if (CELL_BREAK.indexOf(c) >= 0) {
+                cellStart = true;
+            } else if (c != ' ') {
+                cellStart = false;
+            }
         }
-        if (value.contains(",") || value.contains("\"") || value.contains("\n") || value.contains("\r")) {
-            return '"' + value.replace("\"", "\"\"") + '"';
-        }
-        return value;
+        return out.append('"').toString();
     }
 }

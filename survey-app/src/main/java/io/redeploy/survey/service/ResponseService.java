@@ -17,8 +17,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Respondents' submissions: validated against the survey's questions, stored once per respondent.
- * A respondent is identified by a random token kept in a cookie (or sent by an API client).
+ * Respondents' submissions: validated against the survey's questions, stored once per respondent, within the
+ * limits per address and per survey. A respondent is identified by a token this server issued and signed (kept
+ * in a cookie, or sent back by an API client); a token the client made up is refused.
  */
 public final class ResponseService {
     private static final Logger log = LoggerFactory.getLogger(ResponseService.class);
@@ -27,10 +28,27 @@ public final class ResponseService {
 
     private final SurveyService surveys;
     private final ResponseRepository responses;
+    private final RespondentTokens respondents;
+    private final SubmissionLimits limits;
 
-    public ResponseService(SurveyService surveys, ResponseRepository responses) {
+    public ResponseService(
+            SurveyService surveys,
+            ResponseRepository responses,
+            RespondentTokens respondents,
+            SubmissionLimits limits) {
         this.surveys = surveys;
         this.responses = responses;
+        this.respondents = respondents;
+        this.limits = limits;
+    }
+
+    /** A new respondent token, for a browser or API client that has none (or an invalid one). */
+    public String issueRespondentToken() {
+        return respondents.issue();
+    }
+
+    public boolean isIssuedRespondentToken(String token) {
+        return respondents.isValid(token);
     }
 
     public long responseCount(Survey survey) {
@@ -38,25 +56,29 @@ public final class ResponseService {
     }
 
     public boolean hasResponded(Survey survey, String respondentToken) {
-        return respondentToken != null && responses.exists(survey.id(), Tokens.sha256(respondentToken));
+        return respondents.isValid(respondentToken) && responses.exists(survey.id(), Tokens.sha256(respondentToken));
     }
 
     /**
      * Stores the answers to a published survey.
      *
+     * @param client     who sends it, for the limit per address (see {@code ClientAddresses})
      * @param rawAnswers question id to the submitted values (several for multiple choice); option answers are
      *                   option ids
      * @return the new response's id
-     * @throws ValidationException with one entry per bad question, keyed {@code q<questionId>}
-     * @throws ConflictException   when the survey is closed or this respondent already answered
+     * @throws TooManyRequestsException    when the address or the survey is over its limit (checked first)
+     * @throws RespondentRejectedException when {@code respondentToken} was not issued by this app
+     * @throws ValidationException         with one entry per bad question, keyed {@code q<questionId>}
+     * @throws ConflictException           when the survey is closed or this respondent already answered
      */
-    public long submit(String slug, String respondentToken, Map<Long, List<String>> rawAnswers) {
+    public long submit(String slug, String respondentToken, String client, Map<Long, List<String>> rawAnswers) {
+        limits.check(slug, client);
         Survey survey = surveys.findPublic(slug);
         if (survey.status() != SurveyStatus.PUBLISHED) {
             throw new ConflictException("This survey is closed and no longer accepts answers.");
         }
-        if (respondentToken == null || respondentToken.isBlank()) {
-            throw ValidationException.of("respondent", "Missing respondent token.");
+        if (!respondents.isValid(respondentToken)) {
+            throw new RespondentRejectedException();
         }
         String respondentHash = Tokens.sha256(respondentToken);
         if (responses.exists(survey.id(), respondentHash)) {

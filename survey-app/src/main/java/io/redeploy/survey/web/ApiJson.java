@@ -37,7 +37,12 @@ final class ApiJson {
             long responseCount) {}
 
     record PublicSurveyJson(
-            String slug, String title, String description, boolean acceptingAnswers, List<QuestionJson> questions) {}
+            String slug,
+            String title,
+            String description,
+            boolean acceptingAnswers,
+            String respondentToken,
+            List<QuestionJson> questions) {}
 
     record ResultsJson(long surveyId, String title, long responseCount, List<QuestionResultJson> questions) {}
 
@@ -63,12 +68,13 @@ final class ApiJson {
                 s.questions().stream().map(ApiJson::question).toList());
     }
 
-    static PublicSurveyJson publicSurvey(Survey s) {
+    static PublicSurveyJson publicSurvey(Survey s, String respondentToken) {
         return new PublicSurveyJson(
                 s.slug(),
                 s.title(),
                 s.description(),
                 s.isPublished(),
+                respondentToken,
                 s.questions().stream().map(ApiJson::question).toList());
     }
 

@@ -29,6 +29,7 @@ public final class ApiRoutes {
     private final ResponseService responses;
     private final ResultsService results;
     private final Cookies cookies;
+    private final RespondentCookie respondents;
     private final ObjectMapper json;
     private final Duration sessionTtl;
 
@@ -38,6 +39,7 @@ public final class ApiRoutes {
             ResponseService responses,
             ResultsService results,
             Cookies cookies,
+            RespondentCookie respondents,
             ObjectMapper json,
             Duration sessionTtl) {
         this.auth = auth;
@@ -45,6 +47,7 @@ public final class ApiRoutes {
         this.responses = responses;
         this.results = results;
         this.cookies = cookies;
+        this.respondents = respondents;
         this.json = json;
         this.sessionTtl = sessionTtl;
     }
@@ -87,15 +90,17 @@ public final class ApiRoutes {
                         surveys.get(userId(ctx), PageRoutes.id(ctx)),
                         results.csv(userId(ctx), PageRoutes.id(ctx))));
 
+        // Also where API respondents get their token (and browsers the same one as a cookie).
         routes.get(
                 "/api/public/surveys/{slug}",
-                ctx -> ctx.json(ApiJson.publicSurvey(surveys.findPublic(ctx.pathParam("slug")))));
+                ctx -> ctx.json(ApiJson.publicSurvey(
+                        surveys.findPublic(ctx.pathParam("slug")), respondents.currentOrIssue(ctx))));
         routes.post("/api/public/surveys/{slug}/responses", this::submitResponse);
     }
 
     private void signIn(Context ctx) {
         JsonNode body = body(ctx);
-        User user = auth.authenticate(text(body, "email"), text(body, "password"))
+        User user = auth.authenticate(text(body, "email"), text(body, "password"), RequestGuards.client(ctx))
                 .orElseThrow(() -> new ApiUnauthorizedException("Wrong email or password."));
         String token = auth.startSession(user);
         cookies.set(ctx, Cookies.SESSION, token, sessionTtl.toSeconds(), "Lax");
@@ -123,7 +128,8 @@ public final class ApiRoutes {
 
     /**
      * Body: {@code {"respondentToken": "...", "answers": {"<questionId>": "text" | 4 | <optionId> | [ids]}}}.
-     * Without respondentToken the respondent cookie is used; one of them is required.
+     * The token is the one {@code GET /api/public/surveys/{slug}} handed out; without it the respondent cookie is
+     * used. A token the server did not issue is refused (403).
      */
     private void submitResponse(Context ctx) {
         JsonNode body = body(ctx);
@@ -151,9 +157,9 @@ public final class ApiRoutes {
         }
         String respondent = text(body, "respondentToken");
         if (respondent == null || respondent.isBlank()) {
-            respondent = ctx.cookie(Cookies.RESPONDENT);
+            respondent = respondents.current(ctx);
         }
-        long id = responses.submit(ctx.pathParam("slug"), respondent, answers);
+        long id = responses.submit(ctx.pathParam("slug"), respondent, RequestGuards.client(ctx), answers);
         ctx.status(201).json(Map.of("responseId", id));
     }
 

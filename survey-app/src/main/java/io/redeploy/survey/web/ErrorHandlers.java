@@ -7,6 +7,8 @@ import io.javalin.http.HttpStatus;
 import io.redeploy.survey.db.DataAccessException;
 import io.redeploy.survey.service.ConflictException;
 import io.redeploy.survey.service.NotFoundException;
+import io.redeploy.survey.service.RespondentRejectedException;
+import io.redeploy.survey.service.TooManyRequestsException;
 import io.redeploy.survey.service.ValidationException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -37,6 +39,13 @@ public final class ErrorHandlers {
                 (e, ctx) -> respond(ctx, 422, "Invalid input", "Some fields need attention.", e.errors()));
         routes.exception(
                 CsrfRejectedException.class, (e, ctx) -> respond(ctx, 403, "Request refused", e.getMessage(), null));
+        routes.exception(
+                RespondentRejectedException.class,
+                (e, ctx) -> respond(ctx, 403, "Answers not accepted", e.getMessage(), null));
+        routes.exception(TooManyRequestsException.class, (e, ctx) -> {
+            ctx.header("Retry-After", String.valueOf(e.retryAfterSeconds()));
+            respond(ctx, 429, "Too many requests", e.getMessage(), null);
+        });
         routes.exception(
                 ApiUnauthorizedException.class, (e, ctx) -> respond(ctx, 401, "Not signed in", e.getMessage(), null));
         routes.exception(AuthRequiredException.class, (e, ctx) -> {

@@ -13,7 +13,7 @@ import io.redeploy.survey.service.NotFoundException;
 import io.redeploy.survey.service.ResponseService;
 import io.redeploy.survey.service.ResultsService;
 import io.redeploy.survey.service.SurveyService;
-import io.redeploy.survey.service.Tokens;
+import io.redeploy.survey.service.TooManyRequestsException;
 import io.redeploy.survey.service.ValidationException;
 import java.time.Duration;
 import java.util.Arrays;
@@ -25,7 +25,9 @@ import java.util.Optional;
 
 /** The server-rendered pages: sign-in, the surveyor's surveys, results, and the public survey form. */
 public final class PageRoutes {
-    private static final long RESPONDENT_COOKIE_SECONDS = Duration.ofDays(365).toSeconds();
+    /** Shown after every sign-up, whether or not the email had an account: the page must not tell. */
+    static final String SIGNED_UP = "Thank you. If this email had no account yet, it has one now: sign in with it."
+            + " If it already had one, nothing was changed: sign in with its password.";
 
     private final AuthService auth;
     private final SurveyService surveys;
@@ -33,7 +35,7 @@ public final class PageRoutes {
     private final ResultsService results;
     private final Templates templates;
     private final Cookies cookies;
-    private final Tokens tokens;
+    private final RespondentCookie respondents;
     private final boolean signupOpen;
     private final Duration sessionTtl;
 
@@ -44,7 +46,7 @@ public final class PageRoutes {
             ResultsService results,
             Templates templates,
             Cookies cookies,
-            Tokens tokens,
+            RespondentCookie respondents,
             boolean signupOpen,
             Duration sessionTtl) {
         this.auth = auth;
@@ -53,7 +55,7 @@ public final class PageRoutes {
         this.results = results;
         this.templates = templates;
         this.cookies = cookies;
-        this.tokens = tokens;
+        this.respondents = respondents;
         this.signupOpen = signupOpen;
         this.sessionTtl = sessionTtl;
     }
@@ -104,13 +106,27 @@ public final class PageRoutes {
     }
 
     private void showLogin(Context ctx, FormState form, int status) {
+        String notice = ctx.queryParam("registered") != null ? SIGNED_UP : "";
         templates.render(
-                ctx, status, "login.jte", Map.of("page", page(ctx, "Sign in"), "form", form, "signupOpen", signupOpen));
+                ctx,
+                status,
+                "login.jte",
+                Map.of("page", page(ctx, "Sign in"), "form", form, "signupOpen", signupOpen, "notice", notice));
     }
 
     private void login(Context ctx) {
         String email = ctx.formParam("email");
-        Optional<User> user = auth.authenticate(email, ctx.formParam("password"));
+        Optional<User> user;
+        try {
+            user = auth.authenticate(email, ctx.formParam("password"), RequestGuards.client(ctx));
+        } catch (TooManyRequestsException e) {
+            ctx.header("Retry-After", String.valueOf(e.retryAfterSeconds()));
+            showLogin(
+                    ctx,
+                    new FormState(Map.of("email", List.of(nullToEmpty(email))), Map.of("email", e.getMessage())),
+                    429);
+            return;
+        }
         if (user.isEmpty()) {
             showLogin(
                     ctx,
@@ -142,8 +158,8 @@ public final class PageRoutes {
         }
         String email = ctx.formParam("email");
         try {
-            startSession(ctx, auth.register(email, ctx.formParam("password")));
-            ctx.redirect("/surveys", HttpStatus.SEE_OTHER);
+            auth.signUp(email, ctx.formParam("password"), RequestGuards.client(ctx));
+            ctx.redirect("/login?registered", HttpStatus.SEE_OTHER);
         } catch (ValidationException e) {
             showSignup(ctx, new FormState(Map.of("email", List.of(nullToEmpty(email))), e.errors()), 422);
         }
@@ -207,7 +223,7 @@ public final class PageRoutes {
 
     private void showPublicSurvey(Context ctx) {
         Survey survey = surveys.findPublic(ctx.pathParam("slug"));
-        String respondent = respondentToken(ctx);
+        String respondent = respondents.currentOrIssue(ctx);
         if (!survey.isPublished()) {
             message(ctx, 200, survey.title(), "This survey is closed and no longer accepts answers.");
         } else if (responses.hasResponded(survey, respondent)) {
@@ -230,23 +246,13 @@ public final class PageRoutes {
             answers.put(q.id(), ctx.formParams("q" + q.id()));
         }
         try {
-            responses.submit(slug, respondentToken(ctx), answers);
+            responses.submit(slug, respondents.current(ctx), RequestGuards.client(ctx), answers);
             ctx.redirect("/s/" + slug + "/thanks", HttpStatus.SEE_OTHER);
         } catch (ValidationException e) {
             showAnswerForm(ctx, survey, new FormState(ctx.formParamMap(), e.errors()), 422);
         } catch (ConflictException e) {
             message(ctx, 409, survey.title(), e.getMessage());
         }
-    }
-
-    /** The respondent's id cookie, created on first visit: it is what makes "answer once" hold. */
-    private String respondentToken(Context ctx) {
-        String token = ctx.cookie(Cookies.RESPONDENT);
-        if (token == null || token.isBlank()) {
-            token = tokens.newToken();
-            cookies.set(ctx, Cookies.RESPONDENT, token, RESPONDENT_COOKIE_SECONDS, "Lax");
-        }
-        return token;
     }
 
     void message(Context ctx, int status, String heading, String text) {

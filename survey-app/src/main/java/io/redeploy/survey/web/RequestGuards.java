@@ -13,7 +13,8 @@ import java.util.Optional;
  * signed-in surveyor.
  *
  * <p>CSRF: HTML forms use a double-submit token (a random HttpOnly, SameSite=Strict cookie that the page
- * also renders in a hidden {@code _csrf} field; a cross-site page can neither read nor set it). The JSON
+ * also renders in a hidden {@code _csrf} field; a cross-site page can neither read nor set it, and with secure
+ * cookies its {@code __Host-} name keeps sibling subdomains and plain-HTTP attackers from setting it). The JSON
  * API requires {@code Content-Type: application/json} on every state-changing request, which a cross-site
  * form cannot send and cross-site scripts cannot send without a CORS preflight that this app never grants.
  */
@@ -22,20 +23,27 @@ public final class RequestGuards {
     static final String SESSION_TOKEN = "sessionToken";
     static final String CSRF_TOKEN = "csrf";
     static final String CSRF_FIELD = "_csrf";
+    static final String CLIENT = "client";
 
     private final AuthService auth;
     private final Cookies cookies;
     private final Tokens tokens;
+    private final ClientAddresses clients;
 
-    public RequestGuards(AuthService auth, Cookies cookies, Tokens tokens) {
+    public RequestGuards(AuthService auth, Cookies cookies, Tokens tokens, ClientAddresses clients) {
         this.auth = auth;
         this.cookies = cookies;
         this.tokens = tokens;
+        this.clients = clients;
     }
 
-    /** Resolves the surveyor from the session cookie or, for API clients, an {@code Authorization: Bearer}. */
+    /**
+     * Resolves the caller's address (for the limits) and the surveyor, from the session cookie or, for API clients,
+     * an {@code Authorization: Bearer}.
+     */
     public void identify(Context ctx) {
-        String token = bearer(ctx).orElse(ctx.cookie(Cookies.SESSION));
+        ctx.attribute(CLIENT, clients.key(ctx));
+        String token = bearer(ctx).orElse(cookies.get(ctx, Cookies.SESSION));
         if (token == null || token.isBlank()) {
             return;
         }
@@ -48,7 +56,7 @@ public final class RequestGuards {
     public void csrf(Context ctx) {
         boolean api = isApi(ctx);
         if (!api && isPage(ctx)) {
-            String token = ctx.cookie(Cookies.CSRF);
+            String token = cookies.get(ctx, Cookies.CSRF);
             if (token == null || token.isBlank()) {
                 token = tokens.newToken();
                 cookies.set(ctx, Cookies.CSRF, token, -1, "Strict");
@@ -68,7 +76,7 @@ public final class RequestGuards {
             }
             return;
         }
-        String cookieToken = ctx.cookie(Cookies.CSRF);
+        String cookieToken = cookies.get(ctx, Cookies.CSRF);
         String formToken = ctx.formParam(CSRF_FIELD);
         if (!Tokens.constantTimeEquals(cookieToken, formToken)) {
             throw new CsrfRejectedException("This form has expired. Go back, reload the page and try again.");
@@ -85,6 +93,12 @@ public final class RequestGuards {
         if (protectedPath && currentUser(ctx).isEmpty()) {
             throw new AuthRequiredException();
         }
+    }
+
+    /** The caller's limit key, see {@link ClientAddresses}. */
+    static String client(Context ctx) {
+        String client = ctx.attribute(CLIENT);
+        return client == null ? "unknown" : client;
     }
 
     static Optional<User> currentUser(Context ctx) {

@@ -21,6 +21,69 @@ class AppConfigTest {
         assertThat(config.secureCookies()).isTrue();
         assertThat(config.sessionTtl()).isEqualTo(Duration.ofHours(12));
         assertThat(config.bcryptCost()).isEqualTo(12);
+        SecuritySettings security = config.security();
+        assertThat(security.tokenKey()).isEmpty();
+        assertThat(security.trustedProxies()).map(IpRange::toString).contains("127.0.0.0/8", "172.16.0.0/12");
+        assertThat(security.responsesPerHourPerAddress()).isEqualTo(120);
+        assertThat(security.responsesPerMinutePerSurvey()).isEqualTo(120);
+        assertThat(security.signUpsPerHourPerAddress()).isEqualTo(10);
+        assertThat(security.passwordHashingSlots()).isPositive();
+    }
+
+    @Test
+    void securitySettingsFromEnvironment() {
+        SecuritySettings security = AppConfig.fromEnv(Map.of(
+                        "DB_HOST",
+                        "db",
+                        "DB_USER",
+                        "u",
+                        "SURVEY_TOKEN_KEY",
+                        "k".repeat(32),
+                        "TRUSTED_PROXIES",
+                        " 192.168.5.2 , fd00::/8",
+                        "RESPONSES_PER_HOUR_PER_ADDRESS",
+                        "7",
+                        "RESPONSES_PER_MINUTE_PER_SURVEY",
+                        "8",
+                        "SIGNUPS_PER_HOUR_PER_ADDRESS",
+                        "9",
+                        "PASSWORD_HASHING_SLOTS",
+                        "3"))
+                .security();
+        assertThat(security.tokenKey()).contains("k".repeat(32));
+        assertThat(security.toString()).doesNotContain("kkkk");
+        assertThat(security.trustedProxies())
+                .map(IpRange::toString)
+                .containsExactly("192.168.5.2/32", "fd00:0:0:0:0:0:0:0/8");
+        assertThat(security.responsesPerHourPerAddress()).isEqualTo(7);
+        assertThat(security.responsesPerMinutePerSurvey()).isEqualTo(8);
+        assertThat(security.signUpsPerHourPerAddress()).isEqualTo(9);
+        assertThat(security.passwordHashingSlots()).isEqualTo(3);
+        assertThat(AppConfig.fromEnv(Map.of("DB_HOST", "db", "DB_USER", "u", "TRUSTED_PROXIES", "none"))
+                        .security()
+                        .trustedProxies())
+                .isEmpty();
+    }
+
+    @Test
+    void badSecuritySettingsNameTheirVariableButNotTheKey() {
+        assertThatThrownBy(() ->
+                        AppConfig.fromEnv(Map.of("DB_HOST", "db", "DB_USER", "u", "SURVEY_TOKEN_KEY", "short-secret")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("SURVEY_TOKEN_KEY")
+                .hasMessageNotContaining("short-secret");
+        for (String proxies : new String[] {"proxy.example", "10.0.0.0/33", "10.0.0.0/x", "300.1.1.1"}) {
+            assertThatThrownBy(() ->
+                            AppConfig.fromEnv(Map.of("DB_HOST", "db", "DB_USER", "u", "TRUSTED_PROXIES", proxies)))
+                    .as(proxies)
+                    .hasMessageContaining("TRUSTED_PROXIES");
+        }
+        assertThatThrownBy(
+                        () -> AppConfig.fromEnv(Map.of("DB_HOST", "db", "DB_USER", "u", "PASSWORD_HASHING_SLOTS", "0")))
+                .hasMessageContaining("PASSWORD_HASHING_SLOTS");
+        assertThatThrownBy(() -> AppConfig.fromEnv(
+                        Map.of("DB_HOST", "db", "DB_USER", "u", "RESPONSES_PER_HOUR_PER_ADDRESS", "lots")))
+                .hasMessageContaining("RESPONSES_PER_HOUR_PER_ADDRESS");
     }
 
     @Test

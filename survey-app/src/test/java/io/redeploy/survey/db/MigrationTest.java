@@ -33,8 +33,8 @@ class MigrationTest {
     @Test
     void emptyDatabaseIsMigratedToLatestAndAgainIsANoOp() {
         Flyway flyway = Database.flyway(db.dataSource(), null);
-        assertThat(flyway.migrate().migrationsExecuted).isEqualTo(2);
-        assertThat(flyway.info().current().getVersion().getVersion()).isEqualTo("2");
+        assertThat(flyway.migrate().migrationsExecuted).isEqualTo(3);
+        assertThat(flyway.info().current().getVersion().getVersion()).isEqualTo("3");
         assertThat(flyway.migrate().migrationsExecuted).isZero();
 
         Jdbc jdbc = new Jdbc(db.dataSource());
@@ -43,7 +43,14 @@ class MigrationTest {
                 AND table_name <> 'flyway_schema_history' ORDER BY table_name""", rs -> rs.getString(1));
         assertThat(tables)
                 .containsExactly(
-                        "answers", "question_options", "questions", "responses", "sessions", "surveys", "users");
+                        "answers",
+                        "app_secrets",
+                        "question_options",
+                        "questions",
+                        "responses",
+                        "sessions",
+                        "surveys",
+                        "users");
     }
 
     @Test
@@ -64,7 +71,7 @@ class MigrationTest {
         jdbc.insert("INSERT INTO answers (response_id, question_id, rating) VALUES (?, ?, 4)", responseId, questionId);
 
         assertThat(Database.flyway(db.dataSource(), null).migrate().migrationsExecuted)
-                .isEqualTo(1);
+                .isEqualTo(2);
 
         assertThat(new UserRepository(jdbc).findByEmail("OLD@example.test")).isPresent();
         Survey survey = new SurveyRepository(jdbc).findBySlug("oldslug").orElseThrow();

@@ -10,6 +10,7 @@ import io.redeploy.survey.domain.Survey;
 import io.redeploy.survey.domain.SurveyStatus;
 import io.redeploy.survey.domain.User;
 import io.redeploy.survey.repo.ResponseRepository;
+import io.redeploy.survey.repo.SecretRepository;
 import io.redeploy.survey.repo.SessionRepository;
 import io.redeploy.survey.repo.SurveyRepository;
 import io.redeploy.survey.repo.UserRepository;
@@ -47,6 +48,39 @@ class RepositoryTest {
 
     private static User newUser() {
         return users.create("u" + UUID.randomUUID() + "@example.test", "hash");
+    }
+
+    @Test
+    void aSecretIsCreatedOnceAndThenSharedByWhoeverAsks() throws Exception {
+        byte[] first = "first-candidate-32-bytes-long!!!".getBytes();
+        byte[] second = "other-candidate-32-bytes-long!!!".getBytes();
+        assertThat(new SecretRepository(jdbc).getOrCreate("k", first)).isEqualTo(first);
+        assertThat(new SecretRepository(jdbc).getOrCreate("k", second)).isEqualTo(first);
+
+        // Instances starting at the same moment: all agree on one value.
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+        try {
+            List<java.util.concurrent.Future<byte[]>> racing = new java.util.ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                byte[] candidate = ("racing-candidate-" + i).getBytes();
+                racing.add(pool.submit(() -> new SecretRepository(jdbc).getOrCreate("race", candidate)));
+            }
+            byte[] winner = racing.get(0).get();
+            for (var f : racing) {
+                assertThat(f.get()).isEqualTo(winner);
+            }
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    @Test
+    void createUnlessTakenInsertsOnlyFreeEmails() {
+        User created = users.createUnlessTaken("Free@example.test", "h1").orElseThrow();
+        assertThat(users.findByEmail("free@example.test")).contains(created);
+        assertThat(users.createUnlessTaken("FREE@example.test", "h2")).isEmpty();
+        assertThat(users.findByEmail("free@example.test").orElseThrow().passwordHash())
+                .isEqualTo("h1");
     }
 
     @Test

@@ -47,17 +47,23 @@ class CsvExportTest {
                                         Answer.option(11, 101))),
                         new ResponseRow(6, Instant.parse("2026-01-02T03:04:06Z"), List.of())));
         assertThat(csv)
-                .isEqualTo("response_id,submitted_at,\"Your name, please\",Fruits\r\n"
-                        + "5,2026-01-02T03:04:05Z,\"He said \"\"hi\"\"\",Apple; Pear\r\n"
-                        + "6,2026-01-02T03:04:06Z,,\r\n");
+                .isEqualTo("\"response_id\",\"submitted_at\",\"Your name, please\",\"Fruits\"\r\n"
+                        + "\"5\",\"2026-01-02T03:04:05Z\",\"He said \"\"hi\"\"\",\"Apple; Pear\"\r\n"
+                        + "\"6\",\"2026-01-02T03:04:06Z\",\"\",\"\"\r\n");
     }
 
     @Test
-    void formulasAreDefused() {
+    void formulasAreDefusedWhereverACellMayStart() {
         assertThat(CsvExport.escape("=HYPERLINK(\"x\")")).isEqualTo("\"'=HYPERLINK(\"\"x\"\")\"");
-        assertThat(CsvExport.escape("+1")).isEqualTo("'+1");
-        assertThat(CsvExport.escape("@SUM")).isEqualTo("'@SUM");
-        assertThat(CsvExport.escape("line\nbreak")).isEqualTo("\"line\nbreak\"");
-        assertThat(CsvExport.escape(null)).isEmpty();
+        assertThat(CsvExport.escape("+1")).isEqualTo("\"'+1\"");
+        assertThat(CsvExport.escape("@SUM")).isEqualTo("\"'@SUM\"");
+        assertThat(CsvExport.escape("\t=1")).isEqualTo("\"'\t=1\"");
+        assertThat(CsvExport.escape("a;=1")).isEqualTo("\"a;'=1\"");
+        assertThat(CsvExport.escape("a;  -1")).isEqualTo("\"a;  '-1\"");
+        assertThat(CsvExport.escape("a,+1")).isEqualTo("\"a,'+1\"");
+        assertThat(CsvExport.escape("a\"@x")).isEqualTo("\"a\"\"'@x\"");
+        assertThat(CsvExport.escape("line\n=break")).isEqualTo("\"line\n'=break\"");
+        assertThat(CsvExport.escape("in-between a=b")).isEqualTo("\"in-between a=b\"");
+        assertThat(CsvExport.escape(null)).isEqualTo("\"\"");
     }
 }

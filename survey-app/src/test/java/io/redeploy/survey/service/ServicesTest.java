@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,6 +35,8 @@ class ServicesTest {
     private static SurveyService surveys;
     private static ResponseService responses;
     private static ResultsService results;
+    private static RespondentTokens respondentTokens;
+    private static final String CLIENT = "192.0.2.1";
 
     @BeforeAll
     static void wire() {
@@ -44,19 +47,27 @@ class ServicesTest {
         auth = new AuthService(
                 new UserRepository(jdbc),
                 new SessionRepository(jdbc),
-                new PasswordHasher(4),
+                new PasswordHasher(4, 2),
+                PasswordPolicy.standard(),
+                new SignInThrottle(100, clock),
                 tokens,
                 clock,
                 Duration.ofHours(1));
         surveys = new SurveyService(new SurveyRepository(jdbc), jdbc, tokens, clock);
         ResponseRepository responseRepository = new ResponseRepository(jdbc);
-        responses = new ResponseService(surveys, responseRepository);
+        respondentTokens = new RespondentTokens(new byte[32], new SecureRandom());
+        responses = new ResponseService(
+                surveys, responseRepository, respondentTokens, new SubmissionLimits(1000, 1000, clock));
         results = new ResultsService(surveys, responseRepository);
     }
 
     @AfterAll
     static void drop() {
         db.close();
+    }
+
+    private static Optional<User> signIn(String email, String password) {
+        return auth.authenticate(email, password, CLIENT);
     }
 
     private static User newUser() {
@@ -82,21 +93,46 @@ class ServicesTest {
     @Test
     void authenticationAcceptsOnlyTheRightPassword() {
         User user = newUser();
-        assertThat(auth.authenticate(user.email().toUpperCase(), "long enough password"))
-                .contains(user);
-        assertThat(auth.authenticate(user.email(), "wrong password")).isEmpty();
-        assertThat(auth.authenticate("nobody@example.test", "long enough password"))
-                .isEmpty();
-        assertThat(auth.authenticate(null, null)).isEmpty();
-        assertThat(auth.authenticate(user.email(), "x".repeat(100))).isEmpty();
+        assertThat(signIn(user.email().toUpperCase(), "long enough password")).contains(user);
+        assertThat(signIn(user.email(), "wrong password")).isEmpty();
+        assertThat(signIn("nobody@example.test", "long enough password")).isEmpty();
+        assertThat(signIn(null, null)).isEmpty();
+        assertThat(signIn(user.email(), "x".repeat(100))).isEmpty();
+    }
+
+    @Test
+    void signUpHidesTakenEmailsAndThePolicyRefusesCommonPasswords() {
+        User existing = newUser();
+        auth.signUp(existing.email().toUpperCase(), "a brand new password", CLIENT);
+        assertThat(signIn(existing.email(), "long enough password"))
+                .as("unchanged")
+                .isPresent();
+        assertThat(signIn(existing.email(), "a brand new password")).isEmpty();
+        auth.signUp("fresh@example.test", "a brand new password", CLIENT);
+        assertThat(signIn("fresh@example.test", "a brand new password")).isPresent();
+
+        assertThatThrownBy(() -> auth.signUp("x@example.test", "QwertyUiop", CLIENT))
+                .isInstanceOfSatisfying(
+                        ValidationException.class,
+                        e -> assertThat(e.errors().get("password")).contains("too common"));
+        assertThatThrownBy(() -> auth.signUp("x@example.test", "nine char", CLIENT))
+                .isInstanceOfSatisfying(
+                        ValidationException.class,
+                        e -> assertThat(e.errors().get("password")).contains("at least 10"));
+        assertThatThrownBy(() -> auth.ensureAccount("root@example.test", "1234567890"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("SURVEY_ADMIN_PASSWORD")
+                .hasMessageContaining("too common")
+                .hasMessageNotContaining("1234567890");
+        assertThat(PasswordPolicy.standard().size()).isGreaterThan(1500);
     }
 
     @Test
     void ensureAccountCreatesOnceAndKeepsTheExistingPassword() {
         auth.ensureAccount("boot@example.test", "first password");
         auth.ensureAccount("boot@example.test", "second password");
-        assertThat(auth.authenticate("boot@example.test", "first password")).isPresent();
-        assertThat(auth.authenticate("boot@example.test", "second password")).isEmpty();
+        assertThat(signIn("boot@example.test", "first password")).isPresent();
+        assertThat(signIn("boot@example.test", "second password")).isEmpty();
     }
 
     @Test
@@ -183,11 +219,15 @@ class ServicesTest {
 
         assertThat(surveys.findPublic(survey.slug()).id()).isEqualTo(survey.id());
         responses.submit(
-                survey.slug(), "r1", Map.of(withQuestion.questions().get(0).id(), List.of("hello")));
+                survey.slug(),
+                respondentTokens.issue(),
+                CLIENT,
+                Map.of(withQuestion.questions().get(0).id(), List.of("hello")));
         surveys.close(owner.id(), survey.id());
         assertThatThrownBy(() -> responses.submit(
                         survey.slug(),
-                        "r2",
+                        respondentTokens.issue(),
+                        CLIENT,
                         Map.of(withQuestion.questions().get(0).id(), List.of("late"))))
                 .isInstanceOf(ConflictException.class)
                 .hasMessageContaining("closed");
@@ -231,22 +271,29 @@ class ServicesTest {
         String cat = String.valueOf(survey.questions().get(1).options().get(0).id());
         String dog = String.valueOf(survey.questions().get(1).options().get(1).id());
 
+        String alice = respondentTokens.issue();
         responses.submit(
                 survey.slug(),
-                "alice",
+                alice,
+                CLIENT,
                 Map.of(colour, List.of(red), pets, List.of(cat, dog), score, List.of("4"), comment, List.of("Nice")));
-        responses.submit(survey.slug(), "bob", Map.of(colour, List.of(blue), score, List.of("2")));
-        responses.submit(survey.slug(), "carol", Map.of(colour, List.of(red), pets, List.of(dog)));
-        assertThatThrownBy(() -> responses.submit(survey.slug(), "alice", Map.of(colour, List.of(blue))))
+        responses.submit(
+                survey.slug(), respondentTokens.issue(), CLIENT, Map.of(colour, List.of(blue), score, List.of("2")));
+        responses.submit(
+                survey.slug(), respondentTokens.issue(), CLIENT, Map.of(colour, List.of(red), pets, List.of(dog)));
+        assertThatThrownBy(() -> responses.submit(survey.slug(), alice, CLIENT, Map.of(colour, List.of(blue))))
                 .isInstanceOf(ConflictException.class);
-        assertThatThrownBy(() -> responses.submit(survey.slug(), "dave", Map.of()))
+        assertThatThrownBy(() -> responses.submit(survey.slug(), respondentTokens.issue(), CLIENT, Map.of()))
                 .isInstanceOf(ValidationException.class);
-        assertThatThrownBy(() -> responses.submit(survey.slug(), " ", Map.of(colour, List.of(red))))
-                .isInstanceOf(ValidationException.class);
-        assertThatThrownBy(() -> responses.submit("no-such-slug", "erin", Map.of()))
+        assertThatThrownBy(() -> responses.submit(survey.slug(), " ", CLIENT, Map.of(colour, List.of(red))))
+                .isInstanceOf(RespondentRejectedException.class);
+        assertThatThrownBy(() -> responses.submit(survey.slug(), "alice", CLIENT, Map.of(colour, List.of(red))))
+                .as("a token the client made up")
+                .isInstanceOf(RespondentRejectedException.class);
+        assertThatThrownBy(() -> responses.submit("no-such-slug", respondentTokens.issue(), CLIENT, Map.of()))
                 .isInstanceOf(NotFoundException.class);
-        assertThat(responses.hasResponded(survey, "alice")).isTrue();
-        assertThat(responses.hasResponded(survey, "dave")).isFalse();
+        assertThat(responses.hasResponded(survey, alice)).isTrue();
+        assertThat(responses.hasResponded(survey, respondentTokens.issue())).isFalse();
 
         SurveyResults r = results.results(owner.id(), survey.id());
         assertThat(r.responseCount()).isEqualTo(3);
@@ -263,6 +310,6 @@ class ServicesTest {
 
         String csv = results.csv(owner.id(), survey.id());
         assertThat(csv.split("\r\n")).hasSize(4);
-        assertThat(csv).contains(",Red,Cat; Dog,4,Nice\r\n").contains(",Blue,,2,\r\n");
+        assertThat(csv).contains(",\"Red\",\"Cat; Dog\",\"4\",\"Nice\"\r\n").contains(",\"Blue\",\"\",\"2\",\"\"\r\n");
     }
 }

@@ -29,6 +29,8 @@ public final class WebClient {
     private final String baseUrl;
     private final Map<String, String> cookies = new LinkedHashMap<>();
     private final Map<String, String> setCookieHeaders = new LinkedHashMap<>();
+    private final Map<String, String> planted = new LinkedHashMap<>();
+    private final Map<String, String> headers = new LinkedHashMap<>();
 
     public WebClient(String baseUrl) {
         this.baseUrl = baseUrl;
@@ -45,12 +47,33 @@ public final class WebClient {
     /** Posts a form with the CSRF token of the cookie jar (what our pages render in the hidden field). */
     public HttpResponse<String> postForm(String path, String... pairs) {
         List<String> withCsrf = new ArrayList<>(List.of(pairs));
-        if (cookie("survey_csrf") == null) {
+        if (csrfCookie() == null) {
             get("/login");
         }
         withCsrf.add("_csrf");
-        withCsrf.add(cookie("survey_csrf"));
+        withCsrf.add(csrfCookie());
         return postFormRaw(path, withCsrf.toArray(String[]::new));
+    }
+
+    /** The CSRF cookie's value, under its {@code __Host-} name when the app runs with secure cookies. */
+    public String csrfCookie() {
+        String secure = cookie("__Host-survey_csrf");
+        return secure != null ? secure : cookie("survey_csrf");
+    }
+
+    /**
+     * A cookie that someone else set for this host, e.g. a sibling subdomain with {@code Domain=example.com} or a
+     * man in the middle on plain HTTP; sent first, as browsers do for a cookie with a longer path.
+     */
+    public WebClient plantCookie(String name, String value) {
+        planted.put(name, value);
+        return this;
+    }
+
+    /** A header sent with every request of this client, e.g. the X-Forwarded-For a reverse proxy adds. */
+    public WebClient withHeader(String name, String value) {
+        headers.put(name, value);
+        return this;
     }
 
     /** Posts a form exactly as given: no CSRF field added. */
@@ -114,12 +137,15 @@ public final class WebClient {
     private HttpRequest.Builder request(String path) {
         HttpRequest.Builder b =
                 HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30));
-        if (!cookies.isEmpty()) {
+        headers.forEach(b::header);
+        if (!cookies.isEmpty() || !planted.isEmpty()) {
             StringBuilder header = new StringBuilder();
-            cookies.forEach((k, v) -> header.append(header.length() == 0 ? "" : "; ")
-                    .append(k)
-                    .append('=')
-                    .append(v));
+            for (Map<String, String> jar : List.of(planted, cookies)) {
+                jar.forEach((k, v) -> header.append(header.length() == 0 ? "" : "; ")
+                        .append(k)
+                        .append('=')
+                        .append(v));
+            }
             b.header("Cookie", header.toString());
         }
         return b;

@@ -176,8 +176,10 @@ class ApiRoutesTest {
         long dog = questions.get(1).get("options").get(1).get("id").asLong();
 
         String path = "/api/public/surveys/" + slug + "/responses";
-        HttpResponse<String> missing =
-                respondent.postJson(path, "{\"respondentToken\":\"r-1\",\"answers\":{\"" + score + "\": 9}}", null);
+        String issued = publicSurvey.get("respondentToken").asText();
+        assertThat(issued).startsWith("r1.");
+        HttpResponse<String> missing = respondent.postJson(
+                path, "{\"respondentToken\":\"" + issued + "\",\"answers\":{\"" + score + "\": 9}}", null);
         assertThat(missing.statusCode()).isEqualTo(422);
         assertThat(json(missing).get("fields").has("q" + colour)).isTrue();
         assertThat(json(missing).get("fields").has("q" + score)).isTrue();
@@ -185,14 +187,23 @@ class ApiRoutesTest {
                 .isEqualTo(422);
         assertThat(respondent.postJson(path, "{\"answers\":{\"abc\":1}}", null).statusCode())
                 .isEqualTo(422);
-        assertThat(respondent
-                        .postJson(path, "{\"answers\":{\"" + colour + "\":" + red + "}}", null)
-                        .statusCode())
+        HttpResponse<String> anonymous =
+                new WebClient(app.baseUrl()).postJson(path, "{\"answers\":{\"" + colour + "\":" + red + "}}", null);
+        assertThat(anonymous.statusCode())
                 .as("no respondent token and no cookie")
-                .isEqualTo(422);
+                .isEqualTo(403);
+        assertThat(json(anonymous).get("error").asText()).contains("respondentToken");
+        assertThat(respondent
+                        .postJson(
+                                path,
+                                "{\"respondentToken\":\"r-1\",\"answers\":{\"" + colour + "\":" + red + "}}",
+                                null)
+                        .statusCode())
+                .as("a respondent token the client made up")
+                .isEqualTo(403);
 
-        String answers = "{\"respondentToken\":\"r-1\",\"answers\":{\"" + colour + "\":" + red + ",\"" + pets + "\":["
-                + cat + "," + dog + "],\"" + score + "\":5,\"" + why + "\":\"Because\"}}";
+        String answers = "{\"respondentToken\":\"" + issued + "\",\"answers\":{\"" + colour + "\":" + red + ",\"" + pets
+                + "\":[" + cat + "," + dog + "],\"" + score + "\":5,\"" + why + "\":\"Because\"}}";
         HttpResponse<String> ok = respondent.postJson(path, answers, null);
         assertThat(ok.statusCode()).isEqualTo(201);
         assertThat(json(ok).get("responseId").asLong()).isPositive();
@@ -209,7 +220,7 @@ class ApiRoutesTest {
 
         HttpResponse<String> csv = client.get("/api/surveys/" + id + "/results.csv", token);
         assertThat(csv.statusCode()).isEqualTo(200);
-        assertThat(csv.body()).contains(",Red,Cat; Dog,5,Because");
+        assertThat(csv.body()).contains(",\"Red\",\"Cat; Dog\",\"5\",\"Because\"");
 
         JsonNode list = json(client.get("/api/surveys", token));
         assertThat(list.findValuesAsText("slug")).contains(slug);
@@ -222,8 +233,11 @@ class ApiRoutesTest {
                         .get("acceptingAnswers")
                         .asBoolean())
                 .isFalse();
+        String another = json(new WebClient(app.baseUrl()).get("/api/public/surveys/" + slug))
+                .get("respondentToken")
+                .asText();
         assertThat(respondent
-                        .postJson(path, answers.replace("r-1", "r-2"), null)
+                        .postJson(path, answers.replace(issued, another), null)
                         .statusCode())
                 .isEqualTo(409);
         assertThat(client.postJson("/api/surveys/" + id + "/close", "{}", token).statusCode())

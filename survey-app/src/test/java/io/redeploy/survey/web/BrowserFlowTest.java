@@ -10,12 +10,16 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Cookie;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
@@ -185,5 +189,48 @@ class BrowserFlowTest {
 
         File shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
         Files.copy(shot.toPath(), Path.of("target", "browser-results.png"), StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /**
+     * With secure cookies (the production setting) the browser must accept the {@code __Host-} cookies, or nobody
+     * could sign in or answer. Chromium treats http://localhost as a secure origin, which lets this run without
+     * TLS; the CSRF check and the respondent token work as in production.
+     */
+    @Test
+    void hostPrefixedSecureCookiesWorkInARealBrowser() {
+        try (TestApp secure = TestApp.start(Map.of("COOKIE_SECURE", "true"))) {
+            String base = "http://localhost:"
+                    + secure.baseUrl().substring(secure.baseUrl().lastIndexOf(':') + 1);
+            driver.get(base + "/login");
+            type("email", TestApp.ADMIN_EMAIL);
+            type("password", TestApp.ADMIN_PASSWORD);
+            byId("sign-in").click();
+            awaitTitle("Your surveys");
+            type("title", "Secure cookies");
+            byId("create-survey").click();
+            awaitTitle("Secure cookies");
+            type("text", "Anything to add?");
+            byId("add-question-button").click();
+            awaitQuestions(1);
+            byId("publish").click();
+            new WebDriverWait(driver, Duration.ofSeconds(15))
+                    .until(d -> !d.findElements(By.id("public-link")).isEmpty());
+            String publicLink = byId("public-link").getAttribute("href");
+
+            driver.get(publicLink);
+            driver.findElement(By.tagName("textarea")).sendKeys("All good");
+            byId("submit-answers").click();
+            new WebDriverWait(driver, Duration.ofSeconds(15))
+                    .until(d -> !d.findElements(By.id("message")).isEmpty());
+            assertThat(byId("message").getText()).contains("Your answers have been recorded");
+            driver.get(publicLink);
+            assertThat(byId("message").getText()).contains("already answered");
+
+            Set<String> names =
+                    driver.manage().getCookies().stream().map(Cookie::getName).collect(Collectors.toSet());
+            assertThat(names)
+                    .contains("__Host-survey_session", "__Host-survey_csrf", "__Host-survey_respondent")
+                    .doesNotContain("survey_session", "survey_csrf", "survey_respondent");
+        }
     }
 }

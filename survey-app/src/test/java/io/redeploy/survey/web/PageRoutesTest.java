@@ -286,9 +286,10 @@ class PageRoutesTest {
                 .asString()
                 .contains("attachment");
         assertThat(csv.body())
-                .startsWith("response_id,submitted_at,Favourite dish,Extras,How hungry,Anything else\r\n")
-                .contains(",Pasta,Salad; Bread,4,More <i>cheese</i>\r\n")
-                .contains(",Curry,,,\r\n");
+                .startsWith("\"response_id\",\"submitted_at\",\"Favourite dish\",\"Extras\",\"How hungry\","
+                        + "\"Anything else\"\r\n")
+                .contains(",\"Pasta\",\"Salad; Bread\",\"4\",\"More <i>cheese</i>\"\r\n")
+                .contains(",\"Curry\",\"\",\"\",\"\"\r\n");
 
         // Closing stops new answers but keeps results.
         assertThat(surveyor.postForm("/surveys/" + id + "/close").statusCode()).isEqualTo(303);
