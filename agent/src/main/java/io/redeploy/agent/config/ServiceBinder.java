@@ -10,8 +10,6 @@ import java.util.regex.Pattern;
 
 /** Reads one entry of {@code services:} into a {@link ServiceDraft}, recording every problem on the way. */
 final class ServiceBinder {
-    static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(10);
-    static final String DEFAULT_RESTART_POLICY = "unless-stopped";
     static final String DEFAULT_TAG = "latest";
     static final String RESERVED_LABEL_PREFIX = "redeploy-agent.";
 

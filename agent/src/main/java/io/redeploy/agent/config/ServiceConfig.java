@@ -31,6 +31,8 @@ public record ServiceConfig(
         UpdatePolicy policy,
         Strategy strategy,
         Optional<ProxyConfig> proxy) {
+    public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(10);
+    public static final String DEFAULT_RESTART_POLICY = "unless-stopped";
 
     /**
      * {@code mode} and {@code policy.kind} say the same thing twice for compatibility ({@code mode: monitor} is
@@ -54,205 +56,53 @@ public record ServiceConfig(
         labels = Map.copyOf(labels);
     }
 
-    /** A service without a port owned by the agent. */
-    public ServiceConfig(
-            String name,
-            ImageRef image,
-            String containerName,
-            UpdateMode mode,
-            Map<String, String> env,
-            List<PortMapping> ports,
-            List<VolumeMount> volumes,
-            Optional<String> network,
-            List<String> networkAliases,
-            List<String> dependsOn,
-            boolean restartOnDependencyUpdate,
-            HealthCheckConfig health,
-            Duration stopTimeout,
-            String restartPolicy,
-            Optional<List<String>> command,
-            Map<String, String> labels,
-            boolean pruneOldImages,
-            UpdatePolicy policy,
-            Strategy strategy) {
-        this(
-                name,
-                image,
-                containerName,
-                mode,
-                env,
-                ports,
-                volumes,
-                network,
-                networkAliases,
-                dependsOn,
-                restartOnDependencyUpdate,
-                health,
-                stopTimeout,
-                restartPolicy,
-                command,
-                labels,
-                pruneOldImages,
-                policy,
-                strategy,
-                Optional.empty());
+    /** A service with every setting at its default but its name and image; see {@link Builder}. */
+    public static Builder builder(String name, ImageRef image) {
+        return new Builder(name, image);
     }
 
-    /** A service with the default strategy ({@code stop-first}). */
-    public ServiceConfig(
-            String name,
-            ImageRef image,
-            String containerName,
-            UpdateMode mode,
-            Map<String, String> env,
-            List<PortMapping> ports,
-            List<VolumeMount> volumes,
-            Optional<String> network,
-            List<String> networkAliases,
-            List<String> dependsOn,
-            boolean restartOnDependencyUpdate,
-            HealthCheckConfig health,
-            Duration stopTimeout,
-            String restartPolicy,
-            Optional<List<String>> command,
-            Map<String, String> labels,
-            boolean pruneOldImages,
-            UpdatePolicy policy) {
-        this(
-                name,
-                image,
-                containerName,
-                mode,
-                env,
-                ports,
-                volumes,
-                network,
-                networkAliases,
-                dependsOn,
-                restartOnDependencyUpdate,
-                health,
-                stopTimeout,
-                restartPolicy,
-                command,
-                labels,
-                pruneOldImages,
-                policy,
-                Strategy.STOP_FIRST);
-    }
-
-    /** A service with the default policy ({@code auto}, or {@code notify} for {@code mode: MONITOR}) and no hooks. */
-    public ServiceConfig(
-            String name,
-            ImageRef image,
-            String containerName,
-            UpdateMode mode,
-            Map<String, String> env,
-            List<PortMapping> ports,
-            List<VolumeMount> volumes,
-            Optional<String> network,
-            List<String> networkAliases,
-            List<String> dependsOn,
-            boolean restartOnDependencyUpdate,
-            HealthCheckConfig health,
-            Duration stopTimeout,
-            String restartPolicy,
-            Optional<List<String>> command,
-            Map<String, String> labels,
-            boolean pruneOldImages) {
-        this(
-                name,
-                image,
-                containerName,
-                mode,
-                env,
-                ports,
-                volumes,
-                network,
-                networkAliases,
-                dependsOn,
-                restartOnDependencyUpdate,
-                health,
-                stopTimeout,
-                restartPolicy,
-                command,
-                labels,
-                pruneOldImages,
-                UpdatePolicy.defaults());
+    /** This service's settings, to change some of them. */
+    public Builder toBuilder() {
+        return new Builder(name, image)
+                .containerName(containerName)
+                .mode(mode)
+                .env(env)
+                .ports(ports)
+                .volumes(volumes)
+                .network(network)
+                .networkAliases(networkAliases)
+                .dependsOn(dependsOn)
+                .restartOnDependencyUpdate(restartOnDependencyUpdate)
+                .health(health)
+                .stopTimeout(stopTimeout)
+                .restartPolicy(restartPolicy)
+                .command(command)
+                .labels(labels)
+                .pruneOldImages(pruneOldImages)
+                .policy(policy)
+                .strategy(strategy)
+                .proxy(proxy);
     }
 
     /** The same service under another policy. */
     public ServiceConfig withPolicy(UpdatePolicy newPolicy) {
-        return new ServiceConfig(
-                name,
-                image,
-                containerName,
-                newPolicy.kind() == UpdatePolicy.Kind.NOTIFY ? UpdateMode.MONITOR : UpdateMode.AUTO,
-                env,
-                ports,
-                volumes,
-                network,
-                networkAliases,
-                dependsOn,
-                restartOnDependencyUpdate,
-                health,
-                stopTimeout,
-                restartPolicy,
-                command,
-                labels,
-                pruneOldImages,
-                newPolicy,
-                strategy,
-                proxy);
+        return toBuilder()
+                .mode(newPolicy.kind() == UpdatePolicy.Kind.NOTIFY ? UpdateMode.MONITOR : UpdateMode.AUTO)
+                .policy(newPolicy)
+                .build();
     }
 
     /** The same service deployed with another strategy. */
     public ServiceConfig withStrategy(Strategy newStrategy) {
-        return new ServiceConfig(
-                name,
-                image,
-                containerName,
-                mode,
-                env,
-                ports,
-                volumes,
-                network,
-                networkAliases,
-                dependsOn,
-                restartOnDependencyUpdate,
-                health,
-                stopTimeout,
-                restartPolicy,
-                command,
-                labels,
-                pruneOldImages,
-                policy,
-                newStrategy,
-                proxy);
+        return toBuilder().strategy(newStrategy).build();
     }
 
     /** The same service behind a port the agent owns ({@code strategy: start-first} with {@code proxy}). */
     public ServiceConfig withProxy(ProxyConfig newProxy) {
-        return new ServiceConfig(
-                name,
-                image,
-                containerName,
-                mode,
-                env,
-                ports,
-                volumes,
-                network,
-                networkAliases,
-                dependsOn,
-                restartOnDependencyUpdate,
-                health,
-                stopTimeout,
-                restartPolicy,
-                command,
-                labels,
-                pruneOldImages,
-                policy,
-                Strategy.START_FIRST,
-                Optional.of(newProxy));
+        return toBuilder()
+                .strategy(Strategy.START_FIRST)
+                .proxy(Optional.of(newProxy))
+                .build();
     }
 
     /** Like the record's own, but env values are masked: they routinely hold passwords (DATABASE_URL, ...). */
@@ -267,6 +117,150 @@ public record ServiceConfig(
                 + ", stopTimeout=" + stopTimeout + ", restartPolicy=" + restartPolicy + ", command=" + command
                 + ", labels=" + labels + ", pruneOldImages=" + pruneOldImages + ", policy=" + policy + ", strategy="
                 + strategy + ", proxy=" + proxy + "]";
+    }
+
+    /** Builds a {@link ServiceConfig}: every setting the config file may leave out has its default here. */
+    public static final class Builder {
+        private final String name;
+        private final ImageRef image;
+        private String containerName;
+        private UpdateMode mode = UpdateMode.AUTO;
+        private Map<String, String> env = Map.of();
+        private List<PortMapping> ports = List.of();
+        private List<VolumeMount> volumes = List.of();
+        private Optional<String> network = Optional.empty();
+        private List<String> networkAliases = List.of();
+        private List<String> dependsOn = List.of();
+        private boolean restartOnDependencyUpdate;
+        private HealthCheckConfig health = HealthCheckConfig.defaults();
+        private Duration stopTimeout = DEFAULT_STOP_TIMEOUT;
+        private String restartPolicy = DEFAULT_RESTART_POLICY;
+        private Optional<List<String>> command = Optional.empty();
+        private Map<String, String> labels = Map.of();
+        private boolean pruneOldImages;
+        private UpdatePolicy policy = UpdatePolicy.defaults();
+        private Strategy strategy = Strategy.STOP_FIRST;
+        private Optional<ProxyConfig> proxy = Optional.empty();
+
+        private Builder(String name, ImageRef image) {
+            this.name = name;
+            this.image = image;
+            this.containerName = name;
+        }
+
+        public Builder containerName(String value) {
+            containerName = value;
+            return this;
+        }
+
+        public Builder mode(UpdateMode value) {
+            mode = value;
+            return this;
+        }
+
+        public Builder env(Map<String, String> value) {
+            env = value;
+            return this;
+        }
+
+        public Builder ports(List<PortMapping> value) {
+            ports = value;
+            return this;
+        }
+
+        public Builder volumes(List<VolumeMount> value) {
+            volumes = value;
+            return this;
+        }
+
+        public Builder network(Optional<String> value) {
+            network = value;
+            return this;
+        }
+
+        public Builder networkAliases(List<String> value) {
+            networkAliases = value;
+            return this;
+        }
+
+        public Builder dependsOn(List<String> value) {
+            dependsOn = value;
+            return this;
+        }
+
+        public Builder restartOnDependencyUpdate(boolean value) {
+            restartOnDependencyUpdate = value;
+            return this;
+        }
+
+        public Builder health(HealthCheckConfig value) {
+            health = value;
+            return this;
+        }
+
+        public Builder stopTimeout(Duration value) {
+            stopTimeout = value;
+            return this;
+        }
+
+        public Builder restartPolicy(String value) {
+            restartPolicy = value;
+            return this;
+        }
+
+        public Builder command(Optional<List<String>> value) {
+            command = value;
+            return this;
+        }
+
+        public Builder labels(Map<String, String> value) {
+            labels = value;
+            return this;
+        }
+
+        public Builder pruneOldImages(boolean value) {
+            pruneOldImages = value;
+            return this;
+        }
+
+        public Builder policy(UpdatePolicy value) {
+            policy = value;
+            return this;
+        }
+
+        public Builder strategy(Strategy value) {
+            strategy = value;
+            return this;
+        }
+
+        public Builder proxy(Optional<ProxyConfig> value) {
+            proxy = value;
+            return this;
+        }
+
+        public ServiceConfig build() {
+            return new ServiceConfig(
+                    name,
+                    image,
+                    containerName,
+                    mode,
+                    env,
+                    ports,
+                    volumes,
+                    network,
+                    networkAliases,
+                    dependsOn,
+                    restartOnDependencyUpdate,
+                    health,
+                    stopTimeout,
+                    restartPolicy,
+                    command,
+                    labels,
+                    pruneOldImages,
+                    policy,
+                    strategy,
+                    proxy);
+        }
     }
 
     public enum UpdateMode {

@@ -32,8 +32,8 @@ final class ServiceDraft {
     int dependsOnLine;
     boolean restartOnDependencyUpdate;
     HealthCheckConfig health = HealthCheckConfig.defaults();
-    Duration stopTimeout = ServiceBinder.DEFAULT_STOP_TIMEOUT;
-    String restartPolicy = ServiceBinder.DEFAULT_RESTART_POLICY;
+    Duration stopTimeout = ServiceConfig.DEFAULT_STOP_TIMEOUT;
+    String restartPolicy = ServiceConfig.DEFAULT_RESTART_POLICY;
     Optional<List<String>> command = Optional.empty();
     final Map<String, String> labels = new LinkedHashMap<>();
     boolean pruneOldImages;
@@ -56,26 +56,25 @@ final class ServiceDraft {
     }
 
     ServiceConfig toConfig() {
-        return new ServiceConfig(
-                name,
-                image,
-                containerName,
-                mode,
-                env,
-                ports.stream().map(Located::value).toList(),
-                volumes,
-                network,
-                networkAliases,
-                dependencyNames(),
-                restartOnDependencyUpdate,
-                health,
-                stopTimeout,
-                restartPolicy,
-                command.map(List::copyOf),
-                labels,
-                pruneOldImages,
-                policy,
-                strategy,
-                proxy);
+        return ServiceConfig.builder(name, image)
+                .containerName(containerName)
+                .mode(mode)
+                .env(env)
+                .ports(ports.stream().map(Located::value).toList())
+                .volumes(volumes)
+                .network(network)
+                .networkAliases(networkAliases)
+                .dependsOn(dependencyNames())
+                .restartOnDependencyUpdate(restartOnDependencyUpdate)
+                .health(health)
+                .stopTimeout(stopTimeout)
+                .restartPolicy(restartPolicy)
+                .command(command.map(List::copyOf))
+                .labels(labels)
+                .pruneOldImages(pruneOldImages)
+                .policy(policy)
+                .strategy(strategy)
+                .proxy(proxy)
+                .build();
     }
 }

@@ -111,24 +111,11 @@ class ConfigLoaderTest {
         assertThat(config.docker().host()).isEqualTo(DockerConfig.DEFAULT_HOST);
         assertThat(config.registries()).isEmpty();
         assertThat(config.services())
-                .containsExactly(new ServiceConfig(
-                        "web",
-                        new ImageRef("ghcr.io", "acme/survey-app", "latest"),
-                        "web",
-                        ServiceConfig.UpdateMode.AUTO,
-                        Map.of(),
-                        List.of(),
-                        List.of(),
-                        Optional.empty(),
-                        List.of(),
-                        List.of(),
-                        false,
-                        HealthCheckConfig.defaults(),
-                        Duration.ofSeconds(10),
-                        "unless-stopped",
-                        Optional.empty(),
-                        Map.of(),
-                        false));
+                .containsExactly(ServiceConfig.builder("web", new ImageRef("ghcr.io", "acme/survey-app", "latest"))
+                        .mode(ServiceConfig.UpdateMode.AUTO)
+                        .stopTimeout(Duration.ofSeconds(10))
+                        .restartPolicy("unless-stopped")
+                        .build());
     }
 
     @Test

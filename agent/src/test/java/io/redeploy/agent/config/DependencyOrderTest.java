@@ -8,30 +8,17 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class DependencyOrderTest {
 
     private static ServiceConfig service(String name, String... dependsOn) {
-        return new ServiceConfig(
-                name,
-                ImageRef.parse("ghcr.io/acme/" + name, "main"),
-                name,
-                ServiceConfig.UpdateMode.AUTO,
-                Map.of(),
-                List.of(),
-                List.of(),
-                Optional.empty(),
-                List.of(),
-                List.of(dependsOn),
-                false,
-                HealthCheckConfig.defaults(),
-                Duration.ofSeconds(10),
-                "unless-stopped",
-                Optional.empty(),
-                Map.of(),
-                false);
+        return ServiceConfig.builder(name, ImageRef.parse("ghcr.io/acme/" + name, "main"))
+                .mode(ServiceConfig.UpdateMode.AUTO)
+                .dependsOn(List.of(dependsOn))
+                .stopTimeout(Duration.ofSeconds(10))
+                .restartPolicy("unless-stopped")
+                .build();
     }
 
     private static List<String> names(List<ServiceConfig> services) {

@@ -212,24 +212,23 @@ class PolicyConfigTest {
         ServiceConfig s = load("services: {web: {image: ghcr.io/acme/app}}")
                 .service("web")
                 .orElseThrow();
-        ServiceConfig rebuilt = new ServiceConfig(
-                s.name(),
-                s.image(),
-                s.containerName(),
-                ServiceConfig.UpdateMode.MONITOR,
-                s.env(),
-                s.ports(),
-                s.volumes(),
-                s.network(),
-                s.networkAliases(),
-                s.dependsOn(),
-                s.restartOnDependencyUpdate(),
-                s.health(),
-                s.stopTimeout(),
-                s.restartPolicy(),
-                s.command(),
-                s.labels(),
-                s.pruneOldImages());
+        ServiceConfig rebuilt = ServiceConfig.builder(s.name(), s.image())
+                .containerName(s.containerName())
+                .mode(ServiceConfig.UpdateMode.MONITOR)
+                .env(s.env())
+                .ports(s.ports())
+                .volumes(s.volumes())
+                .network(s.network())
+                .networkAliases(s.networkAliases())
+                .dependsOn(s.dependsOn())
+                .restartOnDependencyUpdate(s.restartOnDependencyUpdate())
+                .health(s.health())
+                .stopTimeout(s.stopTimeout())
+                .restartPolicy(s.restartPolicy())
+                .command(s.command())
+                .labels(s.labels())
+                .pruneOldImages(s.pruneOldImages())
+                .build();
 
         assertThat(rebuilt.policy().kind()).isEqualTo(UpdatePolicy.Kind.NOTIFY);
         assertThat(rebuilt.withPolicy(UpdatePolicy.of(UpdatePolicy.Kind.PIN_MAJOR))

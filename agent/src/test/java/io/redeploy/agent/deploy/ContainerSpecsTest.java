@@ -2,7 +2,6 @@ package io.redeploy.agent.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.redeploy.agent.config.HealthCheckConfig;
 import io.redeploy.agent.config.ServiceConfig;
 import io.redeploy.agent.docker.AgentLabels;
 import io.redeploy.agent.docker.ContainerSpec;
@@ -16,24 +15,17 @@ import org.junit.jupiter.api.Test;
 class ContainerSpecsTest {
     @Test
     void createsFromTheImageByDigestWithTheAgentsLabelsWinning() {
-        ServiceConfig s = new ServiceConfig(
-                "db",
-                ImageRef.parse("postgres", "16"),
-                "acme-db",
-                ServiceConfig.UpdateMode.AUTO,
-                Map.of("POSTGRES_PASSWORD", "s3cret"),
-                List.of(),
-                List.of(),
-                Optional.of("acme"),
-                List.of("db"),
-                List.of(),
-                false,
-                HealthCheckConfig.defaults(),
-                Duration.ofSeconds(30),
-                "",
-                Optional.of(List.of("postgres", "-c", "fsync=off")),
-                Map.of(AgentLabels.MANAGED, "false", AgentLabels.SERVICE, "other", "tier", "data"),
-                false);
+        ServiceConfig s = ServiceConfig.builder("db", ImageRef.parse("postgres", "16"))
+                .containerName("acme-db")
+                .mode(ServiceConfig.UpdateMode.AUTO)
+                .env(Map.of("POSTGRES_PASSWORD", "s3cret"))
+                .network(Optional.of("acme"))
+                .networkAliases(List.of("db"))
+                .stopTimeout(Duration.ofSeconds(30))
+                .restartPolicy("")
+                .command(Optional.of(List.of("postgres", "-c", "fsync=off")))
+                .labels(Map.of(AgentLabels.MANAGED, "false", AgentLabels.SERVICE, "other", "tier", "data"))
+                .build();
 
         ContainerSpec spec = ContainerSpecs.forDeploy(s, Services.V1);
 

@@ -94,24 +94,16 @@ class ContainerTargetIT {
     }
 
     private static ServiceConfig service(String suffix, HealthCheckConfig health, List<VolumeMount> volumes) {
-        return new ServiceConfig(
-                suffix,
-                ImageRef.parse(REPO, "main"),
-                name(suffix),
-                ServiceConfig.UpdateMode.AUTO,
-                Map.of("SECRET_TOKEN", "do-not-log-me"),
-                List.of(),
-                volumes,
-                Optional.empty(),
-                List.of(),
-                List.of(),
-                false,
-                health,
-                Duration.ofSeconds(2),
-                "no",
-                Optional.empty(),
-                Map.of("it", PREFIX),
-                false);
+        return ServiceConfig.builder(suffix, ImageRef.parse(REPO, "main"))
+                .containerName(name(suffix))
+                .mode(ServiceConfig.UpdateMode.AUTO)
+                .env(Map.of("SECRET_TOKEN", "do-not-log-me"))
+                .volumes(volumes)
+                .health(health)
+                .stopTimeout(Duration.ofSeconds(2))
+                .restartPolicy("no")
+                .labels(Map.of("it", PREFIX))
+                .build();
     }
 
     private static HealthCheckConfig httpHealth(Duration timeout) {
@@ -242,24 +234,13 @@ class ContainerTargetIT {
         String volRepo = "127.0.0.1:5000/" + PREFIX + "/vol";
         Digest v1 = withVolumeDeclaration(REPO + ":b1", volRepo + ":1");
         Digest v2 = withVolumeDeclaration(REPO + ":b2", volRepo + ":2");
-        ServiceConfig db = new ServiceConfig(
-                "anon",
-                ImageRef.parse(volRepo, "main"),
-                name("anon"),
-                ServiceConfig.UpdateMode.AUTO,
-                Map.of(),
-                List.of(),
-                List.of(),
-                Optional.empty(),
-                List.of(),
-                List.of(),
-                false,
-                httpHealth(Duration.ofSeconds(20)),
-                Duration.ofSeconds(2),
-                "no",
-                Optional.empty(),
-                Map.of(),
-                false);
+        ServiceConfig db = ServiceConfig.builder("anon", ImageRef.parse(volRepo, "main"))
+                .containerName(name("anon"))
+                .mode(ServiceConfig.UpdateMode.AUTO)
+                .health(httpHealth(Duration.ofSeconds(20)))
+                .stopTimeout(Duration.ofSeconds(2))
+                .restartPolicy("no")
+                .build();
         assertThat(deployer.deploy(db, v1, REGISTRY).outcome()).isEqualTo(Outcome.DEPLOYED);
         Cli.run("docker", "exec", db.containerName(), "sh", "-c", "echo rows > /var/lib/db/table");
 
@@ -293,24 +274,14 @@ class ContainerTargetIT {
         Digest p1 = retag(REPO + ":b1", pruneRepo + ":1");
         Digest p2 = retag(REPO + ":b2", pruneRepo + ":2");
         Digest p3 = retag(REPO + ":hc", pruneRepo + ":3");
-        ServiceConfig web = new ServiceConfig(
-                "prune",
-                ImageRef.parse(pruneRepo, "main"),
-                name("prune"),
-                ServiceConfig.UpdateMode.AUTO,
-                Map.of(),
-                List.of(),
-                List.of(),
-                Optional.empty(),
-                List.of(),
-                List.of(),
-                false,
-                httpHealth(Duration.ofSeconds(20)),
-                Duration.ofSeconds(2),
-                "no",
-                Optional.empty(),
-                Map.of(),
-                true);
+        ServiceConfig web = ServiceConfig.builder("prune", ImageRef.parse(pruneRepo, "main"))
+                .containerName(name("prune"))
+                .mode(ServiceConfig.UpdateMode.AUTO)
+                .health(httpHealth(Duration.ofSeconds(20)))
+                .stopTimeout(Duration.ofSeconds(2))
+                .restartPolicy("no")
+                .pruneOldImages(true)
+                .build();
 
         for (Digest d : List.of(p1, p2, p3)) {
             DeployResult result = deployer.deploy(web, d, REGISTRY);
@@ -415,24 +386,13 @@ class ContainerTargetIT {
         String ref = Cli.buildImage(env, authRepo + ":b7", "7");
         Digest digest = Cli.pushedDigest(docker, ref, authRepo);
         Cli.run("docker", "rmi", ref); // so the deploy must really pull
-        ServiceConfig priv = new ServiceConfig(
-                "private",
-                ImageRef.parse(authRepo, "b7"),
-                name("private"),
-                ServiceConfig.UpdateMode.AUTO,
-                Map.of(),
-                List.of(),
-                List.of(),
-                Optional.empty(),
-                List.of(),
-                List.of(),
-                false,
-                httpHealth(Duration.ofSeconds(20)),
-                Duration.ofSeconds(2),
-                "no",
-                Optional.empty(),
-                Map.of(),
-                false);
+        ServiceConfig priv = ServiceConfig.builder("private", ImageRef.parse(authRepo, "b7"))
+                .containerName(name("private"))
+                .mode(ServiceConfig.UpdateMode.AUTO)
+                .health(httpHealth(Duration.ofSeconds(20)))
+                .stopTimeout(Duration.ofSeconds(2))
+                .restartPolicy("no")
+                .build();
 
         DeployResult anonymous = deployer.deploy(priv, digest, RegistryConfig.anonymous("127.0.0.1:5001"));
         assertThat(anonymous.outcome()).isEqualTo(Outcome.FAILED);

@@ -21,7 +21,6 @@ import io.redeploy.agent.reconcile.DeployResult;
 import io.redeploy.agent.reconcile.DeployResult.Outcome;
 import io.redeploy.agent.reconcile.Workload;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -134,24 +133,21 @@ class ContainerTargetTest {
     void invalidSettingsFailBeforeTheOldContainerIsTouched() {
         oldRunningV1();
         docker.registryHas(REPO, V2.value(), false, Behaviour.HEALTHY);
-        ServiceConfig bad = new ServiceConfig(
-                web.name(),
-                web.image(),
-                web.containerName(),
-                web.mode(),
-                web.env(),
-                web.ports(),
-                web.volumes(),
-                web.network(),
-                web.networkAliases(),
-                web.dependsOn(),
-                false,
-                web.health(),
-                web.stopTimeout(),
-                "sometimes",
-                web.command(),
-                web.labels(),
-                false);
+        ServiceConfig bad = ServiceConfig.builder(web.name(), web.image())
+                .containerName(web.containerName())
+                .mode(web.mode())
+                .env(web.env())
+                .ports(web.ports())
+                .volumes(web.volumes())
+                .network(web.network())
+                .networkAliases(web.networkAliases())
+                .dependsOn(web.dependsOn())
+                .health(web.health())
+                .stopTimeout(web.stopTimeout())
+                .restartPolicy("sometimes")
+                .command(web.command())
+                .labels(web.labels())
+                .build();
 
         DeployResult result = deployer.deploy(bad, V2, REGISTRY);
 
@@ -164,24 +160,20 @@ class ContainerTargetTest {
     void healthSettingsWithoutAPortFailBeforeTheOldContainerIsTouched() {
         oldRunningV1();
         docker.registryHas(REPO, V2.value(), false, Behaviour.HEALTHY);
-        ServiceConfig noPort = new ServiceConfig(
-                web.name(),
-                web.image(),
-                web.containerName(),
-                web.mode(),
-                web.env(),
-                List.of(),
-                web.volumes(),
-                web.network(),
-                web.networkAliases(),
-                web.dependsOn(),
-                false,
-                Services.health(HealthCheckConfig.Type.HTTP, Duration.ofSeconds(5)),
-                web.stopTimeout(),
-                "no",
-                web.command(),
-                web.labels(),
-                false);
+        ServiceConfig noPort = ServiceConfig.builder(web.name(), web.image())
+                .containerName(web.containerName())
+                .mode(web.mode())
+                .env(web.env())
+                .volumes(web.volumes())
+                .network(web.network())
+                .networkAliases(web.networkAliases())
+                .dependsOn(web.dependsOn())
+                .health(Services.health(HealthCheckConfig.Type.HTTP, Duration.ofSeconds(5)))
+                .stopTimeout(web.stopTimeout())
+                .restartPolicy("no")
+                .command(web.command())
+                .labels(web.labels())
+                .build();
 
         DeployResult result = deployer.deploy(noPort, V2, REGISTRY);
 
@@ -458,24 +450,22 @@ class ContainerTargetTest {
         String previousImage = docker.byName("acme-web").orElseThrow().imageId();
         docker.pull(REPO, Services.digest('0').value(), ContainerSpecs.registryAuth(REGISTRY), Duration.ofMinutes(1));
         docker.operations.clear();
-        ServiceConfig pruning = new ServiceConfig(
-                web.name(),
-                web.image(),
-                web.containerName(),
-                web.mode(),
-                web.env(),
-                web.ports(),
-                web.volumes(),
-                web.network(),
-                web.networkAliases(),
-                web.dependsOn(),
-                false,
-                web.health(),
-                web.stopTimeout(),
-                web.restartPolicy(),
-                web.command(),
-                web.labels(),
-                true);
+        ServiceConfig pruning = ServiceConfig.builder(web.name(), web.image())
+                .containerName(web.containerName())
+                .mode(web.mode())
+                .env(web.env())
+                .ports(web.ports())
+                .volumes(web.volumes())
+                .network(web.network())
+                .networkAliases(web.networkAliases())
+                .dependsOn(web.dependsOn())
+                .health(web.health())
+                .stopTimeout(web.stopTimeout())
+                .restartPolicy(web.restartPolicy())
+                .command(web.command())
+                .labels(web.labels())
+                .pruneOldImages(true)
+                .build();
 
         DeployResult result = deployer.deploy(pruning, V2, REGISTRY);
 

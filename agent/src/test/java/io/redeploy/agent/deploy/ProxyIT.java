@@ -8,7 +8,6 @@ import io.redeploy.agent.config.HealthCheckConfig;
 import io.redeploy.agent.config.ProxyConfig;
 import io.redeploy.agent.config.RegistryConfig;
 import io.redeploy.agent.config.ServiceConfig;
-import io.redeploy.agent.config.UpdatePolicy;
 import io.redeploy.agent.deploy.health.DefaultHealthGates;
 import io.redeploy.agent.docker.DockerJavaGateway;
 import io.redeploy.agent.image.Digest;
@@ -83,30 +82,19 @@ class ProxyIT {
     }
 
     private static ServiceConfig service() {
-        return new ServiceConfig(
-                "web",
-                ImageRef.parse(REPO, "main"),
-                PREFIX + "-web",
-                ServiceConfig.UpdateMode.AUTO,
-                Map.of(),
-                List.of(),
-                List.of(),
-                Optional.empty(),
-                List.of(),
-                List.of(),
-                false,
-                new HealthCheckConfig(
-                        HealthCheckConfig.Type.HTTP, "/", 8080, Duration.ofSeconds(4), Duration.ofMillis(200)),
-                // busybox httpd as PID 1 ignores SIGTERM: a short stop timeout keeps the test quick.
-                Duration.ofSeconds(1),
-                "no",
-                Optional.empty(),
-                Map.of("it", PREFIX),
-                false,
-                UpdatePolicy.defaults(),
-                ServiceConfig.Strategy.START_FIRST,
-                // Port 0: the forwarder binds a free port (the config loader asks for a real one).
-                Optional.of(new ProxyConfig("127.0.0.1", 0, 8080, Duration.ofSeconds(5))));
+        return ServiceConfig.builder("web", ImageRef.parse(REPO, "main"))
+                .containerName(PREFIX + "-web")
+                .mode(ServiceConfig.UpdateMode.AUTO)
+                .health(new HealthCheckConfig(
+                        HealthCheckConfig.Type.HTTP, "/", 8080, Duration.ofSeconds(4), Duration.ofMillis(200)))
+                .stopTimeout( // busybox httpd as PID 1 ignores SIGTERM: a short stop timeout keeps the test quick.
+                        Duration.ofSeconds(1))
+                .restartPolicy("no")
+                .labels(Map.of("it", PREFIX))
+                .strategy(ServiceConfig.Strategy.START_FIRST)
+                .proxy( // Port 0: the forwarder binds a free port (the config loader asks for a real one).
+                        Optional.of(new ProxyConfig("127.0.0.1", 0, 8080, Duration.ofSeconds(5))))
+                .build();
     }
 
     /** One HTTP/1.0 request on a fresh connection: the body, or why it failed. */

@@ -9,7 +9,6 @@ import io.redeploy.agent.config.HealthCheckConfig;
 import io.redeploy.agent.config.ProxyConfig;
 import io.redeploy.agent.config.RegistryConfig;
 import io.redeploy.agent.config.ServiceConfig;
-import io.redeploy.agent.config.UpdatePolicy;
 import io.redeploy.agent.deploy.FakeDocker.Behaviour;
 import io.redeploy.agent.deploy.health.DefaultHealthGates;
 import io.redeploy.agent.deploy.health.HealthGate;
@@ -56,27 +55,17 @@ class ProxyStrategyTest {
 
     private static ServiceConfig service(
             HealthCheckConfig.Type health, Optional<String> network, List<String> aliases) {
-        return new ServiceConfig(
-                "web",
-                ImageRef.parse(REPO, "main"),
-                NAME,
-                ServiceConfig.UpdateMode.AUTO,
-                Map.of(),
-                List.of(),
-                List.of(),
-                network,
-                aliases,
-                List.of(),
-                false,
-                new HealthCheckConfig(health, "/", 0, Duration.ofSeconds(5), Duration.ofSeconds(1)),
-                Duration.ofSeconds(7),
-                "unless-stopped",
-                Optional.empty(),
-                Map.of(),
-                false,
-                UpdatePolicy.defaults(),
-                ServiceConfig.Strategy.START_FIRST,
-                Optional.of(PROXY));
+        return ServiceConfig.builder("web", ImageRef.parse(REPO, "main"))
+                .containerName(NAME)
+                .mode(ServiceConfig.UpdateMode.AUTO)
+                .network(network)
+                .networkAliases(aliases)
+                .health(new HealthCheckConfig(health, "/", 0, Duration.ofSeconds(5), Duration.ofSeconds(1)))
+                .stopTimeout(Duration.ofSeconds(7))
+                .restartPolicy("unless-stopped")
+                .strategy(ServiceConfig.Strategy.START_FIRST)
+                .proxy(Optional.of(PROXY))
+                .build();
     }
 
     /** The running V1 container behind the agent's port, as an earlier deploy left it. */

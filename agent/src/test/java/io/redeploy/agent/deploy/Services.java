@@ -9,7 +9,6 @@ import io.redeploy.agent.image.ImageRef;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /** ServiceConfig records for tests, built directly (the config loader is not needed). */
 public final class Services {
@@ -28,24 +27,17 @@ public final class Services {
     }
 
     public static ServiceConfig service(String name, String containerName, HealthCheckConfig health) {
-        return new ServiceConfig(
-                name,
-                ImageRef.parse(REPO, "main"),
-                containerName,
-                ServiceConfig.UpdateMode.AUTO,
-                Map.of("DB_PASSWORD", "hunter2-secret"),
-                List.of(new PortMapping("127.0.0.1", 18080, 8080, "tcp")),
-                List.of(new VolumeMount("web-data", "/data", false)),
-                Optional.empty(),
-                List.of(),
-                List.of(),
-                false,
-                health,
-                Duration.ofSeconds(7),
-                "unless-stopped",
-                Optional.empty(),
-                Map.of("team", "core"),
-                false);
+        return ServiceConfig.builder(name, ImageRef.parse(REPO, "main"))
+                .containerName(containerName)
+                .mode(ServiceConfig.UpdateMode.AUTO)
+                .env(Map.of("DB_PASSWORD", "hunter2-secret"))
+                .ports(List.of(new PortMapping("127.0.0.1", 18080, 8080, "tcp")))
+                .volumes(List.of(new VolumeMount("web-data", "/data", false)))
+                .health(health)
+                .stopTimeout(Duration.ofSeconds(7))
+                .restartPolicy("unless-stopped")
+                .labels(Map.of("team", "core"))
+                .build();
     }
 
     static HealthCheckConfig health(HealthCheckConfig.Type type, Duration timeout) {

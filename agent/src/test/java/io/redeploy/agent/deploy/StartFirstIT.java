@@ -7,7 +7,6 @@ import io.redeploy.agent.config.DockerConfig;
 import io.redeploy.agent.config.HealthCheckConfig;
 import io.redeploy.agent.config.RegistryConfig;
 import io.redeploy.agent.config.ServiceConfig;
-import io.redeploy.agent.config.UpdatePolicy;
 import io.redeploy.agent.deploy.health.DefaultHealthGates;
 import io.redeploy.agent.docker.DockerJavaGateway;
 import io.redeploy.agent.image.Digest;
@@ -85,27 +84,18 @@ class StartFirstIT {
     }
 
     private static ServiceConfig service() {
-        return new ServiceConfig(
-                "web",
-                ImageRef.parse(REPO, "main"),
-                PREFIX + "-web-c",
-                ServiceConfig.UpdateMode.AUTO,
-                Map.of(),
-                List.of(),
-                List.of(),
-                Optional.of(NETWORK),
-                List.of(ALIAS),
-                List.of(),
-                false,
-                new HealthCheckConfig(
-                        HealthCheckConfig.Type.HTTP, "/", 8080, Duration.ofSeconds(4), Duration.ofMillis(200)),
-                Duration.ofSeconds(2),
-                "no",
-                Optional.empty(),
-                Map.of("it", PREFIX),
-                false,
-                UpdatePolicy.defaults(),
-                ServiceConfig.Strategy.START_FIRST);
+        return ServiceConfig.builder("web", ImageRef.parse(REPO, "main"))
+                .containerName(PREFIX + "-web-c")
+                .mode(ServiceConfig.UpdateMode.AUTO)
+                .network(Optional.of(NETWORK))
+                .networkAliases(List.of(ALIAS))
+                .health(new HealthCheckConfig(
+                        HealthCheckConfig.Type.HTTP, "/", 8080, Duration.ofSeconds(4), Duration.ofMillis(200)))
+                .stopTimeout(Duration.ofSeconds(2))
+                .restartPolicy("no")
+                .labels(Map.of("it", PREFIX))
+                .strategy(ServiceConfig.Strategy.START_FIRST)
+                .build();
     }
 
     private static String clientLog(String client) {

@@ -9,7 +9,6 @@ import io.redeploy.agent.config.HealthCheckConfig;
 import io.redeploy.agent.config.PortMapping;
 import io.redeploy.agent.config.RegistryConfig;
 import io.redeploy.agent.config.ServiceConfig;
-import io.redeploy.agent.config.UpdatePolicy;
 import io.redeploy.agent.deploy.FakeDocker.Behaviour;
 import io.redeploy.agent.deploy.health.DefaultHealthGates;
 import io.redeploy.agent.docker.ContainerInfo;
@@ -18,7 +17,6 @@ import io.redeploy.agent.reconcile.DeployResult;
 import io.redeploy.agent.reconcile.DeployResult.Outcome;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -37,27 +35,18 @@ class StartFirstTest {
     private final ServiceConfig web = service(List.of());
 
     private static ServiceConfig service(List<PortMapping> ports) {
-        return new ServiceConfig(
-                "web",
-                ImageRef.parse(REPO, "main"),
-                NAME,
-                ServiceConfig.UpdateMode.AUTO,
-                Map.of(),
-                ports,
-                List.of(),
-                Optional.of(NET),
-                List.of("web"),
-                List.of(),
-                false,
-                new HealthCheckConfig(
-                        HealthCheckConfig.Type.AUTO, "/", 0, Duration.ofSeconds(5), Duration.ofSeconds(1)),
-                Duration.ofSeconds(7),
-                "unless-stopped",
-                Optional.empty(),
-                Map.of(),
-                false,
-                UpdatePolicy.defaults(),
-                ServiceConfig.Strategy.START_FIRST);
+        return ServiceConfig.builder("web", ImageRef.parse(REPO, "main"))
+                .containerName(NAME)
+                .mode(ServiceConfig.UpdateMode.AUTO)
+                .ports(ports)
+                .network(Optional.of(NET))
+                .networkAliases(List.of("web"))
+                .health(new HealthCheckConfig(
+                        HealthCheckConfig.Type.AUTO, "/", 0, Duration.ofSeconds(5), Duration.ofSeconds(1)))
+                .stopTimeout(Duration.ofSeconds(7))
+                .restartPolicy("unless-stopped")
+                .strategy(ServiceConfig.Strategy.START_FIRST)
+                .build();
     }
 
     /** The running V1 container, on the network under the alias, as an earlier deploy left it. */

@@ -3,7 +3,6 @@ package io.redeploy.agent.notify;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.redeploy.agent.config.HealthCheckConfig;
 import io.redeploy.agent.config.ServiceConfig;
 import io.redeploy.agent.image.Digest;
 import io.redeploy.agent.image.ImageRef;
@@ -13,7 +12,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
@@ -38,24 +36,11 @@ class NotifyingPollEventsTest {
             sent.add(n);
         }
     };
-    private final ServiceConfig web = new ServiceConfig(
-            "web",
-            ImageRef.parse("ghcr.io/acme/app", "main"),
-            "web",
-            ServiceConfig.UpdateMode.AUTO,
-            Map.of(),
-            List.of(),
-            List.of(),
-            Optional.empty(),
-            List.of(),
-            List.of(),
-            false,
-            HealthCheckConfig.defaults(),
-            Duration.ofSeconds(10),
-            "unless-stopped",
-            Optional.empty(),
-            Map.of(),
-            false);
+    private final ServiceConfig web = ServiceConfig.builder("web", ImageRef.parse("ghcr.io/acme/app", "main"))
+            .mode(ServiceConfig.UpdateMode.AUTO)
+            .stopTimeout(Duration.ofSeconds(10))
+            .restartPolicy("unless-stopped")
+            .build();
 
     @Test
     void eachOccurrenceIsNotifiedOnce() {

@@ -28,7 +28,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
@@ -101,26 +100,15 @@ class PolicyIT {
     }
 
     private static ServiceConfig db(UpdatePolicy policy) {
-        return new ServiceConfig(
-                "db",
-                ImageRef.parse(REPO, "main"),
-                PREFIX + "-db",
-                ServiceConfig.UpdateMode.AUTO,
-                Map.of(),
-                List.of(),
-                List.of(),
-                Optional.empty(),
-                List.of(),
-                List.of(),
-                false,
-                new HealthCheckConfig(
-                        HealthCheckConfig.Type.AUTO, "/", 0, Duration.ofSeconds(20), Duration.ofMillis(500)),
-                Duration.ofSeconds(1),
-                "no",
-                Optional.empty(),
-                Map.of(),
-                false,
-                policy);
+        return ServiceConfig.builder("db", ImageRef.parse(REPO, "main"))
+                .containerName(PREFIX + "-db")
+                .mode(ServiceConfig.UpdateMode.AUTO)
+                .health(new HealthCheckConfig(
+                        HealthCheckConfig.Type.AUTO, "/", 0, Duration.ofSeconds(20), Duration.ofMillis(500)))
+                .stopTimeout(Duration.ofSeconds(1))
+                .restartPolicy("no")
+                .policy(policy)
+                .build();
     }
 
     private ContainerInfo running() {

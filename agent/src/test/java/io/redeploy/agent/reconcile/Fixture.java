@@ -1,6 +1,5 @@
 package io.redeploy.agent.reconcile;
 
-import io.redeploy.agent.config.HealthCheckConfig;
 import io.redeploy.agent.config.RegistryConfig;
 import io.redeploy.agent.config.ServiceConfig;
 import io.redeploy.agent.config.ServiceConfig.UpdateMode;
@@ -22,7 +21,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -96,25 +94,14 @@ final class Fixture implements AutoCloseable {
             List<String> dependsOn,
             boolean restartOnDependencyUpdate,
             UpdatePolicy policy) {
-        return new ServiceConfig(
-                name,
-                ImageRef.parse("127.0.0.1:5000/acme/" + name, "main"),
-                name,
-                mode,
-                Map.of(),
-                List.of(),
-                List.of(),
-                Optional.empty(),
-                List.of(),
-                dependsOn,
-                restartOnDependencyUpdate,
-                HealthCheckConfig.defaults(),
-                Duration.ofSeconds(10),
-                "unless-stopped",
-                Optional.empty(),
-                Map.of(),
-                false,
-                policy);
+        return ServiceConfig.builder(name, ImageRef.parse("127.0.0.1:5000/acme/" + name, "main"))
+                .mode(mode)
+                .dependsOn(dependsOn)
+                .restartOnDependencyUpdate(restartOnDependencyUpdate)
+                .stopTimeout(Duration.ofSeconds(10))
+                .restartPolicy("unless-stopped")
+                .policy(policy)
+                .build();
     }
 
     /** Notifications as "new <digest> deploy=<bool>", "finished <OUTCOME>", "degraded <reason>", "healthy". */

@@ -2,9 +2,7 @@ package io.redeploy.agent.reconcile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.redeploy.agent.config.HealthCheckConfig;
 import io.redeploy.agent.config.ServiceConfig;
-import io.redeploy.agent.config.ServiceConfig.UpdateMode;
 import io.redeploy.agent.config.UpdatePolicy;
 import io.redeploy.agent.config.VerifyConfig;
 import io.redeploy.agent.config.VerifyConfig.TrustedKey;
@@ -339,47 +337,30 @@ class PlannerTest {
     }
 
     private static ServiceConfig dependsOnDb(ServiceConfig s) {
-        return new ServiceConfig(
-                s.name(),
-                s.image(),
-                s.containerName(),
-                s.mode(),
-                s.env(),
-                s.ports(),
-                s.volumes(),
-                s.network(),
-                s.networkAliases(),
-                List.of("db"),
-                false,
-                s.health(),
-                s.stopTimeout(),
-                s.restartPolicy(),
-                s.command(),
-                s.labels(),
-                false,
-                s.policy(),
-                s.strategy(),
-                s.proxy());
+        return ServiceConfig.builder(s.name(), s.image())
+                .containerName(s.containerName())
+                .mode(s.mode())
+                .env(s.env())
+                .ports(s.ports())
+                .volumes(s.volumes())
+                .network(s.network())
+                .networkAliases(s.networkAliases())
+                .dependsOn(List.of("db"))
+                .health(s.health())
+                .stopTimeout(s.stopTimeout())
+                .restartPolicy(s.restartPolicy())
+                .command(s.command())
+                .labels(s.labels())
+                .policy(s.policy())
+                .strategy(s.strategy())
+                .proxy(s.proxy())
+                .build();
     }
 
     static ServiceConfig web() {
-        return new ServiceConfig(
-                "web",
-                ImageRef.parse("127.0.0.1:5000/acme/web", "main"),
-                "web",
-                UpdateMode.AUTO,
-                Map.of(),
-                List.of(),
-                List.of(),
-                Optional.empty(),
-                List.of(),
-                List.of(),
-                false,
-                HealthCheckConfig.defaults(),
-                Duration.ofSeconds(10),
-                "unless-stopped",
-                Optional.empty(),
-                Map.of(),
-                false);
+        return ServiceConfig.builder("web", ImageRef.parse("127.0.0.1:5000/acme/web", "main"))
+                .stopTimeout(Duration.ofSeconds(10))
+                .restartPolicy("unless-stopped")
+                .build();
     }
 }

@@ -12,7 +12,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import io.redeploy.agent.config.HealthCheckConfig;
 import io.redeploy.agent.config.RegistryConfig;
 import io.redeploy.agent.config.ServiceConfig;
 import io.redeploy.agent.config.UpdatePolicy;
@@ -32,7 +31,6 @@ import java.security.KeyPair;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -359,24 +357,11 @@ class CosignVerifierTest {
     private ServiceConfig service(VerifyConfig keys) {
         UpdatePolicy policy =
                 keys == null ? UpdatePolicy.defaults() : UpdatePolicy.defaults().withVerify(keys);
-        return new ServiceConfig(
-                "web",
-                image(),
-                "web",
-                ServiceConfig.UpdateMode.AUTO,
-                Map.of(),
-                List.of(),
-                List.of(),
-                Optional.empty(),
-                List.of(),
-                List.of(),
-                false,
-                HealthCheckConfig.defaults(),
-                Duration.ofSeconds(10),
-                "unless-stopped",
-                Optional.empty(),
-                Map.of(),
-                false,
-                policy);
+        return ServiceConfig.builder("web", image())
+                .mode(ServiceConfig.UpdateMode.AUTO)
+                .stopTimeout(Duration.ofSeconds(10))
+                .restartPolicy("unless-stopped")
+                .policy(policy)
+                .build();
     }
 }

@@ -230,24 +230,22 @@ class HealthGatesTest {
     }
 
     private static ServiceConfig withoutPorts(ServiceConfig s) {
-        return new ServiceConfig(
-                s.name(),
-                s.image(),
-                s.containerName(),
-                s.mode(),
-                s.env(),
-                List.of(),
-                s.volumes(),
-                s.network(),
-                s.networkAliases(),
-                s.dependsOn(),
-                s.restartOnDependencyUpdate(),
-                s.health(),
-                s.stopTimeout(),
-                s.restartPolicy(),
-                s.command(),
-                s.labels(),
-                s.pruneOldImages());
+        return ServiceConfig.builder(s.name(), s.image())
+                .containerName(s.containerName())
+                .mode(s.mode())
+                .env(s.env())
+                .volumes(s.volumes())
+                .network(s.network())
+                .networkAliases(s.networkAliases())
+                .dependsOn(s.dependsOn())
+                .restartOnDependencyUpdate(s.restartOnDependencyUpdate())
+                .health(s.health())
+                .stopTimeout(s.stopTimeout())
+                .restartPolicy(s.restartPolicy())
+                .command(s.command())
+                .labels(s.labels())
+                .pruneOldImages(s.pruneOldImages())
+                .build();
     }
 
     /** Answers every inspect with {@code state}; nothing else is needed by the gates. */
