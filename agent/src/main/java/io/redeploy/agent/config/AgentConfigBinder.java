@@ -149,7 +149,7 @@ final class AgentConfigBinder {
     }
 
     private Optional<HttpConfig> http(MappingReader reader) {
-        Optional<HostPort> listen = reader.parsed("listen", "host:port", AgentConfigBinder::listen);
+        Optional<HostPort> listen = reader.parsed("listen", "host:port", HostPort::listen);
         Optional<Secret> token = secrets.resolve(reader, "trigger_token", "trigger token");
         if (reader.has("listen") && listen.isEmpty()) {
             return Optional.empty();
@@ -214,13 +214,4 @@ final class AgentConfigBinder {
     }
 
     /** Shared with {@code proxy.listen} of a service. */
-    static HostPort listen(String text) {
-        // ":8686" is Go's spelling of "all interfaces, port 8686"; accept it for familiarity.
-        String spec = text.startsWith(":") ? "0.0.0.0" + text : text;
-        return HostPort.parse(spec)
-                .filter(hp -> hp.port().isPresent())
-                .orElseThrow(() -> new IllegalArgumentException(
-                        "'" + text + "' is not a listen address; expected host:port with a port "
-                                + "1-65535, e.g. 127.0.0.1:8686, [::1]:8686 or 0.0.0.0:8686"));
-    }
 }

@@ -14,6 +14,17 @@ record HostPort(String host, Optional<Integer> port) {
     private static final Pattern IPV6 = Pattern.compile("(?i)[0-9a-f:.]*:[0-9a-f:.]*");
 
     /** Parses the text, or returns empty when it is not {@code host[:port]} with a valid host and port. */
+    /** A listen address, {@code host:port} with a port; {@code :8686} means every interface. */
+    static HostPort listen(String text) {
+        // ":8686" is Go's spelling of "all interfaces, port 8686"; accept it for familiarity.
+        String spec = text.startsWith(":") ? "0.0.0.0" + text : text;
+        return HostPort.parse(spec)
+                .filter(hp -> hp.port().isPresent())
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "'" + text + "' is not a listen address; expected host:port with a port "
+                                + "1-65535, e.g. 127.0.0.1:8686, [::1]:8686 or 0.0.0.0:8686"));
+    }
+
     static Optional<HostPort> parse(String text) {
         String host;
         String rest;

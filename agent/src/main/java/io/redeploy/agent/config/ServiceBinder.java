@@ -384,7 +384,7 @@ final class ServiceBinder {
     private void bindProxy(MappingReader service, ServiceDraft draft) {
         service.reader("proxy", "a mapping such as {listen: \"0.0.0.0:8080\", container_port: 8080}", PROXY_KEYS)
                 .ifPresent(reader -> {
-                    Optional<HostPort> listen = reader.parsed("listen", "host:port", AgentConfigBinder::listen);
+                    Optional<HostPort> listen = reader.parsed("listen", "host:port", HostPort::listen);
                     Optional<Integer> containerPort = reader.port("container_port");
                     Optional<Duration> drain = reader.duration("drain", Duration.ZERO);
                     for (String required : List.of("listen", "container_port")) {

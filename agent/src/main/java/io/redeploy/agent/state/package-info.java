@@ -1,0 +1,5 @@
+/**
+ * What must survive a restart: the current state of every service in {@code state.json}, written atomically.
+ * Imports only {@code log}; the core writes it through the recorder, the HTTP edge reads it.
+ */
+package io.redeploy.agent.state;
