@@ -137,6 +137,15 @@ final class MappingReader {
 
     // --- helpers shared with code that walks free-form mappings and lists ---
 
+    /** Calls {@code binder} with each item of the sequence under {@code key} and the item's path, if there is one. */
+    void forEachItem(String key, String expectation, java.util.function.BiConsumer<YamlNode, String> binder) {
+        sequence(key, expectation).ifPresent(sequence -> {
+            for (int i = 0; i < sequence.items().size(); i++) {
+                binder.accept(sequence.items().get(i), item(pathOf(key), i));
+            }
+        });
+    }
+
     static String child(String parent, String key) {
         return parent.isEmpty() ? key : parent + "." + key;
     }
