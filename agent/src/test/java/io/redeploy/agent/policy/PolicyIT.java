@@ -16,8 +16,16 @@ import io.redeploy.agent.docker.DockerJavaGateway;
 import io.redeploy.agent.image.Digest;
 import io.redeploy.agent.image.ImageRef;
 import io.redeploy.agent.it.LocalStack;
+import io.redeploy.agent.metrics.AgentMetrics;
 import io.redeploy.agent.reconcile.DeployResult;
 import io.redeploy.agent.reconcile.DeployResult.Outcome;
+import io.redeploy.agent.reconcile.Observer;
+import io.redeploy.agent.reconcile.PollEvents;
+import io.redeploy.agent.reconcile.Reconciler;
+import io.redeploy.agent.reconcile.Recorder;
+import io.redeploy.agent.reconcile.SignatureCheck;
+import io.redeploy.agent.registry.RegistryClient;
+import io.redeploy.agent.state.StateStore;
 import io.redeploy.agent.time.Sleeper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -29,6 +37,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterAll;
@@ -115,27 +125,63 @@ class PolicyIT {
         return docker.inspectContainer(PREFIX + "-db").orElseThrow();
     }
 
+    /**
+     * pin-major through a whole poll against the real registry: the new image's major is read from its config blob
+     * (manifest, then config) before anything is pulled, so a refused build never touches the stack.
+     */
     @Test
-    void pinMajorDeploysTheSameMajorRefusesAnotherAndAutoDeploysIt() {
-        ServiceConfig pinned = db(UpdatePolicy.of(UpdatePolicy.Kind.PIN_MAJOR));
-        assertThat(deployer.deploy(pinned, pg15a, REGISTRY).outcome())
-                .isEqualTo(Outcome.DEPLOYED); // nothing ran before
+    void pinMajorDeploysTheSameMajorRefusesAnotherBeforeThePullAndAutoDeploysIt(@TempDir Path stateDir) {
+        StateStore state = StateStore.open(stateDir, clock);
+        ExecutorService executor = Executors.newSingleThreadExecutor();
+        try (RegistryClient registry = RegistryClient.builder(image -> REGISTRY).build()) {
+            ServiceConfig pinned = db(UpdatePolicy.of(UpdatePolicy.Kind.PIN_MAJOR));
+            Reconciler reconciler = reconciler(pinned, registry, state, executor);
 
-        assertThat(deployer.deploy(pinned, pg15b, REGISTRY).outcome()).isEqualTo(Outcome.DEPLOYED);
-        String before = running().id();
+            moveMainTo("15a");
+            assertThat(reconciler.run(Optional.empty()).deploys())
+                    .extracting(DeployResult::outcome)
+                    .containsExactly(Outcome.DEPLOYED); // nothing ran before
+            moveMainTo("15b");
+            assertThat(reconciler.run(Optional.empty()).deploys())
+                    .extracting(DeployResult::outcome)
+                    .containsExactly(Outcome.DEPLOYED);
+            String before = running().id();
 
-        DeployResult refused = deployer.deploy(pinned, pg16, REGISTRY);
+            moveMainTo("16");
+            DeployResult refused = reconciler.run(Optional.empty()).deploys().get(0);
 
-        assertThat(refused.outcome()).isEqualTo(Outcome.REFUSED);
-        assertThat(refused.reason()).contains("major version change 15 -> 16", "env:PG_MAJOR", "manual step");
-        assertThat(running().id()).isEqualTo(before);
-        assertThat(running().running()).isTrue();
-        assertThat(running().labels()).containsEntry("redeploy-agent.digest", pg15b.value());
+            assertThat(refused.outcome()).isEqualTo(Outcome.REFUSED);
+            assertThat(refused.reason()).contains("major version change 15 -> 16", "env:PG_MAJOR", "manual step");
+            assertThat(running().id()).isEqualTo(before);
+            assertThat(running().running()).isTrue();
+            assertThat(running().labels()).containsEntry("redeploy-agent.digest", pg15b.value());
+            assertThat(state.get("db").failedDigests()).containsExactly(pg16.value());
+            assertThat(reconciler.run(Optional.empty()).deploys())
+                    .as("refused once, then skipped")
+                    .isEmpty();
 
-        DeployResult auto = deployer.deploy(db(UpdatePolicy.defaults()), pg16, REGISTRY);
+            Reconciler auto = reconciler(db(UpdatePolicy.defaults()), registry, state, executor);
+            state.clearFailed("db");
+            assertThat(auto.run(Optional.empty()).deploys())
+                    .extracting(DeployResult::outcome)
+                    .containsExactly(Outcome.DEPLOYED);
+            assertThat(running().labels()).containsEntry("redeploy-agent.digest", pg16.value());
+        } finally {
+            executor.shutdownNow();
+        }
+    }
 
-        assertThat(auto.outcome()).isEqualTo(Outcome.DEPLOYED);
-        assertThat(running().labels()).containsEntry("redeploy-agent.digest", pg16.value());
+    private Reconciler reconciler(
+            ServiceConfig service, RegistryClient registry, StateStore state, ExecutorService executor) {
+        Observer observer = new Observer(registry, registry, SignatureCheck.NONE, deployer, state, executor, clock);
+        Recorder recorder = new Recorder(state, new AgentMetrics(clock), PollEvents.NONE, clock);
+        return new Reconciler(List.of(service), observer, deployer, recorder, image -> REGISTRY, clock);
+    }
+
+    /** Points the watched tag at one of the builds, as a push of that build would. */
+    private static void moveMainTo(String tag) {
+        LocalStack.exec("docker", "tag", REPO + ":" + tag, REPO + ":main");
+        LocalStack.exec("docker", "push", "-q", REPO + ":main");
     }
 
     @Test
