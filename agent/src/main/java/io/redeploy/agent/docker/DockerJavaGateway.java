@@ -1,21 +1,19 @@
 package io.redeploy.agent.docker;
 
+import static io.redeploy.agent.docker.DockerCalls.call;
+import static io.redeploy.agent.docker.DockerCalls.failure;
+import static io.redeploy.agent.docker.DockerCalls.findOrEmpty;
+import static io.redeploy.agent.docker.DockerCalls.shortId;
+
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.CreateContainerCmd;
-import com.github.dockerjava.api.command.PullImageCmd;
-import com.github.dockerjava.api.command.PullImageResultCallback;
-import com.github.dockerjava.api.exception.ConflictException;
-import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.exception.NotModifiedException;
-import com.github.dockerjava.api.model.AuthConfig;
-import com.github.dockerjava.api.model.ContainerNetwork;
 import com.github.dockerjava.api.model.Event;
 import com.github.dockerjava.api.model.EventType;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
-import com.github.dockerjava.api.model.Image;
 import com.github.dockerjava.api.model.RestartPolicy;
 import com.github.dockerjava.api.model.Version;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
@@ -29,7 +27,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,12 +46,17 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(DockerJavaGateway.class);
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration LOGS_TIMEOUT = Duration.ofSeconds(5);
-    private static final int EXEC_STDERR_KEPT = 4096;
 
     private final DockerClient client;
+    private final DockerImages images;
+    private final DockerExec execs;
+    private final DockerNetworks networks;
 
     private DockerJavaGateway(DockerClient client) {
         this.client = client;
+        this.images = new DockerImages(client);
+        this.execs = new DockerExec(client);
+        this.networks = new DockerNetworks(client);
     }
 
     /** Connects lazily: the first call (normally {@link #ping()}) tells whether the engine answers. */
@@ -80,39 +82,6 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
     }
 
     @Override
-    public void ensureNetwork(String name) {
-        boolean exists = call(
-                        "list networks",
-                        () -> client.listNetworksCmd().withNameFilter(name).exec())
-                .stream()
-                .anyMatch(n -> n.getName().equals(name));
-        if (!exists) {
-            call(
-                    "create network " + name,
-                    () -> client.createNetworkCmd()
-                            .withName(name)
-                            .withDriver("bridge")
-                            .withLabels(java.util.Map.of(AgentLabels.MANAGED, "true"))
-                            .exec());
-            io.redeploy.agent.log.Event.info(log, "docker.network_created")
-                    .with("network", name)
-                    .log();
-        }
-    }
-
-    @Override
-    public Optional<String> bridgeDevice(String network) {
-        return findOrEmpty(
-                        "inspect network " + network,
-                        () -> client.inspectNetworkCmd().withNetworkId(network).exec())
-                .filter(n -> "bridge".equals(n.getDriver()))
-                .map(n -> Optional.ofNullable(n.getOptions())
-                        .map(o -> o.get("com.docker.network.bridge.name"))
-                        .filter(name -> !name.isBlank())
-                        .orElse("br-" + n.getId().substring(0, 12)));
-    }
-
-    @Override
     public String version() {
         Version v =
                 call("read the Docker engine version", () -> client.versionCmd().exec());
@@ -125,59 +94,6 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
                 "inspect container " + nameOrId,
                 () -> DockerJavaModels.toContainerInfo(
                         client.inspectContainerCmd(nameOrId).exec()));
-    }
-
-    @Override
-    public Optional<ImageInfo> inspectImage(String idOrReference) {
-        return findOrEmpty(
-                "inspect image " + idOrReference,
-                () -> DockerJavaModels.toImageInfo(
-                        client.inspectImageCmd(idOrReference).exec()));
-    }
-
-    /** A lookup where "not found" is an answer, not a failure. */
-    private <T> Optional<T> findOrEmpty(String what, java.util.function.Supplier<T> lookup) {
-        try {
-            return Optional.of(lookup.get());
-        } catch (NotFoundException e) {
-            return Optional.empty();
-        } catch (RuntimeException e) {
-            throw failure(what, e);
-        }
-    }
-
-    @Override
-    public void pull(String repository, String tagOrDigest, RegistryAuth auth, Duration timeout) {
-        String what = "pull " + repository + (tagOrDigest.contains(":") ? "@" : ":") + tagOrDigest;
-        try {
-            // Always set: otherwise docker-java falls back to ~/.docker/config.json, and a pull would silently
-            // use credentials the agent's config does not have (the registry poll would not).
-            PullImageCmd cmd =
-                    client.pullImageCmd(repository).withTag(tagOrDigest).withAuthConfig(authFor(auth));
-            boolean done =
-                    cmd.exec(new PullImageResultCallback()).awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            if (!done) {
-                throw new DockerGatewayException(
-                        "could not " + what + ": not finished within " + timeout.toSeconds() + "s");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DockerGatewayException("could not " + what + ": interrupted", e);
-        } catch (DockerGatewayException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw failure(what, e);
-        }
-    }
-
-    private static AuthConfig authFor(RegistryAuth auth) {
-        if (!auth.hasCredentials()) {
-            return new AuthConfig().withRegistryAddress(auth.serverAddress()); // anonymous: no username, no password
-        }
-        return new AuthConfig()
-                .withRegistryAddress(auth.serverAddress())
-                .withUsername(auth.username().orElseThrow())
-                .withPassword(auth.password().orElseThrow());
     }
 
     @Override
@@ -206,27 +122,6 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
             spec.command().ifPresent(cmd::withCmd);
             return cmd.exec().getId();
         });
-    }
-
-    @Override
-    public void connectNetwork(String containerId, String network, List<String> aliases) {
-        call(
-                "connect container " + shortId(containerId) + " to network " + network,
-                () -> client.connectToNetworkCmd()
-                        .withContainerId(containerId)
-                        .withNetworkId(network)
-                        .withContainerNetwork(new ContainerNetwork().withAliases(List.copyOf(aliases)))
-                        .exec());
-    }
-
-    @Override
-    public void disconnectNetwork(String containerId, String network) {
-        call(
-                "disconnect container " + shortId(containerId) + " from network " + network,
-                () -> client.disconnectFromNetworkCmd()
-                        .withContainerId(containerId)
-                        .withNetworkId(network)
-                        .exec());
     }
 
     @Override
@@ -325,88 +220,6 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
     }
 
     @Override
-    public List<ImageInfo> listImages(String repository) {
-        List<Image> images = call("list images", () -> client.listImagesCmd().exec());
-        List<ImageInfo> result = new ArrayList<>();
-        for (Image image : images) {
-            if (belongsTo(image.getRepoTags(), repository, ':') || belongsTo(image.getRepoDigests(), repository, '@')) {
-                inspectImage(image.getId()).ifPresent(result::add);
-            }
-        }
-        return result;
-    }
-
-    @Override
-    public boolean removeImage(String reference) {
-        try {
-            client.removeImageCmd(reference).withForce(false).exec();
-            return true;
-        } catch (ConflictException | NotFoundException inUseOrGone) {
-            return false;
-        } catch (RuntimeException e) {
-            throw failure("remove image " + reference, e);
-        }
-    }
-
-    @Override
-    public ExecResult exec(String containerId, List<String> command, Duration timeout, java.io.OutputStream stdout) {
-        String what = "exec in container " + shortId(containerId);
-        String execId = call(
-                what,
-                () -> client.execCreateCmd(containerId)
-                        .withCmd(command.toArray(String[]::new))
-                        .withAttachStdout(true)
-                        .withAttachStderr(true)
-                        .exec()
-                        .getId());
-        StringBuilder stderr = new StringBuilder();
-        java.util.concurrent.atomic.AtomicReference<IOException> writeFailure =
-                new java.util.concurrent.atomic.AtomicReference<>();
-        try {
-            ResultCallback.Adapter<Frame> streaming = client.execStartCmd(execId)
-                    .exec(new ResultCallback.Adapter<Frame>() {
-                        @Override
-                        public void onNext(Frame frame) {
-                            if (frame.getStreamType() == com.github.dockerjava.api.model.StreamType.STDERR) {
-                                stderr.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
-                                if (stderr.length() > EXEC_STDERR_KEPT)
-                                    stderr.delete(0, stderr.length() - EXEC_STDERR_KEPT);
-                                return;
-                            }
-                            try {
-                                if (writeFailure.get() == null) stdout.write(frame.getPayload());
-                            } catch (IOException e) {
-                                writeFailure.set(e);
-                            }
-                        }
-                    });
-            boolean done = streaming.awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            if (!done) {
-                // The Engine API cannot kill an exec'd process; it runs on inside the container. Stop reading it.
-                closeQuietly(streaming);
-                throw new DockerGatewayException(
-                        "could not " + what + ": not finished within " + timeout.toSeconds() + "s");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DockerGatewayException("could not " + what + ": interrupted", e);
-        } catch (DockerGatewayException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw failure(what, e);
-        }
-        if (writeFailure.get() != null) {
-            throw new DockerGatewayException(
-                    "could not " + what + ": writing its output failed: "
-                            + writeFailure.get().getMessage(),
-                    writeFailure.get());
-        }
-        Long exit = call(what, () -> client.inspectExecCmd(execId).exec().getExitCodeLong());
-        return new ExecResult(
-                exit == null ? -1 : exit.intValue(), stderr.toString().strip());
-    }
-
-    @Override
     public Closeable containerEvents(String labelKey, String labelValue, Consumer<ContainerEvent> listener) {
         return client.eventsCmd()
                 .withEventTypeFilter(EventType.CONTAINER)
@@ -428,76 +241,56 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
     }
 
     @Override
+    public Optional<ImageInfo> inspectImage(String idOrReference) {
+        return images.inspectImage(idOrReference);
+    }
+
+    @Override
+    public void pull(String repository, String tagOrDigest, RegistryAuth auth, Duration timeout) {
+        images.pull(repository, tagOrDigest, auth, timeout);
+    }
+
+    @Override
+    public List<ImageInfo> listImages(String repository) {
+        return images.listImages(repository);
+    }
+
+    @Override
+    public boolean removeImage(String reference) {
+        return images.removeImage(reference);
+    }
+
+    @Override
+    public ExecResult exec(String containerId, List<String> command, Duration timeout, java.io.OutputStream stdout) {
+        return execs.exec(containerId, command, timeout, stdout);
+    }
+
+    @Override
+    public void ensureNetwork(String name) {
+        networks.ensureNetwork(name);
+    }
+
+    @Override
+    public Optional<String> bridgeDevice(String network) {
+        return networks.bridgeDevice(network);
+    }
+
+    @Override
+    public void connectNetwork(String containerId, String network, List<String> aliases) {
+        networks.connectNetwork(containerId, network, aliases);
+    }
+
+    @Override
+    public void disconnectNetwork(String containerId, String network) {
+        networks.disconnectNetwork(containerId, network);
+    }
+
+    @Override
     public void close() {
         try {
             client.close();
         } catch (IOException e) {
             // Closing at shutdown: nothing useful to do with the failure.
         }
-    }
-
-    private static void closeQuietly(Closeable closeable) {
-        try {
-            closeable.close();
-        } catch (IOException ignored) {
-            // Giving up on the stream anyway.
-        }
-    }
-
-    private static boolean belongsTo(String[] references, String repository, char separator) {
-        return references != null && Arrays.stream(references).anyMatch(r -> r.startsWith(repository + separator));
-    }
-
-    private static String shortId(String id) {
-        return id.length() == 64 ? id.substring(0, 12) : id;
-    }
-
-    private static <T> T call(String what, java.util.function.Supplier<T> action) {
-        try {
-            return action.get();
-        } catch (RuntimeException e) {
-            throw failure(what, e);
-        }
-    }
-
-    private static void call(String what, Runnable action) {
-        call(what, () -> {
-            action.run();
-            return null;
-        });
-    }
-
-    static DockerGatewayException failure(String what, RuntimeException e) {
-        String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        if (e instanceof DockerException de && de.getHttpStatus() > 0) {
-            detail = engineMessage(detail) + " (HTTP " + de.getHttpStatus() + ")";
-        }
-        String message = "could not " + what + ": " + detail.strip();
-        return engineUnreachable(e)
-                ? new DockerUnreachableException(message, e)
-                : new DockerGatewayException(message, e);
-    }
-
-    /**
-     * No answer from the engine: an I/O failure (socket missing or refused, connection reset or closed mid-call, as
-     * when the daemon stops) rather than an error status the engine sent.
-     */
-    static boolean engineUnreachable(Throwable e) {
-        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
-            if (t instanceof DockerException de && de.getHttpStatus() > 0) {
-                return false;
-            }
-            if (t instanceof IOException) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** docker-java wraps the engine's JSON error as {"message":"..."}; keep only the sentence. */
-    private static String engineMessage(String detail) {
-        var m = java.util.regex.Pattern.compile("\"message\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"")
-                .matcher(detail);
-        return m.find() ? m.group(1).replace("\\\"", "\"").replace("\\\\", "\\") : detail;
     }
 }

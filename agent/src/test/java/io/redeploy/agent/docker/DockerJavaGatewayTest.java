@@ -175,10 +175,9 @@ class DockerJavaGatewayTest {
                         Duration.ofSeconds(1))))
                 .isInstanceOf(DockerGatewayException.class)
                 .isNotInstanceOf(DockerUnreachableException.class);
-        assertThat(DockerJavaGateway.engineUnreachable(
-                        new RuntimeException(new java.net.SocketException("Broken pipe"))))
+        assertThat(DockerCalls.engineUnreachable(new RuntimeException(new java.net.SocketException("Broken pipe"))))
                 .isTrue();
-        assertThat(DockerJavaGateway.engineUnreachable(new IllegalStateException("bug")))
+        assertThat(DockerCalls.engineUnreachable(new IllegalStateException("bug")))
                 .isFalse();
     }
 }

@@ -83,7 +83,9 @@ class AgentEndToEndIT {
 
         LocalStack.pushTestImage(image + ":main", "2-broken", "unhealthy");
         await().atMost(DEPLOY_WAIT).until(() -> lastOutcome(agent, "web").equals(Optional.of("rolled_back")));
-        assertThat(LocalStack.answer(port)).contains("build=1");
+        // The rollback starts the old container again; its server needs a moment to listen (longer on a loaded host).
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> LocalStack.answer(port).equals(Optional.of("build=1")));
         assertThat(LocalStack.containersNamed(name)).containsExactly(name);
 
         int attemptsBefore = agent.state().get("web").history().size();
