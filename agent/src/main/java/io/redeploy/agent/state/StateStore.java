@@ -4,12 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.redeploy.agent.log.Event;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
@@ -35,8 +31,6 @@ public final class StateStore {
     public static final int FAILED_DIGESTS_LIMIT = 20;
 
     private static final Logger log = LoggerFactory.getLogger(StateStore.class);
-    private static final DateTimeFormatter SUFFIX =
-            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
     /** Writes the file; replaceable in tests to simulate a failing disk. */
     @FunctionalInterface
@@ -77,13 +71,7 @@ public final class StateStore {
     static StateStore open(Path stateDir, Clock clock, Persister persister) {
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         Path file = stateDir.resolve(FILE_NAME);
-        try {
-            Files.createDirectories(stateDir);
-        } catch (IOException e) {
-            throw new StateException("cannot create state directory " + stateDir + ": " + e, e);
-        }
-        removeLeftoverTempFiles(stateDir);
-        Map<String, ServiceState> services = load(file, mapper, clock);
+        Map<String, ServiceState> services = StateFile.load(stateDir, file, mapper, clock);
         Event.info(log, "state.loaded")
                 .with("file", file)
                 .with("services", services.size())
@@ -269,60 +257,6 @@ public final class StateStore {
         } catch (IOException | RuntimeException e) {
             Event.error(log, "state.write_failed")
                     .with("file", file)
-                    .with("error", String.valueOf(e))
-                    .log();
-        }
-    }
-
-    private static Map<String, ServiceState> load(Path file, ObjectMapper mapper, Clock clock) {
-        if (!Files.exists(file)) {
-            return new TreeMap<>();
-        }
-        byte[] content;
-        try {
-            content = Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new StateException("cannot read state file " + file + ": " + e, e);
-        }
-        try {
-            return new TreeMap<>(StateJson.parseFile(content, mapper));
-        } catch (CorruptStateException e) {
-            Path movedTo = setAside(file, clock);
-            Event.warn(log, "state.corrupt")
-                    .with("file", file)
-                    .with("moved_to", movedTo)
-                    .reason(e.getMessage())
-                    .log();
-            return new TreeMap<>();
-        }
-    }
-
-    private static Path setAside(Path file, Clock clock) {
-        String base = file.getFileName() + ".corrupt-" + SUFFIX.format(clock.instant());
-        Path target = file.resolveSibling(base);
-        for (int n = 1; Files.exists(target); n++) {
-            target = file.resolveSibling(base + "-" + n);
-        }
-        try {
-            Files.move(file, target);
-            AtomicFile.fsyncDirectory(file.toAbsolutePath().getParent());
-            return target;
-        } catch (IOException e) {
-            throw new StateException("state file " + file + " is corrupt and cannot be set aside: " + e, e);
-        }
-    }
-
-    /** Temp files are only left by a crash between create and rename; they never hold the current state. */
-    private static void removeLeftoverTempFiles(Path stateDir) {
-        try (DirectoryStream<Path> temps =
-                Files.newDirectoryStream(stateDir, FILE_NAME + AtomicFile.TEMP_INFIX + "*")) {
-            for (Path temp : temps) {
-                Files.deleteIfExists(temp);
-                Event.info(log, "state.temp_removed").with("file", temp).log();
-            }
-        } catch (IOException e) {
-            Event.warn(log, "state.temp_cleanup_failed")
-                    .with("dir", stateDir)
                     .with("error", String.valueOf(e))
                     .log();
         }
