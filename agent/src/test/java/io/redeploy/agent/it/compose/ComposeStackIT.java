@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer.OrderAnnotation;
@@ -203,11 +204,39 @@ class ComposeStackIT {
 
     /** /health answers 200 on the published port and Docker's HEALTHCHECK says healthy for both containers. */
     private static void awaitHealthy() {
-        await().atMost(HEALTHY_WITHIN).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-            assertThat(health()).contains(200);
-            assertThat(inspect(env.webContainer(), "{{.State.Health.Status}}")).isEqualTo("healthy");
-            assertThat(inspect(env.dbContainer(), "{{.State.Health.Status}}")).isEqualTo("healthy");
-        });
+        try {
+            await().atMost(HEALTHY_WITHIN).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+                assertThat(health()).contains(200);
+                assertThat(inspect(env.webContainer(), "{{.State.Health.Status}}"))
+                        .isEqualTo("healthy");
+                assertThat(inspect(env.dbContainer(), "{{.State.Health.Status}}"))
+                        .isEqualTo("healthy");
+            });
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError(e.getMessage() + "\n" + diagnostics(), e);
+        }
+    }
+
+    /** What the stack looks like now: for a failure message (the engine is shared; other tests change it too). */
+    private static String diagnostics() {
+        StringBuilder out = new StringBuilder();
+        out.append(stack.ps().output());
+        for (String container : new String[] {env.dbContainer(), env.webContainer()}) {
+            out.append(container)
+                    .append(": ")
+                    .append(dockerResult(
+                                    "inspect",
+                                    "--format",
+                                    "{{.State.Status}} health={{.State.Health.Status}} restarts={{.RestartCount}}"
+                                            + " networks={{range $n, $e := .NetworkSettings.Networks}}{{$n}}"
+                                            + " {{$e.IPAddress}} {{end}}",
+                                    container)
+                            .output())
+                    .append('\n');
+        }
+        String logs = stack.run(ComposeStack.COMMAND_TIMEOUT, "logs", "--no-color", "--tail", "40")
+                .output();
+        return out.append(logs).toString();
     }
 
     /** The status of GET /health on the app's loopback port; empty when nothing answers. */
