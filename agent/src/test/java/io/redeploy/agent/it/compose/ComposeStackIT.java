@@ -19,6 +19,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer.OrderAnnotation;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestInstance.Lifecycle;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,9 +28,10 @@ import org.junit.jupiter.api.io.TempDir;
  * The repository's docker-compose.yml, run by the real compose CLI (Debian's docker-compose 1.29 in CI) with the real
  * survey-app and PostgreSQL 15 images from the local registry, as the team runs the stack before the agent takes
  * over: it comes up, answers /health, and every compose command the team uses works on it. One stack for the class
- * (starting one takes most of a minute), so the steps run in order; its names are its own (ComposeEnv) and it is
+ * (starting one takes most of a minute; one test instance holds it), so the steps run in order; its names are its own (ComposeEnv) and it is
  * removed at the end, also when a step failed.
  */
+@TestInstance(Lifecycle.PER_CLASS)
 @TestMethodOrder(OrderAnnotation.class)
 class ComposeStackIT {
     private static final Duration HEALTHY_WITHIN = Duration.ofMinutes(3);
@@ -36,14 +39,15 @@ class ComposeStackIT {
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private static final String MARKER = "written-before-stop-" + UUID.randomUUID();
 
-    @TempDir
-    static Path directory;
+    /** The stack's project directory: a temporary directory for the class (a @BeforeAll parameter). */
+    private Path directory;
 
-    private static ComposeStack stack;
-    private static ComposeEnv env;
+    private ComposeStack stack;
+    private ComposeEnv env;
 
     @BeforeAll
-    static void createStack() throws IOException {
+    void createStack(@TempDir Path projectDirectory) throws IOException {
+        directory = projectDirectory;
         LocalStack.requireRunning();
         String app = LocalImages.surveyApp();
         String db = LocalImages.postgres();
@@ -57,7 +61,7 @@ class ComposeStackIT {
     }
 
     @AfterAll
-    static void removeStack() {
+    void removeStack() {
         if (stack != null) {
             stack.close();
         }
@@ -197,13 +201,13 @@ class ComposeStackIT {
 
     // ---- helpers ----
 
-    private static CommandResult psql(String sql) {
+    private CommandResult psql(String sql) {
         return stack.exec("db", "psql", "-U", "survey", "-d", "survey", "-v", "ON_ERROR_STOP=1", "-tAc", sql)
                 .requireSuccess();
     }
 
     /** /health answers 200 on the published port and Docker's HEALTHCHECK says healthy for both containers. */
-    private static void awaitHealthy() {
+    private void awaitHealthy() {
         try {
             await().atMost(HEALTHY_WITHIN).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
                 assertThat(health()).contains(200);
@@ -218,7 +222,7 @@ class ComposeStackIT {
     }
 
     /** What the stack looks like now: for a failure message (the engine is shared; other tests change it too). */
-    private static String diagnostics() {
+    private String diagnostics() {
         StringBuilder out = new StringBuilder();
         out.append(stack.ps().output());
         for (String container : new String[] {env.dbContainer(), env.webContainer()}) {
@@ -240,7 +244,7 @@ class ComposeStackIT {
     }
 
     /** The status of GET /health on the app's loopback port; empty when nothing answers. */
-    private static Optional<Integer> health() {
+    private Optional<Integer> health() {
         HttpRequest get = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + env.webPort() + "/health"))
                 .timeout(Duration.ofSeconds(3))
                 .build();
@@ -255,15 +259,15 @@ class ComposeStackIT {
         }
     }
 
-    private static String inspect(String container, String format) {
+    private String inspect(String container, String format) {
         return docker("inspect", "--format", format, container);
     }
 
-    private static String docker(String... args) {
+    private String docker(String... args) {
         return dockerResult(args).requireSuccess().output().strip();
     }
 
-    private static CommandResult dockerResult(String... args) {
+    private CommandResult dockerResult(String... args) {
         String[] command = new String[args.length + 1];
         command[0] = "docker";
         System.arraycopy(args, 0, command, 1, args.length);
