@@ -10,8 +10,13 @@
 # No VOLUME instruction: a container started without a mount keeps its data in its own layer instead of leaving
 # an anonymous volume behind at every redeploy.
 #
-# Usage: scripts/build-postgres-image.sh IMAGE:TAG BUILD_ID [--no-push]
-#   BUILD_ID goes into a LABEL (org.opencontainers.image.revision), so every build has a new digest.
+# Usage: scripts/build-postgres-image.sh [IMAGE:TAG [BUILD_ID]] [--no-push]
+#   IMAGE:TAG defaults to 127.0.0.1:5000/survey/postgres:<major> (the local registry of scripts/dev-stack.sh).
+#   BUILD_ID goes into a LABEL (org.opencontainers.image.revision), so every build has a new digest; default
+#   local-<UTC time>. org.opencontainers.image.version is PostgreSQL's version (e.g. 15.18).
+# Environment: PG_MAJOR (default 15, Debian bookworm's): the major to package, the one docker-compose.yml and
+#   systemd/agent.example.yml name. Its server package (postgresql-<major>) is installed when missing. A tag that
+#   names another major (e.g. :16 for a 15 build) is refused.
 #
 # How: a root file system is assembled from the installed files (/usr/lib/postgresql/<major>, its share dir,
 # zoneinfo, every library ldd reports for the server, the client tools and the server's modules, the dynamic
@@ -21,17 +26,30 @@
 # uploads a new config (the registry has the layer).
 set -euo pipefail
 
-usage() { echo "usage: $0 IMAGE:TAG BUILD_ID [--no-push]" >&2; exit 2; }
-[ $# -ge 2 ] || usage
-ref=$1; build=$2; shift 2
+usage() { echo "usage: $0 [IMAGE:TAG [BUILD_ID]] [--no-push]" >&2; exit 2; }
+major=${PG_MAJOR:-15}
+ref=""; build=""
 push=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --no-push) push="" ;;
-    *) echo "unknown argument $1" >&2; usage ;;
+    -*) echo "unknown argument $1" >&2; usage ;;
+    *)
+      if [ -z "$ref" ]; then ref=$1
+      elif [ -z "$build" ]; then build=$1
+      else echo "unexpected argument $1" >&2; usage
+      fi ;;
   esac
   shift
 done
+ref=${ref:-127.0.0.1:5000/survey/postgres:$major}
+build=${build:-local-$(date -u +%Y%m%dT%H%M%SZ)}
+# A tag that is a version ("16", "16.4") must name the major built here: postgres:16 holding 15 would defeat pin-major.
+tag=${ref##*:}
+if [ "$tag" != "$ref" ] && [[ "$tag" =~ ^[0-9]+(\.[0-9]+)*$ ]] && [ "${tag%%.*}" != "$major" ]; then
+  echo "build-postgres-image: $ref names PostgreSQL ${tag%%.*}, but this builds $major (set PG_MAJOR)" >&2
+  exit 2
+fi
 
 log() { echo "build-postgres-image: $*" >&2; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -42,7 +60,7 @@ PG_UID=999
 PG_GID=999
 
 missing=()
-ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing+=(postgresql)
+[ -x "/usr/lib/postgresql/$major/bin/postgres" ] || missing+=("postgresql-$major")
 # No `grep -q` or `head` after a pipe here: a reader that quits early kills the writer with SIGPIPE (pipefail).
 [ -x /bin/busybox ] && busybox --list 2>/dev/null | grep -x sh >/dev/null || missing+=(busybox-static)
 if [ ${#missing[@]} -gt 0 ]; then
@@ -51,10 +69,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-pgdirs=(/usr/lib/postgresql/*/bin/postgres)
-pgbin=$(dirname "$(printf '%s\n' "${pgdirs[@]}" | sort -V | tail -1)")
-pgroot=$(dirname "$pgbin")
-major=$(basename "$pgroot")
+pgroot=/usr/lib/postgresql/$major
+pgbin=$pgroot/bin
 # "postgres (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)" -> 15.18
 full=$("$pgbin/postgres" --version | awk '{print $3}')
 busybox_bin=$(readlink -f /bin/busybox)

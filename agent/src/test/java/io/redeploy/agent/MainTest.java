@@ -41,7 +41,7 @@ class MainTest {
         assertThat(result.exitCode).isEqualTo(0);
         assertThat(result.outLines())
                 .containsExactly("config: " + exampleFile() + " is valid: 2 services "
-                        + "(db=postgres:16, web=ghcr.io/acme/survey-app:main), poll every 1m, http 127.0.0.1:8686");
+                        + "(db=postgres:15, web=ghcr.io/acme/survey-app:main), poll every 1m, http 127.0.0.1:8686");
         assertThat(result.err).isEmpty();
     }
 

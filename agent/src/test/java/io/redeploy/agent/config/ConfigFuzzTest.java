@@ -418,7 +418,7 @@ class ConfigFuzzTest {
         v.add(
                 "over-indented key",
                 v.example.replace("    container_name: survey-web", "      container_name: survey-web"));
-        v.add("unclosed double quote", v.example.replace("tag: \"16\"", "tag: \"16"));
+        v.add("unclosed double quote", v.example.replace("tag: \"15\"", "tag: \"15"));
         v.add("unclosed single quote", v.example.replace("listen: \"127.0.0.1:8686\"", "listen: '127.0.0.1:8686"));
         v.add("tab before key", v.example.replace("    tag: main", "\ttag: main"));
         v.add("tabs as indentation", v.example.replace("  ", "\t"));
@@ -443,7 +443,7 @@ class ConfigFuzzTest {
         v.add("deeply nested lists", "services: " + "[".repeat(5000) + "]".repeat(5000) + "\n");
         v.add("deeply nested mappings", "services: " + "{a: ".repeat(3000) + "1" + "}".repeat(3000) + "\n");
         v.add("NUL character in a value", v.example.replace("tag: main", "tag: ma\0in"));
-        v.add("bell character in a quoted value", v.example.replace("tag: \"16\"", "tag: \"1\u00076\""));
+        v.add("bell character in a quoted value", v.example.replace("tag: \"15\"", "tag: \"1\u00075\""));
         v.add("unbalanced closing bracket", v.example.replace("depends_on: [db]", "depends_on: db]"));
         v.add("block scalar badly indented", v.set("services/db/tag", "tag: |\nnot indented"));
         v.add("directive in the middle", v.example.replace("services:\n", "%YAML 1.1\nservices:\n"));

@@ -48,7 +48,7 @@ class ConfigLoaderTest {
         assertThat(ghcr.baseUrl()).isEqualTo("https://ghcr.io");
 
         ServiceConfig db = config.service("db").orElseThrow();
-        assertThat(db.image()).isEqualTo(new ImageRef("docker.io", "library/postgres", "16"));
+        assertThat(db.image()).isEqualTo(new ImageRef("docker.io", "library/postgres", "15"));
         assertThat(db.containerName()).isEqualTo("survey-db");
         assertThat(db.env()).containsEntry("POSTGRES_PASSWORD", "pg-example-password");
         assertThat(db.volumes()).containsExactly(new VolumeMount("postgres_data", "/var/lib/postgresql/data", false));

@@ -163,30 +163,47 @@ class DeliveryFilesTest {
         }
     }
 
+    /** {@code ${NAME:-default}} as compose resolves it without a .env: the default. */
+    private static String withDefaults(JsonNode value) {
+        return value.asText().replaceAll("\\$\\{[A-Z_]+:-([^}]*)}", "$1");
+    }
+
     @Test
     void composeMatchesTheAgentExample() throws IOException {
         JsonNode compose = yaml("docker-compose.yml");
+        assertThat(compose.has("name"))
+                .as("no top-level name: Debian's docker-compose 1.29 rejects it; COMPOSE_PROJECT_NAME in .env")
+                .isFalse();
         JsonNode db = compose.path("services").path("db");
         JsonNode web = compose.path("services").path("web");
-        assertThat(db.path("image").asText()).isEqualTo("postgres:16");
-        assertThat(db.path("container_name").asText()).isEqualTo("survey-db");
+        assertThat(withDefaults(db.path("image"))).isEqualTo("postgres:15");
+        assertThat(withDefaults(db.path("container_name"))).isEqualTo("survey-db");
         assertThat(db.path("volumes").get(0).asText()).isEqualTo("postgres_data:/var/lib/postgresql/data");
         assertThat(db.path("networks").has("survey")).isTrue();
         assertThat(db.path("healthcheck").path("test").toString()).contains("pg_isready");
         assertThat(db.path("environment").path("POSTGRES_PASSWORD").asText()).contains("POSTGRES_PASSWORD");
 
-        assertThat(web.path("image").asText()).isEqualTo("ghcr.io/acme/survey-app:main");
-        assertThat(web.path("container_name").asText()).isEqualTo("survey-web");
+        assertThat(withDefaults(web.path("image"))).isEqualTo("ghcr.io/acme/survey-app:main");
+        assertThat(withDefaults(web.path("container_name"))).isEqualTo("survey-web");
         assertThat(web.path("build").path("dockerfile").asText()).isEqualTo("survey-app/Dockerfile");
-        assertThat(web.path("ports").get(0).asText()).isEqualTo("8000:8000");
+        assertThat(web.path("build").path("args").has("BUILD_IMAGE")).isTrue();
+        assertThat(web.path("build").path("args").has("RUNTIME_IMAGE")).isTrue();
+        assertThat(withDefaults(web.path("ports").get(0)))
+                .as("loopback only: a reverse proxy serves the app")
+                .isEqualTo("127.0.0.1:8000:8000");
         assertThat(web.path("depends_on").path("db").path("condition").asText()).isEqualTo("service_healthy");
         assertThat(web.path("networks").has("survey")).isTrue();
         assertThat(web.path("environment").path("DATABASE_URL").asText()).startsWith("postgres://db:5432/");
 
-        assertThat(compose.path("networks").path("survey").path("name").asText())
+        assertThat(withDefaults(compose.path("networks").path("survey").path("name")))
                 .isEqualTo("survey");
-        assertThat(compose.path("volumes").path("postgres_data").path("name").asText())
+        assertThat(withDefaults(compose.path("volumes").path("postgres_data").path("name")))
                 .isEqualTo("postgres_data");
+    }
+
+    @Test
+    void envExampleNamesTheComposeProject() throws IOException {
+        assertThat(Files.readString(ROOT.resolve(".env.example"))).containsPattern("(?m)^COMPOSE_PROJECT_NAME=survey$");
     }
 
     @Test
