@@ -166,6 +166,22 @@ class DebianPackageInstallIT {
 
     @Test
     @Order(7)
+    void aChangeUnderUsrLibJvmRebuildsTheClassDataArchive() throws Exception {
+        String javaHome = root.runOk("/usr/share/redeploy-agent/java-home").strip();
+        String archive = "/var/cache/redeploy-agent/" + Path.of(javaHome).getFileName() + ".jsa";
+        Files.delete(root.path(archive));
+
+        // What the upgrade of a Java package does: it activates the file trigger /usr/lib/jvm.
+        String output = root.runOk("sh", "-c", "dpkg-trigger --no-await /usr/lib/jvm && dpkg --triggers-only -a");
+
+        assertThat(output)
+                .contains("Processing triggers for redeploy-agent")
+                .contains("class-data archive " + archive + " built");
+        assertThat(root.path(archive)).isNotEmptyFile();
+    }
+
+    @Test
+    @Order(8)
     void theExampleConfigWithoutItsSecretsFailsTheCheckNamingThem() {
         Command.Result result = root.run("runuser", "-u", "redeploy-agent", "--", "redeploy-agent", "--check");
 
@@ -174,7 +190,7 @@ class DebianPackageInstallIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void withTheSecretsInAgentEnvTheServiceUserChecksTheExampleConfigAsValid() throws Exception {
         Files.writeString(root.path(ENV_FILE), SECRETS); // the operator's edit of a conffile
 
@@ -189,7 +205,7 @@ class DebianPackageInstallIT {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void theInstalledUnitVerifiesAgainstTheRootAndCanBeEnabled() {
         Command.Result verify = Command.run(
                 Duration.ofMinutes(2), "systemd-analyze", "verify", "--root=" + root.dir(), "redeploy-agent.service");
@@ -202,7 +218,7 @@ class DebianPackageInstallIT {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void anOperatorsEditsToTheConffilesSurviveAReinstall() throws Exception {
         Files.writeString(root.path(CONFIG), "# tuned by the operator\n", StandardOpenOption.APPEND);
 
@@ -216,21 +232,22 @@ class DebianPackageInstallIT {
     }
 
     @Test
-    @Order(11)
+    @Order(12)
     void removeKeepsConfigurationStateUserAndTheEnabledUnit() throws Exception {
         Files.writeString(root.path("/var/lib/redeploy-agent/state.json"), "{}\n");
+        // scripts/build-postgres-image.sh caches in this directory too: only the package's archives go.
+        Files.writeString(root.path("/var/cache/redeploy-agent/other-cache.tar"), "not ours");
 
         root.runOk("apt-get", "remove", "-y", "-q", "redeploy-agent");
 
         assertThat(root.runOk("dpkg-query", "-W", "-f=${Status}", "redeploy-agent"))
                 .isEqualTo("deinstall ok config-files");
         for (String gone : List.of(
-                "/usr/share/redeploy-agent",
-                "/usr/bin/redeploy-agent",
-                "/lib/systemd/system/redeploy-agent.service",
-                "/var/cache/redeploy-agent")) {
+                "/usr/share/redeploy-agent", "/usr/bin/redeploy-agent", "/lib/systemd/system/redeploy-agent.service")) {
             assertThat(root.path(gone)).as(gone).doesNotExist();
         }
+        assertThat(root.path("/var/cache/redeploy-agent")).isDirectoryNotContaining("glob:**.jsa");
+        assertThat(root.path("/var/cache/redeploy-agent/other-cache.tar")).exists();
         assertThat(root.path(CONFIG)).content().endsWith("# tuned by the operator\n");
         assertThat(root.path(ENV_FILE)).content().isEqualTo(SECRETS);
         assertThat(root.path("/var/lib/redeploy-agent/state.json")).exists();
@@ -241,7 +258,7 @@ class DebianPackageInstallIT {
     }
 
     @Test
-    @Order(12)
+    @Order(13)
     void purgeRemovesConfigurationStateAndTheUserButNotDocker() {
         root.runOk("apt-get", "purge", "-y", "-q", "redeploy-agent");
 
@@ -257,6 +274,7 @@ class DebianPackageInstallIT {
         assertThat(root.run("getent", "passwd", "redeploy-agent").exitCode()).isNotZero();
         assertThat(root.run("getent", "group", "redeploy-agent").exitCode()).isNotZero();
         assertThat(root.run("getent", "group", "docker").exitCode()).isZero();
+        assertThat(root.path("/var/cache/redeploy-agent/other-cache.tar")).exists();
         assertThat(root.runOk("dpkg-query", "-W", "-f=${Status}", "default-jre-headless"))
                 .isEqualTo("install ok installed");
     }
