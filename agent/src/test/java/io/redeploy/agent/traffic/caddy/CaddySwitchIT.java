@@ -8,12 +8,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -47,66 +42,21 @@ class CaddySwitchIT {
     }
 
     @Test
-    void twentySwitchesUnderLoadFailNoRequest() throws Exception {
+    void twentySwitchesUnderLoadFailNoRequestOfClientsThatReopenAClosedIdleConnection() throws Exception {
         CaddySwitch web = switchFor(new CaddyRoute("web", CaddyProcess.PLAIN, List.of("web.test")));
-        web.switchTo(a.target());
         HttpUrl url = HttpUrl.get("http://web.test:" + caddy.httpPort() + "/");
-        List<long[]> windows = new ArrayList<>(); // {switch returned, next switch started}
-        List<String> windowTargets = new ArrayList<>();
-        List<Long> switchMillis = new ArrayList<>();
-        Map<String, List<LoadClient.Result>> results = new LinkedHashMap<>();
-        Map<String, OkHttpClient> clients = new LinkedHashMap<>();
-        clients.put("new-connection", TestClients.newConnectionEach());
-        clients.put("keep-alive-no-retry", TestClients.keepAliveNoRetry());
-        clients.put("keep-alive-retrying-stale-connections", TestClients.keepAliveRetryingStaleConnections());
-        List<LoadClient> load = new ArrayList<>();
-        clients.forEach((name, client) -> load.add(new LoadClient(name, client, url, Duration.ofSeconds(90))));
-        try {
-            Thread.sleep(300);
-            TestUpstream current = a;
-            TestUpstream next = b;
-            long returned = System.nanoTime();
-            String serving = a.name();
-            for (int i = 0; i < 20; i++) {
-                long started = System.nanoTime();
-                windows.add(new long[] {returned, started});
-                windowTargets.add(serving);
-                Optional<UpstreamTarget> previous = web.switchTo(next.target());
-                returned = System.nanoTime();
-                switchMillis.add((returned - started) / 1_000_000);
-                serving = next.name();
-                assertThat(previous).contains(current.target());
-                assertThat(web.awaitDrained(current.target(), Duration.ofSeconds(5)))
-                        .isZero();
-                TestUpstream t = current;
-                current = next;
-                next = t;
-                Thread.sleep(ThreadLocalRandom.current().nextLong(150, 250));
-            }
-            Thread.sleep(300);
-        } finally {
-            List<String> names = new ArrayList<>(clients.keySet());
-            for (int i = 0; i < load.size(); i++) {
-                results.put(names.get(i), load.get(i).stop());
-            }
-        }
-        results.forEach((client, r) -> report(client, r, windows, windowTargets));
-        System.out.printf(
-                "measure=caddy.switch caddy=%s switches=20 admin_ms_min=%d admin_ms_max=%d admin_ms_sum=%d%n",
-                CaddyProcess.version(),
-                switchMillis.stream().mapToLong(Long::longValue).min().orElse(-1),
-                switchMillis.stream().mapToLong(Long::longValue).max().orElse(-1),
-                switchMillis.stream().mapToLong(Long::longValue).sum());
-        assertThat(results.get("new-connection"))
-                .filteredOn(LoadClient.Result::failed)
-                .isEmpty();
-        assertThat(results.get("keep-alive-retrying-stale-connections"))
-                .filteredOn(LoadClient.Result::failed)
-                .isEmpty();
-        assertThat(results.get("new-connection"))
+
+        SwitchUnderLoad.Outcome outcome = SwitchUnderLoad.run("caddy-" + CaddyProcess.version(), web, a, b, url, 20);
+
+        assertThat(outcome.failed(SwitchUnderLoad.NEW_CONNECTION)).isEmpty();
+        assertThat(outcome.failed(SwitchUnderLoad.KEEP_ALIVE_RETRYING_STALE)).isEmpty();
+        // Every config change closes the idle keep-alive connections (Go's http.Server.Shutdown of the old config):
+        // a client that sends on one just closed and never retries sees "unexpected end of stream". Measured, not
+        // asserted: 17 and 19 of ~300 requests over 20 switches in two runs.
+        assertThat(outcome.stale().get(SwitchUnderLoad.NEW_CONNECTION)).isZero();
+        assertThat(outcome.results().get(SwitchUnderLoad.NEW_CONNECTION))
                 .extracting(LoadClient.Result::answeredBy)
                 .contains("a", "b");
-        assertThat(stale(results.get("new-connection"), windows, windowTargets)).isZero();
     }
 
     @Test
@@ -252,39 +202,6 @@ class CaddySwitchIT {
         try (Response response = http.newCall(request).execute()) {
             return response.body().string().strip();
         }
-    }
-
-    /** Requests that started after a switch returned and ended before the next began, answered by another target. */
-    private static long stale(List<LoadClient.Result> results, List<long[]> windows, List<String> targets) {
-        long stale = 0;
-        for (LoadClient.Result r : results) {
-            for (int i = 0; i < windows.size(); i++) {
-                if (r.startNanos() >= windows.get(i)[0]
-                        && r.endNanos() <= windows.get(i)[1]
-                        && !r.failed()
-                        && !r.answeredBy().equals(targets.get(i))) {
-                    stale++;
-                }
-            }
-        }
-        return stale;
-    }
-
-    private static void report(
-            String client, List<LoadClient.Result> results, List<long[]> windows, List<String> targets) {
-        long failed = results.stream().filter(LoadClient.Result::failed).count();
-        System.out.printf(
-                "measure=caddy.load client=%s requests=%d failed=%d stale_after_switch=%d answered_a=%d answered_b=%d%n",
-                client,
-                results.size(),
-                failed,
-                stale(results, windows, targets),
-                results.stream().filter(r -> "a".equals(r.answeredBy())).count(),
-                results.stream().filter(r -> "b".equals(r.answeredBy())).count());
-        results.stream()
-                .filter(LoadClient.Result::failed)
-                .limit(10)
-                .forEach(r -> System.out.println("failure=" + r.failure()));
     }
 
     private static int freePort() throws IOException {

@@ -15,10 +15,10 @@ import okhttp3.Response;
  * connections are kept alive and whether OkHttp silently retries a request that failed on a reused connection is the
  * given client's configuration ({@link TestClients}). Stops by itself after {@code maxDuration}.
  */
-final class LoadClient implements AutoCloseable {
+public final class LoadClient implements AutoCloseable {
     /** One request: when it started and ended ({@link System#nanoTime()}), the instance that answered or the failure. */
-    record Result(long startNanos, long endNanos, String answeredBy, String failure) {
-        boolean failed() {
+    public record Result(long startNanos, long endNanos, String answeredBy, String failure) {
+        public boolean failed() {
             return failure != null;
         }
     }
@@ -30,7 +30,7 @@ final class LoadClient implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
 
-    LoadClient(String name, OkHttpClient http, HttpUrl url, Duration maxDuration) {
+    public LoadClient(String name, OkHttpClient http, HttpUrl url, Duration maxDuration) {
         this.http = http;
         this.url = url;
         this.maxDuration = maxDuration;
@@ -40,7 +40,7 @@ final class LoadClient implements AutoCloseable {
     }
 
     /** Stops after the request under way; returns every result. */
-    List<Result> stop() throws InterruptedException {
+    public List<Result> stop() throws InterruptedException {
         running = false;
         thread.join(10_000);
         return List.copyOf(results);

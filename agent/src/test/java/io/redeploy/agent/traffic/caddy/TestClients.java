@@ -20,10 +20,10 @@ import okhttp3.Dns;
 import okhttp3.OkHttpClient;
 
 /** HTTP clients of the ITs: every {@code *.test} host name resolves to 127.0.0.1, and nothing is retried. */
-final class TestClients {
+public final class TestClients {
     private TestClients() {}
 
-    static final Dns TEST_HOSTS = host -> {
+    public static final Dns TEST_HOSTS = host -> {
         if (host.endsWith(".test")) {
             return List.of(InetAddress.getLoopbackAddress());
         }
@@ -31,12 +31,12 @@ final class TestClients {
     };
 
     /** A new connection for every request, no retry: what a switch does to requests, apart from keep-alive. */
-    static OkHttpClient newConnectionEach() {
+    public static OkHttpClient newConnectionEach() {
         return base().connectionPool(new ConnectionPool(0, 1, TimeUnit.SECONDS)).build();
     }
 
     /** Keeps connections alive, and never retries, not even a request that failed on a reused connection. */
-    static OkHttpClient keepAliveNoRetry() {
+    public static OkHttpClient keepAliveNoRetry() {
         return base().build();
     }
 
@@ -45,12 +45,12 @@ final class TestClients {
      * when the reused one turns out closed by the server (an HTTP/1.1 server may close an idle connection at any
      * time); no retry of any answer.
      */
-    static OkHttpClient keepAliveRetryingStaleConnections() {
+    public static OkHttpClient keepAliveRetryingStaleConnections() {
         return base().retryOnConnectionFailure(true).build();
     }
 
     /** Trusts Caddy's local CA only ({@code tls internal}); a new connection for every request, no retry. */
-    static OkHttpClient trusting(Path rootPem) throws IOException, GeneralSecurityException {
+    public static OkHttpClient trusting(Path rootPem) throws IOException, GeneralSecurityException {
         KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
         store.load(null, null);
         try (InputStream in = Files.newInputStream(rootPem)) {

@@ -14,14 +14,14 @@ import java.util.concurrent.TimeUnit;
  * A WebSocket client (the JDK's {@link java.net.http.WebSocket}) that records what happens to its connection: the
  * answers to its messages, the close frame it got (code and when), or the error that ended it.
  */
-final class WebSocketProbe implements WebSocket.Listener {
+public final class WebSocketProbe implements WebSocket.Listener {
     private final BlockingQueue<String> answers = new LinkedBlockingQueue<>();
     private final StringBuilder partial = new StringBuilder();
     private final CompletableFuture<String> ended = new CompletableFuture<>();
     private volatile long endedAtNanos;
     private WebSocket socket;
 
-    static WebSocketProbe open(URI uri) throws Exception {
+    public static WebSocketProbe open(URI uri) throws Exception {
         WebSocketProbe probe = new WebSocketProbe();
         probe.socket = HttpClient.newBuilder()
                 .connectTimeout(Duration.ofSeconds(5))
@@ -33,7 +33,7 @@ final class WebSocketProbe implements WebSocket.Listener {
     }
 
     /** Sends {@code text}; returns the answer, or null when none came within {@code timeout} or sending failed. */
-    String ask(String text, Duration timeout) throws InterruptedException {
+    public String ask(String text, Duration timeout) throws InterruptedException {
         try {
             socket.sendText(text, true).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
@@ -43,12 +43,12 @@ final class WebSocketProbe implements WebSocket.Listener {
     }
 
     /** How the connection ended ({@code close <code> <reason>} or {@code error <exception>}); null while open. */
-    String end() {
+    public String end() {
         return ended.getNow(null);
     }
 
     /** Waits at most {@code timeout} for the end; null when still open. */
-    String awaitEnd(Duration timeout) throws InterruptedException {
+    public String awaitEnd(Duration timeout) throws InterruptedException {
         try {
             return ended.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.TimeoutException e) {
@@ -58,11 +58,11 @@ final class WebSocketProbe implements WebSocket.Listener {
         }
     }
 
-    long endedAtNanos() {
+    public long endedAtNanos() {
         return endedAtNanos;
     }
 
-    void close() {
+    public void close() {
         if (!ended.isDone()) {
             socket.abort();
         }
