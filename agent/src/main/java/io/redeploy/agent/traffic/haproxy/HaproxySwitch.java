@@ -1,0 +1,157 @@
+package io.redeploy.agent.traffic.haproxy;
+
+import io.redeploy.agent.deploy.Sleeper;
+import io.redeploy.agent.traffic.caddy.UpstreamSwitch;
+import io.redeploy.agent.traffic.caddy.UpstreamTarget;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A service's traffic switch in HAProxy, through its runtime API only (no reload): the service's backend has two
+ * server slots (e.g. {@code server blue 127.0.0.1:1 disabled} and {@code server green 127.0.0.1:1 disabled} in the
+ * config file). A switch points the idle slot at the new target, makes it {@code ready}, then sets the serving slot to
+ * {@code drain}: new requests go to the new slot, open connections (WebSockets included) stay on the old one, whose
+ * sessions are counted until drained, and which is then put in maintenance. The new slot is ready before the old one
+ * drains, so there is never a moment without a server.
+ *
+ * <p>HAProxy forgets runtime changes when it restarts or reloads; {@link #ensure()} (every poll) puts the wanted target
+ * back.
+ */
+public final class HaproxySwitch implements UpstreamSwitch {
+    private static final Logger log = LoggerFactory.getLogger(HaproxySwitch.class);
+
+    /** What {@link #ensure()} found and did. */
+    public enum Outcome {
+        UNCHANGED,
+        RESTORED,
+        NO_TARGET
+    }
+
+    private final HaproxyRuntime runtime;
+    private final String service;
+    private final String backend;
+    private final Clock clock;
+    private final Sleeper sleeper;
+    private final Duration drainPoll;
+    private UpstreamTarget wanted;
+
+    public HaproxySwitch(
+            HaproxyRuntime runtime, String service, String backend, Clock clock, Sleeper sleeper, Duration drainPoll) {
+        this.runtime = runtime;
+        this.service = service;
+        this.backend = backend;
+        this.clock = clock;
+        this.sleeper = sleeper;
+        this.drainPoll = drainPoll;
+    }
+
+    /** Takes over the target HAProxy serves (an agent restart); empty when no slot is active. */
+    public synchronized Optional<UpstreamTarget> adopt() {
+        Optional<UpstreamTarget> serving = active(runtime.servers(backend));
+        wanted = serving.orElse(null);
+        return serving;
+    }
+
+    @Override
+    public synchronized Optional<UpstreamTarget> switchTo(UpstreamTarget target) {
+        List<ServerSlot> slots = runtime.servers(backend);
+        Optional<UpstreamTarget> previous = wanted != null ? Optional.of(wanted) : active(slots);
+        apply(slots, target);
+        wanted = target;
+        if (!previous.equals(Optional.of(target))) {
+            log.info(
+                    "event=haproxy.switched service={} backend={} from={} to={}",
+                    service,
+                    backend,
+                    previous.map(UpstreamTarget::dial).orElse("none"),
+                    target.dial());
+        }
+        return previous;
+    }
+
+    @Override
+    public synchronized Optional<UpstreamTarget> target() {
+        return Optional.ofNullable(wanted);
+    }
+
+    /** Puts the wanted target back when HAProxy does not serve it alone (restarted, reloaded, changed by hand). */
+    public synchronized Outcome ensure() {
+        if (wanted == null) {
+            return Outcome.NO_TARGET;
+        }
+        List<ServerSlot> slots = runtime.servers(backend);
+        List<ServerSlot> active = slots.stream().filter(ServerSlot::active).toList();
+        if (active.size() == 1 && active.get(0).target().equals(wanted)) {
+            return Outcome.UNCHANGED;
+        }
+        apply(slots, wanted);
+        log.warn("event=haproxy.restored service={} backend={} target={}", service, backend, wanted.dial());
+        return Outcome.RESTORED;
+    }
+
+    /**
+     * Polls the sessions of the slot that points at {@code target} until none is open on two polls in a row, at most
+     * {@code timeout}; a drained slot that no longer serves is then put in maintenance. Returns the sessions still open.
+     */
+    @Override
+    public int awaitDrained(UpstreamTarget target, Duration timeout) throws InterruptedException {
+        Instant deadline = clock.instant().plus(timeout);
+        int zeros = 0;
+        while (true) {
+            Optional<ServerSlot> slot = runtime.servers(backend).stream()
+                    .filter(s -> s.target().equals(target) && !s.active())
+                    .findFirst();
+            if (slot.isEmpty()) {
+                return 0; // serving again, or no longer any slot's target: nothing of it to wait for
+            }
+            int open = runtime.currentSessions(backend).getOrDefault(slot.get().name(), 0);
+            zeros = open == 0 ? zeros + 1 : 0;
+            if (zeros >= 2) {
+                if (slot.get().draining()) {
+                    runtime.setState(backend, slot.get().name(), "maint");
+                }
+                return 0;
+            }
+            Duration left = Duration.between(clock.instant(), deadline);
+            if (left.isNegative() || left.isZero()) {
+                log.warn("event=haproxy.drain_timeout service={} upstream={} open={}", service, target.dial(), open);
+                return open;
+            }
+            sleeper.sleep(left.compareTo(drainPoll) < 0 ? left : drainPoll);
+        }
+    }
+
+    /** Makes the slot for {@code target} the only active one: ready first, then the others drain. */
+    private void apply(List<ServerSlot> slots, UpstreamTarget target) {
+        ServerSlot chosen = slots.stream()
+                .filter(s -> s.target().equals(target))
+                .findFirst()
+                .or(() ->
+                        slots.stream().filter(s -> !s.active() && !s.draining()).findFirst())
+                .or(() -> slots.stream().filter(s -> !s.active()).findFirst())
+                .orElseThrow(() -> new HaproxyRuntimeException(
+                        "haproxy runtime " + runtime.socket() + ": backend " + backend + " of service " + service
+                                + " has no free server slot for " + target.dial() + " (needs two servers)",
+                        null));
+        if (!chosen.target().equals(target)) {
+            runtime.setAddress(backend, chosen.name(), target);
+        }
+        if (!chosen.active()) {
+            runtime.setState(backend, chosen.name(), "ready");
+        }
+        for (ServerSlot other : slots) {
+            if (!other.name().equals(chosen.name()) && other.active()) {
+                runtime.setState(backend, other.name(), "drain");
+            }
+        }
+    }
+
+    private static Optional<UpstreamTarget> active(List<ServerSlot> slots) {
+        return slots.stream().filter(ServerSlot::active).map(ServerSlot::target).findFirst();
+    }
+}
