@@ -47,7 +47,9 @@ class ArchitectureTest {
             Map.entry("signing", Set.of("reconcile", "registry", "config", "image", "log")),
             Map.entry("notify", Set.of("reconcile", "config", "image", "log", "time")),
             Map.entry("schedule", Set.of("config", "log")),
-            Map.entry("http", Set.of("config", "state", "metrics", "image", "log")));
+            Map.entry("http", Set.of("config", "state", "metrics", "image", "log")),
+            Map.entry("traffic.caddy", Set.of("log", "time")),
+            Map.entry("traffic.haproxy", Set.of("traffic.caddy", "log", "time")));
 
     @Test
     void everyPackageImportsOnlyWhatItMay() {

@@ -1,7 +1,8 @@
 package io.redeploy.agent.traffic.caddy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.redeploy.agent.deploy.Sleeper;
+import io.redeploy.agent.log.Event;
+import io.redeploy.agent.time.Sleeper;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -86,12 +87,12 @@ public final class CaddySwitch implements UpstreamSwitch {
         apply(wanted);
         upstreams = wanted;
         if (!previous.equals(Optional.of(target))) {
-            log.info(
-                    "event=caddy.switched service={} route={} from={} to={}",
-                    route.service(),
-                    route.id(),
-                    previous.map(UpstreamTarget::dial).orElse("none"),
-                    target.dial());
+            Event.info(log, "caddy.switched")
+                    .with("service", route.service())
+                    .with("route", route.id())
+                    .with("from", previous.map(UpstreamTarget::dial).orElse("none"))
+                    .with("to", target.dial())
+                    .log();
         }
         return previous;
     }
@@ -111,12 +112,12 @@ public final class CaddySwitch implements UpstreamSwitch {
         }
         Outcome outcome = apply(upstreams);
         if (outcome != Outcome.UNCHANGED) {
-            log.warn(
-                    "event=caddy.route_restored service={} route={} outcome={} upstreams={}",
-                    route.service(),
-                    route.id(),
-                    outcome.name().toLowerCase(java.util.Locale.ROOT),
-                    upstreams);
+            Event.warn(log, "caddy.route_restored")
+                    .with("service", route.service())
+                    .with("route", route.id())
+                    .with("outcome", outcome.name().toLowerCase(java.util.Locale.ROOT))
+                    .with("upstreams", upstreams)
+                    .log();
         }
         return outcome;
     }
@@ -148,11 +149,11 @@ public final class CaddySwitch implements UpstreamSwitch {
                 if (failure != null) {
                     throw failure;
                 }
-                log.warn(
-                        "event=caddy.drain_timeout service={} upstream={} running={}",
-                        route.service(),
-                        target.dial(),
-                        running);
+                Event.warn(log, "caddy.drain_timeout")
+                        .with("service", route.service())
+                        .with("upstream", target.dial())
+                        .with("running", running)
+                        .log();
                 return running;
             }
             sleeper.sleep(left.compareTo(drainPoll) < 0 ? left : drainPoll);
@@ -167,12 +168,12 @@ public final class CaddySwitch implements UpstreamSwitch {
         Optional<JsonNode> running = admin.route(route);
         if (running.isEmpty()) {
             admin.insertRoute(route, wanted);
-            log.info(
-                    "event=caddy.route_created service={} route={} server={} upstreams={}",
-                    route.service(),
-                    route.id(),
-                    route.server(),
-                    wanted);
+            Event.info(log, "caddy.route_created")
+                    .with("service", route.service())
+                    .with("route", route.id())
+                    .with("server", route.server())
+                    .with("upstreams", wanted)
+                    .log();
             return Outcome.CREATED;
         }
         if (running.get().equals(route.json(wanted))) {

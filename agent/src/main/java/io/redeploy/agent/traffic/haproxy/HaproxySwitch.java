@@ -1,6 +1,7 @@
 package io.redeploy.agent.traffic.haproxy;
 
-import io.redeploy.agent.deploy.Sleeper;
+import io.redeploy.agent.log.Event;
+import io.redeploy.agent.time.Sleeper;
 import io.redeploy.agent.traffic.caddy.UpstreamSwitch;
 import io.redeploy.agent.traffic.caddy.UpstreamTarget;
 import java.time.Clock;
@@ -64,12 +65,12 @@ public final class HaproxySwitch implements UpstreamSwitch {
         apply(slots, target);
         wanted = target;
         if (!previous.equals(Optional.of(target))) {
-            log.info(
-                    "event=haproxy.switched service={} backend={} from={} to={}",
-                    service,
-                    backend,
-                    previous.map(UpstreamTarget::dial).orElse("none"),
-                    target.dial());
+            Event.info(log, "haproxy.switched")
+                    .with("service", service)
+                    .with("backend", backend)
+                    .with("from", previous.map(UpstreamTarget::dial).orElse("none"))
+                    .with("to", target.dial())
+                    .log();
         }
         return previous;
     }
@@ -90,7 +91,11 @@ public final class HaproxySwitch implements UpstreamSwitch {
             return Outcome.UNCHANGED;
         }
         apply(slots, wanted);
-        log.warn("event=haproxy.restored service={} backend={} target={}", service, backend, wanted.dial());
+        Event.warn(log, "haproxy.restored")
+                .with("service", service)
+                .with("backend", backend)
+                .with("target", wanted.dial())
+                .log();
         return Outcome.RESTORED;
     }
 
@@ -119,7 +124,11 @@ public final class HaproxySwitch implements UpstreamSwitch {
             }
             Duration left = Duration.between(clock.instant(), deadline);
             if (left.isNegative() || left.isZero()) {
-                log.warn("event=haproxy.drain_timeout service={} upstream={} open={}", service, target.dial(), open);
+                Event.warn(log, "haproxy.drain_timeout")
+                        .with("service", service)
+                        .with("upstream", target.dial())
+                        .with("open", open)
+                        .log();
                 return open;
             }
             sleeper.sleep(left.compareTo(drainPoll) < 0 ? left : drainPoll);

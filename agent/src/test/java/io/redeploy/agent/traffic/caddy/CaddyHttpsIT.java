@@ -2,7 +2,7 @@ package io.redeploy.agent.traffic.caddy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.redeploy.agent.deploy.Sleeper;
+import io.redeploy.agent.time.Sleeper;
 import java.io.IOException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;

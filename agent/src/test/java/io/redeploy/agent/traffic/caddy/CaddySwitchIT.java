@@ -3,7 +3,7 @@ package io.redeploy.agent.traffic.caddy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.redeploy.agent.deploy.Sleeper;
+import io.redeploy.agent.time.Sleeper;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;

@@ -2,7 +2,7 @@ package io.redeploy.agent.traffic.haproxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.redeploy.agent.deploy.Sleeper;
+import io.redeploy.agent.time.Sleeper;
 import io.redeploy.agent.traffic.caddy.CaddyAdmin;
 import io.redeploy.agent.traffic.caddy.CaddyProcess;
 import io.redeploy.agent.traffic.caddy.CaddyRoute;

@@ -3,7 +3,7 @@ package io.redeploy.agent.traffic.haproxy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.redeploy.agent.deploy.Sleeper;
+import io.redeploy.agent.time.Sleeper;
 import io.redeploy.agent.traffic.caddy.LoadClient;
 import io.redeploy.agent.traffic.caddy.SwitchUnderLoad;
 import io.redeploy.agent.traffic.caddy.TestClients;
