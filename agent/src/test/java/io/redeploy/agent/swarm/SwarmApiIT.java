@@ -335,7 +335,8 @@ class SwarmApiIT {
                           replicas: 1
                           endpoint_mode: dnsrr
                     """.formatted(tagged));
-            Sh.run("docker", "stack", "deploy", "--detach=true", "-c", compose.toString(), stack);
+            // No --detach: the 20.10 CLI has no such flag (it never waits); newer CLIs default to detached.
+            Sh.run("docker", "stack", "deploy", "-c", compose.toString(), stack);
 
             SwarmService deployed = api.inspectService(service).orElseThrow();
             ServiceImage image = ServiceImage.parse(deployed.image());
