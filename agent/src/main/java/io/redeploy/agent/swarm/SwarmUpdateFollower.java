@@ -1,7 +1,9 @@
 package io.redeploy.agent.swarm;
 
-import io.redeploy.agent.registry.Digest;
-import io.redeploy.agent.registry.Sleeper;
+import io.redeploy.agent.docker.swarm.*;
+import io.redeploy.agent.image.Digest;
+import io.redeploy.agent.log.Event;
+import io.redeploy.agent.time.Sleeper;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -81,12 +83,12 @@ public final class SwarmUpdateFollower {
                 String line = lastState + " " + progress.runningOnTarget() + "/" + progress.desired();
                 if (!line.equals(reported)) {
                     reported = line;
-                    log.info(
-                            "event=swarm.update_progress service={} state={} running_new={} desired={}",
-                            s.name(),
-                            lastState,
-                            progress.runningOnTarget(),
-                            progress.desired());
+                    Event.info(log, "swarm.update_progress")
+                            .with("service", s.name())
+                            .with("state", lastState)
+                            .with("running_new", progress.runningOnTarget())
+                            .with("desired", progress.desired())
+                            .log();
                 }
                 SwarmUpdateStatus.State state =
                         status.map(SwarmUpdateStatus::state).orElse(null);
@@ -157,16 +159,15 @@ public final class SwarmUpdateFollower {
                 progress.desired(),
                 Duration.between(start, clock.instant()),
                 progress.taskError());
-        log.info(
-                "event=swarm.update_done service={} result={} state={} running_new={} desired={} elapsed_ms={}"
-                        + " message=\"{}\"",
-                service,
-                result.label(),
-                state,
-                o.runningOnTarget(),
-                o.desired(),
-                o.elapsed().toMillis(),
-                message);
+        Event.info(log, "swarm.update_done")
+                .with("service", service)
+                .with("result", result.label())
+                .with("state", state)
+                .with("running_new", o.runningOnTarget())
+                .with("desired", o.desired())
+                .with("elapsed_ms", o.elapsed().toMillis())
+                .with("message", message)
+                .log();
         return o;
     }
 

@@ -1,5 +1,6 @@
 package io.redeploy.agent.swarm;
 
+import io.redeploy.agent.docker.swarm.*;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

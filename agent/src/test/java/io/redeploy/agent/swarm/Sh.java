@@ -1,5 +1,6 @@
 package io.redeploy.agent.swarm;
 
+import io.redeploy.agent.docker.swarm.*;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.redeploy.agent.config.Secret;
-import io.redeploy.agent.registry.Digest;
-import io.redeploy.agent.registry.Sleeper;
-import io.redeploy.agent.swarm.SwarmUpdateConfig.FailureAction;
-import io.redeploy.agent.swarm.SwarmUpdateConfig.Order;
+import io.redeploy.agent.docker.swarm.*;
+import io.redeploy.agent.docker.swarm.SwarmUpdateConfig.FailureAction;
+import io.redeploy.agent.docker.swarm.SwarmUpdateConfig.Order;
+import io.redeploy.agent.image.Digest;
 import io.redeploy.agent.swarm.SwarmUpdateOutcome.Result;
+import io.redeploy.agent.time.Sleeper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -46,7 +46,7 @@ class SwarmApiIT {
         swarm = SwarmFixture.init();
         try {
             api = SwarmApi.connect("unix:///var/run/docker.sock");
-            follower = new SwarmUpdateFollower(api, Clock.systemUTC(), Sleeper.system(), Duration.ofMillis(250));
+            follower = new SwarmUpdateFollower(api, Clock.systemUTC(), Sleeper.real(), Duration.ofMillis(250));
             v1 = SwarmFixture.pinned(swarm.image("web", "v1", "v1", "--healthcheck"));
             v2 = SwarmFixture.pinned(swarm.image("web", "v2", "v2", "--healthcheck"));
             broken = SwarmFixture.pinned(swarm.image("web", "broken", "broken", "unhealthy", "--healthcheck"));
@@ -225,7 +225,7 @@ class SwarmApiIT {
             api.updateImage(api.inspectService(service).orElseThrow(), privatePinned, Optional.empty(), pauseOnFailure);
             SwarmUpdateOutcome anonymous = follower.follow(service, digestOf(privatePinned), ROLLOUT);
 
-            SwarmRegistryAuth auth = new SwarmRegistryAuth("127.0.0.1:5001", "tester", new Secret(SECRET));
+            SwarmRegistryAuth auth = new SwarmRegistryAuth("127.0.0.1:5001", "tester", SECRET);
             api.updateImage(
                     api.inspectService(service).orElseThrow(), privatePinned, Optional.of(auth), pauseOnFailure);
             SwarmUpdateOutcome withCredentials = follower.follow(service, digestOf(privatePinned), ROLLOUT);

@@ -1,6 +1,7 @@
 package io.redeploy.agent.swarm;
 
-import io.redeploy.agent.registry.Digest;
+import io.redeploy.agent.docker.swarm.*;
+import io.redeploy.agent.image.Digest;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

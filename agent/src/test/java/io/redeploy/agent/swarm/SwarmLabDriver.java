@@ -1,8 +1,8 @@
 package io.redeploy.agent.swarm;
 
-import io.redeploy.agent.config.Secret;
-import io.redeploy.agent.registry.Digest;
-import io.redeploy.agent.registry.Sleeper;
+import io.redeploy.agent.docker.swarm.*;
+import io.redeploy.agent.image.Digest;
+import io.redeploy.agent.time.Sleeper;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,8 +40,8 @@ public final class SwarmLabDriver {
         SwarmRegistryAuth auth = new SwarmRegistryAuth(
                 a.get("registry"),
                 a.get("username"),
-                new Secret(Files.readString(Path.of(a.get("password-file")), StandardCharsets.UTF_8)
-                        .strip()));
+                Files.readString(Path.of(a.get("password-file")), StandardCharsets.UTF_8)
+                        .strip());
         String firstImage = repo + ":" + tag + "@" + first;
         boolean ok = false;
         try (SwarmApi api = SwarmApi.connect(a.getOrDefault("manager-socket", "unix:///var/run/docker.sock"))) {
@@ -50,7 +50,7 @@ public final class SwarmLabDriver {
                     api.nodes().stream().collect(Collectors.toMap(SwarmNode::id, SwarmNode::hostname));
             String workerCheck = workerRefused(a.get("worker-socket"));
             SwarmUpdateFollower follower =
-                    new SwarmUpdateFollower(api, Clock.systemUTC(), Sleeper.system(), Duration.ofMillis(500));
+                    new SwarmUpdateFollower(api, Clock.systemUTC(), Sleeper.real(), Duration.ofMillis(500));
             try {
                 String noCredentials = pullWithoutCredentials(api, service + "-nocreds", firstImage);
 

@@ -3,6 +3,7 @@ package io.redeploy.agent.swarm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.redeploy.agent.docker.swarm.*;
 import org.junit.jupiter.api.Test;
 
 /** On the shared engine while it is in no swarm: every Swarm call says clearly that this engine is no manager. */

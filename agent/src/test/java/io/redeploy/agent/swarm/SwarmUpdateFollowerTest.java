@@ -4,10 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import io.redeploy.agent.registry.Digest;
-import io.redeploy.agent.registry.Sleeper;
+import io.redeploy.agent.docker.swarm.*;
+import io.redeploy.agent.image.Digest;
 import io.redeploy.agent.swarm.SwarmUpdateOutcome.Result;
 import io.redeploy.agent.testing.MutableClock;
+import io.redeploy.agent.time.Sleeper;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.redeploy.agent.swarm;
+package io.redeploy.agent.docker.swarm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,8 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.redeploy.agent.config.Secret;
-import io.redeploy.agent.registry.Digest;
+import io.redeploy.agent.image.Digest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -24,7 +23,7 @@ class SwarmApiTest {
     static final String SECRET = "s3cr3t-never-shown";
     static final Digest NEW = Digest.parse("sha256:" + "b".repeat(64));
     static final ObjectMapper JSON = new ObjectMapper();
-    static final SwarmRegistryAuth AUTH = new SwarmRegistryAuth("127.0.0.1:5001", "tester", new Secret(SECRET));
+    static final SwarmRegistryAuth AUTH = new SwarmRegistryAuth("127.0.0.1:5001", "tester", SECRET);
 
     static String fixture(String name) {
         try (InputStream in = SwarmApiTest.class.getResourceAsStream("/swarm/" + name)) {

@@ -1,7 +1,7 @@
-package io.redeploy.agent.swarm;
+package io.redeploy.agent.docker.swarm;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.redeploy.agent.registry.Digest;
+import io.redeploy.agent.image.Digest;
 import java.util.Optional;
 import java.util.OptionalLong;
 

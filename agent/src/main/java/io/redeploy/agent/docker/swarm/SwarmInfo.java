@@ -1,4 +1,4 @@
-package io.redeploy.agent.swarm;
+package io.redeploy.agent.docker.swarm;
 
 /**
  * What {@code GET /info} says about the engine's place in a swarm.

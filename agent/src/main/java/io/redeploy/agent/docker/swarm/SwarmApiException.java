@@ -1,4 +1,4 @@
-package io.redeploy.agent.swarm;
+package io.redeploy.agent.docker.swarm;
 
 /**
  * A Swarm API call that failed. The message is one operator-readable sentence naming the operation, the service and

@@ -1,4 +1,4 @@
-package io.redeploy.agent.swarm;
+package io.redeploy.agent.docker.swarm;
 
 /** The service named in an update does not exist (any more). */
 public final class SwarmServiceNotFoundException extends SwarmApiException {

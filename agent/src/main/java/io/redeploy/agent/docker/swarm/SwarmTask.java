@@ -1,6 +1,6 @@
-package io.redeploy.agent.swarm;
+package io.redeploy.agent.docker.swarm;
 
-import io.redeploy.agent.registry.Digest;
+import io.redeploy.agent.image.Digest;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.OptionalInt;

@@ -1,4 +1,4 @@
-package io.redeploy.agent.swarm;
+package io.redeploy.agent.docker.swarm;
 
 import java.time.Instant;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package io.redeploy.agent.swarm;
+package io.redeploy.agent.docker.swarm;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -7,7 +7,8 @@ import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.RemoteApiVersion;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import com.github.dockerjava.transport.DockerHttpClient;
-import io.redeploy.agent.registry.Digest;
+import io.redeploy.agent.image.Digest;
+import io.redeploy.agent.log.Event;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -162,15 +163,16 @@ public final class SwarmApi implements SwarmView, AutoCloseable {
         }
         List<String> warnings = new ArrayList<>();
         a.body().path("Warnings").forEach(w -> warnings.add(w.asText()));
-        log.info(
-                "event=swarm.update_submitted service={} from_version={} image={} registry_auth={} overrides={}"
-                        + " warnings={}",
-                current.name(),
-                current.versionIndex(),
-                image,
-                auth.map(x -> "forwarded:" + x.serverAddress()).orElse("none"),
-                overrides.summary(),
-                warnings.size());
+        Event.info(log, "swarm.update_submitted")
+                .with("service", current.name())
+                .with("from_version", current.versionIndex())
+                .with("image", image)
+                .with(
+                        "registry_auth",
+                        auth.map(x -> "forwarded:" + x.serverAddress()).orElse("none"))
+                .with("overrides", overrides.summary())
+                .with("warnings", warnings.size())
+                .log();
         return new SwarmUpdateSubmitted(current.id(), current.name(), current.versionIndex(), image, warnings);
     }
 
@@ -195,7 +197,7 @@ public final class SwarmApi implements SwarmView, AutoCloseable {
         try {
             engine.close();
         } catch (IOException e) {
-            log.debug("event=swarm.close_failed error={}", e.toString());
+            Event.debug(log, "swarm.close_failed").with("error", e.toString()).log();
         }
     }
 }

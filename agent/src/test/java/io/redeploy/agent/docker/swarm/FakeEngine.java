@@ -1,4 +1,4 @@
-package io.redeploy.agent.swarm;
+package io.redeploy.agent.docker.swarm;
 
 import com.github.dockerjava.transport.DockerHttpClient;
 import java.io.ByteArrayInputStream;

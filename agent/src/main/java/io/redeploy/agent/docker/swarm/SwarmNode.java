@@ -1,4 +1,4 @@
-package io.redeploy.agent.swarm;
+package io.redeploy.agent.docker.swarm;
 
 /**
  * A node of the swarm as {@code GET /nodes} lists it.

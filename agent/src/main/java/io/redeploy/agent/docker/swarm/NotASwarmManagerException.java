@@ -1,4 +1,4 @@
-package io.redeploy.agent.swarm;
+package io.redeploy.agent.docker.swarm;
 
 /**
  * The engine the agent talks to cannot manage Swarm services: it is in no swarm, is a worker, or its swarm is locked.

@@ -1,8 +1,7 @@
-package io.redeploy.agent.swarm;
+package io.redeploy.agent.docker.swarm;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.redeploy.agent.config.Secret;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
@@ -13,7 +12,7 @@ import java.util.Base64;
  *
  * @param serverAddress the registry host as in the image reference, e.g. {@code ghcr.io} or {@code 10.0.0.5:5001}
  */
-public record SwarmRegistryAuth(String serverAddress, String username, Secret password) {
+public record SwarmRegistryAuth(String serverAddress, String username, String password) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public SwarmRegistryAuth {
@@ -26,7 +25,7 @@ public record SwarmRegistryAuth(String serverAddress, String username, Secret pa
     String headerValue() {
         ObjectNode json = JSON.createObjectNode()
                 .put("username", username)
-                .put("password", password.reveal())
+                .put("password", password)
                 .put("serveraddress", serverAddress);
         return Base64.getUrlEncoder().encodeToString(json.toString().getBytes(StandardCharsets.UTF_8));
     }

@@ -1,4 +1,4 @@
-package io.redeploy.agent.swarm;
+package io.redeploy.agent.docker.swarm;
 
 /**
  * An update named a {@code Version.Index} that is no longer current: another writer changed the service since it was
