@@ -127,7 +127,7 @@ class NotificationsIT {
             assertThat(body.get("to").asText()).startsWith("sha256:");
         }
         JsonNode refused = json.readTree(receiver.findAll(postRequestedFor(urlEqualTo("/hooks/redeploy")))
-                .get(3)
+                .get(2)
                 .getBody());
         assertThat(refused.get("message").asText()).contains("major version change 15 -> 16", "manual step");
 
