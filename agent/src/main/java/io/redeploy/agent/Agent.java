@@ -117,7 +117,7 @@ public final class Agent implements AutoCloseable {
      * seconds until then, rather than one poll interval later with the service possibly down.
      */
     private void followUpWhileRecoveryPending() {
-        if (!parts.target().awaitingRecovery()) {
+        if (!parts.targets().awaitingRecovery()) {
             followUps.reset();
             return;
         }
@@ -142,7 +142,7 @@ public final class Agent implements AutoCloseable {
                     .log();
             return false;
         }
-        parts.target().recover(parts.orderedServices()); // logs one event=recover line per service it had to heal
+        parts.targets().recover(parts.orderedServices()); // logs one event=recover line per service it had to heal
         return true;
     }
 

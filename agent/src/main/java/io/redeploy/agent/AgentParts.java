@@ -13,9 +13,11 @@ import io.redeploy.agent.notify.NotifyingPollEvents;
 import io.redeploy.agent.policy.PolicyHooks;
 import io.redeploy.agent.proxy.PortForwarder;
 import io.redeploy.agent.proxy.ServiceProxies;
+import io.redeploy.agent.reconcile.DeployTarget;
 import io.redeploy.agent.reconcile.Observer;
 import io.redeploy.agent.reconcile.Reconciler;
 import io.redeploy.agent.reconcile.Recorder;
+import io.redeploy.agent.reconcile.TargetRouter;
 import io.redeploy.agent.registry.RegistryClient;
 import io.redeploy.agent.signing.CosignSignatureCheck;
 import io.redeploy.agent.state.StateStore;
@@ -24,6 +26,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -45,6 +48,7 @@ record AgentParts(
         ExecutorService registryExecutor,
         DockerJavaGateway docker,
         ContainerTarget target,
+        DeployTarget targets,
         List<ServiceConfig> orderedServices,
         Reconciler reconciler) {
 
@@ -96,11 +100,13 @@ record AgentParts(
                 new PolicyHooks(docker, clock),
                 proxies);
         List<ServiceConfig> ordered = DependencyOrder.order(config.services());
+        DeployTarget targets =
+                new TargetRouter(Map.of(ServiceConfig.Source.SPEC, target, ServiceConfig.Source.CONTAINER, target));
         Observer observer = new Observer(
-                registry, registry, new CosignSignatureCheck(registry), target, state, registryExecutor, clock);
+                registry, registry, new CosignSignatureCheck(registry), targets, state, registryExecutor, clock);
         Recorder recorder =
                 new Recorder(state, metrics, new NotifyingPollEvents(notifications, clock, hostName()), clock);
-        Reconciler reconciler = new Reconciler(ordered, observer, target, recorder, config::registryFor, clock);
+        Reconciler reconciler = new Reconciler(ordered, observer, targets, recorder, config::registryFor, clock);
         return new AgentParts(
                 config,
                 clock,
@@ -112,6 +118,7 @@ record AgentParts(
                 registryExecutor,
                 docker,
                 target,
+                targets,
                 ordered,
                 reconciler);
     }

@@ -7,12 +7,21 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * One watched service and everything needed to recreate its container exactly.
- * {@code env} values are already resolved (${VAR} references expanded from the agent's environment).
+ * One watched service: where it runs ({@link Source}), the image tag it follows, its policy, and for a service the
+ * agent creates itself ({@link Source#SPEC}) everything needed to create its container. {@code env} values are
+ * already resolved (${VAR} references expanded from the agent's environment).
+ *
+ * <p>A service that follows a running container ({@link Source#CONTAINER}) or a Swarm service ({@link Source#SWARM})
+ * has no image in the config: the tag to watch is read from what runs, at every poll ({@link #withImage}).
+ *
+ * @param declaredImage the image and tag to watch; empty until a followed service is resolved
+ * @param swarmService  the Swarm service's name, for {@link Source#SWARM}
  */
 public record ServiceConfig(
         String name,
-        ImageRef image,
+        Optional<ImageRef> declaredImage,
+        Source source,
+        Optional<String> swarmService,
         String containerName,
         UpdateMode mode,
         Map<String, String> env,
@@ -39,6 +48,11 @@ public record ServiceConfig(
      * {@code policy: notify}); they are kept in step, and "report only" wins when they disagree.
      */
     public ServiceConfig {
+        source = source == null ? Source.SPEC : source;
+        swarmService = swarmService == null ? Optional.empty() : swarmService;
+        if (source == Source.SPEC && declaredImage.isEmpty()) {
+            throw new IllegalArgumentException("service " + name + " is created by the agent and needs an image");
+        }
         policy = policy == null ? UpdatePolicy.defaults() : policy;
         strategy = strategy == null ? Strategy.STOP_FIRST : strategy;
         proxy = proxy == null ? Optional.empty() : proxy;
@@ -58,12 +72,45 @@ public record ServiceConfig(
 
     /** A service with every setting at its default but its name and image; see {@link Builder}. */
     public static Builder builder(String name, ImageRef image) {
-        return new Builder(name, image);
+        return new Builder(name).image(image);
+    }
+
+    /** A service whose image is read from what runs: a followed container or a Swarm service. */
+    public static Builder following(String name, Source source) {
+        return new Builder(name).source(source);
+    }
+
+    /** The image and tag to watch. Throws for a followed service that has not been resolved yet. */
+    public ImageRef image() {
+        return declaredImage.orElseThrow(() -> new IllegalStateException(
+                "service " + name + " follows " + describeSource() + ": its image is known once that is inspected"));
+    }
+
+    /** True when the image to watch is known (always for a service the agent creates). */
+    public boolean resolved() {
+        return declaredImage.isPresent();
+    }
+
+    /** The same service watching {@code resolvedImage}: how a followed service is resolved at each poll. */
+    public ServiceConfig withImage(ImageRef resolvedImage) {
+        return toBuilder().image(resolvedImage).build();
+    }
+
+    /** {@code container survey-web}, {@code Swarm service survey_web}, or {@code its spec}. */
+    public String describeSource() {
+        return switch (source) {
+            case SPEC -> "its spec";
+            case CONTAINER -> "container " + containerName;
+            case SWARM -> "Swarm service " + swarmService.orElse(name);
+        };
     }
 
     /** This service's settings, to change some of them. */
     public Builder toBuilder() {
-        return new Builder(name, image)
+        return new Builder(name)
+                .image(declaredImage)
+                .source(source)
+                .swarmService(swarmService)
                 .containerName(containerName)
                 .mode(mode)
                 .env(env)
@@ -110,7 +157,9 @@ public record ServiceConfig(
     public String toString() {
         Map<String, String> maskedEnv = new java.util.TreeMap<>();
         env.keySet().forEach(key -> maskedEnv.put(key, "****"));
-        return "ServiceConfig[name=" + name + ", image=" + image + ", containerName=" + containerName
+        return "ServiceConfig[name=" + name + ", image="
+                + declaredImage.map(Object::toString).orElse("(from " + describeSource() + ")") + ", source=" + source
+                + ", containerName=" + containerName
                 + ", mode=" + mode + ", env=" + maskedEnv + ", ports=" + ports + ", volumes=" + volumes
                 + ", network=" + network + ", networkAliases=" + networkAliases + ", dependsOn=" + dependsOn
                 + ", restartOnDependencyUpdate=" + restartOnDependencyUpdate + ", health=" + health
@@ -122,7 +171,9 @@ public record ServiceConfig(
     /** Builds a {@link ServiceConfig}: every setting the config file may leave out has its default here. */
     public static final class Builder {
         private final String name;
-        private final ImageRef image;
+        private Optional<ImageRef> image = Optional.empty();
+        private Source source = Source.SPEC;
+        private Optional<String> swarmService = Optional.empty();
         private String containerName;
         private UpdateMode mode = UpdateMode.AUTO;
         private Map<String, String> env = Map.of();
@@ -142,10 +193,29 @@ public record ServiceConfig(
         private Strategy strategy = Strategy.STOP_FIRST;
         private Optional<ProxyConfig> proxy = Optional.empty();
 
-        private Builder(String name, ImageRef image) {
+        private Builder(String name) {
             this.name = name;
-            this.image = image;
             this.containerName = name;
+        }
+
+        public Builder image(ImageRef value) {
+            image = Optional.of(value);
+            return this;
+        }
+
+        public Builder image(Optional<ImageRef> value) {
+            image = value;
+            return this;
+        }
+
+        public Builder source(Source value) {
+            source = value;
+            return this;
+        }
+
+        public Builder swarmService(Optional<String> value) {
+            swarmService = value;
+            return this;
         }
 
         public Builder containerName(String value) {
@@ -242,6 +312,8 @@ public record ServiceConfig(
             return new ServiceConfig(
                     name,
                     image,
+                    source,
+                    swarmService,
                     containerName,
                     mode,
                     env,
@@ -261,6 +333,16 @@ public record ServiceConfig(
                     strategy,
                     proxy);
         }
+    }
+
+    /** Where a service runs and where its settings come from. */
+    public enum Source {
+        /** A container the agent creates from the settings in agent.yml. */
+        SPEC,
+        /** A running container (e.g. started by docker compose) followed as it is: recreated from its own settings. */
+        CONTAINER,
+        /** A Docker Swarm service: Swarm runs and updates its tasks; the agent decides and follows. */
+        SWARM
     }
 
     public enum UpdateMode {

@@ -17,6 +17,15 @@ public interface DeployTarget {
     /** Throws when the target cannot be reached (the Docker engine does not answer): a poll then changes nothing. */
     void ping();
 
+    /**
+     * The service with the image it follows read from what runs ({@link ServiceConfig#withImage}): a service given by a
+     * running container or a Swarm service has no image in the config. A service the agent creates is returned as it
+     * is. Throws {@link UnresolvedServiceException} with one clear line when it cannot be resolved (nothing is touched).
+     */
+    default ServiceConfig resolve(ServiceConfig service) {
+        return service;
+    }
+
     /** What runs now for the service. Throws when it cannot be asked. */
     Workload observe(ServiceConfig service);
 

@@ -8,6 +8,7 @@ import io.redeploy.agent.registry.ImageConfigSource;
 import io.redeploy.agent.registry.RegistryException;
 import io.redeploy.agent.state.StateStore;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,17 +57,44 @@ public final class Observer {
         this.clock = clock;
     }
 
-    /** One observation per service, in the given order. */
-    public Map<String, Observation> observe(List<ServiceConfig> services) {
+    /** A service as this poll resolved it (the image a followed service runs), and what was seen of it. */
+    public record Seen(ServiceConfig service, Observation observation) {}
+
+    /**
+     * One observation per service, in the given order. A service that follows what runs is resolved first (its image
+     * read from the container or Swarm service); one that cannot be is seen as unchecked, with the reason.
+     */
+    public List<Seen> observe(List<ServiceConfig> services) {
+        List<Seen> resolved = services.stream().map(this::resolve).toList();
         Map<String, Future<Lookup>> lookups = new LinkedHashMap<>();
-        for (ServiceConfig service : services) {
-            lookups.put(service.name(), registryExecutor.submit(() -> lookUp(service)));
+        for (Seen r : resolved) {
+            if (r.observation() == null) {
+                lookups.put(r.service().name(), registryExecutor.submit(() -> lookUp(r.service())));
+            }
         }
-        Map<String, Observation> observations = new LinkedHashMap<>();
-        for (ServiceConfig service : services) {
-            observations.put(service.name(), observe(service, await(lookups.get(service.name()), service)));
+        List<Seen> seen = new ArrayList<>();
+        for (Seen r : resolved) {
+            Future<Lookup> lookup = lookups.get(r.service().name());
+            seen.add(lookup == null ? r : new Seen(r.service(), observe(r.service(), await(lookup, r.service()))));
         }
-        return observations;
+        return seen;
+    }
+
+    /** The resolved service with no observation yet, or the service seen as unchecked because it cannot be resolved. */
+    private Seen resolve(ServiceConfig service) {
+        String problem;
+        try {
+            return new Seen(target.resolve(service), null);
+        } catch (UnresolvedServiceException e) {
+            problem = e.getMessage();
+        } catch (RuntimeException e) {
+            problem = "docker: " + e.getMessage();
+        }
+        Event.warn(log, "service.unresolved")
+                .with("service", service.name())
+                .reason(problem)
+                .log();
+        return new Seen(service, Observation.unchecked(problem));
     }
 
     /** The observation with the input a {@link Decision#needsInput()} decision asks for. */

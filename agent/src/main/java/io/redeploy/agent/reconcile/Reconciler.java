@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -90,17 +89,18 @@ public final class Reconciler {
         recorder.reachable();
         // Before anything is looked at: a deploy the engine cut short may have left the old container aside.
         recorder.recovered(target.recoverInterrupted());
-        Map<String, Observation> observations = observer.observe(services);
-        int registryErrors = (int) observations.values().stream()
-                .filter(o -> o.registryDigest().isEmpty())
+        List<Observer.Seen> observed = observer.observe(services);
+        int registryErrors = (int) observed.stream()
+                .filter(s -> s.observation().registryDigest().isEmpty())
                 .count();
 
         List<Decision> decisions = new ArrayList<>();
         List<DeployResult> deploys = new ArrayList<>();
         Set<String> recreated = new HashSet<>();
         Set<String> failed = new HashSet<>();
-        for (ServiceConfig service : services) {
-            Decision decision = decide(service, observations.get(service.name()), failed);
+        for (Observer.Seen seen : observed) {
+            ServiceConfig service = seen.service();
+            Decision decision = decide(service, seen.observation(), failed);
             decisions.add(decision);
             recorder.decided(decision);
             Optional<DeployResult> result = execute(decision);

@@ -53,7 +53,7 @@ public final class Recorder {
         for (ServiceConfig s : services) {
             state.recordCheck(
                     s.name(),
-                    s.image().toString(),
+                    imageText(s),
                     state.get(s.name()).runningDigest(),
                     state.get(s.name()).registryDigest(),
                     Check.error("docker unavailable: " + reason));
@@ -166,11 +166,16 @@ public final class Recorder {
         metrics.deployFinished(result.service(), outcome, result.duration());
     }
 
+    /** The watched image as shown in {@code /status}: empty for a followed service that could not be resolved. */
+    private static String imageText(ServiceConfig service) {
+        return service.declaredImage().map(Object::toString).orElse("");
+    }
+
     private void check(Decision decision, String result) {
         ServiceConfig service = decision.service();
         state.recordCheck(
                 service.name(),
-                service.image().toString(),
+                imageText(service),
                 decision.running().map(Digest::value),
                 decision.target().map(Digest::value),
                 result);
