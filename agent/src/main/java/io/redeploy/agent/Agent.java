@@ -99,7 +99,7 @@ public final class Agent implements AutoCloseable {
     private void runPoll(Optional<String> service) {
         try {
             if (!recovered) {
-                recovered = recoverInterruptedDeploys();
+                recovered = parts.reconciler().recoverAtStart();
             }
             parts.reconciler().run(service);
         } catch (RuntimeException e) {
@@ -127,23 +127,6 @@ public final class Agent implements AutoCloseable {
                 .with("in_ms", delay.toMillis())
                 .log();
         scheduler.pollAgainIn(delay);
-    }
-
-    /**
-     * Heals what a killed agent left behind (a container renamed aside, a half-started new one) before anything
-     * else touches the stack. Runs in the poll thread, so it retries each poll while Docker is down.
-     */
-    private boolean recoverInterruptedDeploys() {
-        try {
-            parts.docker().ping();
-        } catch (RuntimeException e) {
-            Event.warn(log, "recover.deferred")
-                    .reason("docker unavailable: " + e.getMessage())
-                    .log();
-            return false;
-        }
-        parts.targets().recover(parts.orderedServices()); // logs one event=recover line per service it had to heal
-        return true;
     }
 
     /** Queues a poll now; used by the HTTP trigger and by tests. */

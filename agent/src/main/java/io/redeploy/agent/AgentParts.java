@@ -20,6 +20,7 @@ import io.redeploy.agent.reconcile.Recorder;
 import io.redeploy.agent.reconcile.TargetRouter;
 import io.redeploy.agent.registry.RegistryClient;
 import io.redeploy.agent.signing.CosignSignatureCheck;
+import io.redeploy.agent.state.Journal;
 import io.redeploy.agent.state.StateStore;
 import io.redeploy.agent.time.Sleeper;
 import java.io.IOException;
@@ -27,6 +28,7 @@ import java.net.InetAddress;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -98,7 +100,8 @@ record AgentParts(
                 clock,
                 ContainerTarget.DEFAULT_PULL_TIMEOUT,
                 new PolicyHooks(docker, clock),
-                proxies);
+                proxies,
+                Optional.of(Journal.open(config.stateDir().resolve("journal"))));
         List<ServiceConfig> ordered = DependencyOrder.order(config.services());
         DeployTarget targets =
                 new TargetRouter(Map.of(ServiceConfig.Source.SPEC, target, ServiceConfig.Source.CONTAINER, target));

@@ -13,6 +13,7 @@ import io.redeploy.agent.reconcile.DeployResult;
 import io.redeploy.agent.reconcile.DeployTarget;
 import io.redeploy.agent.reconcile.Recovery;
 import io.redeploy.agent.reconcile.Workload;
+import io.redeploy.agent.state.Journal;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,6 +52,8 @@ public final class ContainerTarget implements DeployTarget {
     /**
      * @param hooks    the pre- and post-update hooks, asked between the pull and the swap and once healthy
      * @param switches the traffic switches of {@code proxy:} services, pointed by start-first deploys
+     * @param journal  where each step is recorded before it runs, for recovery after a crash; empty in tests of the
+     *                 swap logic alone
      */
     public ContainerTarget(
             DockerGateway docker,
@@ -58,20 +61,22 @@ public final class ContainerTarget implements DeployTarget {
             Clock clock,
             Duration pullTimeout,
             DeployHooks hooks,
-            TrafficSwitches switches) {
+            TrafficSwitches switches,
+            Optional<Journal> journal) {
+        DeployJournal deployJournal = journal.map(DeployJournal::new).orElse(DeployJournal.NONE);
         this.docker = docker;
         this.observer = new ContainerObserver(docker);
         Rollback rollback = new Rollback(docker);
         AttemptLog attempts = new AttemptLog(clock);
         this.pruner = new ImagePruner(docker);
         AfterSwap after = new AfterSwap(hooks, pruner, attempts);
-        this.recovery = new CrashRecovery(docker, new RecoveryGate(docker, gates), rollback);
+        this.recovery = new CrashRecovery(docker, new RecoveryGate(docker, gates), rollback, deployJournal);
         this.preparation = new SwapPreparation(docker, gates, hooks, recovery, attempts, clock, pullTimeout);
-        this.stopFirst = new StopFirstSwap(docker, rollback, after, attempts);
-        this.startFirst = new StartFirstSwap(docker, clock, rollback, after, attempts, switches);
+        this.stopFirst = new StopFirstSwap(docker, rollback, after, attempts, deployJournal);
+        this.startFirst = new StartFirstSwap(docker, clock, rollback, after, attempts, switches, deployJournal);
         this.engineLost = new EngineLostDeploys(docker, recovery, clock);
         this.traffic = new TrafficPointer(docker, switches);
-        this.restarts = new DependentRestart(docker, gates, traffic, clock);
+        this.restarts = new DependentRestart(docker, gates, traffic, deployJournal, clock);
     }
 
     @Override
@@ -106,10 +111,13 @@ public final class ContainerTarget implements DeployTarget {
     }
 
     @Override
-    public synchronized List<String> recover(List<ServiceConfig> services) {
-        List<String> actions = new ArrayList<>();
+    public synchronized List<Recovery> recover(List<ServiceConfig> services) {
+        List<Recovery> actions = new ArrayList<>();
         for (ServiceConfig service : services) {
-            recovery.recover(service).ifPresent(actions::add);
+            Recovery healed = recovery.heal(service);
+            if (healed.kind() != Recovery.Kind.NOTHING_TO_HEAL) {
+                actions.add(healed);
+            }
         }
         try {
             traffic.pointAll(services);

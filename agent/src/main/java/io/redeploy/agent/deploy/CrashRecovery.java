@@ -21,11 +21,15 @@ final class CrashRecovery {
     private static final Logger log = LoggerFactory.getLogger(CrashRecovery.class);
 
     private final DockerGateway docker;
+    private final DeployJournal journal;
+    private final JournalRecovery fromJournal;
     private final StopFirstRecovery stopFirst;
     private final StartFirstRecovery startFirst;
 
-    CrashRecovery(DockerGateway docker, RecoveryGate gate, Rollback rollback) {
+    CrashRecovery(DockerGateway docker, RecoveryGate gate, Rollback rollback, DeployJournal journal) {
         this.docker = docker;
+        this.journal = journal;
+        this.fromJournal = new JournalRecovery(docker, gate, rollback);
         this.stopFirst = new StopFirstRecovery(docker, gate, rollback);
         this.startFirst = new StartFirstRecovery(docker, gate);
     }
@@ -41,19 +45,12 @@ final class CrashRecovery {
     Recovery heal(ServiceConfig service) {
         String name = service.containerName();
         try {
-            Optional<ContainerInfo> aside = docker.inspectContainer(ContainerNames.aside(name));
-            Optional<ContainerInfo> primary = docker.inspectContainer(name);
-            Optional<ContainerInfo> starting =
-                    docker.inspectContainer(ContainerNames.starting(name)).filter(s -> Ownership.isOurs(s, service));
-            Recovery recovery;
-            if (aside.isPresent()) {
-                recovery = stopFirst.heal(service, aside.get(), primary);
-            } else if (starting.isPresent()) {
-                recovery = startFirst.heal(service, starting.get(), primary);
-            } else {
-                recovery = stopFirst
-                        .startLeftCreated(service, primary)
-                        .orElseGet(() -> Recovery.nothingToHeal(service.name()));
+            Optional<JournalEntry> entry = journal.open(service.name());
+            Recovery recovery = entry.isPresent() && entry.get().strategy() != JournalEntry.Strategy.START_FIRST
+                    ? fromJournal.heal(service, entry.get())
+                    : byNames(service, name, entry);
+            if (recovery.kind() != Kind.INCOMPLETE) {
+                journal.close(service.name());
             }
             if (recovery.kind() != Kind.NOTHING_TO_HEAL) {
                 Event.warn(log, "recover")
@@ -62,6 +59,9 @@ final class CrashRecovery {
                         .log();
             }
             return recovery;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Recovery.of(service.name(), Kind.INCOMPLETE, "recovery interrupted; left as is");
         } catch (RuntimeException e) {
             // Engine failures (DockerGatewayException) and bugs alike: report, and go on with the other services.
             String reason = e instanceof DockerGatewayException ? e.getMessage() : e.toString();
@@ -73,10 +73,30 @@ final class CrashRecovery {
         }
     }
 
+    /** Without a journal entry (or for start-first, whose temporary name says it all): judged by names and labels. */
+    private Recovery byNames(ServiceConfig service, String name, Optional<JournalEntry> entry) {
+        Optional<ContainerInfo> aside = docker.inspectContainer(ContainerNames.aside(name));
+        Optional<ContainerInfo> primary = docker.inspectContainer(name);
+        Optional<ContainerInfo> starting =
+                docker.inspectContainer(ContainerNames.starting(name)).filter(s -> Ownership.isOurs(s, service));
+        Recovery recovery;
+        if (aside.isPresent()) {
+            recovery = stopFirst.heal(service, aside.get(), primary);
+        } else if (starting.isPresent()) {
+            recovery = startFirst.heal(service, starting.get(), primary);
+        } else {
+            recovery = stopFirst
+                    .startLeftCreated(service, primary)
+                    .orElseGet(() -> Recovery.nothingToHeal(service.name()));
+        }
+        return entry.map(e -> recovery.of(e.from(), e.to())).orElse(recovery);
+    }
+
     /** A deploy that finds a container still aside (crash not yet recovered) heals it first. */
     void healLeftovers(ServiceConfig service) {
         String aside = ContainerNames.aside(service.containerName());
-        if (docker.inspectContainer(aside).isEmpty()) {
+        if (docker.inspectContainer(aside).isEmpty()
+                && journal.open(service.name()).isEmpty()) {
             return;
         }
         recover(service)

@@ -28,12 +28,15 @@ final class DependentRestart {
     private final DockerGateway docker;
     private final HealthGateFactory gates;
     private final TrafficPointer traffic;
+    private final DeployJournal journal;
     private final Clock clock;
 
-    DependentRestart(DockerGateway docker, HealthGateFactory gates, TrafficPointer traffic, Clock clock) {
+    DependentRestart(
+            DockerGateway docker, HealthGateFactory gates, TrafficPointer traffic, DeployJournal journal, Clock clock) {
         this.docker = docker;
         this.gates = gates;
         this.traffic = traffic;
+        this.journal = journal;
         this.clock = clock;
     }
 
@@ -51,6 +54,17 @@ final class DependentRestart {
                 skipped(service, "container belongs to service " + c.labels().get(AgentLabels.SERVICE));
                 return false;
             }
+            journal.record(new JournalEntry(
+                    service.name(),
+                    JournalEntry.Strategy.RESTART,
+                    JournalEntry.Step.RESTART,
+                    Optional.of(c.id()),
+                    !c.managed(),
+                    c.running(),
+                    Optional.empty(),
+                    c.labels().getOrDefault(AgentLabels.DIGEST, ""),
+                    Optional.empty(),
+                    started));
             docker.restart(c.id(), service.stopTimeout());
             ImageInfo image =
                     docker.inspectImage(c.imageId()).orElse(new ImageInfo(c.imageId(), List.of(), List.of(), false));
@@ -58,13 +72,17 @@ final class DependentRestart {
             gate.await(c.id());
             // A restart gives the ephemeral port of a proxied container anew.
             docker.inspectContainer(c.id()).ifPresent(restarted -> traffic.follow(service, restarted));
+            journal.close(service.name());
             Event.info(log, "deploy.restart")
                     .with("service", service.name())
                     .with("gate", gate.describe())
                     .duration(Duration.between(started, clock.instant()))
                     .log();
             return true;
-        } catch (DockerGatewayException | HealthCheckFailedException | IllegalArgumentException e) {
+        } catch (DockerGatewayException
+                | HealthCheckFailedException
+                | IllegalArgumentException
+                | io.redeploy.agent.state.StateException e) {
             Event.error(log, "deploy.restart_failed")
                     .with("service", service.name())
                     .reason(e.getMessage())

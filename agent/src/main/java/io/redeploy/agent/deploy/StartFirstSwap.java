@@ -8,11 +8,13 @@ import io.redeploy.agent.docker.ContainerSpec;
 import io.redeploy.agent.docker.DockerGateway;
 import io.redeploy.agent.docker.DockerGatewayException;
 import io.redeploy.agent.docker.DockerUnreachableException;
+import io.redeploy.agent.image.Digest;
 import io.redeploy.agent.log.Event;
 import io.redeploy.agent.proxy.ForwardTarget;
 import io.redeploy.agent.proxy.TrafficSwitch;
 import io.redeploy.agent.proxy.TrafficSwitches;
 import io.redeploy.agent.reconcile.DeployResult;
+import io.redeploy.agent.state.StateException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,6 +47,7 @@ final class StartFirstSwap implements SwapStrategy {
     private final AfterSwap after;
     private final AttemptLog attempts;
     private final TrafficSwitches switches;
+    private final DeployJournal journal;
 
     StartFirstSwap(
             DockerGateway docker,
@@ -52,7 +55,9 @@ final class StartFirstSwap implements SwapStrategy {
             Rollback rollback,
             AfterSwap after,
             AttemptLog attempts,
-            TrafficSwitches switches) {
+            TrafficSwitches switches,
+            DeployJournal journal) {
+        this.journal = journal;
         this.docker = docker;
         this.clock = clock;
         this.rollback = rollback;
@@ -86,7 +91,7 @@ final class StartFirstSwap implements SwapStrategy {
                     "the agent does not listen on " + service.proxy().get().listen() + " for this service",
                     false);
         }
-        Switch sw = new Switch(attempt, network, movesAliases, port);
+        Switch sw = new Switch(attempt, network, movesAliases, port, swap.old());
         try {
             sw.startNew(swap);
             sw.switchOver();
@@ -94,6 +99,8 @@ final class StartFirstSwap implements SwapStrategy {
             return discarded(sw, e.getMessage(), e instanceof DockerUnreachableException);
         } catch (HealthCheckFailedException e) {
             return discarded(sw, e.getMessage(), false);
+        } catch (StateException e) {
+            return discarded(sw, "the deploy journal could not be written: " + e.getMessage(), false);
         } catch (RuntimeException e) {
             Event.error(log, "deploy.unexpected")
                     .with("service", attempt.name())
@@ -109,6 +116,7 @@ final class StartFirstSwap implements SwapStrategy {
         attempts.healthy(attempt, swap.gate(), STRATEGY);
 
         String created = sw.newId.orElseThrow();
+        sw.record(JournalEntry.Step.RETIRE_OLD);
         List<DockerGatewayException> problems = new ArrayList<>();
         swap.old().ifPresent(o -> retire(sw, o, problems));
         // Until this rename, recovery recognises the switched-over container by its temporary name.
@@ -117,6 +125,9 @@ final class StartFirstSwap implements SwapStrategy {
         // With the engine gone mid-cleanup, recovery finishes the switch (rename) or removes the old one once it is
         // back.
         boolean engineLost = problems.stream().anyMatch(p -> p instanceof DockerUnreachableException);
+        if (!engineLost) {
+            journal.close(attempt.name());
+        }
         return after.finish(swap, created, STRATEGY, cleanup, engineLost);
     }
 
@@ -129,28 +140,53 @@ final class StartFirstSwap implements SwapStrategy {
         String step;
         Optional<String> newId = Optional.empty();
         Optional<ForwardTarget> previousTarget = Optional.empty();
+        JournalEntry entry;
 
-        Switch(Attempt attempt, String network, boolean movesAliases, Optional<TrafficSwitch> port) {
+        Switch(
+                Attempt attempt,
+                String network,
+                boolean movesAliases,
+                Optional<TrafficSwitch> port,
+                Optional<ContainerInfo> old) {
             this.attempt = attempt;
             this.network = network;
             this.movesAliases = movesAliases;
             this.port = port;
             this.step = "remove leftover " + ContainerNames.starting(attempt.containerName());
+            this.entry = new JournalEntry(
+                    attempt.name(),
+                    JournalEntry.Strategy.START_FIRST,
+                    JournalEntry.Step.CREATE,
+                    old.map(ContainerInfo::id),
+                    old.filter(c -> !c.managed()).isPresent(),
+                    old.map(ContainerInfo::running).orElse(false),
+                    attempt.from().map(Digest::value),
+                    attempt.to().value(),
+                    Optional.empty(),
+                    attempt.started());
+        }
+
+        void record(JournalEntry.Step next) {
+            entry = journal.record(entry.at(next));
         }
 
         void startNew(Swap swap) throws HealthCheckFailedException, InterruptedException {
             removeLeftover(attempt.service());
             step = "create";
+            record(JournalEntry.Step.CREATE);
             newId = Optional.of(
                     docker.create(withoutAliases(swap.spec(), ContainerNames.starting(attempt.containerName()))));
+            entry = journal.record(entry.created(newId.get()).at(JournalEntry.Step.START_NEW));
             step = "start";
             docker.start(newId.get());
             step = "health (" + swap.gate().describe() + ")";
+            record(JournalEntry.Step.GATE);
             swap.gate().await(newId.get());
         }
 
         void switchOver() {
             ServiceConfig service = attempt.service();
+            record(JournalEntry.Step.SWITCH);
             if (movesAliases) {
                 step = "switch aliases to the new container";
                 // An endpoint's aliases are fixed when it is connected: reconnect with them (the old one still serves).
@@ -250,6 +286,9 @@ final class StartFirstSwap implements SwapStrategy {
     private DeployResult discarded(Switch sw, String cause, boolean engineLost) {
         Rollback.Restored removed =
                 rollback.restore(sw.attempt.containerName(), sw.newId, Optional.empty(), false, false);
+        if (removed.complete()) {
+            journal.close(sw.attempt.name());
+        }
         String reason = AttemptLog.reason(sw.step, cause, removed, "removing the new container failed");
         return attempts.discarded(sw.attempt, reason, engineLost || removed.engineLost());
     }

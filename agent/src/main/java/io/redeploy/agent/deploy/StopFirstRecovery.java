@@ -34,7 +34,16 @@ final class StopFirstRecovery {
     Recovery heal(ServiceConfig service, ContainerInfo aside, Optional<ContainerInfo> primary) {
         String name = service.containerName();
         if (primary.isEmpty()) {
-            return restoreOld(service, aside, Optional.empty(), "no new container had been created");
+            if (!Ownership.isOurs(aside, service)) {
+                // No journal names it and no label says it is ours: it may be anyone's; starting it is not ours to do.
+                return Recovery.of(
+                        service.name(),
+                        Kind.LEFT_AS_IS,
+                        "left " + ContainerNames.aside(name)
+                                + " as it is: it was not created by the agent and no journal entry names it; rename it back "
+                                + "by hand (docker rename " + ContainerNames.aside(name) + " " + name + ")");
+            }
+            return restoreOld(service, aside, Optional.empty(), Kind.UNDONE, "no new container had been created");
         }
         if (!Ownership.isOurs(primary.get(), service)) {
             return Recovery.of(
@@ -71,10 +80,12 @@ final class StopFirstRecovery {
     private Recovery finishOrRollBack(ServiceConfig service, ContainerInfo primary, ContainerInfo aside) {
         String digest = primary.labels().getOrDefault(AgentLabels.DIGEST, primary.image());
         if (!primary.running()) {
+            Kind kind = primary.neverStarted() ? Kind.UNDONE : Kind.ROLLED_BACK;
             return restoreOld(
                     service,
                     aside,
                     Optional.of(primary.id()),
+                    kind,
                     "interrupted deploy of " + digest + " left the new container " + primary.status());
         }
         Optional<String> problem;
@@ -89,6 +100,7 @@ final class StopFirstRecovery {
                     service,
                     aside,
                     Optional.of(primary.id()),
+                    Kind.ROLLED_BACK,
                     "interrupted deploy of " + digest + " is not healthy: " + problem.get());
         }
         docker.remove(aside.id());
@@ -103,11 +115,12 @@ final class StopFirstRecovery {
                 service.name(), action, Optional.ofNullable(kept.labels().get(AgentLabels.DIGEST)));
     }
 
-    private Recovery restoreOld(ServiceConfig service, ContainerInfo aside, Optional<String> newId, String why) {
+    private Recovery restoreOld(
+            ServiceConfig service, ContainerInfo aside, Optional<String> newId, Kind kind, String why) {
         Rollback.Restored restored = rollback.restore(service.containerName(), newId, Optional.of(aside), true, true);
         String result = "rolled back to the old container (" + why + ")";
         return restored.complete()
-                ? Recovery.of(service.name(), Kind.ROLLED_BACK, result)
+                ? Recovery.of(service.name(), kind, result)
                 : Recovery.of(
                         service.name(),
                         Kind.INCOMPLETE,

@@ -6,8 +6,10 @@ import io.redeploy.agent.docker.ContainerInfo;
 import io.redeploy.agent.docker.DockerGateway;
 import io.redeploy.agent.docker.DockerGatewayException;
 import io.redeploy.agent.docker.DockerUnreachableException;
+import io.redeploy.agent.image.Digest;
 import io.redeploy.agent.log.Event;
 import io.redeploy.agent.reconcile.DeployResult;
+import io.redeploy.agent.state.StateException;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,32 +27,43 @@ final class StopFirstSwap implements SwapStrategy {
     private final Rollback rollback;
     private final AfterSwap after;
     private final AttemptLog attempts;
+    private final DeployJournal journal;
 
-    StopFirstSwap(DockerGateway docker, Rollback rollback, AfterSwap after, AttemptLog attempts) {
+    StopFirstSwap(
+            DockerGateway docker, Rollback rollback, AfterSwap after, AttemptLog attempts, DeployJournal journal) {
         this.docker = docker;
         this.rollback = rollback;
         this.after = after;
         this.attempts = attempts;
+        this.journal = journal;
     }
 
     @Override
     public DeployResult swap(Swap swap) {
-        Steps steps = new Steps(swap.old());
+        Steps steps = new Steps(swap);
         try {
             steps.setOldAside(swap.attempt().service());
             // Created before the old one stops: creating takes a few hundred ms that need not be downtime, and a
             // created container binds no port yet.
-            steps.step = "create";
+            steps.next("create", JournalEntry.Step.CREATE);
             steps.newId = Optional.of(docker.create(swap.spec()));
+            steps.entry = journal.record(steps.entry.created(steps.newId.get()));
             steps.stopOld(swap.attempt().service());
-            steps.step = "start";
+            steps.next("start", JournalEntry.Step.START_NEW);
             docker.start(steps.newId.get());
-            steps.step = "health (" + swap.gate().describe() + ")";
+            steps.next("health (" + swap.gate().describe() + ")", JournalEntry.Step.GATE);
             swap.gate().await(steps.newId.get());
+            steps.entry = journal.record(steps.entry.at(JournalEntry.Step.RETIRE_OLD));
         } catch (DockerGatewayException e) {
             return rolledBack(swap, steps, e.getMessage(), e instanceof DockerUnreachableException);
         } catch (HealthCheckFailedException e) {
             return rolledBack(swap, steps, e.getMessage(), false);
+        } catch (StateException e) {
+            if (!steps.oldIsAside && steps.newId.isEmpty()) {
+                return attempts.failed(swap.attempt(), DeployResult.JOURNAL_STEP, e.getMessage(), false);
+            }
+            // The next step could not be recorded, so it does not run: undo what ran, while the agent still knows it.
+            return rolledBack(swap, steps, "the deploy journal could not be written: " + e.getMessage(), false);
         } catch (RuntimeException e) {
             // A bug must not leave the old container aside either.
             Event.error(log, "deploy.unexpected")
@@ -67,24 +80,49 @@ final class StopFirstSwap implements SwapStrategy {
         attempts.healthy(swap.attempt(), swap.gate(), Optional.empty());
         // A failed removal leaves the old container aside; with the engine gone, recovery removes it once it is back.
         boolean engineLost = swap.old().map(o -> removeOld(swap.attempt(), o)).orElse(false);
+        if (!engineLost) {
+            journal.close(swap.attempt().name());
+        }
         return after.finish(swap, steps.newId.get(), Optional.empty(), "", engineLost);
     }
 
-    /** The state of one recreation, so that a rollback knows exactly what to undo. */
+    /**
+     * The state of one recreation, so that a rollback knows exactly what to undo, and its journal entry, written before
+     * each step so that recovery knows it after a crash.
+     */
     private final class Steps {
         final Optional<ContainerInfo> old;
         final boolean oldWasRunning;
         boolean oldIsAside;
         Optional<String> newId = Optional.empty();
         String step = "rename old container";
+        JournalEntry entry;
 
-        Steps(Optional<ContainerInfo> old) {
-            this.old = old;
+        Steps(Swap swap) {
+            this.old = swap.old();
             this.oldWasRunning =
                     old.map(c -> c.running() || "restarting".equals(c.status())).orElse(false);
+            Attempt attempt = swap.attempt();
+            this.entry = new JournalEntry(
+                    attempt.name(),
+                    JournalEntry.Strategy.STOP_FIRST,
+                    JournalEntry.Step.SET_ASIDE,
+                    old.map(ContainerInfo::id),
+                    old.filter(c -> !c.managed()).isPresent(),
+                    oldWasRunning,
+                    attempt.from().map(Digest::value),
+                    attempt.to().value(),
+                    Optional.empty(),
+                    attempt.started());
+        }
+
+        void next(String description, JournalEntry.Step next) {
+            step = description;
+            entry = journal.record(entry.at(next));
         }
 
         void setOldAside(ServiceConfig service) {
+            entry = journal.record(entry);
             if (old.isEmpty()) {
                 return;
             }
@@ -98,8 +136,20 @@ final class StopFirstSwap implements SwapStrategy {
             if (old.isEmpty()) {
                 return;
             }
-            step = "stop old container";
+            next("stop old container", JournalEntry.Step.STOP_OLD);
             docker.stop(old.get().id(), service.stopTimeout());
+        }
+    }
+
+    /** Best effort: when even the journal cannot be written, the rollback still runs and recovery judges by names. */
+    private void recordRollBack(Steps steps) {
+        try {
+            steps.entry = journal.record(steps.entry.at(JournalEntry.Step.ROLL_BACK));
+        } catch (StateException e) {
+            Event.warn(log, "journal.write_failed")
+                    .with("service", steps.entry.service())
+                    .reason(e.getMessage())
+                    .log();
         }
     }
 
@@ -120,8 +170,16 @@ final class StopFirstSwap implements SwapStrategy {
     }
 
     private DeployResult rolledBack(Swap swap, Steps steps, String cause, boolean engineLost) {
+        if (!engineLost) {
+            // With the engine gone the journal keeps the step it vanished at: recovery judges the build once it is
+            // back.
+            recordRollBack(steps);
+        }
         Rollback.Restored restored = rollback.restore(
                 swap.attempt().containerName(), steps.newId, steps.old, steps.oldIsAside, steps.oldWasRunning);
+        if (restored.complete()) {
+            journal.close(swap.attempt().name());
+        }
         String reason = AttemptLog.reason(steps.step, cause, restored, "rollback incomplete");
         return attempts.rolledBack(
                 swap.attempt(),

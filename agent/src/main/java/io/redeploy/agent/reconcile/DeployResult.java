@@ -44,6 +44,9 @@ public record DeployResult(
     /** The step name of a failed pre-update hook: the environment (disk, database) is to blame, not the build. */
     public static final String PRE_UPDATE_STEP = "pre-update hook";
 
+    /** The step name of a deploy journal that could not be written (a full or read-only disk): not the build's fault. */
+    public static final String JOURNAL_STEP = "deploy journal";
+
     public boolean succeeded() {
         return outcome == Outcome.DEPLOYED;
     }
@@ -59,6 +62,7 @@ public record DeployResult(
                 || outcome == Outcome.FAILED
                         && (reason.startsWith("pull failed")
                                 || reason.startsWith("inspect failed")
-                                || reason.startsWith(PRE_UPDATE_STEP));
+                                || reason.startsWith(PRE_UPDATE_STEP)
+                                || reason.startsWith(JOURNAL_STEP));
     }
 }

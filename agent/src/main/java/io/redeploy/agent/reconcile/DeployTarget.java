@@ -36,10 +36,10 @@ public interface DeployTarget {
     boolean restart(ServiceConfig service);
 
     /**
-     * At start-up, before the first poll: finishes or undoes deploys a killed agent left half done. One line per action
-     * taken; empty when every service was whole.
+     * At start-up, before the first poll: finishes or undoes deploys a killed agent left half done. One recovery per
+     * service that had to be healed; empty when every service was whole.
      */
-    List<String> recover(List<ServiceConfig> services);
+    List<Recovery> recover(List<ServiceConfig> services);
 
     /**
      * Heals the services whose last deploy the engine cut short ({@link DeployResult#engineLost()}) once it answers

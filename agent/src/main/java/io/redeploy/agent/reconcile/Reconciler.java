@@ -68,6 +68,24 @@ public final class Reconciler {
         stopRequested = true;
     }
 
+    /**
+     * At start-up, before the first poll: heals what a killed agent left half done and records it. False while the
+     * target does not answer (the next poll tries again).
+     */
+    public boolean recoverAtStart() {
+        try {
+            target.ping();
+        } catch (RuntimeException e) {
+            Event.warn(log, "recover.deferred")
+                    .reason("docker unavailable: " + e.getMessage())
+                    .log();
+            return false;
+        }
+        // Followed services are healed under their configured names; their image is not needed for that.
+        recorder.recovered(target.recover(orderedServices));
+        return true;
+    }
+
     /** Polls every service, or only {@code only} (a manual trigger for one service). */
     public Report run(Optional<String> only) {
         return recorder.poll(() -> poll(only));

@@ -9,6 +9,7 @@ import io.redeploy.agent.state.DeployRecord;
 import io.redeploy.agent.state.StateStore;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -110,29 +111,51 @@ public final class Recorder {
     }
 
     /**
-     * Deploys that the engine cut short and that recovery then finished (the new container was healthy after all)
-     * are recorded again as deployed, so {@code /status} and the failed digests tell the truth.
+     * What recovery did to deploys a crash or the engine cut short, written as the deploys they were: a build
+     * recovery kept is recorded as deployed, one it found unhealthy as rolled back and remembered as failed (exactly
+     * as a normal rollback), one it undid before judging it not at all (the next poll tries it again).
      */
     void recovered(List<Recovery> recoveries) {
         for (Recovery recovery : recoveries) {
-            Optional<DeployRecord> last = state.get(recovery.service()).lastDeploy();
-            if (recovery.kind() != Recovery.Kind.FINISHED
-                    || last.isEmpty()
-                    || last.get().succeeded()
-                    || !recovery.digest().equals(Optional.of(last.get().to()))) {
+            if (recovery.digest().isEmpty()) {
                 continue;
             }
-            DeployRecord interrupted = last.get();
-            state.recordDeploy(
-                    recovery.service(),
-                    new DeployRecord(
-                            interrupted.from(),
-                            interrupted.to(),
-                            interrupted.at(),
-                            Duration.between(interrupted.at(), clock.instant()),
-                            DeployRecord.DEPLOYED,
-                            "finished once the Docker engine answered again: " + recovery.action()));
+            String digest = recovery.digest().get();
+            Optional<DeployRecord> last = state.get(recovery.service()).lastDeploy();
+            boolean sameDeploy = last.filter(r -> r.to().equals(digest)).isPresent();
+            switch (recovery.kind()) {
+                case FINISHED -> {
+                    if (!sameDeploy || !last.get().succeeded()) {
+                        record(recovery, last.filter(r -> sameDeploy), DeployRecord.DEPLOYED);
+                    }
+                }
+                case ROLLED_BACK -> {
+                    if (sameDeploy && !last.get().succeeded()) {
+                        state.markFailed(recovery.service(), digest); // recorded when the engine went away
+                    } else {
+                        record(recovery, Optional.empty(), DeployRecord.ROLLED_BACK);
+                    }
+                }
+                default -> {}
+            }
         }
+    }
+
+    /** A deploy record for a recovery; {@code interrupted} is the record the deploy left, if it left one. */
+    private void record(Recovery recovery, Optional<DeployRecord> interrupted, String outcome) {
+        Instant at = interrupted.map(DeployRecord::at).orElse(clock.instant());
+        String from = interrupted.map(DeployRecord::from).orElse(recovery.from().orElse(""));
+        String how = interrupted.isPresent() ? "finished once the Docker engine answered again: " : "after a restart: ";
+        state.recordDeploy(
+                recovery.service(),
+                new DeployRecord(
+                        from,
+                        recovery.digest().orElseThrow(),
+                        at,
+                        Duration.between(at, clock.instant()),
+                        outcome,
+                        how + recovery.action()));
+        metrics.deployFinished(recovery.service(), outcome, Duration.ZERO);
     }
 
     void pollSkipped(Duration took) {

@@ -60,8 +60,8 @@ public final class TargetRouter implements DeployTarget {
     }
 
     @Override
-    public List<String> recover(List<ServiceConfig> services) {
-        List<String> actions = new ArrayList<>();
+    public List<Recovery> recover(List<ServiceConfig> services) {
+        List<Recovery> actions = new ArrayList<>();
         for (DeployTarget target : distinct()) {
             List<ServiceConfig> own = services.stream()
                     .filter(s -> bySource.get(s.source()) == target)

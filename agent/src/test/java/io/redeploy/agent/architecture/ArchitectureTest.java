@@ -41,7 +41,7 @@ class ArchitectureTest {
             Map.entry("proxy", Set.of("config", "log")),
             Map.entry(
                     "deploy",
-                    Set.of("reconcile", "docker", "config", "image", "log", "time", "proxy", "deploy.health")),
+                    Set.of("reconcile", "docker", "config", "image", "log", "time", "proxy", "deploy.health", "state")),
             Map.entry("deploy.health", Set.of("docker", "config", "image", "log", "time")),
             Map.entry("policy", Set.of("deploy", "docker", "config", "image", "log")),
             Map.entry("signing", Set.of("reconcile", "registry", "config", "image", "log")),

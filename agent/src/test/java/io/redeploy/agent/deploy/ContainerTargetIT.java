@@ -353,7 +353,7 @@ class ContainerTargetIT {
         docker.rename(oldId, ContainerNames.aside(web.containerName()));
         docker.create(ContainerSpecs.forDeploy(web, unhealthy));
 
-        List<String> actions = deployer.recover(List.of(web));
+        List<String> actions = RecoveryLines.of(deployer.recover(List.of(web)));
 
         assertThat(actions).singleElement().asString().startsWith(web.name() + ": rolled back");
         assertThat(deployer.observe(web).id()).contains(oldId);
@@ -370,7 +370,7 @@ class ContainerTargetIT {
         docker.rename(oldId, ContainerNames.aside(web.containerName()));
         docker.start(docker.create(ContainerSpecs.forDeploy(web, build2)));
 
-        List<String> actions = deployer.recover(List.of(web));
+        List<String> actions = RecoveryLines.of(deployer.recover(List.of(web)));
 
         assertThat(actions).singleElement().asString().contains("finished interrupted deploy");
         assertThat(answer(web.containerName())).isEqualTo("build=2");

@@ -91,9 +91,10 @@ class EngineLostMidDeployTest {
                 .isEmpty();
 
         docker.engineBack();
+        // Undone, not rolled back: the new build never ran, so it was never judged and the next poll tries it again.
         assertThat(deployer.recoverInterrupted())
                 .singleElement()
-                .satisfies(recovery -> assertThat(recovery.kind()).isEqualTo(Kind.ROLLED_BACK));
+                .satisfies(recovery -> assertThat(recovery.kind()).isEqualTo(Kind.UNDONE));
         assertOnly("acme-web", true, REPO + "@" + V1.value());
         assertThat(docker.byName("acme-web").orElseThrow().id()).isEqualTo(old);
         assertThat(deployer.awaitingRecovery()).isFalse();
@@ -107,7 +108,7 @@ class EngineLostMidDeployTest {
         assertThat(deployer.deploy(web, V2, REGISTRY).engineLost()).isTrue();
 
         docker.engineBack();
-        assertThat(deployer.recoverInterrupted()).extracting(Recovery::kind).containsExactly(Kind.ROLLED_BACK);
+        assertThat(deployer.recoverInterrupted()).extracting(Recovery::kind).containsExactly(Kind.UNDONE);
         assertThat(docker.byName("acme-web").orElseThrow().id()).isEqualTo(old);
         assertThat(docker.byName("acme-web").orElseThrow().running()).isTrue();
     }
@@ -158,7 +159,7 @@ class EngineLostMidDeployTest {
         assertThat(deployer.awaitingRecovery()).isTrue();
 
         docker.engineBack();
-        assertThat(deployer.recoverInterrupted()).extracting(Recovery::kind).containsExactly(Kind.ROLLED_BACK);
+        assertThat(deployer.recoverInterrupted()).extracting(Recovery::kind).containsExactly(Kind.UNDONE);
         assertThat(docker.byName("acme-web").orElseThrow().id()).isEqualTo(old);
         assertThat(deployer.awaitingRecovery()).isFalse();
     }

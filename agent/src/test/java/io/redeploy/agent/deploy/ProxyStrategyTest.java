@@ -271,7 +271,7 @@ class ProxyStrategyTest {
         deployer.pointProxies(List.of(web));
         assertThat(port.target()).map(ForwardTarget::port).contains(49999);
 
-        assertThat(deployer.recover(List.of(web)))
+        assertThat(RecoveryLines.of(deployer.recover(List.of(web))))
                 .singleElement()
                 .asString()
                 .startsWith("web: finished interrupted start-first deploy");
@@ -286,7 +286,7 @@ class ProxyStrategyTest {
         String fresh = docker.existingManaged(NEW, "web", REPO, V2.value(), "running");
         docker.publish(fresh, 8080, 49998);
 
-        assertThat(deployer.recover(List.of(web)))
+        assertThat(RecoveryLines.of(deployer.recover(List.of(web))))
                 .singleElement()
                 .asString()
                 .contains("removed the stopped old container");
@@ -301,7 +301,10 @@ class ProxyStrategyTest {
         docker.registryHas(REPO, V2.value(), true, Behaviour.HEALTHY);
         docker.existingManaged(NEW, "web", REPO, V2.value(), "running");
 
-        assertThat(deployer.recover(List.of(web))).singleElement().asString().startsWith("web: removed " + NEW);
+        assertThat(RecoveryLines.of(deployer.recover(List.of(web))))
+                .singleElement()
+                .asString()
+                .startsWith("web: removed " + NEW);
         assertThat(docker.all()).extracting(ContainerInfo::name).containsExactly(NAME);
         assertThat(port.target()).contains(old);
     }

@@ -53,7 +53,7 @@ class RecoverTest {
         docker.existingManaged("acme-web", "web", REPO, V1.value(), "running");
         docker.operations.clear();
 
-        assertThat(deployer.recover(List.of(web))).isEmpty();
+        assertThat(RecoveryLines.of(deployer.recover(List.of(web)))).isEmpty();
         assertThat(docker.operations).isEmpty();
     }
 
@@ -61,7 +61,7 @@ class RecoverTest {
     void crashBeforeCreatePutsTheOldContainerBack() {
         String old = oldAside();
 
-        List<String> actions = deployer.recover(List.of(web));
+        List<String> actions = RecoveryLines.of(deployer.recover(List.of(web)));
 
         assertThat(actions).singleElement().asString().startsWith("web: rolled back to the old container");
         assertOnly(old, true);
@@ -73,7 +73,7 @@ class RecoverTest {
         String old = docker.existingManaged("acme-web", "web", REPO, V1.value(), "running");
         docker.rename(old, ASIDE);
 
-        List<String> actions = deployer.recover(List.of(web));
+        List<String> actions = RecoveryLines.of(deployer.recover(List.of(web)));
 
         assertThat(actions).singleElement().asString().startsWith("web: rolled back to the old container");
         assertOnly(old, true);
@@ -84,7 +84,7 @@ class RecoverTest {
         oldAside();
         String fresh = newContainer(Behaviour.HEALTHY, true, "running");
 
-        List<String> actions = deployer.recover(List.of(web));
+        List<String> actions = RecoveryLines.of(deployer.recover(List.of(web)));
 
         assertThat(actions).singleElement().asString().contains("finished interrupted deploy of " + V2.value());
         assertOnly(fresh, true);
@@ -95,7 +95,7 @@ class RecoverTest {
         String old = oldAside();
         newContainer(Behaviour.HEALTHY, false, "created");
 
-        List<String> actions = deployer.recover(List.of(web));
+        List<String> actions = RecoveryLines.of(deployer.recover(List.of(web)));
 
         assertThat(actions).singleElement().asString().contains("rolled back").contains("created");
         assertOnly(old, true);
@@ -106,7 +106,7 @@ class RecoverTest {
         String old = oldAside();
         newContainer(Behaviour.UNHEALTHY, true, "running");
 
-        List<String> actions = deployer.recover(List.of(web));
+        List<String> actions = RecoveryLines.of(deployer.recover(List.of(web)));
 
         assertThat(actions).singleElement().asString().contains("rolled back").contains("unhealthy");
         assertOnly(old, true);
@@ -117,7 +117,10 @@ class RecoverTest {
         String old = oldAside();
         newContainer(Behaviour.HEALTHY, false, "exited");
 
-        assertThat(deployer.recover(List.of(web))).singleElement().asString().contains("exited");
+        assertThat(RecoveryLines.of(deployer.recover(List.of(web))))
+                .singleElement()
+                .asString()
+                .contains("exited");
         assertOnly(old, true);
     }
 
@@ -127,7 +130,7 @@ class RecoverTest {
         String foreign = docker.existing("acme-web", REPO, V2.value(), Map.of(), true);
         docker.operations.clear();
 
-        List<String> actions = deployer.recover(List.of(web));
+        List<String> actions = RecoveryLines.of(deployer.recover(List.of(web)));
 
         assertThat(actions).singleElement().asString().contains("not created by the agent");
         assertThat(docker.operations).isEmpty();
@@ -140,7 +143,7 @@ class RecoverTest {
         String foreign = docker.existing(ASIDE, "example/other", V1.value(), Map.of(), true);
         String current = newContainer(Behaviour.HEALTHY, false, "running");
 
-        List<String> actions = deployer.recover(List.of(web));
+        List<String> actions = RecoveryLines.of(deployer.recover(List.of(web)));
 
         assertThat(actions).singleElement().asString().contains("not created by the agent");
         assertThat(docker.operations).isEmpty();
@@ -165,7 +168,10 @@ class RecoverTest {
     void anInterruptedFirstDeployIsStarted() {
         String fresh = newContainer(Behaviour.HEALTHY, false, "created");
 
-        assertThat(deployer.recover(List.of(web))).singleElement().asString().contains("started container acme-web");
+        assertThat(RecoveryLines.of(deployer.recover(List.of(web))))
+                .singleElement()
+                .asString()
+                .contains("started container acme-web");
         assertOnly(fresh, true);
     }
 
@@ -179,7 +185,7 @@ class RecoverTest {
         docker.rename(apiOld, ContainerNames.aside("acme-api"));
         docker.failOn("rename");
 
-        List<String> actions = deployer.recover(List.of(web, api));
+        List<String> actions = RecoveryLines.of(deployer.recover(List.of(web, api)));
 
         assertThat(actions).hasSize(2).allSatisfy(a -> assertThat(a).contains("rollback incomplete"));
     }

@@ -182,7 +182,10 @@ class StartFirstTest {
         docker.existingManaged(NEW, "web", REPO, V2.value(), "running");
         docker.operations.clear();
 
-        assertThat(deployer.recover(List.of(web))).singleElement().asString().startsWith("web: removed " + NEW);
+        assertThat(RecoveryLines.of(deployer.recover(List.of(web))))
+                .singleElement()
+                .asString()
+                .startsWith("web: removed " + NEW);
         assertOldUntouched(old);
     }
 
@@ -194,7 +197,10 @@ class StartFirstTest {
         docker.existingManaged(NEW, "web", REPO, V2.value(), "running");
         docker.operations.clear();
 
-        assertThat(deployer.recover(List.of(web))).singleElement().asString().contains("reconnected " + NAME);
+        assertThat(RecoveryLines.of(deployer.recover(List.of(web))))
+                .singleElement()
+                .asString()
+                .contains("reconnected " + NAME);
         assertOldUntouched(old);
     }
 
@@ -203,7 +209,7 @@ class StartFirstTest {
         docker.registryHas(REPO, V2.value(), true, Behaviour.HEALTHY);
         String fresh = docker.existingManaged(NEW, "web", REPO, V2.value(), "running");
 
-        assertThat(deployer.recover(List.of(web)))
+        assertThat(RecoveryLines.of(deployer.recover(List.of(web))))
                 .singleElement()
                 .asString()
                 .startsWith("web: finished interrupted start-first");
@@ -216,7 +222,10 @@ class StartFirstTest {
         docker.registryHas(REPO, V2.value(), true, Behaviour.HEALTHY);
         docker.existingManaged(NEW, "web", REPO, V2.value(), "exited");
 
-        assertThat(deployer.recover(List.of(web))).singleElement().asString().startsWith("web: removed " + NEW);
+        assertThat(RecoveryLines.of(deployer.recover(List.of(web))))
+                .singleElement()
+                .asString()
+                .startsWith("web: removed " + NEW);
         assertThat(docker.all()).isEmpty();
     }
 }

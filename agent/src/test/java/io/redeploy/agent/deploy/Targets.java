@@ -5,6 +5,7 @@ import io.redeploy.agent.docker.DockerGateway;
 import io.redeploy.agent.proxy.TrafficSwitches;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 
 /** Container targets for tests, with the production defaults for what a test does not care about. */
 public final class Targets {
@@ -30,6 +31,6 @@ public final class Targets {
             Duration pullTimeout,
             DeployHooks hooks,
             TrafficSwitches switches) {
-        return new ContainerTarget(docker, gates, clock, pullTimeout, hooks, switches);
+        return new ContainerTarget(docker, gates, clock, pullTimeout, hooks, switches, Optional.empty());
     }
 }

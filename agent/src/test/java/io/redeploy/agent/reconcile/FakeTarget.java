@@ -73,7 +73,7 @@ final class FakeTarget implements DeployTarget {
     }
 
     @Override
-    public List<String> recover(List<ServiceConfig> services) {
+    public List<Recovery> recover(List<ServiceConfig> services) {
         return List.of();
     }
 
