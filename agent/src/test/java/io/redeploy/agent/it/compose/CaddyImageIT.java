@@ -44,6 +44,7 @@ class CaddyImageIT {
 
     @Test
     void theImageRunsCaddyFromDebiansPackage() {
+        run("docker", "pull", "-q", LocalImages.CADDY).requireSuccess(); // so that the run prints the version alone
         CommandResult version = run("docker", "run", "--rm", LocalImages.CADDY, "caddy", "version")
                 .requireSuccess();
 

@@ -172,6 +172,7 @@ class ComposeStackIT {
         String dbStarted = inspect(env.dbContainer(), "{{.State.StartedAt}}");
 
         stack.useWebImage(LocalImages.surveyAppUnhealthy());
+        stack.pull().requireSuccess(); // up --no-build would otherwise want to build the missing image
         stack.up().requireSuccess();
 
         assertThat(inspect(env.webContainer(), "{{.Config.Image}}")).isEqualTo(LocalImages.SURVEY_APP_UNHEALTHY);
@@ -185,6 +186,7 @@ class ComposeStackIT {
                 .isEqualTo(dbStarted);
 
         stack.useWebImage(healthy);
+        stack.pull().requireSuccess();
         stack.up().requireSuccess();
         awaitHealthy();
     }
