@@ -93,7 +93,8 @@ public final class Agent implements AutoCloseable {
                 parts.docker(),
                 parts.config().services(),
                 () -> Optional.ofNullable(lastPollFinished.get()),
-                this::triggerPoll);
+                this::triggerPoll,
+                parts.reconciler()::problems);
     }
 
     private void runPoll(Optional<String> service) {
@@ -129,8 +130,9 @@ public final class Agent implements AutoCloseable {
         scheduler.pollAgainIn(delay);
     }
 
-    /** Queues a poll now; used by the HTTP trigger and by tests. */
+    /** Queues a poll now; used by the HTTP trigger and by tests. An operator's poll does not wait for a backoff. */
     public void triggerPoll(Optional<String> service) {
+        parts.reconciler().forgetBackoff();
         scheduler.triggerNow(service);
     }
 

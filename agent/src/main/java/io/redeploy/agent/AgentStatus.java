@@ -20,13 +20,16 @@ final class AgentStatus implements AgentControl {
     private final List<ServiceConfig> services;
     private final Supplier<Optional<Instant>> lastPollFinished;
     private final Consumer<Optional<String>> trigger;
+    private final Supplier<List<String>> problems;
 
     AgentStatus(
             PollScheduler scheduler,
             DockerGateway docker,
             List<ServiceConfig> services,
             Supplier<Optional<Instant>> lastPollFinished,
-            Consumer<Optional<String>> trigger) {
+            Consumer<Optional<String>> trigger,
+            Supplier<List<String>> problems) {
+        this.problems = problems;
         this.scheduler = scheduler;
         this.docker = docker;
         this.services = List.copyOf(services);
@@ -62,6 +65,11 @@ final class AgentStatus implements AgentControl {
         } catch (RuntimeException e) {
             return false;
         }
+    }
+
+    @Override
+    public List<String> problems() {
+        return problems.get();
     }
 
     @Override

@@ -15,7 +15,9 @@ public record NotificationsConfig(List<Webhook> webhooks, Optional<Email> email)
             "deploy.rolled_back",
             "deploy.refused",
             "agent.degraded",
-            "agent.recovered");
+            "agent.recovered",
+            "service.down",
+            "service.up");
 
     public NotificationsConfig {
         webhooks = List.copyOf(webhooks);

@@ -27,6 +27,7 @@ final class ServiceBinder {
             "command",
             "labels",
             "prune_old_images",
+            "revive_stopped",
             "policy",
             "cooldown",
             "hooks",
@@ -96,6 +97,7 @@ final class ServiceBinder {
                 .flatMap(new HealthBinder(problems)::bind)
                 .ifPresent(h -> draft.health = h);
         reader.bool("prune_old_images").ifPresent(b -> draft.pruneOldImages = b);
+        reader.bool("revive_stopped").ifPresent(b -> draft.reviveStopped = b);
         draft.policy = new PolicyBinder(problems, interpolator).bind(reader);
         return draft;
     }

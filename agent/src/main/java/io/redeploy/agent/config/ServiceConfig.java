@@ -16,6 +16,8 @@ import java.util.Optional;
  *
  * @param declaredImage the image and tag to watch; empty until a followed service is resolved
  * @param swarmService  the Swarm service's name, for {@link Source#SWARM}
+ * @param reviveStopped a container found stopped (by an operator, or exited) is started again; without it, it is
+ *                      reported as down and left alone
  */
 public record ServiceConfig(
         String name,
@@ -39,7 +41,8 @@ public record ServiceConfig(
         boolean pruneOldImages,
         UpdatePolicy policy,
         Strategy strategy,
-        Optional<ProxyConfig> proxy) {
+        Optional<ProxyConfig> proxy,
+        boolean reviveStopped) {
     public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(10);
     public static final String DEFAULT_RESTART_POLICY = "unless-stopped";
 
@@ -128,7 +131,8 @@ public record ServiceConfig(
                 .pruneOldImages(pruneOldImages)
                 .policy(policy)
                 .strategy(strategy)
-                .proxy(proxy);
+                .proxy(proxy)
+                .reviveStopped(reviveStopped);
     }
 
     /** The same service under another policy. */
@@ -192,6 +196,7 @@ public record ServiceConfig(
         private UpdatePolicy policy = UpdatePolicy.defaults();
         private Strategy strategy = Strategy.STOP_FIRST;
         private Optional<ProxyConfig> proxy = Optional.empty();
+        private boolean reviveStopped;
 
         private Builder(String name) {
             this.name = name;
@@ -308,6 +313,11 @@ public record ServiceConfig(
             return this;
         }
 
+        public Builder reviveStopped(boolean value) {
+            reviveStopped = value;
+            return this;
+        }
+
         public ServiceConfig build() {
             return new ServiceConfig(
                     name,
@@ -331,7 +341,8 @@ public record ServiceConfig(
                     pruneOldImages,
                     policy,
                     strategy,
-                    proxy);
+                    proxy,
+                    reviveStopped);
         }
     }
 

@@ -37,6 +37,7 @@ final class ServiceDraft {
     Optional<List<String>> command = Optional.empty();
     final Map<String, String> labels = new LinkedHashMap<>();
     boolean pruneOldImages;
+    boolean reviveStopped;
     UpdatePolicy policy = UpdatePolicy.defaults();
     ServiceConfig.Strategy strategy = ServiceConfig.Strategy.STOP_FIRST;
     Optional<ProxyConfig> proxy = Optional.empty();
@@ -72,6 +73,7 @@ final class ServiceDraft {
                 .command(command.map(List::copyOf))
                 .labels(labels)
                 .pruneOldImages(pruneOldImages)
+                .reviveStopped(reviveStopped)
                 .policy(policy)
                 .strategy(strategy)
                 .proxy(proxy)

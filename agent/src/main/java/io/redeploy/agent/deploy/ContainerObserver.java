@@ -38,6 +38,16 @@ final class ContainerObserver {
                 c.running(),
                 AgentLabels.isManagedFor(c.labels(), service.name()),
                 Digest.isValid(label) ? Optional.of(Digest.parse(label)) : Optional.empty(),
-                image.map(ImageInfo::facts));
+                image.map(ImageInfo::facts),
+                describe(c));
+    }
+
+    /** {@code running}, {@code exited (exit code 137)}, {@code created}, {@code restarting (3 restarts)}. */
+    static String describe(ContainerInfo c) {
+        return switch (c.status()) {
+            case "exited", "dead" -> c.status() + " (exit code " + c.exitCode() + ")";
+            case "restarting" -> "restarting (" + c.restartCount() + " restarts)";
+            default -> c.status();
+        };
     }
 }

@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The work is done by its parts: {@link SwapPreparation} (inspect, pull, gate, hooks), a {@link SwapStrategy}
  * ({@link StopFirstSwap} or {@link StartFirstSwap}), {@link CrashRecovery} and {@link EngineLostDeploys} for what an
- * interrupted deploy left, {@link DependentRestart}, and {@link TrafficPointer} for services behind a traffic switch.
+ * interrupted deploy left, {@link ContainerRestarts}, and {@link TrafficPointer} for services behind a traffic switch.
  * Calls are serialised: one deploy, restart or recovery at a time.
  */
 public final class ContainerTarget implements DeployTarget {
@@ -45,7 +45,7 @@ public final class ContainerTarget implements DeployTarget {
     private final StartFirstSwap startFirst;
     private final CrashRecovery recovery;
     private final EngineLostDeploys engineLost;
-    private final DependentRestart restarts;
+    private final ContainerRestarts restarts;
     private final TrafficPointer traffic;
     private final ImagePruner pruner;
 
@@ -76,7 +76,7 @@ public final class ContainerTarget implements DeployTarget {
         this.startFirst = new StartFirstSwap(docker, clock, rollback, after, attempts, switches, deployJournal);
         this.engineLost = new EngineLostDeploys(docker, recovery, clock);
         this.traffic = new TrafficPointer(docker, switches);
-        this.restarts = new DependentRestart(docker, gates, traffic, deployJournal, clock);
+        this.restarts = new ContainerRestarts(docker, gates, traffic, deployJournal, clock);
     }
 
     @Override
@@ -103,6 +103,11 @@ public final class ContainerTarget implements DeployTarget {
         DeployResult result = preparation.thenSwap(service, target, registry, strategy);
         engineLost.track(service, target, result);
         return result;
+    }
+
+    @Override
+    public synchronized boolean revive(ServiceConfig service) {
+        return restarts.revive(service);
     }
 
     @Override

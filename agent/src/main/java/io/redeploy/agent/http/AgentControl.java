@@ -2,6 +2,7 @@ package io.redeploy.agent.http;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -25,6 +26,14 @@ public interface AgentControl {
 
     /** True when the Docker Engine answered its last ping. */
     boolean dockerAnswers();
+
+    /**
+     * What is wrong with what the agent watches, one line each (a service that is down, a registry that rejects the
+     * credentials): {@code /healthz} answers 503 while there is any.
+     */
+    default List<String> problems() {
+        return List.of();
+    }
 
     /** The names of the configured services. */
     Set<String> serviceNames();

@@ -65,6 +65,9 @@ final class HealthCheck {
             reasons.add("docker engine not answering");
         }
 
+        List<String> problems = ask(control::problems, List.<String>of());
+        reasons.addAll(problems);
+
         boolean healthy = reasons.isEmpty();
         ObjectNode result = JsonNodeFactory.instance.objectNode();
         result.put("status", healthy ? "ok" : "unhealthy");

@@ -39,6 +39,7 @@ public final class AgentMetrics {
     private final Gauge lastSuccessfulDeploy;
     private final Counter proxyConnections;
     private final Gauge proxyActive;
+    private final Gauge serviceUp;
     private final Counter proxyBytes;
 
     public AgentMetrics(Clock clock) {
@@ -92,6 +93,12 @@ public final class AgentMetrics {
                         + "no container to forward to, the container refused, too many connections).")
                 .labelNames("service", "result")
                 .register(registry);
+        serviceUp = Gauge.builder()
+                .name("redeploy_service_up")
+                .help("1 while the service's container (or Swarm service) runs, 0 while it is down (stopped, exited, "
+                        + "missing).")
+                .labelNames("service")
+                .register(registry);
         proxyActive = Gauge.builder()
                 .name("redeploy_proxy_connections_active")
                 .help("Connections being forwarded right now, per service.")
@@ -136,6 +143,10 @@ public final class AgentMetrics {
         if ("deployed".equals(outcome)) {
             lastSuccessfulDeploy.labelValues(service).set(nowSeconds());
         }
+    }
+
+    public void serviceUp(String service, boolean up) {
+        serviceUp.labelValues(service).set(up ? 1 : 0);
     }
 
     /** A connection on the agent-owned port of {@code service} reached its container. */

@@ -91,6 +91,21 @@ public final class NotifyingPollEvents implements PollEvents {
         }
     }
 
+    @Override
+    public synchronized void serviceDown(ServiceConfig service, String why) {
+        publish(
+                "service.down",
+                Optional.of(service),
+                Optional.empty(),
+                Optional.empty(),
+                service.name() + " is down: " + why);
+    }
+
+    @Override
+    public synchronized void serviceUp(ServiceConfig service) {
+        publish("service.up", Optional.of(service), Optional.empty(), Optional.empty(), service.name() + " runs again");
+    }
+
     private void publish(
             String event, Optional<ServiceConfig> service, Optional<String> from, Optional<String> to, String message) {
         dispatcher.publish(new Notification(
@@ -98,7 +113,7 @@ public final class NotifyingPollEvents implements PollEvents {
                 clock.instant(),
                 host,
                 service.map(ServiceConfig::name),
-                service.map(s -> s.image().toString()),
+                service.flatMap(ServiceConfig::declaredImage).map(Object::toString),
                 from,
                 to,
                 message));

@@ -23,6 +23,10 @@ public record Decision(
         DEPLOY,
         /** What runs is the registry's digest. */
         UNCHANGED,
+        /** The container exists but does not run (stopped, exited, created): reported as down, left alone. */
+        DOWN,
+        /** The container does not run and the service says {@code revive_stopped}: start it again. */
+        REVIVE,
         /** A new digest, but the service is only watched ({@code policy: notify}). */
         REPORT_ONLY,
         /** A new digest that already failed once: wait for a newer build. */
@@ -89,6 +93,10 @@ public record Decision(
     public String checkText() {
         return switch (kind) {
             case UNCHANGED -> Check.UNCHANGED;
+            case DOWN ->
+                Check.DOWN + ": the container is " + detail
+                        + "; start it by hand, or set revive_stopped: true to let the agent start it";
+            case REVIVE -> Check.DOWN + ": the container is " + detail + "; starting it (revive_stopped)";
             case DEPLOY, NEEDS_SIGNATURE, NEEDS_CANDIDATE -> Check.NEW_DIGEST;
             case REPORT_ONLY -> Check.NEW_DIGEST + " (monitor only)";
             case SKIP_FAILED -> Check.NEW_DIGEST + " (failed before, not retried)";
@@ -163,7 +171,7 @@ public record Decision(
                                 .with("service", name)
                                 .with("digest", digest)
                                 .reason(detail);
-                    case UNCHANGED, NOT_CHECKED, NEEDS_SIGNATURE, NEEDS_CANDIDATE -> null;
+                    case UNCHANGED, DOWN, REVIVE, NOT_CHECKED, NEEDS_SIGNATURE, NEEDS_CANDIDATE -> null;
                 });
     }
 

@@ -32,6 +32,14 @@ public interface DeployTarget {
     /** Deploys {@code target}, with {@code registry}'s credentials for the pull. */
     DeployResult deploy(ServiceConfig service, Digest target, RegistryConfig registry);
 
+    /**
+     * Starts the service's stopped container again ({@code revive_stopped}) and waits for its health gate; false,
+     * after logging why, when it could not.
+     */
+    default boolean revive(ServiceConfig service) {
+        return false;
+    }
+
     /** Restarts the service after a dependency it follows was recreated; false, after logging why, when it could not. */
     boolean restart(ServiceConfig service);
 

@@ -3,6 +3,7 @@ package io.redeploy.agent.reconcile;
 import io.redeploy.agent.config.ServiceConfig;
 import io.redeploy.agent.image.Digest;
 import io.redeploy.agent.log.Event;
+import io.redeploy.agent.registry.CredentialsRejectedException;
 import io.redeploy.agent.registry.DigestSource;
 import io.redeploy.agent.registry.ImageConfigSource;
 import io.redeploy.agent.registry.RegistryException;
@@ -36,6 +37,7 @@ public final class Observer {
     private final DeployTarget target;
     private final StateStore state;
     private final DigestAges ages;
+    private final RegistryBackoff backoff;
     private final ExecutorService registryExecutor;
     private final Clock clock;
 
@@ -53,6 +55,7 @@ public final class Observer {
         this.target = target;
         this.state = state;
         this.ages = new DigestAges();
+        this.backoff = new RegistryBackoff(clock);
         this.registryExecutor = registryExecutor;
         this.clock = clock;
     }
@@ -143,16 +146,34 @@ public final class Observer {
 
     private record Lookup(Optional<Digest> digest, Optional<String> error) {}
 
+    /** Registries that reject the credentials: asked again at the next poll, not after the backoff. */
+    void forgetBackoff() {
+        backoff.forget();
+    }
+
+    List<String> problems() {
+        return backoff.problems();
+    }
+
     /** Never throws: a failure of one image must not stop the others. */
     private Lookup lookUp(ServiceConfig service) {
+        String host = service.image().registry();
+        Optional<String> held = backoff.holdsBack(host);
+        if (held.isPresent()) {
+            return new Lookup(Optional.empty(), held);
+        }
         try {
             Digest digest = registry.digestOf(service.image());
+            backoff.accepted(host);
             Event.debug(log, "registry.digest")
                     .with("service", service.name())
                     .with("image", service.image())
                     .digest("digest", digest)
                     .log();
             return new Lookup(Optional.of(digest), Optional.empty());
+        } catch (CredentialsRejectedException e) {
+            backoff.rejected(host, e.getMessage());
+            return new Lookup(Optional.empty(), Optional.of(e.getMessage()));
         } catch (RegistryException e) {
             Event.warn(log, "registry.error")
                     .with("service", service.name())

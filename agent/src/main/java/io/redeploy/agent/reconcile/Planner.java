@@ -17,6 +17,8 @@ import java.util.Set;
  *
  * <ol>
  *   <li>the registry or the target could not be asked: nothing changes;
+ *   <li>the container exists but does not run: down (reported, left alone), or revived with {@code revive_stopped}
+ *       (a new build is deployed then, which starts a new container);
  *   <li>what runs is the registry's digest: unchanged;
  *   <li>{@code policy: notify}: report only;
  *   <li>the digest failed before: wait for a newer build;
@@ -53,6 +55,7 @@ public final class Planner {
         Workload workload = seen.workload().get();
         Optional<Kind> verdict = admission(service, seen, context, target, workload);
         String detail = switch (verdict.orElse(Kind.DEPLOY)) {
+            case DOWN, REVIVE -> workload.status();
             case COOLING_DOWN ->
                 String.valueOf(
                         cooldownLeft(service, seen, context.now()).orElseThrow().toSeconds());
@@ -69,7 +72,15 @@ public final class Planner {
     /** The first rule that holds the digest back, in the documented order; empty when it may be deployed. */
     private static Optional<Kind> admission(
             ServiceConfig service, Observation seen, Context context, Digest target, Workload workload) {
-        if (workload.exists() && workload.runs(target)) {
+        if (workload.exists() && !workload.running()) {
+            if (!service.reviveStopped()) {
+                return Optional.of(Kind.DOWN);
+            }
+            if (workload.runs(target)) {
+                return Optional.of(Kind.REVIVE);
+            }
+        }
+        if (workload.exists() && workload.running() && workload.runs(target)) {
             return Optional.of(Kind.UNCHANGED);
         }
         if (service.mode() == ServiceConfig.UpdateMode.MONITOR) {

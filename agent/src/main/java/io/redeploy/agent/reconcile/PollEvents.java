@@ -19,4 +19,10 @@ public interface PollEvents {
 
     /** A poll reached Docker. */
     default void healthy() {}
+
+    /** The service's container stopped running (or is missing): nothing serves it. */
+    default void serviceDown(ServiceConfig service, String why) {}
+
+    /** The service runs again after it was down. */
+    default void serviceUp(ServiceConfig service) {}
 }

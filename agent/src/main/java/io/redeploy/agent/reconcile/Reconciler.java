@@ -63,6 +63,21 @@ public final class Reconciler {
     public record Report(
             List<Decision> decisions, List<DeployResult> deploys, List<String> restarted, int registryErrors) {}
 
+    /**
+     * What is wrong now, one line each, for {@code /healthz}: services that are down, registries that reject the
+     * agent's credentials.
+     */
+    public List<String> problems() {
+        List<String> problems = new ArrayList<>(recorder.problems());
+        problems.addAll(observer.problems());
+        return List.copyOf(problems);
+    }
+
+    /** An operator asked for a poll: registries backed off for rejected credentials are asked again. */
+    public void forgetBackoff() {
+        observer.forgetBackoff();
+    }
+
     /** After this, the poll in flight (if any) starts no further deploy; the one running finishes. */
     public void requestStop() {
         stopRequested = true;
@@ -123,6 +138,9 @@ public final class Reconciler {
             recorder.decided(decision);
             Optional<DeployResult> result = execute(decision);
             result.ifPresent(deploys::add);
+            boolean revived = decision.kind() == Decision.Kind.REVIVE && target.revive(service);
+            boolean upNow = revived || result.filter(DeployResult::succeeded).isPresent();
+            seen.observation().workload().ifPresent(w -> recorder.health(service, upNow ? Optional.empty() : down(w)));
             if (decision.blocksDependents()
                     || result.filter(r -> !r.succeeded()).isPresent()) {
                 failed.add(service.name());
@@ -158,6 +176,14 @@ public final class Reconciler {
                     .ifPresent(s -> recorder.verified(service, target, s.detail()));
         }
         return decision;
+    }
+
+    /** What the service does instead of running; empty when it runs. */
+    private static Optional<String> down(Workload workload) {
+        if (workload.running()) {
+            return Optional.empty();
+        }
+        return Optional.of(workload.exists() ? workload.status() : "missing");
     }
 
     /** A deploy for {@link Decision.Kind#DEPLOY}, the refusal recorded as a deploy for a refused digest. */

@@ -34,11 +34,25 @@ public final class Recorder {
     /** Services whose unchanged digest was logged at INFO once in this process; later polls log it at DEBUG. */
     private final Set<String> announced = new HashSet<>();
 
+    private final ServiceHealth health;
+    private final PollSummary summary;
+
     public Recorder(StateStore state, AgentMetrics metrics, PollEvents events, Clock clock) {
         this.state = state;
         this.metrics = metrics;
         this.events = events;
         this.clock = clock;
+        this.health = new ServiceHealth(metrics, events);
+        this.summary = new PollSummary(clock);
+    }
+
+    /** Whether the service runs after this poll's work (empty) or what it does instead. */
+    void health(ServiceConfig service, Optional<String> down) {
+        health.seen(service, down);
+    }
+
+    List<String> problems() {
+        return health.problems();
     }
 
     /** Runs one poll with its check records written once at the end (see {@link StateStore#batchChecks}). */
@@ -160,11 +174,14 @@ public final class Recorder {
 
     void pollSkipped(Duration took) {
         metrics.pollFinished(took, false);
+        summary.add(0, 1);
     }
 
+    /** At DEBUG: INFO is for what changed the stack. A {@code poll.summary} at INFO once an hour says it is alive. */
     void pollDone(int services, long changed, int deployed, int failed, int registryErrors, Duration took) {
         metrics.pollFinished(took, registryErrors == 0 && failed == 0);
-        Event.info(log, "poll.done")
+        summary.add(changed, registryErrors + failed);
+        Event.debug(log, "poll.done")
                 .with("services", services)
                 .with("changed", changed)
                 .with("deployed", deployed)

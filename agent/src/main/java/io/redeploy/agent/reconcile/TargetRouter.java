@@ -55,6 +55,11 @@ public final class TargetRouter implements DeployTarget {
     }
 
     @Override
+    public boolean revive(ServiceConfig service) {
+        return of(service).revive(service);
+    }
+
+    @Override
     public boolean restart(ServiceConfig service) {
         return of(service).restart(service);
     }

@@ -19,6 +19,8 @@ import java.util.Set;
  * @param labelDigest   the digest the agent created it from (its label), when it did
  * @param imageFacts    the running image's labels and environment, which a policy compares with a candidate's;
  *                      empty when the image could not be inspected
+ * @param status        what it is doing, for operators: {@code running}, {@code exited (exit code 1)}, {@code created},
+ *                      {@code restarting}, {@code absent}
  */
 public record Workload(
         String service,
@@ -28,10 +30,26 @@ public record Workload(
         boolean running,
         boolean managed,
         Optional<Digest> labelDigest,
-        Optional<ImageFacts> imageFacts) {
+        Optional<ImageFacts> imageFacts,
+        String status) {
 
     public Workload {
         repoDigests = Set.copyOf(repoDigests);
+        status = status == null || status.isEmpty()
+                ? (id.isEmpty() ? "absent" : running ? "running" : "stopped")
+                : status;
+    }
+
+    public Workload(
+            String service,
+            Optional<String> id,
+            Optional<String> imageId,
+            Set<Digest> repoDigests,
+            boolean running,
+            boolean managed,
+            Optional<Digest> labelDigest,
+            Optional<ImageFacts> imageFacts) {
+        this(service, id, imageId, repoDigests, running, managed, labelDigest, imageFacts, "");
     }
 
     /** A workload without a label digest or image facts (tests, and targets that have none). */

@@ -11,6 +11,8 @@ public record Check(Instant at, String result) {
     public static final String OK = "ok";
     public static final String UNCHANGED = "unchanged";
     public static final String NEW_DIGEST = "new-digest";
+    /** The container exists but does not run; the detail follows after a colon. */
+    public static final String DOWN = "down";
 
     public Check {
         Objects.requireNonNull(at, "at");
@@ -20,6 +22,10 @@ public record Check(Instant at, String result) {
     /** {@code error: message}, newlines folded so the result stays one line in logs and JSON. */
     public static String error(String message) {
         return "error: " + String.valueOf(message).replaceAll("\\s+", " ").trim();
+    }
+
+    public boolean isDown() {
+        return result.startsWith(DOWN);
     }
 
     public boolean isError() {

@@ -23,6 +23,10 @@ final class FakeTarget implements DeployTarget {
     final List<String> calls = new ArrayList<>();
     final Set<Digest> engineLostOn = new HashSet<>();
     final List<Recovery> recoveries = new ArrayList<>();
+    final List<Recovery> startRecoveries = new ArrayList<>();
+    /** Services whose container exists but does not run, with what it does instead. */
+    final Map<String, String> stopped = new HashMap<>();
+
     boolean dockerDown;
 
     List<String> deploys() {
@@ -45,10 +49,11 @@ final class FakeTarget implements DeployTarget {
                         Optional.of("id-" + service.name()),
                         Optional.of("img"),
                         Set.of(d),
-                        true,
+                        !stopped.containsKey(service.name()),
                         true,
                         Optional.empty(),
-                        Optional.ofNullable(facts.get(service.name())));
+                        Optional.ofNullable(facts.get(service.name())),
+                        stopped.getOrDefault(service.name(), "running"));
     }
 
     @Override
@@ -56,7 +61,10 @@ final class FakeTarget implements DeployTarget {
         calls.add("deploy " + service.name() + " " + target.shortForm());
         Optional<Digest> from = Optional.ofNullable(running.get(service.name()));
         Outcome outcome = outcomes.getOrDefault(target, Outcome.DEPLOYED);
-        if (outcome == Outcome.DEPLOYED) running.put(service.name(), target);
+        if (outcome == Outcome.DEPLOYED) {
+            running.put(service.name(), target);
+            stopped.remove(service.name());
+        }
         String reason = reasons.getOrDefault(
                 target,
                 outcome == Outcome.FAILED
@@ -67,6 +75,12 @@ final class FakeTarget implements DeployTarget {
     }
 
     @Override
+    public boolean revive(ServiceConfig service) {
+        calls.add("revive " + service.name());
+        return stopped.remove(service.name()) != null;
+    }
+
+    @Override
     public boolean restart(ServiceConfig service) {
         calls.add("restart " + service.name());
         return true;
@@ -74,7 +88,7 @@ final class FakeTarget implements DeployTarget {
 
     @Override
     public List<Recovery> recover(List<ServiceConfig> services) {
-        return List.of();
+        return List.copyOf(startRecoveries);
     }
 
     @Override

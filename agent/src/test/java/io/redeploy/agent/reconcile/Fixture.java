@@ -125,5 +125,15 @@ final class Fixture implements AutoCloseable {
         public void healthy() {
             events.add("healthy");
         }
+
+        @Override
+        public void serviceDown(ServiceConfig service, String why) {
+            events.add("down " + service.name() + " " + why);
+        }
+
+        @Override
+        public void serviceUp(ServiceConfig service) {
+            events.add("up " + service.name());
+        }
     }
 }

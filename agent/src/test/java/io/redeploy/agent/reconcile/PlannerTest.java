@@ -81,6 +81,26 @@ class PlannerTest {
                                 o, new Workload("web", Optional.empty(), Optional.empty(), Set.of(NEW), false, false)),
                         Kind.DEPLOY,
                         ""),
+                row(
+                        "a stopped container is down and left alone",
+                        s -> s,
+                        o -> stopped(o, Set.of(NEW)),
+                        Kind.DOWN,
+                        "exited (exit code 0)"),
+                row("a stopped container holds a new build back", s -> s, o -> stopped(o, Set.of(OLD)), Kind.DOWN, ""),
+                row("down wins over notify", PlannerTest::notify, o -> stopped(o, Set.of(OLD)), Kind.DOWN, ""),
+                row(
+                        "revive_stopped starts it again",
+                        PlannerTest::revive,
+                        o -> stopped(o, Set.of(NEW)),
+                        Kind.REVIVE,
+                        "exited"),
+                row(
+                        "revive_stopped deploys a new build onto it",
+                        PlannerTest::revive,
+                        o -> stopped(o, Set.of(OLD)),
+                        Kind.DEPLOY,
+                        ""),
                 row("policy notify only reports", PlannerTest::notify, o -> o, Kind.REPORT_ONLY, ""),
                 row("notify wins over a failed digest", PlannerTest::notify, o -> failed(o, NEW), Kind.REPORT_ONLY, ""),
                 row("a digest that failed before is not retried", s -> s, o -> failed(o, NEW), Kind.SKIP_FAILED, ""),
@@ -273,6 +293,25 @@ class PlannerTest {
 
     private static Observation running(Observation o, Set<Digest> digests) {
         return withWorkload(o, new Workload("web", Optional.of("c1"), Optional.of("sha256:img"), digests, true, true));
+    }
+
+    private static Observation stopped(Observation o, Set<Digest> digests) {
+        return withWorkload(
+                o,
+                new Workload(
+                        "web",
+                        Optional.of("c1"),
+                        Optional.of("sha256:img"),
+                        digests,
+                        false,
+                        true,
+                        Optional.empty(),
+                        Optional.empty(),
+                        "exited (exit code 0)"));
+    }
+
+    private static ServiceConfig revive(ServiceConfig s) {
+        return s.toBuilder().reviveStopped(true).build();
     }
 
     private static Observation facts(Observation o, ImageFacts facts) {

@@ -19,11 +19,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Restarts a service's container after a dependency it follows ({@code restart_on_dependency_update}) was
- * recreated, then waits for its health gate. One engine call: an agent killed meanwhile cannot leave it stopped.
+ * Brings a service's existing container (back) up and waits for its health gate: a restart after a dependency it
+ * follows ({@code restart_on_dependency_update}) was recreated (one engine call, journaled, so a kill meanwhile cannot
+ * leave it stopped), or a start of a container found stopped ({@code revive_stopped}).
  */
-final class DependentRestart {
-    private static final Logger log = LoggerFactory.getLogger(DependentRestart.class);
+final class ContainerRestarts {
+    private static final Logger log = LoggerFactory.getLogger(ContainerRestarts.class);
 
     private final DockerGateway docker;
     private final HealthGateFactory gates;
@@ -31,7 +32,7 @@ final class DependentRestart {
     private final DeployJournal journal;
     private final Clock clock;
 
-    DependentRestart(
+    ContainerRestarts(
             DockerGateway docker, HealthGateFactory gates, TrafficPointer traffic, DeployJournal journal, Clock clock) {
         this.docker = docker;
         this.gates = gates;
@@ -84,6 +85,42 @@ final class DependentRestart {
                 | IllegalArgumentException
                 | io.redeploy.agent.state.StateException e) {
             Event.error(log, "deploy.restart_failed")
+                    .with("service", service.name())
+                    .reason(e.getMessage())
+                    .duration(Duration.between(started, clock.instant()))
+                    .log();
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Starts the stopped container under the service's name; false, after logging why, when it did not come up. */
+    boolean revive(ServiceConfig service) {
+        Instant started = clock.instant();
+        try {
+            Optional<ContainerInfo> container = docker.inspectContainer(service.containerName())
+                    .filter(c -> Ownership.mayTouch(c, service) && !c.running());
+            if (container.isEmpty()) {
+                return false;
+            }
+            ContainerInfo c = container.get();
+            docker.start(c.id());
+            ImageInfo image =
+                    docker.inspectImage(c.imageId()).orElse(new ImageInfo(c.imageId(), List.of(), List.of(), false));
+            HealthGate gate = gates.gateFor(service, image);
+            gate.await(c.id());
+            docker.inspectContainer(c.id()).ifPresent(up -> traffic.follow(service, up));
+            Event.warn(log, "service.revived")
+                    .with("service", service.name())
+                    .with("was", ContainerObserver.describe(c))
+                    .with("gate", gate.describe())
+                    .duration(Duration.between(started, clock.instant()))
+                    .log();
+            return true;
+        } catch (DockerGatewayException | HealthCheckFailedException | IllegalArgumentException e) {
+            Event.error(log, "service.revive_failed")
                     .with("service", service.name())
                     .reason(e.getMessage())
                     .duration(Duration.between(started, clock.instant()))
