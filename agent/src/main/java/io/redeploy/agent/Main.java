@@ -165,7 +165,13 @@ public final class Main implements Callable<Integer> {
         return services.size() + (services.size() == 1 ? " service (" : " services (")
                 + String.join(
                         ", ",
-                        services.stream().map(s -> s.name() + "=" + s.image()).toList()) + "), "
+                        services.stream()
+                                .map(s -> s.name() + "="
+                                        + s.declaredImage()
+                                                .map(Object::toString)
+                                                .orElse(s.describeSource()))
+                                .toList())
+                + "), "
                 + schedule + ", http " + host + ":" + config.http().port();
     }
 

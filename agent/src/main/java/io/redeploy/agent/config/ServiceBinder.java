@@ -3,7 +3,6 @@ package io.redeploy.agent.config;
 import io.redeploy.agent.image.ImageRef;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /** Reads one entry of {@code services:} into a {@link ServiceDraft}, recording every problem on the way. */
 final class ServiceBinder {
@@ -11,6 +10,7 @@ final class ServiceBinder {
 
     static final List<String> KEYS = List.of(
             "image",
+            "container",
             "tag",
             "container_name",
             "mode",
@@ -35,47 +35,47 @@ final class ServiceBinder {
             "proxy",
             "verify");
 
-    /** Docker's rule for container names; service names follow it because they are the default container name. */
-    static final Pattern CONTAINER_NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]+");
-
-    private static final String NAME_RULE =
-            "letters, digits, '_', '.' or '-', at least 2 characters, " + "starting with a letter or digit";
-
     private final EnvInterpolator interpolator;
     private final Problems problems;
     private final ContainerSettingsBinder containerSettings;
+    private final FollowedContainerBinder followedContainer;
     private final StrategyBinder strategies;
 
     ServiceBinder(EnvInterpolator interpolator, Problems problems) {
         this.interpolator = interpolator;
         this.problems = problems;
         this.containerSettings = new ContainerSettingsBinder(interpolator, problems);
+        this.followedContainer = new FollowedContainerBinder(problems);
         this.strategies = new StrategyBinder(problems);
     }
 
     Optional<ServiceDraft> bind(YamlNode.Entry entry) {
         String path = MappingReader.child("services", entry.key());
-        if (!CONTAINER_NAME.matcher(entry.key()).matches()) {
+        if (!ContainerNameRule.matches(entry.key())) {
             problems.add(
                     entry.keyLine(),
                     "services",
-                    "'" + entry.key() + "' is not a valid service name; expected " + NAME_RULE
+                    "'" + entry.key() + "' is not a valid service name; expected " + ContainerNameRule.RULE
                             + " (it is also the default container name)");
         }
-        return MappingReader.of(entry.value(), path, problems, "a mapping with at least 'image'", KEYS)
+        return MappingReader.of(entry.value(), path, problems, "a mapping with 'image' or 'container'", KEYS)
                 .map(reader -> bind(entry, path, reader));
     }
 
     private ServiceDraft bind(YamlNode.Entry entry, String path, MappingReader reader) {
         ServiceDraft draft = new ServiceDraft(entry.key(), path, entry.keyLine());
-        bindImage(reader, draft);
-        reader.parsed("container_name", "a container name", ServiceBinder::containerName)
-                .ifPresent(name -> {
-                    draft.containerName = name;
-                    draft.containerNameLine = reader.lineOf("container_name");
-                });
+        if (reader.has("container")) {
+            followedContainer.bind(reader, draft);
+        } else {
+            bindImage(reader, draft);
+            reader.parsed("container_name", "a container name", ContainerNameRule::parse)
+                    .ifPresent(name -> {
+                        draft.containerName = name;
+                        draft.containerNameLine = reader.lineOf("container_name");
+                    });
+            containerSettings.bind(reader, draft);
+        }
         reader.parsed("mode", "auto or monitor", ServiceBinder::mode).ifPresent(mode -> draft.mode = mode);
-        containerSettings.bind(reader, draft);
         strategies.bind(reader, draft);
         reader.forEachItem(
                 "depends_on",
@@ -140,13 +140,6 @@ final class ServiceBinder {
                                 + "e.g. ghcr.io/acme/app");
             }
         });
-    }
-
-    private static String containerName(String text) {
-        if (!CONTAINER_NAME.matcher(text).matches()) {
-            throw new IllegalArgumentException("'" + text + "' is not a valid container name; expected " + NAME_RULE);
-        }
-        return text;
     }
 
     private static ServiceConfig.UpdateMode mode(String text) {

@@ -20,6 +20,7 @@ final class ServiceDraft {
     final String path;
     final int line;
     ImageRef image;
+    ServiceConfig.Source source = ServiceConfig.Source.SPEC;
     String containerName;
     int containerNameLine;
     ServiceConfig.UpdateMode mode = ServiceConfig.UpdateMode.AUTO;
@@ -57,7 +58,9 @@ final class ServiceDraft {
     }
 
     ServiceConfig toConfig() {
-        return ServiceConfig.builder(name, image)
+        return (source == ServiceConfig.Source.SPEC
+                        ? ServiceConfig.builder(name, image)
+                        : ServiceConfig.following(name, source))
                 .containerName(containerName)
                 .mode(mode)
                 .env(env)

@@ -70,8 +70,8 @@ final class StrategyBinder {
                     "a port owned by the agent only serves to "
                             + "switch clients to a new container started next to the old one; expected strategy: start-first");
         }
-        if (draft.strategy != ServiceConfig.Strategy.START_FIRST) {
-            return;
+        if (draft.strategy != ServiceConfig.Strategy.START_FIRST || draft.source != ServiceConfig.Source.SPEC) {
+            return; // a followed container's ports and aliases are known from the container, at the deploy
         }
         // Old and new run side by side for a moment: they cannot both publish a host port, and without an alias on
         // a network of the service's own or a port the agent owns there is nothing to switch over.

@@ -55,17 +55,15 @@ final class ContainerRestarts {
                 skipped(service, "container belongs to service " + c.labels().get(AgentLabels.SERVICE));
                 return false;
             }
-            journal.record(new JournalEntry(
-                    service.name(),
-                    JournalEntry.Strategy.RESTART,
-                    JournalEntry.Step.RESTART,
-                    Optional.of(c.id()),
-                    !c.managed(),
-                    c.running(),
-                    Optional.empty(),
-                    c.labels().getOrDefault(AgentLabels.DIGEST, ""),
-                    Optional.empty(),
-                    started));
+            journal.record(JournalEntry.begin(
+                            service.name(),
+                            JournalEntry.Strategy.RESTART,
+                            Optional.of(c),
+                            Optional.empty(),
+                            c.labels().getOrDefault(AgentLabels.DIGEST, ""),
+                            started,
+                            Optional.empty())
+                    .at(JournalEntry.Step.RESTART));
             docker.restart(c.id(), service.stopTimeout());
             ImageInfo image =
                     docker.inspectImage(c.imageId()).orElse(new ImageInfo(c.imageId(), List.of(), List.of(), false));

@@ -49,6 +49,15 @@ public final class ContainerSpecs {
                 registry.host(), registry.username(), registry.password().map(Secret::reveal));
     }
 
+    /** The labels the agent puts on every container it creates: managed, the service, the digest. */
+    public static Map<String, String> agentLabels(ServiceConfig service, Digest target) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put(AgentLabels.MANAGED, "true");
+        labels.put(AgentLabels.SERVICE, service.name());
+        labels.put(AgentLabels.DIGEST, target.value());
+        return labels;
+    }
+
     public static ContainerSpec forDeploy(ServiceConfig service, Digest target) {
         return forDeploy(service, target, Map.of());
     }
@@ -76,9 +85,7 @@ public final class ContainerSpecs {
         });
         Map<String, String> labels = new LinkedHashMap<>(service.labels());
         // Ours last: a configured label must not be able to disown or mislabel the container.
-        labels.put(AgentLabels.MANAGED, "true");
-        labels.put(AgentLabels.SERVICE, service.name());
-        labels.put(AgentLabels.DIGEST, target.value());
+        labels.putAll(agentLabels(service, target));
         List<PortBinding> ports = new ArrayList<>();
         service.ports()
                 .forEach(p -> ports.add(new PortBinding(p.hostIp(), p.hostPort(), p.containerPort(), p.protocol())));

@@ -40,6 +40,7 @@ public final class ContainerTarget implements DeployTarget {
 
     private final DockerGateway docker;
     private final ContainerObserver observer;
+    private final ContainerResolver resolver;
     private final SwapPreparation preparation;
     private final StopFirstSwap stopFirst;
     private final StartFirstSwap startFirst;
@@ -66,6 +67,7 @@ public final class ContainerTarget implements DeployTarget {
         DeployJournal deployJournal = journal.map(DeployJournal::new).orElse(DeployJournal.NONE);
         this.docker = docker;
         this.observer = new ContainerObserver(docker);
+        this.resolver = new ContainerResolver(docker);
         Rollback rollback = new Rollback(docker);
         AttemptLog attempts = new AttemptLog(clock);
         this.pruner = new ImagePruner(docker);
@@ -82,6 +84,12 @@ public final class ContainerTarget implements DeployTarget {
     @Override
     public void ping() {
         docker.ping();
+    }
+
+    /** A followed container's image tag, read from the container; a service the agent creates is returned as is. */
+    @Override
+    public ServiceConfig resolve(ServiceConfig service) {
+        return service.source() == ServiceConfig.Source.CONTAINER ? resolver.resolve(service) : service;
     }
 
     /** The container under the service's name; throws {@link DockerGatewayException} when the engine cannot be asked. */

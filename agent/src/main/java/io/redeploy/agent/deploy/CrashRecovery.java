@@ -89,6 +89,9 @@ final class CrashRecovery {
                     .startLeftCreated(service, primary)
                     .orElseGet(() -> Recovery.nothingToHeal(service.name()));
         }
+        if (recovery.kind() == Kind.UNDONE || recovery.kind() == Kind.ROLLED_BACK) {
+            entry.flatMap(JournalEntry::localTag).ifPresent(tag -> tag.restore(docker));
+        }
         return entry.map(e -> recovery.of(e.from(), e.to())).orElse(recovery);
     }
 

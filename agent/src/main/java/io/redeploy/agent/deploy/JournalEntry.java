@@ -3,6 +3,7 @@ package io.redeploy.agent.deploy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.redeploy.agent.docker.ContainerInfo;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -16,6 +17,8 @@ import java.util.Optional;
  * @param oldWasRunning  the old container ran before the deploy: a rollback starts it again
  * @param newId          the container this deploy created, once the engine returned its id
  * @param to             the digest being deployed
+ * @param tag            the local tag the deploy pointed at the new build ({@code repo:tag}), when it got that far
+ * @param tagBefore      the image that tag named before, pointed back to when the deploy is undone
  */
 record JournalEntry(
         String service,
@@ -27,7 +30,9 @@ record JournalEntry(
         Optional<String> from,
         String to,
         Optional<String> newId,
-        Instant started) {
+        Instant started,
+        Optional<String> tag,
+        Optional<String> tagBefore) {
 
     enum Strategy {
         STOP_FIRST,
@@ -57,18 +62,57 @@ record JournalEntry(
         RESTART
     }
 
+    /** An entry for a deploy that has not touched a container yet (its first step is recorded by {@link #at}). */
+    static JournalEntry begin(
+            String service,
+            Strategy strategy,
+            Optional<ContainerInfo> old,
+            Optional<String> from,
+            String to,
+            Instant started,
+            Optional<LocalTag> tag) {
+        return new JournalEntry(
+                service,
+                strategy,
+                Step.CREATE,
+                old.map(ContainerInfo::id),
+                old.filter(c -> !c.managed()).isPresent(),
+                old.map(c -> c.running() || "restarting".equals(c.status())).orElse(false),
+                from,
+                to,
+                Optional.empty(),
+                started,
+                tag.map(LocalTag::reference),
+                tag.flatMap(LocalTag::before));
+    }
+
     JournalEntry at(Step next) {
-        return new JournalEntry(service, strategy, next, oldId, adopted, oldWasRunning, from, to, newId, started);
+        return new JournalEntry(
+                service, strategy, next, oldId, adopted, oldWasRunning, from, to, newId, started, tag, tagBefore);
     }
 
     JournalEntry created(String id) {
         return new JournalEntry(
-                service, strategy, step, oldId, adopted, oldWasRunning, from, to, Optional.of(id), started);
+                service,
+                strategy,
+                step,
+                oldId,
+                adopted,
+                oldWasRunning,
+                from,
+                to,
+                Optional.of(id),
+                started,
+                tag,
+                tagBefore);
     }
 
-    /** Past the point where the new build took over (traffic or the name): finishing is the way forward. */
-    boolean switched() {
-        return step == Step.SWITCH || step == Step.RETIRE_OLD;
+    /** The local tag as the deploy left it, to point back on an undo; empty when the deploy did not tag. */
+    Optional<LocalTag> localTag() {
+        return tag.map(reference -> {
+            int colon = reference.lastIndexOf(':');
+            return new LocalTag(reference.substring(0, colon), reference.substring(colon + 1), tagBefore);
+        });
     }
 
     JsonNode toJson() {
@@ -83,6 +127,8 @@ record JournalEntry(
         json.put("to", to);
         newId.ifPresent(id -> json.put("newId", id));
         json.put("started", started.toString());
+        tag.ifPresent(t -> json.put("tag", t));
+        tagBefore.ifPresent(t -> json.put("tagBefore", t));
         return json;
     }
 
@@ -97,7 +143,9 @@ record JournalEntry(
                 text(json, "from"),
                 json.path("to").asText(),
                 text(json, "newId"),
-                Instant.parse(json.path("started").asText()));
+                Instant.parse(json.path("started").asText()),
+                text(json, "tag"),
+                text(json, "tagBefore"));
     }
 
     private static Optional<String> text(JsonNode json, String field) {

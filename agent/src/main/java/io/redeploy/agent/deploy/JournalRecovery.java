@@ -93,6 +93,7 @@ final class JournalRecovery {
 
     private Recovery rollBack(
             ServiceConfig service, JournalEntry entry, Optional<ContainerInfo> old, ContainerInfo fresh, String why) {
+        entry.localTag().ifPresent(tag -> tag.restore(docker));
         Rollback.Restored restored = rollback.restore(
                 service.containerName(), Optional.of(fresh.id()), old, isAside(old, service), entry.oldWasRunning());
         String action =
@@ -107,6 +108,7 @@ final class JournalRecovery {
 
     private Recovery putBack(
             ServiceConfig service, JournalEntry entry, Optional<ContainerInfo> old, Kind kind, String why) {
+        entry.localTag().ifPresent(tag -> tag.restore(docker));
         if (old.isEmpty()) {
             return Recovery.of(service.name(), kind, why + "; no old container to put back");
         }

@@ -4,7 +4,6 @@ import io.redeploy.agent.config.ServiceConfig;
 import io.redeploy.agent.deploy.health.HealthCheckFailedException;
 import io.redeploy.agent.docker.AgentLabels;
 import io.redeploy.agent.docker.ContainerInfo;
-import io.redeploy.agent.docker.ContainerSpec;
 import io.redeploy.agent.docker.DockerGateway;
 import io.redeploy.agent.docker.DockerGatewayException;
 import io.redeploy.agent.docker.DockerUnreachableException;
@@ -20,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -70,18 +70,15 @@ final class StartFirstSwap implements SwapStrategy {
     public DeployResult swap(Swap swap) {
         Attempt attempt = swap.attempt();
         ServiceConfig service = attempt.service();
-        String network = service.network().orElse("");
-        boolean movesAliases = !network.isEmpty()
-                && !ContainerSpecs.isBuiltInNetwork(network)
-                && !service.networkAliases().isEmpty();
+        Map<String, List<String>> aliases = aliasesToMove(swap);
         Optional<TrafficSwitch> port = service.proxy().flatMap(p -> switches.forService(service.name()));
-        if (!service.ports().isEmpty() || (!movesAliases && service.proxy().isEmpty())) {
-            // The config loader refuses this; a ServiceConfig built by hand must not get half a switch either.
+        if (publishesHostPorts(swap) || (aliases.isEmpty() && service.proxy().isEmpty())) {
+            // The config loader refuses this for the spec; a followed container may publish ports it cannot share.
             return attempts.failed(
                     attempt,
                     "settings",
-                    "start-first needs a user-defined network and network "
-                            + "aliases, or a proxy port, and no published ports",
+                    "start-first needs network aliases on a user-defined network, or a proxy, and no published host "
+                            + "ports (the old and the new container run side by side)",
                     false);
         }
         if (service.proxy().isPresent() && port.isEmpty()) {
@@ -91,7 +88,7 @@ final class StartFirstSwap implements SwapStrategy {
                     "the agent does not listen on " + service.proxy().get().listen() + " for this service",
                     false);
         }
-        Switch sw = new Switch(attempt, network, movesAliases, port, swap.old());
+        Switch sw = new Switch(attempt, aliases, port, swap.old(), swap.tag());
         try {
             sw.startNew(swap);
             sw.switchOver();
@@ -134,9 +131,9 @@ final class StartFirstSwap implements SwapStrategy {
     /** The steps up to and including the switch, and what they created, so a failure removes exactly that. */
     private final class Switch {
         final Attempt attempt;
-        final String network;
-        final boolean movesAliases;
+        final Map<String, List<String>> aliases;
         final Optional<TrafficSwitch> port;
+        final LocalTag tag;
         String step;
         Optional<String> newId = Optional.empty();
         Optional<ForwardTarget> previousTarget = Optional.empty();
@@ -144,26 +141,23 @@ final class StartFirstSwap implements SwapStrategy {
 
         Switch(
                 Attempt attempt,
-                String network,
-                boolean movesAliases,
+                Map<String, List<String>> aliases,
                 Optional<TrafficSwitch> port,
-                Optional<ContainerInfo> old) {
+                Optional<ContainerInfo> old,
+                LocalTag tag) {
             this.attempt = attempt;
-            this.network = network;
-            this.movesAliases = movesAliases;
+            this.aliases = aliases;
             this.port = port;
+            this.tag = tag;
             this.step = "remove leftover " + ContainerNames.starting(attempt.containerName());
-            this.entry = new JournalEntry(
+            this.entry = JournalEntry.begin(
                     attempt.name(),
                     JournalEntry.Strategy.START_FIRST,
-                    JournalEntry.Step.CREATE,
-                    old.map(ContainerInfo::id),
-                    old.filter(c -> !c.managed()).isPresent(),
-                    old.map(ContainerInfo::running).orElse(false),
+                    old,
                     attempt.from().map(Digest::value),
                     attempt.to().value(),
-                    Optional.empty(),
-                    attempt.started());
+                    attempt.started(),
+                    Optional.of(tag));
         }
 
         void record(JournalEntry.Step next) {
@@ -175,7 +169,7 @@ final class StartFirstSwap implements SwapStrategy {
             step = "create";
             record(JournalEntry.Step.CREATE);
             newId = Optional.of(
-                    docker.create(withoutAliases(swap.spec(), ContainerNames.starting(attempt.containerName()))));
+                    swap.container().create(docker, ContainerNames.starting(attempt.containerName()), false));
             entry = journal.record(entry.created(newId.get()).at(JournalEntry.Step.START_NEW));
             step = "start";
             docker.start(newId.get());
@@ -187,11 +181,11 @@ final class StartFirstSwap implements SwapStrategy {
         void switchOver() {
             ServiceConfig service = attempt.service();
             record(JournalEntry.Step.SWITCH);
-            if (movesAliases) {
-                step = "switch aliases to the new container";
+            for (Map.Entry<String, List<String>> network : aliases.entrySet()) {
+                step = "switch aliases to the new container on " + network.getKey();
                 // An endpoint's aliases are fixed when it is connected: reconnect with them (the old one still serves).
-                docker.disconnectNetwork(newId.get(), network);
-                docker.connectNetwork(newId.get(), network, service.networkAliases());
+                docker.disconnectNetwork(newId.get(), network.getKey());
+                docker.connectNetwork(newId.get(), network.getKey(), network.getValue());
             }
             if (port.isPresent()) {
                 int containerPort = service.proxy().get().containerPort();
@@ -230,9 +224,11 @@ final class StartFirstSwap implements SwapStrategy {
         if (sw.port.isPresent() && sw.previousTarget.isPresent()) {
             drain(service, sw.port.get(), sw.previousTarget.get());
         }
-        if (sw.movesAliases && old.running() && old.ipAddresses().containsKey(sw.network)) {
-            // Only new connections move: requests in flight on the old one finish during its stop timeout.
-            Rollback.attempt(problems, () -> docker.disconnectNetwork(old.id(), sw.network));
+        for (String network : sw.aliases.keySet()) {
+            if (old.running() && old.ipAddresses().containsKey(network)) {
+                // Only new connections move: requests in flight on the old one finish during its stop timeout.
+                Rollback.attempt(problems, () -> docker.disconnectNetwork(old.id(), network));
+            }
         }
         Rollback.attempt(problems, () -> docker.stop(old.id(), service.stopTimeout()));
         Rollback.attempt(problems, () -> docker.remove(old.id()));
@@ -267,19 +263,31 @@ final class StartFirstSwap implements SwapStrategy {
         }
     }
 
-    private static ContainerSpec withoutAliases(ContainerSpec spec, String name) {
-        return new ContainerSpec(
-                name,
-                spec.image(),
-                spec.env(),
-                spec.ports(),
-                spec.volumes(),
-                spec.network(),
-                List.of(),
-                spec.labels(),
-                spec.restartPolicy(),
-                spec.command(),
-                spec.stopTimeout());
+    /**
+     * The aliases the new container takes over at the switch: the configured ones on the service's network, or, for a
+     * followed container, the ones the old container has on each user-defined network.
+     */
+    private static Map<String, List<String>> aliasesToMove(Swap swap) {
+        ServiceConfig service = swap.attempt().service();
+        if (swap.container() instanceof NewContainer.CopyOf) {
+            return swap.old().map(ContainerInfo::userAliases).orElse(Map.of()).entrySet().stream()
+                    .filter(e -> !ContainerSpecs.isBuiltInNetwork(e.getKey()))
+                    .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+        }
+        String network = service.network().orElse("");
+        return network.isEmpty()
+                        || ContainerSpecs.isBuiltInNetwork(network)
+                        || service.networkAliases().isEmpty()
+                ? Map.of()
+                : Map.of(network, service.networkAliases());
+    }
+
+    /** Two containers cannot publish the same host port: the old and the new one run side by side. */
+    private static boolean publishesHostPorts(Swap swap) {
+        if (swap.container() instanceof NewContainer.CopyOf) {
+            return swap.old().map(o -> !o.publishedPorts().isEmpty()).orElse(false);
+        }
+        return !swap.attempt().service().ports().isEmpty();
     }
 
     /** The new build failed before the switch: remove it. The old container was never touched. */
@@ -289,7 +297,8 @@ final class StartFirstSwap implements SwapStrategy {
         if (removed.complete()) {
             journal.close(sw.attempt.name());
         }
-        String reason = AttemptLog.reason(sw.step, cause, removed, "removing the new container failed");
+        String reason = AttemptLog.reason(sw.step, cause, removed, "removing the new container failed")
+                + sw.tag.restore(docker).map(problem -> "; " + problem).orElse("");
         return attempts.discarded(sw.attempt, reason, engineLost || removed.engineLost());
     }
 

@@ -46,7 +46,8 @@ final class StopFirstSwap implements SwapStrategy {
             // Created before the old one stops: creating takes a few hundred ms that need not be downtime, and a
             // created container binds no port yet.
             steps.next("create", JournalEntry.Step.CREATE);
-            steps.newId = Optional.of(docker.create(swap.spec()));
+            steps.newId =
+                    Optional.of(swap.container().create(docker, swap.attempt().containerName(), true));
             steps.entry = journal.record(steps.entry.created(steps.newId.get()));
             steps.stopOld(swap.attempt().service());
             steps.next("start", JournalEntry.Step.START_NEW);
@@ -60,6 +61,7 @@ final class StopFirstSwap implements SwapStrategy {
             return rolledBack(swap, steps, e.getMessage(), false);
         } catch (StateException e) {
             if (!steps.oldIsAside && steps.newId.isEmpty()) {
+                swap.tag().restore(docker);
                 return attempts.failed(swap.attempt(), DeployResult.JOURNAL_STEP, e.getMessage(), false);
             }
             // The next step could not be recorded, so it does not run: undo what ran, while the agent still knows it.
@@ -103,17 +105,15 @@ final class StopFirstSwap implements SwapStrategy {
             this.oldWasRunning =
                     old.map(c -> c.running() || "restarting".equals(c.status())).orElse(false);
             Attempt attempt = swap.attempt();
-            this.entry = new JournalEntry(
-                    attempt.name(),
-                    JournalEntry.Strategy.STOP_FIRST,
-                    JournalEntry.Step.SET_ASIDE,
-                    old.map(ContainerInfo::id),
-                    old.filter(c -> !c.managed()).isPresent(),
-                    oldWasRunning,
-                    attempt.from().map(Digest::value),
-                    attempt.to().value(),
-                    Optional.empty(),
-                    attempt.started());
+            this.entry = JournalEntry.begin(
+                            attempt.name(),
+                            JournalEntry.Strategy.STOP_FIRST,
+                            old,
+                            attempt.from().map(Digest::value),
+                            attempt.to().value(),
+                            attempt.started(),
+                            Optional.of(swap.tag()))
+                    .at(JournalEntry.Step.SET_ASIDE);
         }
 
         void next(String description, JournalEntry.Step next) {
@@ -180,7 +180,8 @@ final class StopFirstSwap implements SwapStrategy {
         if (restored.complete()) {
             journal.close(swap.attempt().name());
         }
-        String reason = AttemptLog.reason(steps.step, cause, restored, "rollback incomplete");
+        String reason = AttemptLog.reason(steps.step, cause, restored, "rollback incomplete")
+                + swap.tag().restore(docker).map(problem -> "; " + problem).orElse("");
         return attempts.rolledBack(
                 swap.attempt(),
                 reason,

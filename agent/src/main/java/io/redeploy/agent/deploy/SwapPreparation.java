@@ -25,6 +25,8 @@ import java.util.Optional;
  * network exists, and ask the pre-update hooks. A failure here leaves the running container as it was.
  */
 final class SwapPreparation {
+    static final String COMPOSE_IMAGE_LABEL = "com.docker.compose.image";
+
     private final DockerGateway docker;
     private final ContainerObserver observer;
     private final HealthGateFactory gates;
@@ -117,10 +119,34 @@ final class SwapPreparation {
         }
         attempts.pulled(attempt);
         DeployHooks.Verdict verdict = hooks.beforeSwap(service, attempt.to(), old, pulled);
-        return switch (verdict.kind()) {
-            case ABORT -> attempts.failed(attempt, DeployResult.PRE_UPDATE_STEP, verdict.reason(), false);
-            case SKIP -> attempts.skipped(attempt, verdict.reason());
-            case PROCEED -> strategy.swap(new Swap(attempt, old, spec, gate));
-        };
+        if (verdict.kind() == DeployHooks.Verdict.Kind.ABORT) {
+            return attempts.failed(attempt, DeployResult.PRE_UPDATE_STEP, verdict.reason(), false);
+        }
+        if (verdict.kind() == DeployHooks.Verdict.Kind.SKIP) {
+            return attempts.skipped(attempt, verdict.reason());
+        }
+        LocalTag tag;
+        try {
+            tag = LocalTag.point(docker, service.image(), pulled.id());
+        } catch (DockerGatewayException e) {
+            return attempts.failed(attempt, "tag", e);
+        }
+        NewContainer container = spec != null
+                ? new NewContainer.FromSpec(spec)
+                : new NewContainer.CopyOf(old.get().id(), tag.reference(), copyLabels(attempt, old.get(), pulled));
+        return strategy.swap(new Swap(attempt, old, container, gate, tag));
+    }
+
+    /**
+     * The labels a copy gets on top of the old container's: the agent's, and compose v2's record of the image id
+     * ({@code com.docker.compose.image}, compared with the tag's image by {@code docker compose up}) when it has one.
+     */
+    private static Map<String, String> copyLabels(Attempt attempt, ContainerInfo old, ImageInfo pulled) {
+        Map<String, String> labels =
+                new java.util.LinkedHashMap<>(ContainerSpecs.agentLabels(attempt.service(), attempt.to()));
+        if (old.labels().containsKey(COMPOSE_IMAGE_LABEL)) {
+            labels.put(COMPOSE_IMAGE_LABEL, pulled.id());
+        }
+        return labels;
     }
 }

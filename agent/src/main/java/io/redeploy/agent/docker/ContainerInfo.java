@@ -15,6 +15,9 @@ import java.util.regex.Pattern;
  * @param ipAddresses    network name to the container's IP address on it
  * @param publishedPorts container TCP port to the host port it is published on
  * @param volumes        mount destination to volume name, for volume mounts (named or anonymous; not binds)
+ * @param aliases        network name to the aliases the container answers to there (user-defined networks)
+ * @param networkMode    {@code HostConfig.NetworkMode}: a network's name, {@code host}, {@code none}, or
+ *                       {@code container:<id>} when it shares another container's network stack
  */
 public record ContainerInfo(
         String id,
@@ -28,15 +31,61 @@ public record ContainerInfo(
         Optional<String> health,
         Map<String, String> ipAddresses,
         Map<Integer, Integer> publishedPorts,
-        Map<String, String> volumes) {
+        Map<String, String> volumes,
+        Map<String, java.util.List<String>> aliases,
+        String networkMode) {
 
     private static final Pattern ANONYMOUS_VOLUME = Pattern.compile("[0-9a-f]{64}");
 
     public ContainerInfo {
         labels = Map.copyOf(labels);
         volumes = Map.copyOf(volumes);
+        aliases = Map.copyOf(aliases);
+        networkMode = networkMode == null ? "" : networkMode;
         ipAddresses = Map.copyOf(ipAddresses);
         publishedPorts = Map.copyOf(publishedPorts);
+    }
+
+    /** A container without aliases and on its own network stack (tests, and engines that tell neither). */
+    public ContainerInfo(
+            String id,
+            String name,
+            String image,
+            String imageId,
+            Map<String, String> labels,
+            String status,
+            int exitCode,
+            int restartCount,
+            Optional<String> health,
+            Map<String, String> ipAddresses,
+            Map<Integer, Integer> publishedPorts,
+            Map<String, String> volumes) {
+        this(
+                id,
+                name,
+                image,
+                imageId,
+                labels,
+                status,
+                exitCode,
+                restartCount,
+                health,
+                ipAddresses,
+                publishedPorts,
+                volumes,
+                Map.of(),
+                "");
+    }
+
+    /** The aliases a user gave it on each network: without the container's own short id, which Docker adds. */
+    public Map<String, java.util.List<String>> userAliases() {
+        Map<String, java.util.List<String>> user = new java.util.TreeMap<>();
+        aliases.forEach((network, names) -> {
+            java.util.List<String> given =
+                    names.stream().filter(a -> !id.startsWith(a)).toList();
+            if (!given.isEmpty()) user.put(network, given);
+        });
+        return user;
     }
 
     public boolean running() {

@@ -48,6 +48,24 @@ public interface DockerGateway {
 
     String create(ContainerSpec spec);
 
+    /**
+     * Creates (does not start) a container from another one's own configuration, with {@code image} instead of its
+     * image and {@code labels} added (see {@link ContainerCopy}); returns the new id.
+     *
+     * @param withAliases false to leave out its network aliases (a start-first switch adds them once healthy)
+     */
+    default String copy(
+            String sourceId, String name, String image, java.util.Map<String, String> labels, boolean withAliases) {
+        throw new DockerGatewayException(
+                "copying a container is not supported by " + getClass().getSimpleName());
+    }
+
+    /** Points {@code repository:tag} at the local image {@code imageId} (moving the tag when it named another). */
+    default void tag(String imageId, String repository, String tag) {
+        throw new DockerGatewayException(
+                "tagging is not supported by " + getClass().getSimpleName());
+    }
+
     void rename(String containerId, String newName);
 
     void start(String containerId);

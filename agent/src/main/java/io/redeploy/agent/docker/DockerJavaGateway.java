@@ -52,8 +52,12 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
     private final DockerExec execs;
     private final DockerNetworks networks;
 
-    private DockerJavaGateway(DockerClient client) {
+    private final ContainerCopy copies;
+
+    private DockerJavaGateway(DockerClient client, DockerHttpClient http) {
         this.client = client;
+        this.copies = new ContainerCopy(new EngineHttp(
+                http, new com.fasterxml.jackson.databind.ObjectMapper(), DockerUnreachableException::new));
         this.images = new DockerImages(client);
         this.execs = new DockerExec(client);
         this.networks = new DockerNetworks(client);
@@ -73,7 +77,7 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
                 .connectionTimeout(CONNECT_TIMEOUT)
                 .maxConnections(16)
                 .build());
-        return new DockerJavaGateway(DockerClientImpl.getInstance(config, http));
+        return new DockerJavaGateway(DockerClientImpl.getInstance(config, http), http);
     }
 
     @Override
@@ -283,6 +287,18 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
     @Override
     public void disconnectNetwork(String containerId, String network) {
         networks.disconnectNetwork(containerId, network);
+    }
+
+    @Override
+    public String copy(String sourceId, String name, String image, Map<String, String> labels, boolean withAliases) {
+        return copies.create(sourceId, name, image, labels, withAliases);
+    }
+
+    @Override
+    public void tag(String imageId, String repository, String tag) {
+        call(
+                "tag image " + shortId(imageId) + " as " + repository + ":" + tag,
+                () -> client.tagImageCmd(imageId, repository, tag).withForce().exec());
     }
 
     @Override

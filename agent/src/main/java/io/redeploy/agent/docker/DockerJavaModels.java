@@ -50,12 +50,14 @@ final class DockerJavaModels {
         ContainerConfig config = c.getConfig();
         InspectContainerResponse.ContainerState state = c.getState();
         Map<String, String> ips = new LinkedHashMap<>();
+        Map<String, List<String>> aliases = new LinkedHashMap<>();
         Map<Integer, Integer> published = new LinkedHashMap<>();
         if (c.getNetworkSettings() != null) {
             Map<String, ContainerNetwork> networks = c.getNetworkSettings().getNetworks();
             if (networks != null) {
                 networks.forEach((name, n) -> {
                     if (n.getIpAddress() != null && !n.getIpAddress().isEmpty()) ips.put(name, n.getIpAddress());
+                    if (n.getAliases() != null) aliases.put(name, List.copyOf(n.getAliases()));
                 });
             }
             Ports ports = c.getNetworkSettings().getPorts();
@@ -93,7 +95,9 @@ final class DockerJavaModels {
                                 : state.getHealth().getStatus()),
                 ips,
                 published,
-                volumes);
+                volumes,
+                aliases,
+                c.getHostConfig() == null ? "" : c.getHostConfig().getNetworkMode());
     }
 
     private static Optional<Integer> parsePort(String spec) {

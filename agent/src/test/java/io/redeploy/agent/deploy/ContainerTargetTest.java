@@ -85,7 +85,7 @@ class ContainerTargetTest {
         assertThat(spec.restartPolicy()).isEqualTo("unless-stopped");
         assertThat(spec.stopTimeout()).isEqualTo(Duration.ofSeconds(7));
         assertThat(spec.toString()).doesNotContain("hunter2");
-        assertThat(docker.operations).containsExactly("pull", "rename", "create", "stop", "start", "remove");
+        assertThat(docker.operations).containsExactly("pull", "tag", "rename", "create", "stop", "start", "remove");
         assertThat(deployer.observe(web).runs(V2)).isTrue();
     }
 
@@ -347,7 +347,7 @@ class ContainerTargetTest {
         assertThat(result.outcome()).isEqualTo(Outcome.DEPLOYED);
         assertThat(result.from()).isEmpty();
         assertThat(docker.byName("acme-web").orElseThrow().running()).isTrue();
-        assertThat(docker.operations).containsExactly("pull", "create", "start");
+        assertThat(docker.operations).containsExactly("pull", "tag", "create", "start");
     }
 
     @Test

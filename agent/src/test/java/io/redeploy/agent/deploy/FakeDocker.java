@@ -339,6 +339,62 @@ public final class FakeDocker implements DockerGateway {
         return id;
     }
 
+    /** Like Docker, the copy has the source's settings and labels, with the new image and the labels added. */
+    @Override
+    public String copy(String sourceId, String name, String image, Map<String, String> labels, boolean withAliases) {
+        maybeFail("create");
+        Container source = container(sourceId);
+        Map<String, String> all = new LinkedHashMap<>(source.labels);
+        all.putAll(labels);
+        ContainerSpec spec = source.spec != null
+                ? new ContainerSpec(
+                        name,
+                        image,
+                        source.spec.env(),
+                        source.spec.ports(),
+                        source.spec.volumes(),
+                        source.spec.network(),
+                        source.spec.networkAliases(),
+                        all,
+                        source.spec.restartPolicy(),
+                        source.spec.command(),
+                        source.spec.stopTimeout())
+                : new ContainerSpec(
+                        name,
+                        image,
+                        Map.of(),
+                        List.of(),
+                        List.of(),
+                        Optional.empty(),
+                        List.of(),
+                        all,
+                        "no",
+                        Optional.empty(),
+                        java.time.Duration.ofSeconds(10));
+        String id = create(spec);
+        Container copy = container(id);
+        source.endpoints.forEach((network, aliases) -> copy.endpoints.put(network, withAliases ? aliases : List.of()));
+        copies.put(id, sourceId);
+        return id;
+    }
+
+    /** Copies made: new id to the id of the container it copies. */
+    final Map<String, String> copies = new LinkedHashMap<>();
+
+    /** Local tags: {@code repo:tag} to the image id it names. */
+    final Map<String, String> tags = new LinkedHashMap<>();
+
+    @Override
+    public void tag(String imageId, String repository, String tag) {
+        maybeFail("tag");
+        Image image = images.get(imageId);
+        if (image == null) {
+            throw new DockerGatewayException("could not tag " + imageId + ": No such image");
+        }
+        images.put(repository + ":" + tag, image);
+        tags.put(repository + ":" + tag, imageId);
+    }
+
     @Override
     public void connectNetwork(String containerId, String network, List<String> aliases) {
         maybeFail("connect");

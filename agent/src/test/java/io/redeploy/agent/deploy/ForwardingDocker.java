@@ -41,6 +41,17 @@ public class ForwardingDocker implements DockerGateway {
     }
 
     @Override
+    public String copy(
+            String sourceId, String name, String image, java.util.Map<String, String> labels, boolean withAliases) {
+        return delegate.copy(sourceId, name, image, labels, withAliases);
+    }
+
+    @Override
+    public void tag(String imageId, String repository, String tag) {
+        delegate.tag(imageId, repository, tag);
+    }
+
+    @Override
     public void pull(String repository, String tagOrDigest, RegistryAuth registry, Duration timeout) {
         delegate.pull(repository, tagOrDigest, registry, timeout);
     }

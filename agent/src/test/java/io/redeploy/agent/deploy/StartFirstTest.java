@@ -124,7 +124,7 @@ class StartFirstTest {
         DeployResult result = deployer.deploy(web, V2, REGISTRY);
 
         assertThat(result.outcome()).isEqualTo(Outcome.ROLLED_BACK);
-        assertThat(result.reason()).startsWith("switch aliases to the new container failed");
+        assertThat(result.reason()).startsWith("switch aliases to the new container on survey failed");
         assertOldUntouched(old);
     }
 

@@ -140,7 +140,7 @@ class DockerJavaGatewayIT {
         throw new IllegalStateException("scripts/build-test-image.sh not found");
     }
 
-    private static String sh(String... command) throws IOException, InterruptedException {
+    static String sh(String... command) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
         if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
@@ -149,7 +149,7 @@ class DockerJavaGatewayIT {
         return out.strip();
     }
 
-    private static void shQuiet(String... command) {
+    static void shQuiet(String... command) {
         try {
             sh(command);
         } catch (Exception ignored) {

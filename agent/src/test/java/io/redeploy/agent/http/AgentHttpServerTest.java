@@ -87,6 +87,18 @@ class AgentHttpServerTest {
     }
 
     @Test
+    void unhealthyWhileAServiceIsDownOrARegistryRejectsTheCredentials() throws Exception {
+        startWithToken();
+        control.lastPollFinished = Optional.of(clock.instant());
+        control.problems = java.util.List.of(
+                "web is down: exited (exit code 0)",
+                "registry ghcr.io rejects the credentials since 2026-12-02T10:00Z");
+
+        assertUnhealthy("web is down: exited (exit code 0)");
+        assertUnhealthy("registry ghcr.io rejects the credentials");
+    }
+
+    @Test
     void unhealthyWhenTheSchedulerStopped() throws Exception {
         startWithToken();
         control.lastPollFinished = Optional.of(clock.instant());

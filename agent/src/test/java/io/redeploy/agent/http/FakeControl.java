@@ -17,6 +17,7 @@ final class FakeControl implements AgentControl {
     volatile Set<String> serviceNames = Set.of("web", "db");
     volatile RuntimeException failure;
     volatile RuntimeException triggerFailure;
+    volatile java.util.List<String> problems = java.util.List.of();
     final List<Optional<String>> triggered = new CopyOnWriteArrayList<>();
 
     @Override
@@ -47,6 +48,11 @@ final class FakeControl implements AgentControl {
     public boolean dockerAnswers() {
         failIfAsked();
         return dockerAnswers;
+    }
+
+    @Override
+    public java.util.List<String> problems() {
+        return problems;
     }
 
     @Override

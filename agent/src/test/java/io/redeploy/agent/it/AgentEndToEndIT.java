@@ -211,6 +211,53 @@ class AgentEndToEndIT {
         assertThat(LocalStack.containersNamed(name)).containsExactly(name);
     }
 
+    @Test
+    void aContainerStoppedByHandIsDownWithinOnePollAndLeftStoppedUnlessReviveStopped() throws Exception {
+        String repo = LocalStack.uniqueRepository("e2e/stopped");
+        String image = LocalStack.REGISTRY + "/" + repo;
+        String kept = "e2e-stop-" + repo.substring(repo.length() - 8);
+        String revived = "e2e-rev-" + repo.substring(repo.length() - 8);
+        int keptPort = LocalStack.freePort();
+        int revivedPort = LocalStack.freePort();
+        LocalStack.pushTestImage(image + ":main", "1");
+        Agent agent = start(config(
+                "1s",
+                webService("kept", kept, image, keptPort, "")
+                        + webService("revived", revived, image, revivedPort, "    revive_stopped: true\n")));
+        await().atMost(DEPLOY_WAIT)
+                .until(() -> LocalStack.answer(keptPort).isPresent()
+                        && LocalStack.answer(revivedPort).isPresent());
+        assertThat(healthz(agent)).startsWith("200");
+
+        LocalStack.exec("docker", "stop", "-t", "1", kept, revived);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> healthz(agent).startsWith("503"));
+        assertThat(healthz(agent)).contains("kept is down: exited");
+        assertThat(agent.state().get("kept").lastCheck().orElseThrow().result()).startsWith("down:");
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> LocalStack.answer(revivedPort).isPresent());
+        int polls = agent.pollsCompleted();
+        await().atMost(Duration.ofSeconds(30)).until(() -> agent.pollsCompleted() >= polls + 3);
+        assertThat(LocalStack.answer(keptPort))
+                .as("left stopped: an operator stopped it")
+                .isEmpty();
+        assertThat(healthz(agent)).startsWith("503").contains("kept is down").doesNotContain("revived is down");
+
+        LocalStack.exec("docker", "start", kept);
+        await().atMost(Duration.ofSeconds(30)).until(() -> healthz(agent).startsWith("200"));
+    }
+
+    /** {@code <status> <body>} of the agent's {@code /healthz}. */
+    private static String healthz(Agent agent) throws Exception {
+        java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(
+                                        java.net.URI.create("http://127.0.0.1:" + agent.httpPort() + "/healthz"))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+        return response.statusCode() + " " + response.body();
+    }
+
     private Agent start(String yaml) {
         try {
             AgentConfig config = new ConfigLoader(Map.of()).parse(yaml, "e2e");

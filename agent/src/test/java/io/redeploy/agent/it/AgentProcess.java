@@ -92,6 +92,8 @@ final class AgentProcess implements AutoCloseable {
                 // Start-up speed only, on a small shared CI box; no effect on behaviour.
                 "-XX:TieredStopAtLevel=1",
                 "-Xmx256m",
+                // The tests wait for each poll's event=poll.done, which production logs at DEBUG.
+                "-Dorg.slf4j.simpleLogger.log.io.redeploy.agent.reconcile.Recorder=debug",
                 "-jar",
                 jar().toString()));
         cmd.addAll(List.of(args));

@@ -7,6 +7,7 @@ import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.RemoteApiVersion;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import com.github.dockerjava.transport.DockerHttpClient;
+import io.redeploy.agent.docker.EngineHttp;
 import io.redeploy.agent.image.Digest;
 import io.redeploy.agent.log.Event;
 import java.io.IOException;
@@ -35,7 +36,7 @@ public final class SwarmApi implements SwarmView, AutoCloseable {
 
     /** Over an existing transport (the agent's, or a test's). Closing this API closes it. */
     public SwarmApi(DockerHttpClient http) {
-        this.engine = new EngineHttp(http, json);
+        this.engine = new EngineHttp(http, json, SwarmApiException::new);
     }
 
     /** Connects lazily to {@code dockerHost} ({@code unix:///var/run/docker.sock}, {@code tcp://...}). */

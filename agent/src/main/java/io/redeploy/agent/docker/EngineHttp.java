@@ -1,4 +1,4 @@
-package io.redeploy.agent.docker.swarm;
+package io.redeploy.agent.docker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -7,36 +7,41 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.function.BiFunction;
 
 /**
  * Raw Engine API requests over docker-java's transport, on unversioned paths so that every engine answers at its own
  * API version. Each request asks for {@code Connection: close}, as the agent's other engine calls do: a dockerd that
  * is going away is then noticed at the next call instead of being served by a connection it still drains.
  */
-final class EngineHttp implements AutoCloseable {
+public final class EngineHttp implements AutoCloseable {
     private static final int MAX_ERROR_CHARS = 400;
     private static final int MAX_BODY_BYTES = 32 * 1024 * 1024;
 
     /** An engine answer: the status and, for 2xx, the JSON body; otherwise the engine's error message. */
-    record Answer(int status, JsonNode body, String error) {
-        boolean ok() {
+    public record Answer(int status, JsonNode body, String error) {
+        public boolean ok() {
             return status >= 200 && status < 300;
         }
     }
 
     private final DockerHttpClient http;
     private final ObjectMapper json;
+    private final BiFunction<String, Exception, RuntimeException> noAnswer;
 
-    EngineHttp(DockerHttpClient http, ObjectMapper json) {
+    /** @param noAnswer the exception for an engine that did not answer at all, given a message and the cause */
+    public EngineHttp(
+            DockerHttpClient http, ObjectMapper json, BiFunction<String, Exception, RuntimeException> noAnswer) {
         this.http = http;
         this.json = json;
+        this.noAnswer = noAnswer;
     }
 
-    Answer get(String path, String what) {
+    public Answer get(String path, String what) {
         return send(DockerHttpClient.Request.Method.GET, path, null, Map.of(), what);
     }
 
-    Answer post(String path, JsonNode body, Map<String, String> headers, String what) {
+    public Answer post(String path, JsonNode body, Map<String, String> headers, String what) {
         return send(DockerHttpClient.Request.Method.POST, path, body, headers, what);
     }
 
@@ -65,7 +70,7 @@ final class EngineHttp implements AutoCloseable {
             return new Answer(status, json.nullNode(), errorMessage(bytes, status));
         } catch (IOException | RuntimeException e) {
             // The transport's message names the socket or host, never a request header.
-            throw new SwarmApiException(
+            throw noAnswer.apply(
                     "cannot " + what + ": the Docker engine did not answer ("
                             + e.getClass().getSimpleName() + ": " + e.getMessage() + ")",
                     e);
