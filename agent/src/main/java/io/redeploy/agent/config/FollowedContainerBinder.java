@@ -35,14 +35,35 @@ final class FollowedContainerBinder {
                     draft.containerName = name;
                     draft.containerNameLine = reader.lineOf("container");
                 });
-        for (String key : SPEC_KEYS) {
+        refuseSpecKeys(
+                reader,
+                SPEC_KEYS,
+                "a followed container: its image and settings come from the container (e.g. docker-compose.yml); "
+                        + "remove it, or use 'image' instead of 'container' for a service the agent creates itself");
+    }
+
+    /**
+     * {@code adopt: container}: the running container (named by {@code container_name}, or the service's name) wins
+     * over a description, so it is followed as if given by {@code container:}, and the description must go.
+     */
+    void adopt(MappingReader reader, ServiceDraft draft) {
+        draft.source = ServiceConfig.Source.CONTAINER;
+        reader.parsed("container_name", "a container name", ContainerNameRule::parse)
+                .ifPresent(name -> {
+                    draft.containerName = name;
+                    draft.containerNameLine = reader.lineOf("container_name");
+                });
+        refuseSpecKeys(
+                reader,
+                SPEC_KEYS.stream().filter(k -> !k.equals("container_name")).toList(),
+                "a service with adopt: container: the running container's own image and settings are kept; remove "
+                        + "it, or say adopt: spec to have agent.yml's description replace the container");
+    }
+
+    private void refuseSpecKeys(MappingReader reader, List<String> keys, String why) {
+        for (String key : keys) {
             if (reader.has(key)) {
-                problems.add(
-                        reader.lineOf(key),
-                        reader.pathOf(key),
-                        "'" + key + "' cannot be set for a followed container: its image and settings come from the "
-                                + "container (e.g. docker-compose.yml); remove it, or use 'image' instead of "
-                                + "'container' for a service the agent creates itself");
+                problems.add(reader.lineOf(key), reader.pathOf(key), "'" + key + "' cannot be set for " + why);
             }
         }
     }

@@ -11,6 +11,7 @@ final class ServiceBinder {
     static final List<String> KEYS = List.of(
             "image",
             "container",
+            "adopt",
             "tag",
             "container_name",
             "mode",
@@ -64,9 +65,26 @@ final class ServiceBinder {
 
     private ServiceDraft bind(YamlNode.Entry entry, String path, MappingReader reader) {
         ServiceDraft draft = new ServiceDraft(entry.key(), path, entry.keyLine());
+        Optional<String> adopt = reader.string("adopt", "spec or container");
+        if (adopt.isPresent() && !List.of("spec", "container").contains(adopt.get())) {
+            problems.add(
+                    reader.lineOf("adopt"),
+                    reader.pathOf("adopt"),
+                    "'" + adopt.get() + "' is not a choice; expected spec (agent.yml wins over the running container) "
+                            + "or container (the running container's own settings are kept)");
+        }
         if (reader.has("container")) {
+            if (adopt.isPresent()) {
+                problems.add(
+                        reader.lineOf("adopt"),
+                        reader.pathOf("adopt"),
+                        "'adopt' is for a service described here; a followed container keeps its own settings");
+            }
             followedContainer.bind(reader, draft);
+        } else if (adopt.filter("container"::equals).isPresent()) {
+            followedContainer.adopt(reader, draft);
         } else {
+            adopt.filter("spec"::equals).ifPresent(a -> draft.adopt = ServiceConfig.Adopt.SPEC);
             bindImage(reader, draft);
             reader.parsed("container_name", "a container name", ContainerNameRule::parse)
                     .ifPresent(name -> {

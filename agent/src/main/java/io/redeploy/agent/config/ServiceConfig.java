@@ -18,6 +18,8 @@ import java.util.Optional;
  * @param swarmService  the Swarm service's name, for {@link Source#SWARM}
  * @param reviveStopped a container found stopped (by an operator, or exited) is started again; without it, it is
  *                      reported as down and left alone
+ * @param adopt         whether a running container someone else created may be replaced from this description even
+ *                      where it differs ({@link Adopt})
  */
 public record ServiceConfig(
         String name,
@@ -42,7 +44,8 @@ public record ServiceConfig(
         UpdatePolicy policy,
         Strategy strategy,
         Optional<ProxyConfig> proxy,
-        boolean reviveStopped) {
+        boolean reviveStopped,
+        Adopt adopt) {
     public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(10);
     public static final String DEFAULT_RESTART_POLICY = "unless-stopped";
 
@@ -59,6 +62,7 @@ public record ServiceConfig(
         policy = policy == null ? UpdatePolicy.defaults() : policy;
         strategy = strategy == null ? Strategy.STOP_FIRST : strategy;
         proxy = proxy == null ? Optional.empty() : proxy;
+        adopt = adopt == null ? Adopt.ASK : adopt;
         if (mode == UpdateMode.MONITOR && policy.kind() != UpdatePolicy.Kind.NOTIFY) {
             policy = policy.withKind(UpdatePolicy.Kind.NOTIFY);
         }
@@ -132,7 +136,8 @@ public record ServiceConfig(
                 .policy(policy)
                 .strategy(strategy)
                 .proxy(proxy)
-                .reviveStopped(reviveStopped);
+                .reviveStopped(reviveStopped)
+                .adopt(adopt);
     }
 
     /** The same service under another policy. */
@@ -169,7 +174,7 @@ public record ServiceConfig(
                 + ", restartOnDependencyUpdate=" + restartOnDependencyUpdate + ", health=" + health
                 + ", stopTimeout=" + stopTimeout + ", restartPolicy=" + restartPolicy + ", command=" + command
                 + ", labels=" + labels + ", pruneOldImages=" + pruneOldImages + ", policy=" + policy + ", strategy="
-                + strategy + ", proxy=" + proxy + "]";
+                + strategy + ", proxy=" + proxy + ", adopt=" + adopt + "]";
     }
 
     /** Builds a {@link ServiceConfig}: every setting the config file may leave out has its default here. */
@@ -197,6 +202,7 @@ public record ServiceConfig(
         private Strategy strategy = Strategy.STOP_FIRST;
         private Optional<ProxyConfig> proxy = Optional.empty();
         private boolean reviveStopped;
+        private Adopt adopt = Adopt.ASK;
 
         private Builder(String name) {
             this.name = name;
@@ -318,6 +324,11 @@ public record ServiceConfig(
             return this;
         }
 
+        public Builder adopt(Adopt value) {
+            adopt = value;
+            return this;
+        }
+
         public ServiceConfig build() {
             return new ServiceConfig(
                     name,
@@ -342,7 +353,8 @@ public record ServiceConfig(
                     policy,
                     strategy,
                     proxy,
-                    reviveStopped);
+                    reviveStopped,
+                    adopt);
         }
     }
 
@@ -354,6 +366,17 @@ public record ServiceConfig(
         CONTAINER,
         /** A Docker Swarm service: Swarm runs and updates its tasks; the agent decides and follows. */
         SWARM
+    }
+
+    /**
+     * A service described in agent.yml whose container already runs, created by someone else (adoption): what wins
+     * where the two differ.
+     */
+    public enum Adopt {
+        /** Not said: a container that differs is left alone, its differences listed, until the operator decides. */
+        ASK,
+        /** agent.yml wins: the next deploy replaces the container from its description here. */
+        SPEC
     }
 
     public enum UpdateMode {

@@ -39,6 +39,7 @@ final class ServiceDraft {
     final Map<String, String> labels = new LinkedHashMap<>();
     boolean pruneOldImages;
     boolean reviveStopped;
+    ServiceConfig.Adopt adopt = ServiceConfig.Adopt.ASK;
     UpdatePolicy policy = UpdatePolicy.defaults();
     ServiceConfig.Strategy strategy = ServiceConfig.Strategy.STOP_FIRST;
     Optional<ProxyConfig> proxy = Optional.empty();
@@ -77,6 +78,7 @@ final class ServiceDraft {
                 .labels(labels)
                 .pruneOldImages(pruneOldImages)
                 .reviveStopped(reviveStopped)
+                .adopt(adopt)
                 .policy(policy)
                 .strategy(strategy)
                 .proxy(proxy)

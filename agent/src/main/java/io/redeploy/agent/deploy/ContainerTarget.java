@@ -41,6 +41,7 @@ public final class ContainerTarget implements DeployTarget {
     private final DockerGateway docker;
     private final ContainerObserver observer;
     private final ContainerResolver resolver;
+    private final AdoptionCheck adoption;
     private final SwapPreparation preparation;
     private final StopFirstSwap stopFirst;
     private final StartFirstSwap startFirst;
@@ -68,6 +69,7 @@ public final class ContainerTarget implements DeployTarget {
         this.docker = docker;
         this.observer = new ContainerObserver(docker);
         this.resolver = new ContainerResolver(docker);
+        this.adoption = new AdoptionCheck(docker);
         Rollback rollback = new Rollback(docker);
         AttemptLog attempts = new AttemptLog(clock);
         this.pruner = new ImagePruner(docker);
@@ -86,10 +88,17 @@ public final class ContainerTarget implements DeployTarget {
         docker.ping();
     }
 
-    /** A followed container's image tag, read from the container; a service the agent creates is returned as is. */
+    /**
+     * A followed container's image tag, read from the container; a service the agent creates is returned as is, unless
+     * it would adopt a container that differs from its description ({@link AdoptionCheck}).
+     */
     @Override
     public ServiceConfig resolve(ServiceConfig service) {
-        return service.source() == ServiceConfig.Source.CONTAINER ? resolver.resolve(service) : service;
+        if (service.source() == ServiceConfig.Source.CONTAINER) {
+            return resolver.resolve(service);
+        }
+        adoption.check(service);
+        return service;
     }
 
     /** The container under the service's name; throws {@link DockerGatewayException} when the engine cannot be asked. */

@@ -112,6 +112,10 @@ final class JournalRecovery {
         if (old.isEmpty()) {
             return Recovery.of(service.name(), kind, why + "; no old container to put back");
         }
+        if (untouched(service, entry, old.get())) {
+            // Killed after the journal entry, before the first engine call: the service is as it was.
+            return Recovery.nothingToHeal(service.name());
+        }
         Rollback.Restored restored = rollback.restore(
                 service.containerName(),
                 Optional.empty(),
@@ -138,6 +142,10 @@ final class JournalRecovery {
                 Kind.UNDONE,
                 "started " + container.get().name() + ", left "
                         + container.get().status() + " by an interrupted restart");
+    }
+
+    private static boolean untouched(ServiceConfig service, JournalEntry entry, ContainerInfo old) {
+        return old.name().equals(service.containerName()) && old.running() == entry.oldWasRunning();
     }
 
     private static boolean isAside(Optional<ContainerInfo> old, ServiceConfig service) {

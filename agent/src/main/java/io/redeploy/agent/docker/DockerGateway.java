@@ -60,6 +60,14 @@ public interface DockerGateway {
                 "copying a container is not supported by " + getClass().getSimpleName());
     }
 
+    /**
+     * What the container was configured with (environment, port bindings, mounts, networks), to compare with a
+     * description of it; empty when no such container exists or this gateway cannot tell.
+     */
+    default Optional<ContainerSettings> settings(String nameOrId) {
+        return Optional.empty();
+    }
+
     /** Points {@code repository:tag} at the local image {@code imageId} (moving the tag when it named another). */
     default void tag(String imageId, String repository, String tag) {
         throw new DockerGatewayException(

@@ -53,11 +53,14 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
     private final DockerNetworks networks;
 
     private final ContainerCopy copies;
+    private final ContainerSettingsReader settings;
 
     private DockerJavaGateway(DockerClient client, DockerHttpClient http) {
         this.client = client;
-        this.copies = new ContainerCopy(new EngineHttp(
-                http, new com.fasterxml.jackson.databind.ObjectMapper(), DockerUnreachableException::new));
+        EngineHttp engine = new EngineHttp(
+                http, new com.fasterxml.jackson.databind.ObjectMapper(), DockerUnreachableException::new);
+        this.copies = new ContainerCopy(engine);
+        this.settings = new ContainerSettingsReader(engine);
         this.images = new DockerImages(client);
         this.execs = new DockerExec(client);
         this.networks = new DockerNetworks(client);
@@ -292,6 +295,11 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
     @Override
     public String copy(String sourceId, String name, String image, Map<String, String> labels, boolean withAliases) {
         return copies.create(sourceId, name, image, labels, withAliases);
+    }
+
+    @Override
+    public Optional<ContainerSettings> settings(String nameOrId) {
+        return settings.read(nameOrId);
     }
 
     @Override

@@ -40,6 +40,8 @@ public final class Observer {
     private final RegistryBackoff backoff;
     private final ExecutorService registryExecutor;
     private final Clock clock;
+    /** The last reason each unresolved service gave: a lasting problem is logged when it starts, changes or ends. */
+    private final Map<String, String> unresolved = new java.util.concurrent.ConcurrentHashMap<>();
 
     public Observer(
             DigestSource registry,
@@ -87,16 +89,24 @@ public final class Observer {
     private Seen resolve(ServiceConfig service) {
         String problem;
         try {
-            return new Seen(target.resolve(service), null);
+            Seen seen = new Seen(target.resolve(service), null);
+            if (unresolved.remove(service.name()) != null) {
+                Event.info(log, "service.resolved")
+                        .with("service", service.name())
+                        .log();
+            }
+            return seen;
         } catch (UnresolvedServiceException e) {
             problem = e.getMessage();
         } catch (RuntimeException e) {
             problem = "docker: " + e.getMessage();
         }
-        Event.warn(log, "service.unresolved")
-                .with("service", service.name())
-                .reason(problem)
-                .log();
+        if (!problem.equals(unresolved.put(service.name(), problem))) {
+            Event.warn(log, "service.unresolved")
+                    .with("service", service.name())
+                    .reason(problem)
+                    .log();
+        }
         return new Seen(service, Observation.unchecked(problem));
     }
 

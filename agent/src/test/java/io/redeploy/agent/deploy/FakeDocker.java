@@ -3,6 +3,7 @@ package io.redeploy.agent.deploy;
 import io.redeploy.agent.docker.AgentLabels;
 import io.redeploy.agent.docker.ContainerEvent;
 import io.redeploy.agent.docker.ContainerInfo;
+import io.redeploy.agent.docker.ContainerSettings;
 import io.redeploy.agent.docker.ContainerSpec;
 import io.redeploy.agent.docker.DockerGateway;
 import io.redeploy.agent.docker.DockerGatewayException;
@@ -53,6 +54,8 @@ public final class FakeDocker implements DockerGateway {
         final Map<Integer, Integer> published = new LinkedHashMap<>();
         /** Network name to the aliases the container has there; empty: Docker's default bridge. */
         final Map<String, List<String>> endpoints = new LinkedHashMap<>();
+
+        ContainerSettings settings;
 
         Container(
                 String id, String name, String image, String imageId, Map<String, String> labels, ContainerSpec spec) {
@@ -193,6 +196,19 @@ public final class FakeDocker implements DockerGateway {
     /** Gives a container a volume mount, e.g. the anonymous one Docker creates for an image's VOLUME. */
     void mountVolume(String containerId, String destination, String volumeName) {
         containers.get(containerId).volumes.put(destination, volumeName);
+    }
+
+    /** What a container was configured with, as the engine would tell it; unknown (empty) unless given here. */
+    void configured(String containerId, ContainerSettings settings) {
+        containers.get(containerId).settings = settings;
+    }
+
+    @Override
+    public Optional<ContainerSettings> settings(String nameOrId) {
+        return containers.values().stream()
+                .filter(c -> c.id.equals(nameOrId) || c.name.equals(nameOrId))
+                .findFirst()
+                .flatMap(c -> Optional.ofNullable(c.settings));
     }
 
     Optional<ContainerInfo> byName(String name) {

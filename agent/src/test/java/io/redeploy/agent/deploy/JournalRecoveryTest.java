@@ -135,6 +135,18 @@ class JournalRecoveryTest {
     }
 
     @Test
+    void aKillBeforeTheFirstEngineCallLeavesNothingToHeal() {
+        String old = docker.existingManaged("acme-web", "web", REPO, V1.value(), "running");
+        docker.registryHas(REPO, V2.value(), false, Behaviour.HEALTHY);
+        killedAt("rename");
+
+        assertThat(agent(true).recover(List.of(web)))
+                .as("journaled, but the old container was never moved: nothing to report")
+                .isEmpty();
+        assertThat(docker.byName("acme-web").orElseThrow().id()).isEqualTo(old);
+    }
+
+    @Test
     void aTornJournalEntryIsIgnoredAndTheServiceJudgedByItsNames() throws Exception {
         String old = docker.existingManaged("acme-web", "web", REPO, V1.value(), "running");
         docker.registryHas(REPO, V2.value(), false, Behaviour.HEALTHY);

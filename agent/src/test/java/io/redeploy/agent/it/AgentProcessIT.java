@@ -97,21 +97,21 @@ class AgentProcessIT {
             }
         },
         /** The old container aside and running, the new one created (never started); the stop of the old one is held. */
-        AFTER_THE_CREATE(INTERRUPTED, INTERRUPTED, "running", "created") {
+        AFTER_THE_CREATE(FINISHED, JUDGED_UNHEALTHY, "running", "created") {
             @Override
             Optional<DockerSocketGate.Hold> arm(DockerSocketGate gate, String oldId) {
                 return Optional.of(gate.holdRequest("POST", "/containers/" + oldId + "/stop"));
             }
         },
         /** The old container aside and stopped; the engine started the new one, its answer to the agent is held. */
-        AFTER_THE_START(FINISHED, INTERRUPTED, "exited", "running") {
+        AFTER_THE_START(FINISHED, JUDGED_UNHEALTHY, "exited", "running") {
             @Override
             Optional<DockerSocketGate.Hold> arm(DockerSocketGate gate, String oldId) {
                 return Optional.of(gate.holdResponse("POST", "/containers/(?!" + oldId + ")[^/]+/start"));
             }
         },
         /** Old container aside and stopped, the new one started and in its health gate (seen in the engine's state). */
-        DURING_THE_HEALTH_GATE(FINISHED, INTERRUPTED, "exited", "running") {
+        DURING_THE_HEALTH_GATE(FINISHED, JUDGED_UNHEALTHY, "exited", "running") {
             @Override
             Optional<DockerSocketGate.Hold> arm(DockerSocketGate gate, String oldId) {
                 return Optional.empty();
@@ -171,9 +171,9 @@ class AgentProcessIT {
         }
     }
 
-    private static final String NOT_CREATED = "rolled back to the old container (no new container had been created)";
-    private static final String INTERRUPTED = "rolled back to the old container (interrupted deploy of";
-    private static final String FINISHED = "finished interrupted deploy";
+    private static final String NOT_CREATED = "the interrupted deploy had not created its container; put ";
+    private static final String JUDGED_UNHEALTHY = "rolled back the interrupted deploy (it is not healthy";
+    private static final String FINISHED = "finished the interrupted deploy";
 
     @ParameterizedTest
     @EnumSource(KillPoint.class)
@@ -187,9 +187,16 @@ class AgentProcessIT {
         AgentProcess restarted = web.startAgent();
         System.out.println("broken build killed " + point);
         assertRecovered(restarted, point.recoveryOfABrokenBuild);
-        // The first poll after the restart tries the broken build once more and rolls it back.
         restarted.awaitLog("event=poll.done", STEP);
-        assertThat(restarted.stdout()).contains("event=deploy.rollback");
+        if (JUDGED_UNHEALTHY.equals(point.recoveryOfABrokenBuild)) {
+            // Recovery judged the build: it is remembered as failed, not deployed a second time.
+            assertThat(restarted.stdout())
+                    .contains("event=deploy.skipped service=web")
+                    .doesNotContain("event=deploy.start");
+        } else {
+            // The build was never judged: the first poll after the restart tries it and rolls it back.
+            assertThat(restarted.stdout()).contains("event=deploy.rollback");
+        }
         assertWhole(web, "build=1");
     }
 

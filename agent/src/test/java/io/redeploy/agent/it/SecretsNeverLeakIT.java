@@ -89,7 +89,7 @@ class SecretsNeverLeakIT {
                 config.toString());
         agents.add(agent);
         agent.awaitLog("event=deploy.done service=web", Duration.ofSeconds(90));
-        agent.awaitLog("event=registry.error service=rejected", Duration.ofSeconds(30));
+        agent.awaitLog("event=registry.credentials_rejected registry=localhost:5001", Duration.ofSeconds(30));
 
         assertThat(agent.triggerPollWith("Bearer " + WRONG_TRIGGER_TOKEN)).isEqualTo(401);
         assertThat(agent.triggerPollWith("Basic " + WRONG_TRIGGER_TOKEN)).isEqualTo(401);

@@ -33,6 +33,7 @@ final class SwarmFixture implements AutoCloseable {
 
     /** Initialises a swarm on the engine; fails (never skips) if the engine is already in one: not ours to use. */
     static SwarmFixture init() {
+        leaveLeftoverTestSwarm();
         String state = Sh.run("docker", "info", "--format", "{{.Swarm.LocalNodeState}}");
         if (!state.equals("inactive")) {
             throw new IllegalStateException("the shared engine is already in a swarm (LocalNodeState=" + state
@@ -42,6 +43,25 @@ final class SwarmFixture implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(f.hook);
         Sh.run("docker", "swarm", "init", "--advertise-addr", "127.0.0.1");
         return f;
+    }
+
+    /**
+     * Leaves a swarm that a killed test run left behind: one node advertising 127.0.0.1 and no services is what
+     * {@code docker swarm init --advertise-addr 127.0.0.1} makes and no real swarm looks like (its nodes must reach
+     * each other). Any other swarm is left alone, and {@link #init()} refuses to use the engine.
+     */
+    static void leaveLeftoverTestSwarm() {
+        String info =
+                Sh.run("docker", "info", "--format", "{{.Swarm.LocalNodeState}} {{.Swarm.NodeAddr}} {{.Swarm.Nodes}}");
+        if (!info.equals("active 127.0.0.1 1")) {
+            return;
+        }
+        if (!Sh.tryRun("docker", "service", "ls", "-q").output().isBlank()) {
+            return;
+        }
+        System.out.println("swarm-fixture: leaving a one-node test swarm on 127.0.0.1 that an earlier run left behind");
+        Sh.run("docker", "swarm", "leave", "--force");
+        removeNetwork("docker_gwbridge");
     }
 
     /** Builds (scripts/build-test-image.sh) and pushes {@code 127.0.0.1:5000/<prefix>/<name>:<tag>}. */

@@ -11,6 +11,7 @@ class SwarmManagerCheckIT {
 
     @Test
     void anEngineInNoSwarmIsClearlyNotAManager() {
+        SwarmFixture.leaveLeftoverTestSwarm();
         String state = Sh.run("docker", "info", "--format", "{{.Swarm.LocalNodeState}}");
         assertThat(state).as("this test needs the shared engine in no swarm").isEqualTo("inactive");
 
