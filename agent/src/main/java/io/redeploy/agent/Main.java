@@ -44,6 +44,24 @@ public final class Main implements Callable<Integer> {
     public interface AgentLauncher {
         /** Returns normally on a clean stop; any exception is a runtime failure (exit 1). */
         void runUntilStopped(AgentConfig config) throws Exception;
+
+        /** {@code --check}'s read-only look at the engine: one line per service that cannot run as configured. */
+        default List<String> preflight(AgentConfig config) {
+            return List.of();
+        }
+    }
+
+    /** The agent itself, and a preflight against the configured Docker engine. */
+    private static final class ProductionLauncher implements AgentLauncher {
+        @Override
+        public void runUntilStopped(AgentConfig config) throws Exception {
+            runUntilSignal(config);
+        }
+
+        @Override
+        public List<String> preflight(AgentConfig config) {
+            return StackPreflight.check(config);
+        }
     }
 
     /** Environment variable names whose values are credentials, redacted from failure lines like config secrets. */
@@ -61,7 +79,8 @@ public final class Main implements Callable<Integer> {
 
     @Option(
             names = "--check",
-            description = "Validate the config, print a one-line summary and exit without " + "starting anything.")
+            description = "Validate the config, print a one-line summary and a line for each service whose container "
+                    + "cannot run as configured (read-only Docker inspections), and exit without starting anything.")
     boolean check;
 
     private final Map<String, String> environment;
@@ -77,7 +96,7 @@ public final class Main implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args, System.getenv(), System.out, System.err, Main::runUntilSignal));
+        System.exit(run(args, System.getenv(), System.out, System.err, new ProductionLauncher()));
     }
 
     /**
@@ -119,6 +138,8 @@ public final class Main implements Callable<Integer> {
         }
         if (check) {
             out.println("config: " + config + " is valid: " + summary(agentConfig));
+            // Not config errors: the stack may start after the agent, which checks again at every poll.
+            launcher.preflight(agentConfig).forEach(line -> out.println("check: " + line));
             return EXIT_OK;
         }
         try {

@@ -41,8 +41,27 @@ class MainTest {
         assertThat(result.exitCode).isEqualTo(0);
         assertThat(result.outLines())
                 .containsExactly("config: " + exampleFile() + " is valid: 2 services "
-                        + "(db=postgres:15, web=ghcr.io/acme/survey-app:main), poll every 1m, http 127.0.0.1:8686");
+                        + "(db=container survey-db, web=container survey-web), poll every 1m, http 127.0.0.1:8686");
         assertThat(result.err).isEmpty();
+    }
+
+    @Test
+    void checkPrintsALineForEachServiceTheEngineCannotRunAsConfiguredAndStillExits0() {
+        launcher.preflightLines = List.of(
+                "services.web: the followed container survey-web does not exist; start it (docker compose up -d)"
+                        + " or fix services.web.container");
+
+        Result result = run("--config", exampleFile().toString(), "--check");
+
+        assertThat(result.exitCode)
+                .as("the stack may start after the agent: not a config error")
+                .isEqualTo(0);
+        assertThat(result.outLines())
+                .hasSize(2)
+                .last()
+                .isEqualTo("check: services.web: the followed container survey-web does not exist; start it (docker"
+                        + " compose up -d) or fix services.web.container");
+        assertThat(launcher.started).isEmpty();
     }
 
     @Test
@@ -303,6 +322,12 @@ class MainTest {
     static final class RecordingLauncher implements Main.AgentLauncher {
         final List<AgentConfig> started = new ArrayList<>();
         Exception failure;
+        List<String> preflightLines = List.of();
+
+        @Override
+        public List<String> preflight(AgentConfig config) {
+            return preflightLines;
+        }
 
         @Override
         public void runUntilStopped(AgentConfig config) throws Exception {

@@ -44,6 +44,15 @@ final class ContainerSettingsBinder {
                                 VolumeMounts::parse)
                         .ifPresent(draft.volumes::add));
         network(reader, draft);
+        stopTimeout(reader, draft);
+        reader.parsed("restart_policy", "a restart policy", ContainerSettingsBinder::restartPolicy)
+                .ifPresent(p -> draft.restartPolicy = p);
+        command(reader, draft);
+        labels(reader, draft);
+    }
+
+    /** How long a stop waits before Docker kills: also read for a followed container, which the agent stops too. */
+    void stopTimeout(MappingReader reader, ServiceDraft draft) {
         reader.duration("stop_timeout", Duration.ZERO).ifPresent(d -> {
             if (d.toMillis() % 1000 != 0) {
                 // Docker's stop API takes whole seconds; silently rounding would change what was asked for.
@@ -57,10 +66,6 @@ final class ContainerSettingsBinder {
                 draft.stopTimeout = d;
             }
         });
-        reader.parsed("restart_policy", "a restart policy", ContainerSettingsBinder::restartPolicy)
-                .ifPresent(p -> draft.restartPolicy = p);
-        command(reader, draft);
-        labels(reader, draft);
     }
 
     private void env(MappingReader reader, ServiceDraft draft) {

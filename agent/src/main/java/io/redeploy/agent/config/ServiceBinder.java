@@ -81,8 +81,10 @@ final class ServiceBinder {
                         "'adopt' is for a service described here; a followed container keeps its own settings");
             }
             followedContainer.bind(reader, draft);
+            containerSettings.stopTimeout(reader, draft);
         } else if (adopt.filter("container"::equals).isPresent()) {
             followedContainer.adopt(reader, draft);
+            containerSettings.stopTimeout(reader, draft);
         } else {
             adopt.filter("spec"::equals).ifPresent(a -> draft.adopt = ServiceConfig.Adopt.SPEC);
             bindImage(reader, draft);

@@ -299,15 +299,15 @@ class ConfigLoaderTest {
         }
     }
 
-    /** systemd/agent.example.yml at the repository root, found from the module directory Maven runs in. */
+    /** examples/agent.spec.yml (the stack described in agent.yml, no compose), found from the module directory. */
     static Path exampleFile() {
         for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
-            Path candidate = d.resolve("systemd/agent.example.yml");
+            Path candidate = d.resolve("examples/agent.spec.yml");
             if (Files.isRegularFile(candidate)) {
                 return candidate;
             }
         }
         throw new IllegalStateException(
-                "systemd/agent.example.yml not found above " + Path.of("").toAbsolutePath());
+                "examples/agent.spec.yml not found above " + Path.of("").toAbsolutePath());
     }
 }

@@ -48,6 +48,16 @@ class FollowedContainerConfigTest {
     }
 
     @Test
+    void theStopTimeoutOfAFollowedContainerIsRead() throws ConfigException {
+        ServiceConfig db = only("""
+                services:
+                  db: {container: survey-db, stop_timeout: 30s}
+                """);
+
+        assertThat(db.stopTimeout()).isEqualTo(java.time.Duration.ofSeconds(30));
+    }
+
+    @Test
     void aReservedContainerNameIsRefused() {
         assertThat(problems("""
                 services:
