@@ -85,14 +85,25 @@ final class SwapPreparation {
     private DeployResult pullAndSwap(
             Attempt attempt, Optional<ContainerInfo> old, RegistryConfig registry, SwapStrategy strategy) {
         ServiceConfig service = attempt.service();
-        ContainerSpec spec;
-        try {
-            spec = ContainerSpecs.forDeploy(
-                    service,
-                    attempt.to(),
-                    old.map(ContainerInfo::anonymousVolumes).orElse(Map.of()));
-        } catch (IllegalArgumentException e) {
-            return attempts.failed(attempt, "settings", e.getMessage(), false);
+        if (service.source() == ServiceConfig.Source.CONTAINER && old.isEmpty()) {
+            return attempts.failed(
+                    attempt,
+                    "inspect",
+                    "the followed container " + service.containerName()
+                            + " is gone: there is no configuration to recreate it from",
+                    false);
+        }
+        // A followed container is recreated from its own configuration (NewContainer.CopyOf), never from agent.yml.
+        ContainerSpec spec = null;
+        if (service.source() != ServiceConfig.Source.CONTAINER) {
+            try {
+                spec = ContainerSpecs.forDeploy(
+                        service,
+                        attempt.to(),
+                        old.map(ContainerInfo::anonymousVolumes).orElse(Map.of()));
+            } catch (IllegalArgumentException e) {
+                return attempts.failed(attempt, "settings", e.getMessage(), false);
+            }
         }
         ImageInfo pulled;
         try {

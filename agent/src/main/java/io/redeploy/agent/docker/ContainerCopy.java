@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -17,6 +18,9 @@ import java.util.regex.Pattern;
  * how a container started by someone else (docker compose, docker run) is recreated on a new build without a second
  * description of it. The engine's inspect answer is copied as JSON ({@code Config}, {@code HostConfig}, the
  * networks with their aliases), so settings the agent has never heard of are kept too.
+ *
+ * <p>What the old image put into the old container's configuration (its ENV, CMD, ENTRYPOINT, ...) is left to the
+ * new image ({@link ImageDefaults}): the new build's defaults apply, the user's settings stay.
  *
  * <p>Left out on purpose, because they belong to the old container: a hostname that is its id (Docker's default),
  * its own id among the network aliases, and its addresses. Its anonymous volumes are mounted again at the same
@@ -44,6 +48,7 @@ final class ContainerCopy {
         if (body.path("Hostname").asText().equals(oldId.substring(0, Math.min(12, oldId.length())))) {
             body.remove("Hostname");
         }
+        oldImageConfig(source).ifPresent(defaults -> ImageDefaults.strip(body, defaults));
         body.put("Image", image);
         ObjectNode allLabels = body.with("Labels");
         labels.forEach(allLabels::put);
@@ -112,6 +117,7 @@ final class ContainerCopy {
 
     /** The old container's anonymous volumes (Docker-named, 64 hex) as binds at the same destinations. */
     private static void keepAnonymousVolumes(JsonNode source, ObjectNode hostConfig) {
+        JsonNode given = hostConfig.get("Binds");
         Set<String> bound = new HashSet<>();
         ArrayNode binds =
                 hostConfig.path("Binds").isArray() ? (ArrayNode) hostConfig.get("Binds") : hostConfig.putArray("Binds");
@@ -129,13 +135,27 @@ final class ContainerCopy {
             }
         }
         if (binds.isEmpty()) {
-            hostConfig.set("Binds", JsonNodeFactory.instance.nullNode());
+            // As the old container had it: [] (docker compose) or null (docker run).
+            hostConfig.set("Binds", given == null ? JsonNodeFactory.instance.nullNode() : given);
         }
     }
 
     private static String destination(String bind) {
         String[] parts = bind.split(":");
         return parts.length >= 2 ? parts[1] : bind;
+    }
+
+    /**
+     * The configuration of the image the old container was created from, whose defaults the copy leaves to the new
+     * image; empty when that image is gone (the copy then keeps everything, the safe side).
+     */
+    private Optional<JsonNode> oldImageConfig(JsonNode source) {
+        String imageId = source.path("Image").asText();
+        if (imageId.isEmpty()) {
+            return Optional.empty();
+        }
+        EngineHttp.Answer answer = engine.get("/images/" + encode(imageId) + "/json", "inspect image " + imageId);
+        return answer.ok() ? Optional.of(answer.body().path("Config")) : Optional.empty();
     }
 
     private static JsonNode require(EngineHttp.Answer answer, String what) {

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.redeploy.agent.config.DockerConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -164,10 +166,12 @@ class ContainerCopyIT {
         JsonNode after = inspect(copy);
 
         // The anonymous volume is mounted again by name, as docker compose does when it recreates a container: the
-        // one setting the copy adds, so that the data in it is not left behind.
+        // one setting the copy adds, so that the data in it is not left behind. The version label is the new
+        // build's own (image labels are defaults the new image supplies).
         assertThat(differences(before, after))
                 .containsExactlyInAnyOrder(
                         "/Config/Image",
+                        "/Config/Labels/org.opencontainers.image.version",
                         "/Config/Labels/redeploy-agent.managed",
                         "/Config/Labels/redeploy-agent.service",
                         "/Name",
@@ -177,6 +181,36 @@ class ContainerCopyIT {
         assertThat(anonymousVolumeOf(after))
                 .as("the data of the old anonymous volume carries over")
                 .isEqualTo(anonymousVolumeOf(before));
+    }
+
+    @Test
+    void theNewBuildsOwnEntrypointEnvAndLabelsApplyWhileTheUsersSettingsStay() throws Exception {
+        Path context = Files.createTempDirectory("copy-it-build");
+        Files.writeString(
+                context.resolve("Dockerfile"),
+                "FROM " + REPO + ":2\nENV NEW_IN_BUILD=3\nLABEL build=3\nENTRYPOINT [\"/bin/busybox\", \"sleep\"]\n"
+                        + "CMD [\"3600\"]\n");
+        sh("docker", "build", "-q", "-t", REPO + ":3", context.toString());
+        String original = sh(
+                "docker",
+                "create",
+                "--name",
+                PREFIX + "-defaults",
+                "--label",
+                "it=" + PREFIX,
+                "--env",
+                "DB_USER=survey",
+                REPO + ":1");
+
+        String copy = docker.copy(original, PREFIX + "-defaults-copy", REPO + ":3", Map.of(), true);
+        JsonNode config = inspect(copy).path("Config");
+
+        assertThat(config.path("Env").toString()).contains("DB_USER=survey").contains("NEW_IN_BUILD=3");
+        assertThat(config.path("Entrypoint").toString()).isEqualTo("[\"/bin/busybox\",\"sleep\"]");
+        assertThat(config.path("Cmd").toString()).isEqualTo("[\"3600\"]");
+        assertThat(config.path("Labels").path("build").asText()).isEqualTo("3");
+        assertThat(config.path("Labels").path("it").asText()).isEqualTo(PREFIX);
+        DockerJavaGatewayIT.shQuiet("docker", "rmi", "-f", REPO + ":3");
     }
 
     @Test
