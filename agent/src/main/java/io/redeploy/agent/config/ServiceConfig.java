@@ -77,14 +77,14 @@ public record ServiceConfig(
         labels = Map.copyOf(labels);
     }
 
-    /** A service with every setting at its default but its name and image; see {@link Builder}. */
-    public static Builder builder(String name, ImageRef image) {
-        return new Builder(name).image(image);
+    /** A service with every setting at its default but its name and image; see {@link ServiceConfigBuilder}. */
+    public static ServiceConfigBuilder builder(String name, ImageRef image) {
+        return new ServiceConfigBuilder(name).image(image);
     }
 
     /** A service whose image is read from what runs: a followed container or a Swarm service. */
-    public static Builder following(String name, Source source) {
-        return new Builder(name).source(source);
+    public static ServiceConfigBuilder following(String name, Source source) {
+        return new ServiceConfigBuilder(name).source(source);
     }
 
     /** The image and tag to watch. Throws for a followed service that has not been resolved yet. */
@@ -113,8 +113,8 @@ public record ServiceConfig(
     }
 
     /** This service's settings, to change some of them. */
-    public Builder toBuilder() {
-        return new Builder(name)
+    public ServiceConfigBuilder toBuilder() {
+        return new ServiceConfigBuilder(name)
                 .image(declaredImage)
                 .source(source)
                 .swarmService(swarmService)
@@ -175,187 +175,6 @@ public record ServiceConfig(
                 + ", stopTimeout=" + stopTimeout + ", restartPolicy=" + restartPolicy + ", command=" + command
                 + ", labels=" + labels + ", pruneOldImages=" + pruneOldImages + ", policy=" + policy + ", strategy="
                 + strategy + ", proxy=" + proxy + ", adopt=" + adopt + "]";
-    }
-
-    /** Builds a {@link ServiceConfig}: every setting the config file may leave out has its default here. */
-    public static final class Builder {
-        private final String name;
-        private Optional<ImageRef> image = Optional.empty();
-        private Source source = Source.SPEC;
-        private Optional<String> swarmService = Optional.empty();
-        private String containerName;
-        private UpdateMode mode = UpdateMode.AUTO;
-        private Map<String, String> env = Map.of();
-        private List<PortMapping> ports = List.of();
-        private List<VolumeMount> volumes = List.of();
-        private Optional<String> network = Optional.empty();
-        private List<String> networkAliases = List.of();
-        private List<String> dependsOn = List.of();
-        private boolean restartOnDependencyUpdate;
-        private HealthCheckConfig health = HealthCheckConfig.defaults();
-        private Duration stopTimeout = DEFAULT_STOP_TIMEOUT;
-        private String restartPolicy = DEFAULT_RESTART_POLICY;
-        private Optional<List<String>> command = Optional.empty();
-        private Map<String, String> labels = Map.of();
-        private boolean pruneOldImages;
-        private UpdatePolicy policy = UpdatePolicy.defaults();
-        private Strategy strategy = Strategy.STOP_FIRST;
-        private Optional<ProxyConfig> proxy = Optional.empty();
-        private boolean reviveStopped;
-        private Adopt adopt = Adopt.ASK;
-
-        private Builder(String name) {
-            this.name = name;
-            this.containerName = name;
-        }
-
-        public Builder image(ImageRef value) {
-            image = Optional.of(value);
-            return this;
-        }
-
-        public Builder image(Optional<ImageRef> value) {
-            image = value;
-            return this;
-        }
-
-        public Builder source(Source value) {
-            source = value;
-            return this;
-        }
-
-        public Builder swarmService(Optional<String> value) {
-            swarmService = value;
-            return this;
-        }
-
-        public Builder containerName(String value) {
-            containerName = value;
-            return this;
-        }
-
-        public Builder mode(UpdateMode value) {
-            mode = value;
-            return this;
-        }
-
-        public Builder env(Map<String, String> value) {
-            env = value;
-            return this;
-        }
-
-        public Builder ports(List<PortMapping> value) {
-            ports = value;
-            return this;
-        }
-
-        public Builder volumes(List<VolumeMount> value) {
-            volumes = value;
-            return this;
-        }
-
-        public Builder network(Optional<String> value) {
-            network = value;
-            return this;
-        }
-
-        public Builder networkAliases(List<String> value) {
-            networkAliases = value;
-            return this;
-        }
-
-        public Builder dependsOn(List<String> value) {
-            dependsOn = value;
-            return this;
-        }
-
-        public Builder restartOnDependencyUpdate(boolean value) {
-            restartOnDependencyUpdate = value;
-            return this;
-        }
-
-        public Builder health(HealthCheckConfig value) {
-            health = value;
-            return this;
-        }
-
-        public Builder stopTimeout(Duration value) {
-            stopTimeout = value;
-            return this;
-        }
-
-        public Builder restartPolicy(String value) {
-            restartPolicy = value;
-            return this;
-        }
-
-        public Builder command(Optional<List<String>> value) {
-            command = value;
-            return this;
-        }
-
-        public Builder labels(Map<String, String> value) {
-            labels = value;
-            return this;
-        }
-
-        public Builder pruneOldImages(boolean value) {
-            pruneOldImages = value;
-            return this;
-        }
-
-        public Builder policy(UpdatePolicy value) {
-            policy = value;
-            return this;
-        }
-
-        public Builder strategy(Strategy value) {
-            strategy = value;
-            return this;
-        }
-
-        public Builder proxy(Optional<ProxyConfig> value) {
-            proxy = value;
-            return this;
-        }
-
-        public Builder reviveStopped(boolean value) {
-            reviveStopped = value;
-            return this;
-        }
-
-        public Builder adopt(Adopt value) {
-            adopt = value;
-            return this;
-        }
-
-        public ServiceConfig build() {
-            return new ServiceConfig(
-                    name,
-                    image,
-                    source,
-                    swarmService,
-                    containerName,
-                    mode,
-                    env,
-                    ports,
-                    volumes,
-                    network,
-                    networkAliases,
-                    dependsOn,
-                    restartOnDependencyUpdate,
-                    health,
-                    stopTimeout,
-                    restartPolicy,
-                    command,
-                    labels,
-                    pruneOldImages,
-                    policy,
-                    strategy,
-                    proxy,
-                    reviveStopped,
-                    adopt);
-        }
     }
 
     /** Where a service runs and where its settings come from. */
