@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.Map;
@@ -42,7 +40,8 @@ final class ContainerCopy {
      */
     String create(String sourceId, String name, String image, Map<String, String> labels, boolean withAliases) {
         String inspect = "inspect container " + sourceId;
-        JsonNode source = require(engine.get("/containers/" + encode(sourceId) + "/json", inspect), inspect);
+        JsonNode source = engine.get("/containers/" + EngineHttp.encode(sourceId) + "/json", inspect)
+                .orThrow(inspect);
         String oldId = source.path("Id").asText();
         ObjectNode body = ((ObjectNode) source.path("Config")).deepCopy();
         if (body.path("Hostname").asText().equals(oldId.substring(0, Math.min(12, oldId.length())))) {
@@ -71,7 +70,8 @@ final class ContainerCopy {
         }
         String what = "create container " + name + " from "
                 + source.path("Name").asText().replaceFirst("^/", "");
-        JsonNode created = require(engine.post("/containers/create?name=" + encode(name), body, Map.of(), what), what);
+        JsonNode created = engine.post("/containers/create?name=" + EngineHttp.encode(name), body, Map.of(), what)
+                .orThrow(what);
         String id = created.path("Id").asText();
         // The create call takes one network: the others are connected before the start, as compose does.
         Iterator<Map.Entry<String, JsonNode>> rest =
@@ -82,10 +82,12 @@ final class ContainerCopy {
                 ObjectNode connect = JsonNodeFactory.instance.objectNode().put("Container", id);
                 connect.set("EndpointConfig", endpoint(network, oldId, withAliases));
                 String connecting = "connect " + name + " to " + network.getKey();
-                require(
-                        engine.post(
-                                "/networks/" + encode(network.getKey()) + "/connect", connect, Map.of(), connecting),
-                        connecting);
+                engine.post(
+                                "/networks/" + EngineHttp.encode(network.getKey()) + "/connect",
+                                connect,
+                                Map.of(),
+                                connecting)
+                        .orThrow(connecting);
             }
         }
         return id;
@@ -154,19 +156,8 @@ final class ContainerCopy {
         if (imageId.isEmpty()) {
             return Optional.empty();
         }
-        EngineHttp.Answer answer = engine.get("/images/" + encode(imageId) + "/json", "inspect image " + imageId);
+        EngineHttp.Answer answer =
+                engine.get("/images/" + EngineHttp.encode(imageId) + "/json", "inspect image " + imageId);
         return answer.ok() ? Optional.of(answer.body().path("Config")) : Optional.empty();
-    }
-
-    private static JsonNode require(EngineHttp.Answer answer, String what) {
-        if (!answer.ok()) {
-            throw new DockerGatewayException(
-                    "could not " + what + ": " + answer.error() + " (HTTP " + answer.status() + ")");
-        }
-        return answer.body();
-    }
-
-    private static String encode(String text) {
-        return URLEncoder.encode(text, StandardCharsets.UTF_8);
     }
 }

@@ -1,8 +1,6 @@
 package io.redeploy.agent.docker;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -22,13 +20,15 @@ final class ContainerSettingsReader {
     }
 
     Optional<ContainerSettings> read(String nameOrId) {
-        EngineHttp.Answer container = engine.get("/containers/" + encode(nameOrId) + "/json", "inspect " + nameOrId);
+        EngineHttp.Answer container =
+                engine.get("/containers/" + EngineHttp.encode(nameOrId) + "/json", "inspect " + nameOrId);
         if (container.status() == 404) {
             return Optional.empty();
         }
-        JsonNode c = require(container, "inspect container " + nameOrId);
+        JsonNode c = container.orThrow("inspect container " + nameOrId);
         String imageId = c.path("Image").asText();
-        EngineHttp.Answer image = engine.get("/images/" + encode(imageId) + "/json", "inspect image " + imageId);
+        EngineHttp.Answer image =
+                engine.get("/images/" + EngineHttp.encode(imageId) + "/json", "inspect image " + imageId);
         Map<String, String> imageEnv =
                 image.ok() ? env(image.body().path("Config").path("Env")) : Map.of();
         Map<String, String> env = new TreeMap<>(env(c.path("Config").path("Env")));
@@ -79,17 +79,5 @@ final class ContainerSettingsReader {
         Set<String> networks = new HashSet<>();
         c.path("NetworkSettings").path("Networks").fieldNames().forEachRemaining(networks::add);
         return networks;
-    }
-
-    private static JsonNode require(EngineHttp.Answer answer, String what) {
-        if (!answer.ok()) {
-            throw new DockerGatewayException(
-                    "could not " + what + ": " + answer.error() + " (HTTP " + answer.status() + ")");
-        }
-        return answer.body();
-    }
-
-    private static String encode(String text) {
-        return URLEncoder.encode(text, StandardCharsets.UTF_8);
     }
 }

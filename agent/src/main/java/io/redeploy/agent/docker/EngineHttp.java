@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.dockerjava.transport.DockerHttpClient;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.function.BiFunction;
@@ -23,6 +24,19 @@ public final class EngineHttp implements AutoCloseable {
         public boolean ok() {
             return status >= 200 && status < 300;
         }
+
+        /** The body of a 2xx answer; otherwise a {@link DockerGatewayException} saying what could not be done. */
+        public JsonNode orThrow(String what) {
+            if (!ok()) {
+                throw new DockerGatewayException("could not " + what + ": " + error + " (HTTP " + status + ")");
+            }
+            return body;
+        }
+    }
+
+    /** {@code text} as one path segment or query value of an Engine API URL. */
+    public static String encode(String text) {
+        return URLEncoder.encode(text, StandardCharsets.UTF_8);
     }
 
     private final DockerHttpClient http;
