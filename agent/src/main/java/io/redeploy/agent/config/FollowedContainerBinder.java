@@ -60,6 +60,35 @@ final class FollowedContainerBinder {
                         + "it, or say adopt: spec to have agent.yml's description replace the container");
     }
 
+    /**
+     * {@code swarm_service: <name>}: a Swarm service (e.g. from {@code docker stack deploy}) whose image the agent
+     * updates by digest; Swarm schedules, updates and rolls back its tasks by the service's own UpdateConfig.
+     */
+    void swarm(MappingReader reader, ServiceDraft draft) {
+        draft.source = ServiceConfig.Source.SWARM;
+        reader.string("swarm_service", "a Swarm service name, e.g. survey_web").ifPresent(name -> {
+            if (SWARM_NAME.matcher(name).matches()) {
+                draft.swarmService = java.util.Optional.of(name);
+            } else {
+                problems.add(
+                        reader.lineOf("swarm_service"),
+                        reader.pathOf("swarm_service"),
+                        "'" + name + "' is not a Swarm service name; expected letters, digits, '_', '.', '-'"
+                                + " (up to 63), e.g. survey_web");
+            }
+        });
+        List<String> refused = new java.util.ArrayList<>(SPEC_KEYS);
+        refused.addAll(List.of("container", "adopt", "proxy", "strategy", "revive_stopped"));
+        refuseSpecKeys(
+                reader,
+                refused,
+                "a Swarm service: its image and settings come from the service's spec, and Swarm's own UpdateConfig"
+                        + " decides how tasks are replaced (docker service update --update-order start-first)");
+    }
+
+    private static final java.util.regex.Pattern SWARM_NAME =
+            java.util.regex.Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}");
+
     private void refuseSpecKeys(MappingReader reader, List<String> keys, String why) {
         for (String key : keys) {
             if (reader.has(key)) {

@@ -11,6 +11,7 @@ final class ServiceBinder {
     static final List<String> KEYS = List.of(
             "image",
             "container",
+            "swarm_service",
             "adopt",
             "tag",
             "container_name",
@@ -73,7 +74,9 @@ final class ServiceBinder {
                     "'" + adopt.get() + "' is not a choice; expected spec (agent.yml wins over the running container) "
                             + "or container (the running container's own settings are kept)");
         }
-        if (reader.has("container")) {
+        if (reader.has("swarm_service")) {
+            followedContainer.swarm(reader, draft);
+        } else if (reader.has("container")) {
             if (adopt.isPresent()) {
                 problems.add(
                         reader.lineOf("adopt"),

@@ -43,6 +43,7 @@ final class ServiceDraft {
     UpdatePolicy policy = UpdatePolicy.defaults();
     ServiceConfig.Strategy strategy = ServiceConfig.Strategy.STOP_FIRST;
     Optional<ProxyConfig> proxy = Optional.empty();
+    Optional<String> swarmService = Optional.empty();
     int proxyListenLine;
 
     ServiceDraft(String name, String path, int line) {
@@ -63,6 +64,7 @@ final class ServiceDraft {
                         ? ServiceConfig.builder(name, image)
                         : ServiceConfig.following(name, source))
                 .containerName(containerName)
+                .swarmService(swarmService)
                 .mode(mode)
                 .env(env)
                 .ports(ports.stream().map(Located::value).toList())

@@ -49,7 +49,7 @@ class ArchitectureTest {
             Map.entry("schedule", Set.of("config", "log")),
             Map.entry("http", Set.of("config", "state", "metrics", "image", "log")),
             Map.entry("docker.swarm", Set.of("docker", "image", "log")),
-            Map.entry("swarm", Set.of("docker.swarm", "config", "image", "log", "time")),
+            Map.entry("swarm", Set.of("docker.swarm", "reconcile", "config", "image", "log", "time")),
             Map.entry("traffic.caddy", Set.of("log", "time")),
             Map.entry("traffic.haproxy", Set.of("traffic.caddy", "log", "time")));
 

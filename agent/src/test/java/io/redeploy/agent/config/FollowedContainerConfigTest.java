@@ -58,6 +58,32 @@ class FollowedContainerConfigTest {
     }
 
     @Test
+    void aSwarmServiceIsNamedAndHasNoImageUntilResolved() throws ConfigException {
+        ServiceConfig web = only("""
+                services:
+                  web: {swarm_service: survey_web, policy: pin-major}
+                """);
+
+        assertThat(web.source()).isEqualTo(ServiceConfig.Source.SWARM);
+        assertThat(web.swarmService()).contains("survey_web");
+        assertThat(web.describeSource()).isEqualTo("Swarm service survey_web");
+    }
+
+    @Test
+    void settingsSwarmDecidesAreRefusedForASwarmService() {
+        assertThat(problems("""
+                services:
+                  web: {swarm_service: survey_web, strategy: start-first, image: ghcr.io/acme/app}
+                """))
+                .hasSize(2)
+                .allSatisfy(p -> assertThat(p).contains("cannot be set for a Swarm service"));
+        assertThat(problems("""
+                services:
+                  web: {swarm_service: "survey web"}
+                """)).singleElement().asString().contains("is not a Swarm service name");
+    }
+
+    @Test
     void aReservedContainerNameIsRefused() {
         assertThat(problems("""
                 services:

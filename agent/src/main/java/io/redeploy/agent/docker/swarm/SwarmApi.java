@@ -26,7 +26,7 @@ import java.util.Optional;
  * Owns: reading services, tasks, nodes and the engine's swarm role, and submitting an image update on the service's
  * full existing spec. Paths are unversioned, so the engine answers at its own API version (never pinned).
  */
-public final class SwarmApi implements SwarmView, AutoCloseable {
+public final class SwarmApi implements SwarmControl, AutoCloseable {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SwarmApi.class);
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(60);
@@ -63,7 +63,7 @@ public final class SwarmApi implements SwarmView, AutoCloseable {
         return SwarmJson.info(a.body());
     }
 
-    /** The engine's swarm role if it is a manager; otherwise a {@link NotASwarmManagerException} saying what to do. */
+    @Override
     public SwarmInfo requireManager() {
         SwarmInfo info = info();
         if (info.isManager()) {
@@ -122,6 +122,7 @@ public final class SwarmApi implements SwarmView, AutoCloseable {
     }
 
     /** {@link #updateImage} with the service's own repository and tag, pinned to {@code digest}. */
+    @Override
     public SwarmUpdateSubmitted updateDigest(
             SwarmService current, Digest digest, Optional<SwarmRegistryAuth> auth, SwarmUpdateConfig overrides) {
         return updateImage(
