@@ -98,10 +98,7 @@ public final class OperatorActions {
         Hold hold = new Hold(by, clock.instant(), reason);
         RollbackRequest request = new RollbackRequest(
                 name, current.runningDigest().filter(Digest::isValid).map(Digest::parse), digest.get(), hold);
-        if (current.hold().isEmpty()) {
-            recorder.held(service, hold);
-        }
-        recorder.rollbackQueued(request);
+        recorder.rollbackQueued(service, request, current.hold().isEmpty());
         return request;
     }
 

@@ -26,8 +26,10 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
 
 /**
- * The record step: the one place where what a poll decided and what a deploy did are written to the state file,
- * the metrics, the notifications and the log. Called only by the poll thread.
+ * The record step: the one place where what a poll decided, what a deploy did and what an operator asked are written
+ * to the state file, the audit history, the metrics, the notifications and the log. Called by the poll thread, and by
+ * {@link OperatorActions} (HTTP threads) for holds, releases and accepted rollbacks: those touch only thread-safe
+ * parts (the state store, the audit history, the notifications).
  */
 public final class Recorder {
     private static final Logger log = LoggerFactory.getLogger(Recorder.class);
@@ -251,14 +253,18 @@ public final class Recorder {
 
     /** An operator held the service: state first (the next poll must see it), then the record, log and notification. */
     void held(ServiceConfig service, Hold hold) {
-        state.setHold(service.name(), Optional.of(hold));
-        audit.append(AuditRecord.of(
-                hold.since(), service.name(), AuditRecord.HOLD, "held", "", "", hold.by(), hold.reason()));
+        hold(service, hold);
         Event.info(log, "service.held")
                 .with("service", service.name())
                 .with("by", hold.by())
                 .reason(hold.reason())
                 .log();
+    }
+
+    private void hold(ServiceConfig service, Hold hold) {
+        state.setHold(service.name(), Optional.of(hold));
+        audit.append(AuditRecord.of(
+                hold.since(), service.name(), AuditRecord.HOLD, "held", "", "", hold.by(), hold.reason()));
         events.operatorAction(service, "service.held", Optional.empty(), Optional.empty(), hold.describe());
     }
 
@@ -282,13 +288,20 @@ public final class Recorder {
                 service.name() + " released by " + by + "; automatic deploys resume (" + hold.describe() + ")");
     }
 
-    /** A rollback was accepted: it waits for the poll thread. */
-    void rollbackQueued(RollbackRequest rollback) {
+    /**
+     * A rollback was accepted: it waits for the poll thread. {@code placesHold}: the service was not held, it is now
+     * (recorded and told as a hold; the one log line of the request is this one, with {@code held=new}).
+     */
+    void rollbackQueued(ServiceConfig service, RollbackRequest rollback, boolean placesHold) {
+        if (placesHold) {
+            hold(service, rollback.hold());
+        }
         Event.info(log, "rollback.queued")
                 .with("service", rollback.service())
                 .digest("from", rollback.from())
                 .digest("to", rollback.to())
                 .with("by", rollback.hold().by())
+                .with("held", placesHold ? "new" : "already")
                 .reason(rollback.hold().reason())
                 .log();
     }
