@@ -23,6 +23,7 @@ import io.redeploy.agent.reconcile.TargetRouter;
 import io.redeploy.agent.registry.RegistryClient;
 import io.redeploy.agent.signing.CosignSignatureCheck;
 import io.redeploy.agent.state.AuditLog;
+import io.redeploy.agent.state.HistoryImport;
 import io.redeploy.agent.state.Journal;
 import io.redeploy.agent.state.StateStore;
 import io.redeploy.agent.time.Sleeper;
@@ -113,6 +114,7 @@ record AgentParts(
         Observer observer = new Observer(
                 registry, registry, new CosignSignatureCheck(registry), targets, state, registryExecutor, clock);
         AuditLog audit = AuditLog.open(config.stateDir());
+        HistoryImport.fromStateFile(state, audit);
         Recorder recorder =
                 new Recorder(state, audit, metrics, new NotifyingPollEvents(notifications, clock, hostName()), clock);
         DeploysInFlight inFlight = new DeploysInFlight();

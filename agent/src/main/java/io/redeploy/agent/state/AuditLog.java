@@ -50,6 +50,8 @@ public final class AuditLog implements AutoCloseable {
 
     private FileChannel active;
     private long lastSeq;
+    /** No file existed when the log was opened: the first start with an audit history. */
+    private final boolean startedEmpty;
 
     private AuditLog(Path dir, long maxFileBytes, int keepRecords, TreeMap<Integer, Integer> files, long lastSeq) {
         this.dir = dir;
@@ -57,6 +59,7 @@ public final class AuditLog implements AutoCloseable {
         this.keepRecords = keepRecords;
         this.files = files;
         this.lastSeq = lastSeq;
+        this.startedEmpty = files.isEmpty();
     }
 
     public static AuditLog open(Path stateDir) {
@@ -96,6 +99,11 @@ public final class AuditLog implements AutoCloseable {
 
     public Path dir() {
         return dir;
+    }
+
+    /** True when no audit file existed at open (a new install, or the first start of a version that writes one). */
+    public boolean startedEmpty() {
+        return startedEmpty;
     }
 
     /** Appends {@code record} with the next number, forced to disk; returns it numbered. */

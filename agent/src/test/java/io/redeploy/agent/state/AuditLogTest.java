@@ -148,4 +148,24 @@ class AuditLogTest {
         assertThat(lines).hasSize(1);
         assertThat(lines.get(0)).startsWith("{\"seq\":1,").contains("\"by\":\"alice\"");
     }
+
+    @Test
+    void theFirstStartCopiesTheDeploysStateJsonRemembers() {
+        StateStore state = StateStore.open(stateDir, java.time.Clock.systemUTC());
+        state.recordDeploy(
+                "web", new DeployRecord("", "sha256:1", T0, java.time.Duration.ZERO, DeployRecord.DEPLOYED, ""));
+        state.recordDeploy(
+                "db", new DeployRecord("", "sha256:2", T0.plusSeconds(5), java.time.Duration.ZERO, "failed", "pull"));
+        try (AuditLog log = AuditLog.open(stateDir)) {
+            assertThat(HistoryImport.fromStateFile(state, log)).isEqualTo(2);
+            assertThat(log.read(Optional.empty(), Optional.empty(), Optional.empty(), 10)
+                            .records())
+                    .extracting(r -> r.service() + " " + r.outcome() + " " + r.reason())
+                    .containsExactly("db failed pull (copied from state.json)", "web deployed copied from state.json");
+        }
+        try (AuditLog again = AuditLog.open(stateDir)) {
+            assertThat(HistoryImport.fromStateFile(state, again)).isZero();
+            assertThat(again.size()).isEqualTo(2);
+        }
+    }
 }
