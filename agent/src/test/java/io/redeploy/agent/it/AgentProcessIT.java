@@ -311,6 +311,14 @@ class AgentProcessIT {
                 .doesNotContain("event=deploy.start");
         awaitAnswer(web, "build=1");
 
+        // The hold is in state.json: a restarted agent still defers build 3.
+        agent.sigterm();
+        assertThat(agent.awaitExit(STEP)).isZero();
+        agent = web.startAgent();
+        agent.awaitLog("event=poll.done", STEP);
+        assertThat(agent.stdout()).contains("event=deploy.held service=web").doesNotContain("event=deploy.start");
+        awaitAnswer(web, "build=1");
+
         mark = agent.mark();
         AgentProcess.Exit release = cli("release", "--service", "web", url);
         assertThat(release.code()).as(release.stderr()).isZero();
