@@ -121,7 +121,7 @@ record AgentParts(
         Reconciler reconciler =
                 new Reconciler(ordered, observer, targets, recorder, config::registryFor, clock, inFlight);
         OperatorActions actions =
-                new OperatorActions(ordered, state, recorder, targets, config::registryFor, inFlight, clock);
+                new OperatorActions(ordered, state, audit, recorder, targets, config::registryFor, inFlight, clock);
         return new AgentParts(
                 config,
                 clock,

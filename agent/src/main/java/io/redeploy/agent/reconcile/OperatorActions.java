@@ -5,11 +5,15 @@ import io.redeploy.agent.config.ServiceConfig;
 import io.redeploy.agent.image.Digest;
 import io.redeploy.agent.image.ImageRef;
 import io.redeploy.agent.reconcile.ActionRefusedException.Reason;
+import io.redeploy.agent.state.AuditLog;
+import io.redeploy.agent.state.AuditRecord;
+import io.redeploy.agent.state.DeployRecord;
 import io.redeploy.agent.state.Hold;
 import io.redeploy.agent.state.ServiceState;
 import io.redeploy.agent.state.StateStore;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -24,6 +28,7 @@ import java.util.function.Function;
 public final class OperatorActions {
     private final List<ServiceConfig> services;
     private final StateStore state;
+    private final AuditLog audit;
     private final Recorder recorder;
     private final DeployTarget target;
     private final Function<ImageRef, RegistryConfig> registries;
@@ -33,6 +38,7 @@ public final class OperatorActions {
     public OperatorActions(
             List<ServiceConfig> services,
             StateStore state,
+            AuditLog audit,
             Recorder recorder,
             DeployTarget target,
             Function<ImageRef, RegistryConfig> registries,
@@ -40,6 +46,7 @@ public final class OperatorActions {
             Clock clock) {
         this.services = List.copyOf(services);
         this.state = state;
+        this.audit = audit;
         this.recorder = recorder;
         this.target = target;
         this.registries = registries;
@@ -71,14 +78,18 @@ public final class OperatorActions {
     }
 
     /**
-     * Accepts a rollback to {@code to} (a digest from the service's deploy history; the build that ran before the
-     * current one when empty) and holds the service. The caller queues {@link #execute} on the poll thread.
+     * Accepts a rollback to {@code to} (a digest from the service's deploy history: the last deploys in the state, else
+     * the audit history; the build that ran before the current one when empty) and holds the service. The caller queues {@link #execute} on the poll thread.
      */
     public synchronized RollbackRequest rollback(String name, Optional<String> to, String by, String reason)
             throws ActionRefusedException {
         ServiceConfig service = known(name);
         ServiceState current = state.get(name);
         Optional<Digest> digest = RollbackTarget.choose(current.history(), current.runningDigest(), to);
+        if (digest.isEmpty() && to.isPresent()) {
+            // Older than the last deploys state.json keeps: a build the audit history says ran.
+            digest = RollbackTarget.choose(auditedDeploys(name), current.runningDigest(), to);
+        }
         if (digest.isEmpty()) {
             throw new ActionRefusedException(
                     Reason.UNKNOWN_DIGEST,
@@ -131,6 +142,21 @@ public final class OperatorActions {
     /** A queued rollback that will never run (the agent stops): no longer counted as in flight. */
     public void dropped(RollbackRequest request) {
         inFlight.dequeue(request.service());
+    }
+
+    /** The service's deploys, rollbacks and recoveries in the audit history, oldest first, as deploy records. */
+    private List<DeployRecord> auditedDeploys(String name) {
+        List<DeployRecord> deploys = new ArrayList<>();
+        for (AuditRecord r : audit.read(
+                        Optional.of(name), Optional.empty(), Optional.empty(), AuditLog.DEFAULT_KEEP_RECORDS)
+                .records()) {
+            boolean deploy = List.of(AuditRecord.DEPLOY, AuditRecord.ROLLBACK, AuditRecord.RECOVERY)
+                    .contains(r.kind());
+            if (deploy && !r.to().isEmpty()) {
+                deploys.add(0, new DeployRecord(r.from(), r.to(), r.at(), Duration.ZERO, r.outcome(), r.reason()));
+            }
+        }
+        return deploys;
     }
 
     private ServiceConfig known(String name) throws ActionRefusedException {

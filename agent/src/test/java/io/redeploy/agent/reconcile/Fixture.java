@@ -90,6 +90,7 @@ final class Fixture implements AutoCloseable {
         return new OperatorActions(
                 List.of(services),
                 state,
+                audit,
                 recorder,
                 target,
                 image -> RegistryConfig.anonymous(image.registry()),

@@ -104,6 +104,21 @@ class OperatorActionsTest {
     }
 
     @Test
+    void aBuildOlderThanTheStatesHistoryIsFoundInTheAuditHistory() throws Exception {
+        for (int i = 0; i < StateStore.HISTORY_LIMIT; i++) {
+            Digest d = i % 2 == 0 ? D3 : D2;
+            f.registry.put("web", d);
+            reconciler.run(Optional.empty());
+        }
+        assertThat(f.state.get("web").history()).extracting(r -> r.to()).doesNotContain(D1.value());
+        assertThat(f.state.get("web").history()).extracting(r -> r.from()).doesNotContain(D1.value());
+
+        RollbackRequest request = actions.rollback("web", Optional.of(D1.value()), "token", "");
+
+        assertThat(request.to()).isEqualTo(D1);
+    }
+
+    @Test
     void theHoldSurvivesARestart() throws Exception {
         actions.hold("web", "token", "freeze");
         StateStore reopened = StateStore.open(stateDir, f.clock);
