@@ -4,6 +4,7 @@ import io.redeploy.agent.config.AgentConfig;
 import io.redeploy.agent.http.AgentHttpServer;
 import io.redeploy.agent.log.Event;
 import io.redeploy.agent.proxy.BridgeMacCheck;
+import io.redeploy.agent.reconcile.RollbackRequest;
 import io.redeploy.agent.schedule.FollowUpDelays;
 import io.redeploy.agent.schedule.PollScheduler;
 import io.redeploy.agent.state.StateStore;
@@ -12,6 +13,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -42,6 +45,8 @@ public final class Agent implements AutoCloseable {
     private final FollowUpDelays followUps = new FollowUpDelays();
 
     private AgentHttpServer http;
+    /** Operator rollbacks accepted by the endpoint, run by the poll thread before its next poll. */
+    private final Queue<RollbackRequest> rollbacks = new ConcurrentLinkedQueue<>();
 
     private Agent(AgentConfig config, Clock clock) throws Exception {
         // docker-java loads on its own thread while Quartz and the rest are built on this one.
@@ -58,7 +63,8 @@ public final class Agent implements AutoCloseable {
     public static Agent start(AgentConfig config, Clock clock) throws Exception {
         Agent agent = new Agent(config, clock);
         agent.pointProxies();
-        agent.http = AgentHttpServer.start(config.http(), agent.status(), agent.parts.state(), agent.parts.metrics());
+        agent.http = AgentHttpServer.start(
+                config.http(), agent.status(), agent.parts.state(), agent.parts.audit(), agent.parts.metrics());
         agent.scheduler.start();
         Event.info(log, "agent.started")
                 .with("services", config.services().size())
@@ -94,13 +100,30 @@ public final class Agent implements AutoCloseable {
                 parts.config().services(),
                 () -> Optional.ofNullable(lastPollFinished.get()),
                 this::triggerPoll,
-                parts.reconciler()::problems);
+                parts.reconciler()::problems,
+                parts.actions(),
+                this::queueRollback);
+    }
+
+    /** The rollback runs on the poll thread (never two deploys at once), followed by a poll of its service. */
+    private void queueRollback(RollbackRequest rollback) {
+        rollbacks.add(rollback);
+        try {
+            scheduler.triggerNow(Optional.of(rollback.service()));
+        } catch (IllegalStateException e) {
+            rollbacks.remove(rollback);
+            parts.actions().dropped(rollback);
+            throw e;
+        }
     }
 
     private void runPoll(Optional<String> service) {
         try {
             if (!recovered) {
                 recovered = parts.reconciler().recoverAtStart();
+            }
+            for (RollbackRequest rollback; (rollback = rollbacks.poll()) != null; ) {
+                parts.actions().execute(rollback);
             }
             parts.reconciler().run(service);
         } catch (RuntimeException e) {
@@ -165,6 +188,8 @@ public final class Agent implements AutoCloseable {
         parts.proxies().shutdown(PROXY_SHUTDOWN_GRACE);
         if (http != null) http.close();
         parts.registryExecutor().shutdownNow();
+        rollbacks.forEach(parts.actions()::dropped);
+        parts.audit().close();
         parts.notifications().close();
         parts.registry().close();
         parts.docker().close();

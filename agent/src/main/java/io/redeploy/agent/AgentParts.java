@@ -14,12 +14,16 @@ import io.redeploy.agent.policy.PolicyHooks;
 import io.redeploy.agent.proxy.PortForwarder;
 import io.redeploy.agent.proxy.ServiceProxies;
 import io.redeploy.agent.reconcile.DeployTarget;
+import io.redeploy.agent.reconcile.DeploysInFlight;
 import io.redeploy.agent.reconcile.Observer;
+import io.redeploy.agent.reconcile.OperatorActions;
 import io.redeploy.agent.reconcile.Reconciler;
 import io.redeploy.agent.reconcile.Recorder;
 import io.redeploy.agent.reconcile.TargetRouter;
 import io.redeploy.agent.registry.RegistryClient;
 import io.redeploy.agent.signing.CosignSignatureCheck;
+import io.redeploy.agent.state.AuditLog;
+import io.redeploy.agent.state.HistoryImport;
 import io.redeploy.agent.state.Journal;
 import io.redeploy.agent.state.StateStore;
 import io.redeploy.agent.time.Sleeper;
@@ -52,7 +56,9 @@ record AgentParts(
         ContainerTarget target,
         DeployTarget targets,
         List<ServiceConfig> orderedServices,
-        Reconciler reconciler) {
+        Reconciler reconciler,
+        AuditLog audit,
+        OperatorActions actions) {
 
     private static final int REGISTRY_CONCURRENCY = 8;
 
@@ -107,9 +113,15 @@ record AgentParts(
                 new TargetRouter(Map.of(ServiceConfig.Source.SPEC, target, ServiceConfig.Source.CONTAINER, target));
         Observer observer = new Observer(
                 registry, registry, new CosignSignatureCheck(registry), targets, state, registryExecutor, clock);
+        AuditLog audit = AuditLog.open(config.stateDir());
+        HistoryImport.fromStateFile(state, audit);
         Recorder recorder =
-                new Recorder(state, metrics, new NotifyingPollEvents(notifications, clock, hostName()), clock);
-        Reconciler reconciler = new Reconciler(ordered, observer, targets, recorder, config::registryFor, clock);
+                new Recorder(state, audit, metrics, new NotifyingPollEvents(notifications, clock, hostName()), clock);
+        DeploysInFlight inFlight = new DeploysInFlight();
+        Reconciler reconciler =
+                new Reconciler(ordered, observer, targets, recorder, config::registryFor, clock, inFlight);
+        OperatorActions actions =
+                new OperatorActions(ordered, state, audit, recorder, targets, config::registryFor, inFlight, clock);
         return new AgentParts(
                 config,
                 clock,
@@ -123,7 +135,9 @@ record AgentParts(
                 target,
                 targets,
                 ordered,
-                reconciler);
+                reconciler,
+                audit,
+                actions);
     }
 
     /** Names the machine in notifications, so a team with several hosts knows which one speaks. */

@@ -3,7 +3,12 @@ package io.redeploy.agent;
 import io.redeploy.agent.config.ServiceConfig;
 import io.redeploy.agent.docker.DockerGateway;
 import io.redeploy.agent.http.AgentControl;
+import io.redeploy.agent.image.Digest;
+import io.redeploy.agent.reconcile.ActionRefusedException;
+import io.redeploy.agent.reconcile.OperatorActions;
+import io.redeploy.agent.reconcile.RollbackRequest;
 import io.redeploy.agent.schedule.PollScheduler;
+import io.redeploy.agent.state.Hold;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashSet;
@@ -21,6 +26,8 @@ final class AgentStatus implements AgentControl {
     private final Supplier<Optional<Instant>> lastPollFinished;
     private final Consumer<Optional<String>> trigger;
     private final Supplier<List<String>> problems;
+    private final OperatorActions actions;
+    private final Consumer<RollbackRequest> queueRollback;
 
     AgentStatus(
             PollScheduler scheduler,
@@ -28,8 +35,12 @@ final class AgentStatus implements AgentControl {
             List<ServiceConfig> services,
             Supplier<Optional<Instant>> lastPollFinished,
             Consumer<Optional<String>> trigger,
-            Supplier<List<String>> problems) {
+            Supplier<List<String>> problems,
+            OperatorActions actions,
+            Consumer<RollbackRequest> queueRollback) {
         this.problems = problems;
+        this.actions = actions;
+        this.queueRollback = queueRollback;
         this.scheduler = scheduler;
         this.docker = docker;
         this.services = List.copyOf(services);
@@ -82,5 +93,49 @@ final class AgentStatus implements AgentControl {
     @Override
     public void triggerPoll(Optional<String> service) {
         trigger.accept(service);
+    }
+
+    @Override
+    public Hold hold(String service, String by, String reason) throws Refused {
+        try {
+            return actions.hold(service, by, reason);
+        } catch (ActionRefusedException e) {
+            throw refused(e);
+        }
+    }
+
+    /** The next poll of the service deploys what it held back. */
+    @Override
+    public Hold release(String service, String by) throws Refused {
+        try {
+            Hold released = actions.release(service, by);
+            trigger.accept(Optional.of(service));
+            return released;
+        } catch (ActionRefusedException e) {
+            throw refused(e);
+        }
+    }
+
+    @Override
+    public Rollback rollback(String service, Optional<String> to, String by, String reason) throws Refused {
+        try {
+            RollbackRequest request = actions.rollback(service, to, by, reason);
+            queueRollback.accept(request);
+            return new Rollback(
+                    service, request.from().map(Digest::value), request.to().value(), request.hold());
+        } catch (ActionRefusedException e) {
+            throw refused(e);
+        }
+    }
+
+    private static Refused refused(ActionRefusedException e) {
+        return switch (e.reason()) {
+            case UNKNOWN_SERVICE -> new Refused(404, "unknown_service", e.getMessage());
+            case UNKNOWN_DIGEST -> new Refused(404, "unknown_digest", e.getMessage());
+            case BUSY -> new Refused(409, "deploy_in_progress", e.getMessage());
+            case HELD -> new Refused(409, "already_held", e.getMessage());
+            case NOT_HELD -> new Refused(409, "not_held", e.getMessage());
+            case ALREADY_RUNNING -> new Refused(409, "already_running", e.getMessage());
+        };
     }
 }

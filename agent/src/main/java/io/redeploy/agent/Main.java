@@ -1,5 +1,6 @@
 package io.redeploy.agent;
 
+import io.redeploy.agent.cli.ClientCommand;
 import io.redeploy.agent.config.AgentConfig;
 import io.redeploy.agent.config.ConfigException;
 import io.redeploy.agent.config.ConfigLoader;
@@ -25,8 +26,10 @@ import picocli.CommandLine.Option;
 import sun.misc.Signal;
 
 /**
- * {@code java -jar redeploy-agent.jar [--config PATH] [--check]}.
+ * {@code java -jar redeploy-agent.jar [--config PATH] [--check]}: runs the agent, or checks its config.
  * Exit: 0 clean stop (SIGTERM/SIGINT) or valid config, 2 bad config or usage, 1 runtime failure.
+ * {@code java -jar redeploy-agent.jar status|history|trigger|rollback|hold|release ...}: asks the running agent
+ * ({@link ClientCommand}, with its own exit codes).
  * Nothing here prints a stack trace: every failure an operator can cause is one readable line.
  */
 @Command(
@@ -108,10 +111,25 @@ public final class Main implements Callable<Integer> {
     public static int run(
             String[] args, Map<String, String> environment, PrintStream out, PrintStream err, AgentLauncher launcher) {
         CommandLine cli = new CommandLine(new Main(environment, out, err, launcher));
+        // The operator's commands: clients of the running agent's endpoint (docs/operations.md#cli).
+        for (String action : ClientCommand.ACTIONS) {
+            cli.addSubcommand(action, new ClientCommand(action, environment, out, err));
+        }
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
-        cli.getCommandSpec().exitCodeOnInvalidInput(EXIT_CONFIG);
-        cli.getCommandSpec().exitCodeOnExecutionException(EXIT_RUNTIME);
+        for (CommandLine command : Stream.concat(Stream.of(cli), cli.getSubcommands().values().stream())
+                .toList()) {
+            command.getCommandSpec().exitCodeOnInvalidInput(EXIT_CONFIG);
+            command.getCommandSpec().exitCodeOnExecutionException(EXIT_RUNTIME);
+        }
+        // Usage after the message, "did you mean" or not: a typo of a command still shows what there is.
+        cli.setParameterExceptionHandler((e, ignored) -> {
+            CommandLine failed = e.getCommandLine();
+            failed.getErr().println(e.getMessage());
+            CommandLine.UnmatchedArgumentException.printSuggestions(e, failed.getErr());
+            failed.usage(failed.getErr());
+            return EXIT_CONFIG;
+        });
         // call() handles its own failures; this only guards against a bug printing picocli's stack trace.
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             err.println("event=agent.failed reason=\"" + oneLine(describe(e)) + "\"");

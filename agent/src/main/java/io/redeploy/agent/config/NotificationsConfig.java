@@ -17,7 +17,11 @@ public record NotificationsConfig(List<Webhook> webhooks, Optional<Email> email)
             "agent.degraded",
             "agent.recovered",
             "service.down",
-            "service.up");
+            "service.up",
+            "service.held",
+            "service.released",
+            "rollback.done",
+            "rollback.failed");
 
     public NotificationsConfig {
         webhooks = List.copyOf(webhooks);

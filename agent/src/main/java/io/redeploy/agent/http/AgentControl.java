@@ -1,5 +1,6 @@
 package io.redeploy.agent.http;
 
+import io.redeploy.agent.state.Hold;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -43,4 +44,45 @@ public interface AgentControl {
      * for it. Throws {@link IllegalStateException} when the agent cannot take it (for example shutting down).
      */
     void triggerPoll(Optional<String> service);
+
+    /** Holds a service: no automatic deploy until {@link #release}. */
+    default Hold hold(String service, String by, String reason) throws Refused {
+        throw new Refused(503, "unavailable", "holds are not available in this agent");
+    }
+
+    /** Lifts a service's hold and queues a poll of it; returns the hold it lifted. */
+    default Hold release(String service, String by) throws Refused {
+        throw new Refused(503, "unavailable", "holds are not available in this agent");
+    }
+
+    /**
+     * Holds a service and queues a deploy of {@code to} (a digest, or its short form, from the service's deploy
+     * history; the build that ran before the current one when empty) through the usual health-gated path.
+     */
+    default Rollback rollback(String service, Optional<String> to, String by, String reason) throws Refused {
+        throw new Refused(503, "unavailable", "rollbacks are not available in this agent");
+    }
+
+    /** An accepted rollback: it runs on the poll thread, after any poll in flight. */
+    record Rollback(String service, Optional<String> from, String to, Hold hold) {}
+
+    /** The agent refused an action before touching anything: the status (404, 409) and one sentence why. */
+    final class Refused extends Exception {
+        private final int status;
+        private final String code;
+
+        public Refused(int status, String code, String detail) {
+            super(detail, null, false, false);
+            this.status = status;
+            this.code = code;
+        }
+
+        public int status() {
+            return status;
+        }
+
+        public String code() {
+            return code;
+        }
+    }
 }

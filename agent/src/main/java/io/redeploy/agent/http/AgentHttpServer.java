@@ -4,12 +4,16 @@ import com.sun.net.httpserver.HttpServer;
 import io.redeploy.agent.config.HttpConfig;
 import io.redeploy.agent.log.Event;
 import io.redeploy.agent.metrics.AgentMetrics;
+import io.redeploy.agent.state.AuditLog;
 import io.redeploy.agent.state.StateStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -20,7 +24,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The operator endpoint on the JDK's built-in HTTP server: {@code GET /healthz}, {@code GET /status},
- * {@code GET /metrics}, {@code POST /v1/update}. Requests run on a small bounded pool; when it is full the
+ * {@code GET /metrics}, {@code GET /v1/history}, {@code POST /v1/update}, and the operator's actions
+ * {@code POST /v1/rollback}, {@code /v1/hold}, {@code /v1/release}. Requests run on a small bounded pool; when it is full the
  * accepting thread runs the request itself, which slows accepting down instead of queueing without bound.
  */
 public final class AgentHttpServer implements AutoCloseable {
@@ -49,12 +54,25 @@ public final class AgentHttpServer implements AutoCloseable {
      *
      * @throws UncheckedIOException when the address cannot be bound (port in use, unknown host)
      */
+    public static AgentHttpServer start(
+            HttpConfig cfg, AgentControl control, StateStore state, AuditLog audit, AgentMetrics metrics) {
+        return start(cfg, control, state, audit, metrics, Clock.systemUTC());
+    }
+
+    /** With the audit history read from the state directory (tests). */
     public static AgentHttpServer start(HttpConfig cfg, AgentControl control, StateStore state, AgentMetrics metrics) {
         return start(cfg, control, state, metrics, Clock.systemUTC());
     }
 
+    /** With the audit history read from the state directory (tests). */
     static AgentHttpServer start(
             HttpConfig cfg, AgentControl control, StateStore state, AgentMetrics metrics, Clock clock) {
+        return start(
+                cfg, control, state, AuditLog.open(state.file().toAbsolutePath().getParent()), metrics, clock);
+    }
+
+    static AgentHttpServer start(
+            HttpConfig cfg, AgentControl control, StateStore state, AuditLog audit, AgentMetrics metrics, Clock clock) {
         ServerTimeouts.applyDefaults();
         HttpServer server;
         try {
@@ -72,9 +90,11 @@ public final class AgentHttpServer implements AutoCloseable {
                 namedDaemonThreads(),
                 new ThreadPoolExecutor.CallerRunsPolicy());
         executor.allowCoreThreadTimeOut(true);
-        Endpoints endpoints =
-                new Endpoints(control, state, metrics, cfg.triggerToken().map(TokenGuard::new), clock);
-        Dispatcher dispatcher = new Dispatcher(endpoints.byPath());
+        Optional<TokenGuard> token = cfg.triggerToken().map(TokenGuard::new);
+        Map<String, Endpoint> routes = new HashMap<>(new Endpoints(control, state, metrics, token, clock).byPath());
+        routes.putAll(new ActionEndpoints(control, token).byPath());
+        routes.put("/v1/history", new HistoryEndpoint(audit, control::serviceNames).endpoint());
+        Dispatcher dispatcher = new Dispatcher(routes);
         server.createContext("/", dispatcher);
         server.setExecutor(executor);
         server.start();

@@ -74,7 +74,10 @@ final class Dispatcher implements HttpHandler {
         String path = exchange.getRequestURI().getRawPath();
         Endpoint endpoint = endpoints.get(path);
         if (endpoint == null) {
-            throw new HttpProblem(404, "not_found", "no such path; try /healthz, /status, /metrics or POST /v1/update");
+            throw new HttpProblem(
+                    404,
+                    "not_found",
+                    "no such path; try /healthz, /status, /metrics, /v1/history or POST /v1/update, /v1/rollback, /v1/hold, /v1/release");
         }
         checkBody(exchange);
         String method = exchange.getRequestMethod();

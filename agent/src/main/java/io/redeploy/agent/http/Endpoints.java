@@ -9,7 +9,6 @@ import io.redeploy.agent.state.StateJson;
 import io.redeploy.agent.state.StateStore;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -17,7 +16,7 @@ import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The four routes. They read the state store, the metrics and {@link AgentControl}; never Docker directly. */
+/** The first four routes. They read the state store, the metrics and {@link AgentControl}; never Docker directly. */
 final class Endpoints {
     static final Set<String> READ = Set.of("GET", "HEAD");
     static final Set<String> WRITE = Set.of("POST");
@@ -94,26 +93,7 @@ final class Endpoints {
      * would let any local user force deploys), 401 without the right bearer token, 404 for an unknown service.
      */
     private Response trigger(Request request) throws HttpProblem {
-        if (triggerToken.isEmpty()) {
-            throw new HttpProblem(
-                    503, "trigger_disabled", "no trigger token is configured, so POST /v1/update is disabled");
-        }
-        TokenGuard.Verdict verdict = triggerToken.get().check(request.header("Authorization"));
-        if (verdict != TokenGuard.Verdict.ACCEPTED) {
-            Event.warn(log, "http.unauthorized")
-                    .with("path", "/v1/update")
-                    .with("remote", request.remote())
-                    .reason(verdict.name().toLowerCase(Locale.ROOT))
-                    .log();
-            String challenge = verdict == TokenGuard.Verdict.MISSING
-                    ? "Bearer realm=\"redeploy-agent\""
-                    : "Bearer realm=\"redeploy-agent\", error=\"invalid_token\"";
-            throw new HttpProblem(
-                    401,
-                    "unauthorized",
-                    "a valid 'Authorization: Bearer <token>' header is required",
-                    Map.of("WWW-Authenticate", challenge));
-        }
+        BearerCheck.require(triggerToken, request, "/v1/update");
         Optional<String> service = request.query().text("service");
         boolean retryFailed = request.query().flag("retry_failed", false);
         Set<String> names = control.serviceNames();

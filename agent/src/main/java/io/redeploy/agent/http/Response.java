@@ -11,6 +11,9 @@ import java.util.Map;
 /** A complete response, built before anything is sent, so a failure while building it can still become a 500. */
 record Response(int status, String contentType, byte[] body, Map<String, String> headers) {
     static final String JSON = "application/json; charset=utf-8";
+    /** RFC 9457 problem details; {@code error} and {@code message} stay for clients written before. */
+    static final String PROBLEM_JSON = "application/problem+json; charset=utf-8";
+
     private static final ObjectWriter WRITER = new ObjectMapper().writerWithDefaultPrettyPrinter(); // immutable
 
     Response {
@@ -37,8 +40,13 @@ record Response(int status, String contentType, byte[] body, Map<String, String>
     static Response problem(HttpProblem problem) {
         var body = JsonNodeFactory.instance
                 .objectNode()
+                .put("type", "about:blank")
+                .put("title", problem.code())
+                .put("status", problem.status())
+                .put("detail", problem.getMessage())
                 .put("error", problem.code())
                 .put("message", problem.getMessage());
-        return json(problem.status(), body, problem.headers());
+        Response json = json(problem.status(), body, problem.headers());
+        return new Response(json.status(), PROBLEM_JSON, json.body(), json.headers());
     }
 }

@@ -106,6 +106,12 @@ public final class NotifyingPollEvents implements PollEvents {
         publish("service.up", Optional.of(service), Optional.empty(), Optional.empty(), service.name() + " runs again");
     }
 
+    @Override
+    public synchronized void operatorAction(
+            ServiceConfig service, String event, Optional<String> from, Optional<String> to, String message) {
+        publish(event, Optional.of(service), from, to, message);
+    }
+
     private void publish(
             String event, Optional<ServiceConfig> service, Optional<String> from, Optional<String> to, String message) {
         dispatcher.publish(new Notification(

@@ -29,6 +29,8 @@ public record Decision(
         REVIVE,
         /** A new digest, but the service is only watched ({@code policy: notify}). */
         REPORT_ONLY,
+        /** A new digest while an operator holds the service: deferred until the hold is released. */
+        HELD,
         /** A new digest that already failed once: wait for a newer build. */
         SKIP_FAILED,
         /** The registry or the target could not be asked: leave everything as it is. */
@@ -99,6 +101,7 @@ public record Decision(
             case REVIVE -> Check.DOWN + ": the container is " + detail + "; starting it (revive_stopped)";
             case DEPLOY, NEEDS_SIGNATURE, NEEDS_CANDIDATE -> Check.NEW_DIGEST;
             case REPORT_ONLY -> Check.NEW_DIGEST + " (monitor only)";
+            case HELD -> Check.NEW_DIGEST + " (deferred: " + detail + ")";
             case SKIP_FAILED -> Check.NEW_DIGEST + " (failed before, not retried)";
             case NOT_CHECKED -> Check.error(detail.isEmpty() ? "registry did not answer" : detail);
             case DEFERRED_STOPPING -> Check.NEW_DIGEST + " (deferred: agent stopping)";
@@ -168,6 +171,11 @@ public record Decision(
                                 .reason(detail);
                     case CANDIDATE_UNKNOWN ->
                         Event.warn(log, "policy.error")
+                                .with("service", name)
+                                .with("digest", digest)
+                                .reason(detail);
+                    case HELD ->
+                        Event.debug(log, "deploy.held")
                                 .with("service", name)
                                 .with("digest", digest)
                                 .reason(detail);

@@ -2,6 +2,7 @@ package io.redeploy.agent.reconcile;
 
 import io.redeploy.agent.image.Digest;
 import io.redeploy.agent.image.ImageFacts;
+import io.redeploy.agent.state.Hold;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
@@ -16,6 +17,7 @@ import java.util.Set;
  * @param digestSeenSince since when the tag has pointed at {@code registryDigest} (the cooldown clock)
  * @param signature       the signature check of {@code registryDigest}; empty until the planner asks for it
  * @param candidate       the new image's facts for pin-major; empty until the planner asks for them
+ * @param hold            an operator's hold on the service (no automatic deploy while present)
  */
 public record Observation(
         Optional<Digest> registryDigest,
@@ -24,10 +26,32 @@ public record Observation(
         Set<Digest> failedDigests,
         Optional<Instant> digestSeenSince,
         Optional<SignatureCheck.Result> signature,
-        Optional<Candidate> candidate) {
+        Optional<Candidate> candidate,
+        Optional<Hold> hold) {
 
     public Observation {
         failedDigests = Set.copyOf(failedDigests);
+        hold = hold == null ? Optional.empty() : hold;
+    }
+
+    /** A service that is not held. */
+    public Observation(
+            Optional<Digest> registryDigest,
+            Optional<String> checkError,
+            Optional<Workload> workload,
+            Set<Digest> failedDigests,
+            Optional<Instant> digestSeenSince,
+            Optional<SignatureCheck.Result> signature,
+            Optional<Candidate> candidate) {
+        this(
+                registryDigest,
+                checkError,
+                workload,
+                failedDigests,
+                digestSeenSince,
+                signature,
+                candidate,
+                Optional.empty());
     }
 
     /** A service that could not be checked at all. */
@@ -44,12 +68,31 @@ public record Observation(
 
     public Observation withSignature(SignatureCheck.Result result) {
         return new Observation(
-                registryDigest, checkError, workload, failedDigests, digestSeenSince, Optional.of(result), candidate);
+                registryDigest,
+                checkError,
+                workload,
+                failedDigests,
+                digestSeenSince,
+                Optional.of(result),
+                candidate,
+                hold);
     }
 
     public Observation withCandidate(Candidate facts) {
         return new Observation(
-                registryDigest, checkError, workload, failedDigests, digestSeenSince, signature, Optional.of(facts));
+                registryDigest,
+                checkError,
+                workload,
+                failedDigests,
+                digestSeenSince,
+                signature,
+                Optional.of(facts),
+                hold);
+    }
+
+    public Observation withHold(Optional<Hold> newHold) {
+        return new Observation(
+                registryDigest, checkError, workload, failedDigests, digestSeenSince, signature, candidate, newHold);
     }
 
     /** The digest operators should see as running (see {@link Workload#shownDigest}). */

@@ -7,6 +7,7 @@ import io.redeploy.agent.registry.CredentialsRejectedException;
 import io.redeploy.agent.registry.DigestSource;
 import io.redeploy.agent.registry.ImageConfigSource;
 import io.redeploy.agent.registry.RegistryException;
+import io.redeploy.agent.state.ServiceState;
 import io.redeploy.agent.state.StateStore;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -132,7 +133,8 @@ public final class Observer {
                     .log();
             return Observation.unchecked("docker: " + e.getMessage());
         }
-        Set<Digest> failed = state.get(service.name()).failedDigests().stream()
+        ServiceState remembered = state.get(service.name());
+        Set<Digest> failed = remembered.failedDigests().stream()
                 .filter(Digest::isValid)
                 .map(Digest::parse)
                 .collect(Collectors.toSet());
@@ -143,7 +145,8 @@ public final class Observer {
                 failed,
                 lookup.digest().flatMap(d -> ages.since(service.name(), d)),
                 Optional.empty(),
-                Optional.empty());
+                Optional.empty(),
+                remembered.hold());
     }
 
     private Observation.Candidate candidate(ServiceConfig service, Digest digest) {

@@ -21,6 +21,7 @@ import java.util.Set;
  *       (a new build is deployed then, which starts a new container);
  *   <li>what runs is the registry's digest: unchanged;
  *   <li>{@code policy: notify}: report only;
+ *   <li>an operator holds the service: deferred until released ("held by who since when: why");
  *   <li>the digest failed before: wait for a newer build;
  *   <li>the agent is stopping: deferred to the next start;
  *   <li>a dependency failed to deploy in this poll: postponed;
@@ -64,6 +65,7 @@ public final class Planner {
                 "signature: " + seen.signature().orElseThrow().detail();
             case CANDIDATE_UNKNOWN -> seen.candidate().orElseThrow().error();
             case REFUSED_MAJOR -> majorRefusal(seen, workload).orElseThrow();
+            case HELD -> seen.hold().orElseThrow().describe();
             default -> "";
         };
         return new Decision(service, verdict.orElse(Kind.DEPLOY), Optional.of(target), running, detail);
@@ -85,6 +87,9 @@ public final class Planner {
         }
         if (service.mode() == ServiceConfig.UpdateMode.MONITOR) {
             return Optional.of(Kind.REPORT_ONLY);
+        }
+        if (seen.hold().isPresent()) {
+            return Optional.of(Kind.HELD);
         }
         if (seen.failedDigests().contains(target)) {
             return Optional.of(Kind.SKIP_FAILED);

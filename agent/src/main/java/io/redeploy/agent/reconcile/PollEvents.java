@@ -2,6 +2,7 @@ package io.redeploy.agent.reconcile;
 
 import io.redeploy.agent.config.ServiceConfig;
 import io.redeploy.agent.image.Digest;
+import java.util.Optional;
 
 /** What a poll tells the outside world (notifications) besides logs, state and metrics. Must never block or throw. */
 public interface PollEvents {
@@ -25,4 +26,11 @@ public interface PollEvents {
 
     /** The service runs again after it was down. */
     default void serviceUp(ServiceConfig service) {}
+
+    /**
+     * An operator's action on a service ({@code service.held}, {@code service.released}) or its end
+     * ({@code rollback.done}, {@code rollback.failed}), with the digests it moved between when it moved any.
+     */
+    default void operatorAction(
+            ServiceConfig service, String event, Optional<String> from, Optional<String> to, String message) {}
 }

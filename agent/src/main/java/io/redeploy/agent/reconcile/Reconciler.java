@@ -37,6 +37,7 @@ public final class Reconciler {
     private final Recorder recorder;
     private final Function<ImageRef, RegistryConfig> registries;
     private final Clock clock;
+    private final DeploysInFlight inFlight;
     /** Set by SIGTERM: a deploy in flight finishes, but no new one starts. */
     private volatile boolean stopRequested;
 
@@ -51,6 +52,19 @@ public final class Reconciler {
             Recorder recorder,
             Function<ImageRef, RegistryConfig> registries,
             Clock clock) {
+        this(orderedServices, observer, target, recorder, registries, clock, new DeploysInFlight());
+    }
+
+    /** @param inFlight where the deploy running now is marked, so that an operator's rollback of it is refused */
+    public Reconciler(
+            List<ServiceConfig> orderedServices,
+            Observer observer,
+            DeployTarget target,
+            Recorder recorder,
+            Function<ImageRef, RegistryConfig> registries,
+            Clock clock,
+            DeploysInFlight inFlight) {
+        this.inFlight = inFlight;
         this.orderedServices = List.copyOf(orderedServices);
         this.observer = observer;
         this.target = target;
@@ -197,8 +211,13 @@ public final class Reconciler {
             return Optional.empty();
         }
         ServiceConfig service = decision.service();
-        DeployResult result =
-                target.deploy(service, decision.target().orElseThrow(), registries.apply(service.image()));
+        DeployResult result;
+        inFlight.deploying(service.name());
+        try {
+            result = target.deploy(service, decision.target().orElseThrow(), registries.apply(service.image()));
+        } finally {
+            inFlight.done(service.name());
+        }
         recorder.deployed(decision, result);
         return Optional.of(result);
     }

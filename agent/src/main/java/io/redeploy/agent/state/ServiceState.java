@@ -11,7 +11,7 @@ import java.util.Set;
  * What the agent knows about one service, as an immutable snapshot.
  * {@code image} is {@code ImageRef.toString()} ({@code name:tag}); empty until the first check records it.
  * {@code failedDigests} keeps insertion order (oldest first); {@code history} is oldest first and
- * {@code lastDeploy} is its last element.
+ * {@code lastDeploy} is its last element. {@code hold} is an operator's hold (no automatic deploy while present).
  */
 public record ServiceState(
         String service,
@@ -21,13 +21,43 @@ public record ServiceState(
         Optional<Check> lastCheck,
         Optional<DeployRecord> lastDeploy,
         Set<String> failedDigests,
-        List<DeployRecord> history) {
+        List<DeployRecord> history,
+        Optional<Hold> hold) {
 
     public ServiceState {
         Objects.requireNonNull(service, "service");
         image = image == null ? "" : image;
         failedDigests = Collections.unmodifiableSet(new LinkedHashSet<>(failedDigests));
         history = List.copyOf(history);
+        hold = hold == null ? Optional.empty() : hold;
+    }
+
+    /** A service that is not held. */
+    public ServiceState(
+            String service,
+            String image,
+            Optional<String> runningDigest,
+            Optional<String> registryDigest,
+            Optional<Check> lastCheck,
+            Optional<DeployRecord> lastDeploy,
+            Set<String> failedDigests,
+            List<DeployRecord> history) {
+        this(
+                service,
+                image,
+                runningDigest,
+                registryDigest,
+                lastCheck,
+                lastDeploy,
+                failedDigests,
+                history,
+                Optional.empty());
+    }
+
+    /** The same service with its hold placed (present) or released (empty). */
+    public ServiceState withHold(Optional<Hold> newHold) {
+        return new ServiceState(
+                service, image, runningDigest, registryDigest, lastCheck, lastDeploy, failedDigests, history, newHold);
     }
 
     /** A service the agent has not checked yet. */

@@ -40,6 +40,7 @@ public final class StateJson {
         node.set("lastDeploy", state.lastDeploy().map(StateJson::deployJson).orElse(null));
         ArrayNode failed = node.putArray("failedDigests");
         state.failedDigests().forEach(failed::add);
+        node.set("hold", state.hold().map(StateJson::holdJson).orElse(null));
         if (withHistory) {
             ArrayNode history = node.putArray("history");
             state.history().forEach(record -> history.add(deployJson(record)));
@@ -105,7 +106,29 @@ public final class StateJson {
                 optionalCheck(node.get("lastCheck"), where + ".lastCheck"),
                 lastDeploy,
                 parseStrings(node.get("failedDigests"), where + ".failedDigests"),
-                history);
+                history,
+                optionalHold(node.get("hold"), where + ".hold"));
+    }
+
+    // Absent in files written before holds existed: read as not held.
+    private static Optional<Hold> optionalHold(JsonNode node, String where) throws CorruptStateException {
+        if (node == null || node.isNull()) {
+            return Optional.empty();
+        }
+        requireObject(node, where);
+        return Optional.of(new Hold(
+                requiredText(node, "by", where),
+                instant(node, "since", where),
+                optionalText(node, "reason", where).orElse("")));
+    }
+
+    /** A hold as {@code /status} and the state file show it: who, since when, why. */
+    public static ObjectNode holdJson(Hold hold) {
+        ObjectNode node = NODES.objectNode();
+        node.put("by", hold.by());
+        node.put("since", hold.since().toString());
+        node.put("reason", emptyToNull(hold.reason()));
+        return node;
     }
 
     private static Optional<Check> optionalCheck(JsonNode node, String where) throws CorruptStateException {

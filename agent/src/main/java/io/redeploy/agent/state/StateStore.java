@@ -115,7 +115,8 @@ public final class StateStore {
                 Optional.of(new Check(clock.instant(), result)),
                 old.lastDeploy(),
                 old.failedDigests(),
-                old.history());
+                old.history(),
+                old.hold());
         if (checksDeferred) {
             services.put(service, checked);
             checksPending = true;
@@ -175,7 +176,8 @@ public final class StateStore {
                 old.lastCheck(),
                 Optional.of(record),
                 failed,
-                history));
+                history,
+                old.hold()));
     }
 
     /** Remembers that {@code digest} must not be deployed again for {@code service}. */
@@ -217,6 +219,14 @@ public final class StateStore {
         }
     }
 
+    /**
+     * Places ({@code hold} present) or lifts (empty) an operator's hold, written at once. Whether that is allowed (a
+     * hold on a held service) is the caller's rule; the store only remembers.
+     */
+    public synchronized void setHold(String service, Optional<Hold> hold) {
+        update(get(service).withHold(hold));
+    }
+
     /** Drops a service that is no longer configured. */
     public synchronized void forget(String service) {
         if (services.remove(service) != null) {
@@ -233,7 +243,8 @@ public final class StateStore {
                 old.lastCheck(),
                 old.lastDeploy(),
                 failed,
-                old.history());
+                old.history(),
+                old.hold());
     }
 
     private static void addBounded(Set<String> failed, String digest) {

@@ -51,7 +51,8 @@ class ArchitectureTest {
             Map.entry("docker.swarm", Set.of("docker", "image", "log")),
             Map.entry("swarm", Set.of("docker.swarm", "reconcile", "config", "image", "log", "time")),
             Map.entry("traffic.caddy", Set.of("log", "time")),
-            Map.entry("traffic.haproxy", Set.of("traffic.caddy", "log", "time")));
+            Map.entry("traffic.haproxy", Set.of("traffic.caddy", "log", "time")),
+            Map.entry("cli", Set.of()));
 
     @Test
     void everyPackageImportsOnlyWhatItMay() {

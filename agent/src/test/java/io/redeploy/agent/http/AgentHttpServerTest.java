@@ -547,9 +547,12 @@ class AgentHttpServerTest {
         assertThat(response.statusCode())
                 .as(response.uri() + " -> " + response.body())
                 .isEqualTo(status);
-        assertThat(response.headers().firstValue("Content-Type")).contains("application/json; charset=utf-8");
+        assertThat(response.headers().firstValue("Content-Type")).contains("application/problem+json; charset=utf-8");
         JsonNode body = json.readTree(response.body());
         assertThat(body.get("error").asText()).isEqualTo(error);
+        assertThat(body.get("title").asText()).isEqualTo(error);
+        assertThat(body.get("status").asInt()).isEqualTo(status);
+        assertThat(body.get("detail").asText()).isNotBlank();
         assertThat(body.get("message").asText()).isNotBlank();
     }
 }

@@ -19,6 +19,41 @@ final class FakeControl implements AgentControl {
     volatile RuntimeException triggerFailure;
     volatile java.util.List<String> problems = java.util.List.of();
     final List<Optional<String>> triggered = new CopyOnWriteArrayList<>();
+    /** What the fake agent refuses the next action with, when set. */
+    volatile AgentControl.Refused refusal;
+
+    final List<String> actions = new CopyOnWriteArrayList<>();
+
+    @Override
+    public io.redeploy.agent.state.Hold hold(String service, String by, String reason) throws Refused {
+        refuseIfAsked();
+        actions.add("hold " + service + " " + by + " " + reason);
+        return new io.redeploy.agent.state.Hold(by, Instant.parse("2026-11-25T18:00:00Z"), reason);
+    }
+
+    @Override
+    public io.redeploy.agent.state.Hold release(String service, String by) throws Refused {
+        refuseIfAsked();
+        actions.add("release " + service + " " + by);
+        return new io.redeploy.agent.state.Hold("alice", Instant.parse("2026-11-25T17:00:00Z"), "");
+    }
+
+    @Override
+    public Rollback rollback(String service, Optional<String> to, String by, String reason) throws Refused {
+        refuseIfAsked();
+        actions.add("rollback " + service + " " + to.orElse("-") + " " + by + " " + reason);
+        return new Rollback(
+                service,
+                Optional.of("sha256:" + "b".repeat(64)),
+                to.orElse("sha256:" + "a".repeat(64)),
+                new io.redeploy.agent.state.Hold(by, Instant.parse("2026-11-25T18:00:00Z"), reason));
+    }
+
+    private void refuseIfAsked() throws Refused {
+        if (refusal != null) {
+            throw refusal;
+        }
+    }
 
     @Override
     public boolean schedulerRunning() {

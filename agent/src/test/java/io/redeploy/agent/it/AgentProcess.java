@@ -86,6 +86,21 @@ final class AgentProcess implements AutoCloseable {
         }
     }
 
+    /** Runs a CLI command of the jar ({@code status}, {@code rollback}, ...) with the token in REDEPLOY_TOKEN. */
+    static Exit cli(Path logDir, String label, String... args) {
+        AgentProcess cli =
+                start(logDir, label, 0, java.util.Map.of("REDEPLOY_TOKEN", TOKEN, "USER", "it-operator"), args);
+        try {
+            Integer code = cli.awaitExit(Duration.ofSeconds(60));
+            if (code == null) {
+                throw new AssertionError("the CLI did not exit within 60s:\n" + cli.output());
+            }
+            return new Exit(code, cli.stdout(), cli.stderr());
+        } finally {
+            cli.close();
+        }
+    }
+
     private static List<String> command(String... args) {
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),

@@ -35,6 +35,8 @@ class AgentProcessIT {
     private static final String FAILING_HTTP_GATE = "{ type: http, port: 8080, path: /, timeout: 5s, interval: 200ms }";
     /** No HEALTHCHECK in the image: "still running after 3s", so a healthy deploy spends ~3s in its gate. */
     private static final String SLOW_RUNNING_GATE = "{ type: auto, interval: 3s, timeout: 30s }";
+    /** No HEALTHCHECK in the image: "still running after 1s". */
+    private static final String QUICK_RUNNING_GATE = "{ type: auto, interval: 1s, timeout: 30s }";
     /** The test image's httpd ignores SIGTERM (PID 1), so each stop of an old container takes this long. */
     private static final String STOP_TIMEOUT = "2s";
     /** Each build is built once for the class and pushed under every test's own repository. */
@@ -268,6 +270,76 @@ class AgentProcessIT {
                 .isEqualTo(0);
         assertThat(agent.stdout()).contains("event=agent.stopped clean=true");
         assertThat(LocalStack.containersNamed(name)).isEmpty();
+    }
+
+    // ---- roll back, hold, release through the CLI ----
+
+    @Test
+    void rollbackHoldsTheServiceUntilReleaseAndTheHistoryListsIt() {
+        Service web = service("ctl", QUICK_RUNNING_GATE);
+        AgentProcess agent = web.startWithFirstBuild();
+        String url = "--url=http://127.0.0.1:" + web.httpPort;
+
+        web.push("2");
+        int mark = web.trigger(agent).mark();
+        agent.awaitLog(mark, "event=deploy.done", STEP);
+        awaitAnswer(web, "build=2");
+
+        mark = agent.mark();
+        AgentProcess.Exit rollback = cli("rollback", "--service", "web", "--reason", "build 2 breaks the login", url);
+        assertThat(rollback.code()).as(rollback.stderr()).isZero();
+        assertThat(rollback.stdout()).contains("rollback of web").contains("held by it-operator");
+        agent.awaitLog(mark, "event=rollback.done service=web", STEP);
+        awaitAnswer(web, "build=1");
+        AgentProcess.Exit status = cli("status", url);
+        assertThat(status.stdout()).contains("held by it-operator since").contains("build 2 breaks the login");
+
+        // A hold on a held service and a second rollback target that never ran are refused: exit 4, nothing touched.
+        AgentProcess.Exit again = cli("hold", "--service", "web", url);
+        assertThat(again.code()).isEqualTo(4);
+        assertThat(again.stderr()).contains("409");
+        AgentProcess.Exit unknown = cli("rollback", "--service", "web", "--to", "sha256:" + "0".repeat(64), url);
+        assertThat(unknown.code()).isEqualTo(4);
+        assertThat(unknown.stderr()).contains("404");
+
+        web.push("3");
+        mark = agent.mark();
+        assertThat(cli("trigger", "--service", "web", url).code()).isZero();
+        agent.awaitLog(mark, "event=poll.done", STEP);
+        assertThat(agent.logSince(mark))
+                .contains("event=deploy.held service=web")
+                .doesNotContain("event=deploy.start");
+        awaitAnswer(web, "build=1");
+
+        // The hold is in state.json: a restarted agent still defers build 3.
+        agent.sigterm();
+        assertThat(agent.awaitExit(STEP)).isZero();
+        agent = web.startAgent();
+        agent.awaitLog("event=poll.done", STEP);
+        assertThat(agent.stdout()).contains("event=deploy.held service=web").doesNotContain("event=deploy.start");
+        awaitAnswer(web, "build=1");
+
+        mark = agent.mark();
+        AgentProcess.Exit release = cli("release", "--service", "web", url);
+        assertThat(release.code()).as(release.stderr()).isZero();
+        agent.awaitLog(mark, "event=deploy.done", STEP);
+        awaitAnswer(web, "build=3");
+
+        AgentProcess.Exit history = cli("history", "--service", "web", url);
+        assertThat(history.code()).as(history.stderr()).isZero();
+        List<String> kinds = history.stdout()
+                .lines()
+                .skip(1)
+                .map(l -> l.trim().split("\\s+")[3])
+                .toList();
+        assertThat(kinds).containsExactly("deploy", "release", "rollback", "hold", "deploy", "deploy");
+        System.out.println("history after rollback, hold and release:\n" + history.stdout());
+        AgentProcess.Exit json = cli("history", "--json", url);
+        assertThat(json.stdout()).contains("\"kind\" : \"rollback\"").contains("\"by\" : \"it-operator\"");
+    }
+
+    private AgentProcess.Exit cli(String... args) {
+        return AgentProcess.cli(dir, "cli-" + (++starts), args);
     }
 
     // ---- exit codes ----

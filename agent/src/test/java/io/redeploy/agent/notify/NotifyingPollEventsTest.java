@@ -89,4 +89,22 @@ class NotifyingPollEventsTest {
         assertThat(rolledBack.host()).isEqualTo("prod-1");
         assertThat(sent.get(0).message()).contains("cooldown");
     }
+
+    @Test
+    void anOperatorsActionIsNotifiedUnderItsEventName() {
+        try (NotificationDispatcher dispatcher = new NotificationDispatcher(List.of(recorder), d -> {})) {
+            NotifyingPollEvents events = new NotifyingPollEvents(
+                    dispatcher, Clock.fixed(Instant.parse("2026-11-25T12:00:00Z"), ZoneOffset.UTC), "prod-1");
+            events.operatorAction(
+                    web, "rollback.done", Optional.of(D2.value()), Optional.of(D1.value()), "web rolled back");
+            await().atMost(Duration.ofSeconds(5)).until(() -> sent.size() == 1);
+            Notification n = sent.get(0);
+            assertThat(n.event()).isEqualTo("rollback.done");
+            assertThat(n.from()).contains(D2.value());
+            assertThat(n.to()).contains(D1.value());
+            assertThat(n.message()).isEqualTo("web rolled back");
+            assertThat(io.redeploy.agent.config.NotificationsConfig.EVENTS)
+                    .contains("service.held", "service.released", "rollback.done", "rollback.failed");
+        }
+    }
 }

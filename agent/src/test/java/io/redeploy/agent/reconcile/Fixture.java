@@ -12,6 +12,7 @@ import io.redeploy.agent.registry.DigestSource;
 import io.redeploy.agent.registry.ImageConfigSource;
 import io.redeploy.agent.registry.RegistryException;
 import io.redeploy.agent.registry.TagNotFoundException;
+import io.redeploy.agent.state.AuditLog;
 import io.redeploy.agent.state.StateStore;
 import io.redeploy.agent.testing.MutableClock;
 import java.nio.file.Path;
@@ -43,6 +44,9 @@ final class Fixture implements AutoCloseable {
     SignatureCheck.Result signature = new SignatureCheck.Result(SignatureCheck.Result.Kind.VERIFIED, "cosign.pub");
     Object candidateFacts = ImageFacts.NONE; // an ImageFacts or a RegistryException
     StateStore state;
+    AuditLog audit;
+    final DeploysInFlight inFlight = new DeploysInFlight();
+    private Recorder recorder;
     private final Path stateDir;
 
     Fixture(Path stateDir) {
@@ -69,13 +73,28 @@ final class Fixture implements AutoCloseable {
             return signature;
         };
         Observer observer = new Observer(digests, configs, signatures, target, state, executor, clock);
-        Recorder recorder = new Recorder(state, new AgentMetrics(clock), new RecordingEvents(events), clock);
+        audit = AuditLog.open(stateDir);
+        recorder = new Recorder(state, audit, new AgentMetrics(clock), new RecordingEvents(events), clock);
         return new Reconciler(
                 List.of(services),
                 observer,
                 target,
                 recorder,
                 image -> RegistryConfig.anonymous(image.registry()),
+                clock,
+                inFlight);
+    }
+
+    /** The operator's actions on the services of the last {@link #reconciler}, sharing its state and recorder. */
+    OperatorActions actions(ServiceConfig... services) {
+        return new OperatorActions(
+                List.of(services),
+                state,
+                audit,
+                recorder,
+                target,
+                image -> RegistryConfig.anonymous(image.registry()),
+                inFlight,
                 clock);
     }
 
@@ -134,6 +153,16 @@ final class Fixture implements AutoCloseable {
         @Override
         public void serviceUp(ServiceConfig service) {
             events.add("up " + service.name());
+        }
+
+        @Override
+        public void operatorAction(
+                ServiceConfig service,
+                String event,
+                java.util.Optional<String> from,
+                java.util.Optional<String> to,
+                String message) {
+            events.add(event + " " + service.name());
         }
     }
 }

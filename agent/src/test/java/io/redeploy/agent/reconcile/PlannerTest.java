@@ -47,6 +47,9 @@ class PlannerTest {
             Kind expected,
             String detail) {}
 
+    private static final io.redeploy.agent.state.Hold HOLD =
+            new io.redeploy.agent.state.Hold("alice", java.time.Instant.parse("2026-12-01T09:00:00Z"), "bad build");
+
     static Stream<Arguments> rules() {
         return Stream.of(
                 row(
@@ -104,6 +107,24 @@ class PlannerTest {
                 row("policy notify only reports", PlannerTest::notify, o -> o, Kind.REPORT_ONLY, ""),
                 row("notify wins over a failed digest", PlannerTest::notify, o -> failed(o, NEW), Kind.REPORT_ONLY, ""),
                 row("a digest that failed before is not retried", s -> s, o -> failed(o, NEW), Kind.SKIP_FAILED, ""),
+                row(
+                        "a held service defers a new digest",
+                        s -> s,
+                        o -> o.withHold(Optional.of(HOLD)),
+                        Kind.HELD,
+                        "held by alice since 2026-12-01T09:00:00Z: bad build"),
+                row(
+                        "a hold wins over a failed digest",
+                        s -> s,
+                        o -> failed(o, NEW).withHold(Optional.of(HOLD)),
+                        Kind.HELD,
+                        "held by alice since 2026-12-01T09:00:00Z: bad build"),
+                row(
+                        "a held service that runs the registry's digest is unchanged",
+                        s -> s,
+                        o -> running(o, Set.of(NEW)).withHold(Optional.of(HOLD)),
+                        Kind.UNCHANGED,
+                        ""),
                 row("a newer digest after a failure is tried", s -> s, o -> failed(o, OTHER_ARCH), Kind.DEPLOY, ""),
                 row("the agent is stopping", s -> s, o -> o, true, Set.of(), Kind.DEFERRED_STOPPING, ""),
                 row(

@@ -86,6 +86,16 @@ class ReconcilerPolicyTest {
                 .contains("major version change 15 -> 16", "manual step");
         assertThat(f.state.get("web").failedDigests()).containsExactly(D2.value());
         assertThat(f.events).containsOnlyOnce("finished REFUSED");
+        assertThat(f.audit
+                        .read(Optional.empty(), Optional.empty(), Optional.empty(), 10)
+                        .records())
+                .singleElement()
+                .satisfies(r -> {
+                    assertThat(r.kind()).isEqualTo("refusal");
+                    assertThat(r.outcome()).isEqualTo("refused");
+                    assertThat(r.to()).isEqualTo(D2.value());
+                    assertThat(r.reason()).contains("manual step");
+                });
     }
 
     @Test

@@ -260,4 +260,24 @@ class ReconcilerTest {
         assertThat(f.registryCalls).containsExactly("web");
         assertThat(f.target.deploys()).containsExactly("deploy web " + D2.shortForm());
     }
+
+    @Test
+    void theAuditHistoryRecordsDeploysFailuresAndRecoveries() {
+        ServiceConfig web = Fixture.service("web");
+        f.target.running.put("web", D1);
+        f.target.startRecoveries.add(new Recovery(
+                "web", Recovery.Kind.FINISHED, "finished the interrupted deploy", Optional.of(D2.value())));
+        f.registry.put("web", D3);
+        f.target.outcomes.put(D3, Outcome.ROLLED_BACK);
+        Reconciler reconciler = f.reconciler(web);
+
+        reconciler.recoverAtStart();
+        reconciler.run(Optional.empty());
+
+        assertThat(f.audit
+                        .read(Optional.of("web"), Optional.empty(), Optional.empty(), 10)
+                        .records())
+                .extracting(r -> r.kind() + " " + r.outcome() + " " + r.to().substring(0, 8) + " " + r.by())
+                .containsExactly("deploy rolled_back sha256:3 agent", "recovery deployed sha256:2 agent");
+    }
 }

@@ -37,6 +37,37 @@ class StateStoreTest {
     }
 
     @Test
+    void aHoldSurvivesARestartAndOtherChangesKeepIt() {
+        StateStore store = StateStore.open(dir, clock);
+        Hold hold = new Hold("alice", clock.instant(), "freeze for the audit");
+        store.setHold("web", Optional.of(hold));
+        store.recordCheck("web", IMAGE, Optional.of(OLD), Optional.of(NEW), Check.NEW_DIGEST);
+        store.recordDeploy(
+                "web", new DeployRecord(OLD, NEW, clock.instant(), Duration.ZERO, DeployRecord.DEPLOYED, ""));
+        store.markFailed("web", OLD);
+
+        assertThat(StateStore.open(dir, clock).get("web").hold()).contains(hold);
+        assertThat(StateJson.toJson(store.get("web"), false)
+                        .get("hold")
+                        .get("by")
+                        .asText())
+                .isEqualTo("alice");
+
+        store.setHold("web", Optional.empty());
+        assertThat(StateStore.open(dir, clock).get("web").hold()).isEmpty();
+        assertThat(StateJson.toJson(store.get("web"), false).get("hold").isNull())
+                .isTrue();
+    }
+
+    @Test
+    void aFileWrittenBeforeHoldsReadsAsNotHeld() throws IOException {
+        Files.writeString(
+                dir.resolve(StateStore.FILE_NAME),
+                "{\"format\":1,\"services\":{\"web\":{\"image\":\"x\",\"failedDigests\":[]}}}");
+        assertThat(StateStore.open(dir, clock).get("web").hold()).isEmpty();
+    }
+
+    @Test
     void everythingSurvivesARestart() {
         StateStore store = StateStore.open(dir, clock);
         store.recordCheck("web", IMAGE, Optional.of(OLD), Optional.of(NEW), Check.NEW_DIGEST);

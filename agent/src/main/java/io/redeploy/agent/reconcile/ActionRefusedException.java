@@ -1,0 +1,30 @@
+package io.redeploy.agent.reconcile;
+
+/** An operator action that was refused before anything was touched, with the reason as one sentence. */
+public final class ActionRefusedException extends Exception {
+    public enum Reason {
+        /** No configured service has that name. */
+        UNKNOWN_SERVICE,
+        /** The digest to roll back to is not in the service's deploy history, or there is no earlier one. */
+        UNKNOWN_DIGEST,
+        /** A deploy of the service runs or is queued. */
+        BUSY,
+        /** The service is held already. */
+        HELD,
+        /** The service is not held. */
+        NOT_HELD,
+        /** The service already runs the digest asked for. */
+        ALREADY_RUNNING
+    }
+
+    private final Reason reason;
+
+    public ActionRefusedException(Reason reason, String detail) {
+        super(detail, null, false, false); // an expected answer to bad input: no stack trace
+        this.reason = reason;
+    }
+
+    public Reason reason() {
+        return reason;
+    }
+}
