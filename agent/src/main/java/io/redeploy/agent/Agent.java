@@ -1,6 +1,7 @@
 package io.redeploy.agent;
 
 import io.redeploy.agent.config.AgentConfig;
+import io.redeploy.agent.docker.swarm.SwarmApi;
 import io.redeploy.agent.http.AgentHttpServer;
 import io.redeploy.agent.log.Event;
 import io.redeploy.agent.proxy.BridgeMacCheck;
@@ -193,6 +194,7 @@ public final class Agent implements AutoCloseable {
         parts.notifications().close();
         parts.registry().close();
         parts.docker().close();
+        parts.swarm().ifPresent(SwarmApi::close);
         Event.info(log, "agent.stopped").with("clean", clean).log();
     }
 }

@@ -2,10 +2,12 @@ package io.redeploy.agent;
 
 import io.redeploy.agent.config.AgentConfig;
 import io.redeploy.agent.config.DependencyOrder;
+import io.redeploy.agent.config.DockerConfig;
 import io.redeploy.agent.config.ServiceConfig;
 import io.redeploy.agent.deploy.ContainerTarget;
 import io.redeploy.agent.deploy.health.DefaultHealthGates;
 import io.redeploy.agent.docker.DockerJavaGateway;
+import io.redeploy.agent.docker.swarm.SwarmApi;
 import io.redeploy.agent.metrics.AgentMetrics;
 import io.redeploy.agent.notify.NotificationDispatcher;
 import io.redeploy.agent.notify.Notifiers;
@@ -26,10 +28,14 @@ import io.redeploy.agent.state.AuditLog;
 import io.redeploy.agent.state.HistoryImport;
 import io.redeploy.agent.state.Journal;
 import io.redeploy.agent.state.StateStore;
+import io.redeploy.agent.swarm.SwarmTarget;
+import io.redeploy.agent.swarm.SwarmUpdateFollower;
 import io.redeploy.agent.time.Sleeper;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -58,9 +64,11 @@ record AgentParts(
         List<ServiceConfig> orderedServices,
         Reconciler reconciler,
         AuditLog audit,
-        OperatorActions actions) {
+        OperatorActions actions,
+        Optional<SwarmApi> swarm) {
 
     private static final int REGISTRY_CONCURRENCY = 8;
+    private static final Duration SWARM_POLL = Duration.ofSeconds(1);
 
     /** @param dockerConnection started first by the caller, so docker-java loads while the rest is built */
     static AgentParts wire(AgentConfig config, Clock clock, DockerConnection dockerConnection) throws Exception {
@@ -109,8 +117,21 @@ record AgentParts(
                 proxies,
                 Optional.of(Journal.open(config.stateDir().resolve("journal"))));
         List<ServiceConfig> ordered = DependencyOrder.order(config.services());
-        DeployTarget targets =
-                new TargetRouter(Map.of(ServiceConfig.Source.SPEC, target, ServiceConfig.Source.CONTAINER, target));
+        Map<ServiceConfig.Source, DeployTarget> bySource = new EnumMap<>(ServiceConfig.Source.class);
+        bySource.put(ServiceConfig.Source.SPEC, target);
+        bySource.put(ServiceConfig.Source.CONTAINER, target);
+        // Swarm services are updated through the same engine, which must be a manager of their swarm.
+        Optional<SwarmApi> swarm = config.services().stream().anyMatch(s -> s.source() == ServiceConfig.Source.SWARM)
+                ? Optional.of(SwarmApi.connect(dockerHost(config)))
+                : Optional.empty();
+        swarm.ifPresent(api -> bySource.put(
+                ServiceConfig.Source.SWARM,
+                new SwarmTarget(
+                        api,
+                        new SwarmUpdateFollower(api, clock, Sleeper.real(), SWARM_POLL),
+                        clock,
+                        SwarmTarget.DEFAULT_UPDATE_TIMEOUT)));
+        DeployTarget targets = new TargetRouter(bySource);
         Observer observer = new Observer(
                 registry, registry, new CosignSignatureCheck(registry), targets, state, registryExecutor, clock);
         AuditLog audit = AuditLog.open(config.stateDir());
@@ -137,7 +158,16 @@ record AgentParts(
                 ordered,
                 reconciler,
                 audit,
-                actions);
+                actions,
+                swarm);
+    }
+
+    private static String dockerHost(AgentConfig config) {
+        return config.docker() == null
+                        || config.docker().host() == null
+                        || config.docker().host().isBlank()
+                ? DockerConfig.DEFAULT_HOST
+                : config.docker().host();
     }
 
     /** Names the machine in notifications, so a team with several hosts knows which one speaks. */
