@@ -202,6 +202,15 @@ class DeliveryFilesTest {
     }
 
     @Test
+    void theDocsSayThatPublishedPortsBypassUfw() throws IOException {
+        // Issue 16: an operator who trusts ufw to close a port published on all interfaces is wrong; say so.
+        for (String doc : List.of("docs/survey-app.md", "docs/security.md")) {
+            String text = Files.readString(ROOT.resolve(doc)).replaceAll("\\s+", " ");
+            assertThat(text).as(doc).contains("127.0.0.1:8000:8000", "iptables", "ufw", "open to the internet");
+        }
+    }
+
+    @Test
     void envExampleNamesTheComposeProject() throws IOException {
         assertThat(Files.readString(ROOT.resolve(".env.example"))).containsPattern("(?m)^COMPOSE_PROJECT_NAME=survey$");
     }
