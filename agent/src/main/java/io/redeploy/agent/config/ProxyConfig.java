@@ -10,8 +10,9 @@ import java.time.Duration;
  *
  * @param drain how long connections still open on the old container may run on after the switch, before it is stopped
  */
-public record ProxyConfig(String listenHost, int listenPort, int containerPort, Duration drain) {
-    public static final Duration DEFAULT_DRAIN = Duration.ofSeconds(30);
+public record ProxyConfig(String listenHost, int listenPort, int containerPort, Duration drain)
+        implements TrafficConfig {
+    public static final Duration DEFAULT_DRAIN = TrafficConfig.DEFAULT_DRAIN;
 
     public ProxyConfig {
         drain = drain == null ? DEFAULT_DRAIN : drain;
@@ -20,5 +21,10 @@ public record ProxyConfig(String listenHost, int listenPort, int containerPort, 
     /** {@code host:port}, IPv6 hosts in brackets. */
     public String listen() {
         return (listenHost.contains(":") ? "[" + listenHost + "]" : listenHost) + ":" + listenPort;
+    }
+
+    @Override
+    public String describe() {
+        return listen();
     }
 }

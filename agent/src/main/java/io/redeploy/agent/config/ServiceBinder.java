@@ -34,6 +34,7 @@ final class ServiceBinder {
             "hooks",
             "strategy",
             "proxy",
+            "traffic",
             "verify");
 
     private final EnvInterpolator interpolator;

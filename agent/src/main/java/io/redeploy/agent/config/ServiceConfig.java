@@ -44,6 +44,7 @@ public record ServiceConfig(
         UpdatePolicy policy,
         Strategy strategy,
         Optional<ProxyConfig> proxy,
+        Optional<TrafficConfig> traffic,
         boolean reviveStopped,
         Adopt adopt) {
     public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(10);
@@ -62,6 +63,7 @@ public record ServiceConfig(
         policy = policy == null ? UpdatePolicy.defaults() : policy;
         strategy = strategy == null ? Strategy.STOP_FIRST : strategy;
         proxy = proxy == null ? Optional.empty() : proxy;
+        traffic = traffic == null ? Optional.empty() : traffic;
         adopt = adopt == null ? Adopt.ASK : adopt;
         if (mode == UpdateMode.MONITOR && policy.kind() != UpdatePolicy.Kind.NOTIFY) {
             policy = policy.withKind(UpdatePolicy.Kind.NOTIFY);
@@ -136,6 +138,7 @@ public record ServiceConfig(
                 .policy(policy)
                 .strategy(strategy)
                 .proxy(proxy)
+                .traffic(traffic)
                 .reviveStopped(reviveStopped)
                 .adopt(adopt);
     }
@@ -151,6 +154,14 @@ public record ServiceConfig(
     /** The same service deployed with another strategy. */
     public ServiceConfig withStrategy(Strategy newStrategy) {
         return toBuilder().strategy(newStrategy).build();
+    }
+
+    /**
+     * What a start-first deploy switches to the new container: the reverse proxy ({@code traffic}) or the agent's own
+     * port ({@code proxy}); empty when the switch is by network aliases alone.
+     */
+    public Optional<TrafficConfig> trafficSwitch() {
+        return traffic.isPresent() ? traffic : proxy.map(TrafficConfig.class::cast);
     }
 
     /** The same service behind a port the agent owns ({@code strategy: start-first} with {@code proxy}). */
@@ -174,7 +185,7 @@ public record ServiceConfig(
                 + ", restartOnDependencyUpdate=" + restartOnDependencyUpdate + ", health=" + health
                 + ", stopTimeout=" + stopTimeout + ", restartPolicy=" + restartPolicy + ", command=" + command
                 + ", labels=" + labels + ", pruneOldImages=" + pruneOldImages + ", policy=" + policy + ", strategy="
-                + strategy + ", proxy=" + proxy + ", adopt=" + adopt + "]";
+                + strategy + ", proxy=" + proxy + ", traffic=" + traffic + ", adopt=" + adopt + "]";
     }
 
     /** Builds a {@link ServiceConfig}: every setting the config file may leave out has its default here. */
@@ -201,6 +212,7 @@ public record ServiceConfig(
         private UpdatePolicy policy = UpdatePolicy.defaults();
         private Strategy strategy = Strategy.STOP_FIRST;
         private Optional<ProxyConfig> proxy = Optional.empty();
+        private Optional<TrafficConfig> traffic = Optional.empty();
         private boolean reviveStopped;
         private Adopt adopt = Adopt.ASK;
 
@@ -314,6 +326,12 @@ public record ServiceConfig(
             return this;
         }
 
+        /** A reverse proxy in front of a start-first service ({@code traffic:}): Caddy or HAProxy. */
+        public Builder traffic(Optional<TrafficConfig> value) {
+            traffic = value;
+            return this;
+        }
+
         public Builder proxy(Optional<ProxyConfig> value) {
             proxy = value;
             return this;
@@ -353,6 +371,7 @@ public record ServiceConfig(
                     policy,
                     strategy,
                     proxy,
+                    traffic,
                     reviveStopped,
                     adopt);
         }

@@ -44,6 +44,7 @@ final class ServiceDraft {
     ServiceConfig.Strategy strategy = ServiceConfig.Strategy.STOP_FIRST;
     Optional<ProxyConfig> proxy = Optional.empty();
     int proxyListenLine;
+    Optional<TrafficConfig> traffic = Optional.empty();
 
     ServiceDraft(String name, String path, int line) {
         this.name = name;
@@ -82,6 +83,7 @@ final class ServiceDraft {
                 .policy(policy)
                 .strategy(strategy)
                 .proxy(proxy)
+                .traffic(traffic)
                 .build();
     }
 }
