@@ -1,6 +1,8 @@
 package io.redeploy.agent.proxy;
 
 import io.redeploy.agent.log.Event;
+import io.redeploy.agent.traffic.ForwardTarget;
+import io.redeploy.agent.traffic.TrafficSwitch;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;

@@ -1,7 +1,7 @@
 package io.redeploy.agent.deploy;
 
-import io.redeploy.agent.proxy.ForwardTarget;
-import io.redeploy.agent.proxy.TrafficSwitch;
+import io.redeploy.agent.traffic.ForwardTarget;
+import io.redeploy.agent.traffic.TrafficSwitch;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
