@@ -87,8 +87,11 @@ final class StartFirstSwap implements SwapStrategy {
             return attempts.failed(
                     attempt,
                     "settings",
-                    "the agent has no traffic switch ("
-                            + service.trafficSwitch().get().describe() + ") for this service",
+                    service.traffic().isPresent()
+                            ? "the agent has no traffic switch ("
+                                    + service.trafficSwitch().get().describe() + ") for this service"
+                            : "the agent does not listen on "
+                                    + service.trafficSwitch().get().describe() + " for this service",
                     false);
         }
         Switch sw = new Switch(attempt, aliases, port, swap.old(), swap.tag());
