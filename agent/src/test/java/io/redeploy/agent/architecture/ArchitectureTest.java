@@ -49,7 +49,6 @@ class ArchitectureTest {
                             "image",
                             "log",
                             "time",
-                            "proxy",
                             "traffic",
                             "deploy.health",
                             "state")),
