@@ -78,7 +78,8 @@ final class CrashRecovery {
     }
 
     /** Without a journal entry (or for start-first, whose temporary name says it all): judged by names and labels. */
-    private Recovery byNames(ServiceConfig service, String name, Optional<JournalEntry> entry) {
+    private Recovery byNames(ServiceConfig service, String name, Optional<JournalEntry> entry)
+            throws InterruptedException {
         Optional<ContainerInfo> aside = docker.inspectContainer(ContainerNames.aside(name));
         Optional<ContainerInfo> primary = docker.inspectContainer(name);
         Optional<ContainerInfo> starting =

@@ -27,7 +27,8 @@ final class StartFirstRecovery {
         this.traffic = traffic;
     }
 
-    Recovery heal(ServiceConfig service, ContainerInfo starting, Optional<ContainerInfo> primary) {
+    Recovery heal(ServiceConfig service, ContainerInfo starting, Optional<ContainerInfo> primary)
+            throws InterruptedException {
         String name = service.containerName();
         String network = service.network().orElse("");
         if (primary.isPresent()
@@ -43,8 +44,9 @@ final class StartFirstRecovery {
         if (primary.isPresent()) {
             ContainerInfo old = primary.get();
             if (old.running()) {
-                // The crash may have come after the switch: the proxy is pointed back before the new one goes.
-                traffic.point(service, old);
+                // The crash may have come after the switch: the proxy is pointed back, and the new one drained,
+                // before it goes.
+                traffic.moveTo(service, old, starting);
             }
             docker.remove(starting.id());
             if (!network.isEmpty()

@@ -1,13 +1,17 @@
 package io.redeploy.agent.deploy;
 
 import io.redeploy.agent.config.ServiceConfig;
+import io.redeploy.agent.config.TrafficConfig;
 import io.redeploy.agent.docker.ContainerInfo;
 import io.redeploy.agent.docker.DockerGateway;
 import io.redeploy.agent.log.Event;
+import io.redeploy.agent.traffic.ForwardTarget;
+import io.redeploy.agent.traffic.TrafficSwitch;
 import io.redeploy.agent.traffic.TrafficSwitchException;
 import io.redeploy.agent.traffic.TrafficSwitches;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,6 +69,28 @@ final class TrafficPointer {
                         .with("switch", service.trafficSwitch().orElseThrow().describe())
                         .reason(e.getMessage())
                         .log();
+            }
+        }
+    }
+
+    /**
+     * Points the service's switch at {@code kept}, then lets the requests still running on {@code leaving} finish (at
+     * most the switch's {@code drain}) before the caller removes it. Throws {@link TrafficSwitchException} when the
+     * proxy cannot be pointed; one that stops answering during the drain only ends the wait.
+     */
+    void moveTo(ServiceConfig service, ContainerInfo kept, ContainerInfo leaving) throws InterruptedException {
+        point(service, kept);
+        if (service.trafficSwitch().isEmpty()) {
+            return;
+        }
+        TrafficConfig config = service.trafficSwitch().get();
+        Optional<TrafficSwitch> sw = switches.forService(service.name());
+        Optional<ForwardTarget> target = ProxyTargets.of(leaving, config.containerPort());
+        if (sw.isPresent() && target.isPresent()) {
+            try {
+                sw.get().awaitDrained(target.get(), config.drain());
+            } catch (TrafficSwitchException e) {
+                // The switch is done: what runs on the leaving container cannot be counted any more.
             }
         }
     }

@@ -1,6 +1,7 @@
 package io.redeploy.agent.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.redeploy.agent.config.DockerConfig;
@@ -15,6 +16,7 @@ import io.redeploy.agent.image.ImageRef;
 import io.redeploy.agent.reconcile.DeployResult;
 import io.redeploy.agent.reconcile.DeployResult.Outcome;
 import io.redeploy.agent.time.Sleeper;
+import io.redeploy.agent.traffic.ForwardTarget;
 import io.redeploy.agent.traffic.TrafficSwitch;
 import io.redeploy.agent.traffic.TrafficSwitches;
 import io.redeploy.agent.traffic.caddy.CaddyAdmin;
@@ -286,6 +288,83 @@ class CaddyTrafficIT {
         assertThat(get("api.test")).isEqualTo("build=102");
         assertThat(get("web.test")).isEqualTo("build=2");
         assertThat(containers()).containsExactlyInAnyOrder(web.containerName(), api.containerName());
+    }
+
+    /** What a {@code kill -9} of the agent looks like to the deploy: it stops dead, nothing after runs. */
+    private static final class AgentKilled extends Error {
+        AgentKilled() {
+            super("agent killed (test)");
+        }
+    }
+
+    @Test
+    void anAgentKilledBetweenTheSwitchAndTheDrainIsRecoveredWithCaddyOnTheRunningContainer() throws Exception {
+        ServiceConfig web = service("web", WEB_REPO, caddy.adminUrl());
+        assertThat(deployer(List.of(web))
+                        .deploy(web, builds.get("web1"), REGISTRY)
+                        .outcome())
+                .isEqualTo(Outcome.DEPLOYED);
+        TrafficSwitch real = switches(List.of(web)).forService("web").orElseThrow();
+        TrafficSwitch dyingAtTheDrain = new TrafficSwitch() {
+            @Override
+            public Optional<ForwardTarget> switchTo(ForwardTarget target) {
+                return real.switchTo(target);
+            }
+
+            @Override
+            public Optional<ForwardTarget> target() {
+                return real.target();
+            }
+
+            @Override
+            public int awaitDrained(ForwardTarget target, Duration timeout) {
+                throw new AgentKilled();
+            }
+
+            @Override
+            public boolean ensure() {
+                return real.ensure();
+            }
+        };
+        ContainerTarget dying = Targets.of(
+                docker,
+                new DefaultHealthGates(docker, Clock.systemUTC(), Sleeper.real()),
+                Clock.systemUTC(),
+                Duration.ofMinutes(2),
+                DeployHooks.NONE,
+                name -> Optional.of(dyingAtTheDrain));
+        assertThatThrownBy(() -> dying.deploy(web, builds.get("web2"), REGISTRY))
+                .isInstanceOf(AgentKilled.class);
+        assertThat(get("web.test")).as("Caddy serves from the new container").isEqualTo("build=2");
+        assertThat(containers())
+                .containsExactlyInAnyOrder(web.containerName(), ContainerNames.starting(web.containerName()));
+
+        List<String> answers = Collections.synchronizedList(new ArrayList<>());
+        AtomicBoolean probing = new AtomicBoolean(true);
+        Thread prober = new Thread(
+                () -> {
+                    while (probing.get()) {
+                        answers.add(get("web.test"));
+                        try {
+                            Thread.sleep(20);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                },
+                "probe");
+        prober.start();
+        ContainerTarget restarted = deployer(List.of(web)); // a new agent: nothing adopted yet
+        List<String> recovered = RecoveryLines.of(restarted.recover(List.of(web)));
+        restarted.pointProxies(List.of(web));
+        Thread.sleep(300);
+        probing.set(false);
+        prober.join();
+
+        assertThat(recovered).singleElement().asString().startsWith("web: removed ");
+        assertThat(get("web.test")).isEqualTo("build=1");
+        assertThat(containers()).containsExactly(web.containerName());
+        assertThat(answers).as("requests during recovery").noneMatch(a -> a.startsWith("FAIL"));
     }
 
     private static int closedPort() throws IOException {

@@ -181,7 +181,8 @@ class ReverseProxyStrategyTest {
         List<Recovery> recoveries = deployer.recover(List.of(web));
 
         assertThat(RecoveryLines.of(recoveries)).singleElement().asString().startsWith("web: removed " + NEW);
-        assertThat(docker.operations).containsSubsequence("switch", "remove");
+        assertThat(docker.operations).containsSubsequence("switch", "drain", "remove");
+        assertThat(caddy.drainTimeouts).containsExactly(Duration.ofSeconds(10));
         assertOldServing(old);
     }
 
