@@ -129,9 +129,12 @@ final class ForwarderLoop implements Runnable {
         if (connections.isEmpty()) {
             return 0;
         }
-        return connections.stream().anyMatch(ForwardedConnection::connecting)
-                ? CONNECT_CHECK_MILLIS
-                : IDLE_CHECK_MILLIS;
+        if (connections.stream().anyMatch(ForwardedConnection::connecting)) {
+            return CONNECT_CHECK_MILLIS;
+        }
+        long shortest = Math.min(
+                limits.idleTimeout().toMillis(), limits.halfClosedTimeout().toMillis());
+        return Math.max(CONNECT_CHECK_MILLIS, Math.min(IDLE_CHECK_MILLIS, shortest / 2));
     }
 
     private void acceptAll() throws IOException {
