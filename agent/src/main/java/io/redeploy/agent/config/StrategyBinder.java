@@ -9,7 +9,8 @@ import java.util.Optional;
  * start-first switch moves, refusing the combinations that cannot switch anything.
  */
 final class StrategyBinder {
-    private static final List<String> PROXY_KEYS = List.of("listen", "container_port", "drain");
+    private static final List<String> PROXY_KEYS =
+            List.of("listen", "container_port", "drain", "idle_timeout", "max_connections_per_client");
 
     private final Problems problems;
     private final TrafficBinder traffic;
@@ -32,6 +33,11 @@ final class StrategyBinder {
                     Optional<HostPort> listen = reader.parsed("listen", "host:port", HostPort::listen);
                     Optional<Integer> containerPort = reader.port("container_port");
                     Optional<Duration> drain = reader.duration("drain", Duration.ZERO);
+                    Optional<Duration> idle = reader.duration("idle_timeout", Duration.ofSeconds(1));
+                    Optional<Integer> perClient = reader.parsed(
+                            "max_connections_per_client",
+                            "a number 1-" + ProxyConfig.MAX_CONNECTIONS,
+                            StrategyBinder::perClient);
                     for (String required : List.of("listen", "container_port")) {
                         if (!reader.has(required)) {
                             problems.add(
@@ -57,7 +63,9 @@ final class StrategyBinder {
                                 listen.get().host(),
                                 listen.get().port().orElseThrow(),
                                 containerPort.get(),
-                                drain.orElse(ProxyConfig.DEFAULT_DRAIN)));
+                                drain.orElse(ProxyConfig.DEFAULT_DRAIN),
+                                idle.orElse(ProxyConfig.DEFAULT_IDLE_TIMEOUT),
+                                perClient.orElse(ProxyConfig.DEFAULT_MAX_CONNECTIONS_PER_CLIENT)));
                         draft.proxyListenLine = reader.lineOf("listen");
                     }
                 });
@@ -147,6 +155,19 @@ final class StrategyBinder {
                                                 + proxy.describe() + ")"));
             }
         }
+    }
+
+    private static int perClient(String text) {
+        try {
+            int n = Integer.parseInt(text);
+            if (n >= 1 && n <= ProxyConfig.MAX_CONNECTIONS) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // the message below
+        }
+        throw new IllegalArgumentException(
+                "'" + text + "' is not a connection count; expected a number 1-" + ProxyConfig.MAX_CONNECTIONS);
     }
 
     private static ServiceConfig.Strategy parse(String text) {

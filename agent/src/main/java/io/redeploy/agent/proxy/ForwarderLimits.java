@@ -1,5 +1,6 @@
 package io.redeploy.agent.proxy;
 
+import io.redeploy.agent.config.ProxyConfig;
 import java.time.Duration;
 
 /**
@@ -20,13 +21,27 @@ public record ForwarderLimits(
         int maxConnections,
         int maxPerClient) {
     /** 512 connections x 2 x 8 KiB = 8 MiB of buffers at most: the agent runs in a 64 MiB heap. */
-    public static final ForwarderLimits DEFAULTS =
-            new ForwarderLimits(Duration.ofSeconds(5), Duration.ofSeconds(60), Duration.ofSeconds(30), 512, 64);
+    public static final ForwarderLimits DEFAULTS = new ForwarderLimits(
+            Duration.ofSeconds(5),
+            ProxyConfig.DEFAULT_IDLE_TIMEOUT,
+            Duration.ofSeconds(30),
+            ProxyConfig.MAX_CONNECTIONS,
+            ProxyConfig.DEFAULT_MAX_CONNECTIONS_PER_CLIENT);
 
     public ForwarderLimits {
         if (maxConnections < 1 || maxPerClient < 1) {
             throw new IllegalArgumentException("connection limits must be at least 1");
         }
+    }
+
+    /** The limits a service's {@code proxy:} asks for. */
+    public static ForwarderLimits of(ProxyConfig proxy, Duration connectTimeout) {
+        return new ForwarderLimits(
+                connectTimeout,
+                proxy.idleTimeout(),
+                DEFAULTS.halfClosedTimeout,
+                DEFAULTS.maxConnections,
+                proxy.maxConnectionsPerClient());
     }
 
     public ForwarderLimits withConnectTimeout(Duration timeout) {

@@ -39,7 +39,7 @@ public final class ServiceProxies implements TrafficSwitches, AutoCloseable {
                         PortForwarder.open(
                                 service.name(),
                                 new InetSocketAddress(proxy.listenHost(), proxy.listenPort()),
-                                connectTimeout,
+                                ForwarderLimits.of(proxy, connectTimeout),
                                 listener));
                 drains.put(service.name(), proxy.drain());
             }
