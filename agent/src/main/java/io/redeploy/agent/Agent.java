@@ -77,7 +77,7 @@ public final class Agent implements AutoCloseable {
 
     /** Before the first poll, so the public ports serve while the registry is asked; retried by recovery. */
     private void pointProxies() {
-        if (parts.proxies().isEmpty()) {
+        if (parts.switches().isEmpty()) {
             return;
         }
         try {

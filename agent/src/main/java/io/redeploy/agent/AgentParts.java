@@ -54,6 +54,7 @@ record AgentParts(
         Clock clock,
         AgentMetrics metrics,
         ServiceProxies proxies,
+        ServiceSwitches switches,
         StateStore state,
         RegistryClient registry,
         NotificationDispatcher notifications,
@@ -91,6 +92,7 @@ record AgentParts(
             DockerConnection dockerConnection)
             throws Exception {
         StateStore state = StateStore.open(config.stateDir(), clock);
+        ServiceSwitches switches = ServiceSwitches.of(config.services(), proxies, clock, Sleeper.real());
         RegistryClient registry = RegistryClient.builder(config)
                 .clock(clock)
                 .listener((host, method, status) -> metrics.registryResponse(host, status))
@@ -114,7 +116,7 @@ record AgentParts(
                 clock,
                 ContainerTarget.DEFAULT_PULL_TIMEOUT,
                 new PolicyHooks(docker, clock),
-                proxies,
+                switches,
                 Optional.of(Journal.open(config.stateDir().resolve("journal"))));
         List<ServiceConfig> ordered = DependencyOrder.order(config.services());
         Map<ServiceConfig.Source, DeployTarget> bySource = new EnumMap<>(ServiceConfig.Source.class);
@@ -148,6 +150,7 @@ record AgentParts(
                 clock,
                 metrics,
                 proxies,
+                switches,
                 state,
                 registry,
                 notifications,

@@ -35,6 +35,7 @@ final class ServiceBinder {
             "hooks",
             "strategy",
             "proxy",
+            "traffic",
             "verify");
 
     private final EnvInterpolator interpolator;

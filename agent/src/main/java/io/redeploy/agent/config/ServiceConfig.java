@@ -44,6 +44,7 @@ public record ServiceConfig(
         UpdatePolicy policy,
         Strategy strategy,
         Optional<ProxyConfig> proxy,
+        Optional<TrafficConfig> traffic,
         boolean reviveStopped,
         Adopt adopt) {
     public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(10);
@@ -62,6 +63,7 @@ public record ServiceConfig(
         policy = policy == null ? UpdatePolicy.defaults() : policy;
         strategy = strategy == null ? Strategy.STOP_FIRST : strategy;
         proxy = proxy == null ? Optional.empty() : proxy;
+        traffic = traffic == null ? Optional.empty() : traffic;
         adopt = adopt == null ? Adopt.ASK : adopt;
         if (mode == UpdateMode.MONITOR && policy.kind() != UpdatePolicy.Kind.NOTIFY) {
             policy = policy.withKind(UpdatePolicy.Kind.NOTIFY);
@@ -136,6 +138,7 @@ public record ServiceConfig(
                 .policy(policy)
                 .strategy(strategy)
                 .proxy(proxy)
+                .traffic(traffic)
                 .reviveStopped(reviveStopped)
                 .adopt(adopt);
     }
@@ -151,6 +154,14 @@ public record ServiceConfig(
     /** The same service deployed with another strategy. */
     public ServiceConfig withStrategy(Strategy newStrategy) {
         return toBuilder().strategy(newStrategy).build();
+    }
+
+    /**
+     * What a start-first deploy switches to the new container: the reverse proxy ({@code traffic}) or the agent's own
+     * port ({@code proxy}); empty when the switch is by network aliases alone.
+     */
+    public Optional<TrafficConfig> trafficSwitch() {
+        return traffic.isPresent() ? traffic : proxy.map(TrafficConfig.class::cast);
     }
 
     /** The same service behind a port the agent owns ({@code strategy: start-first} with {@code proxy}). */
@@ -174,7 +185,7 @@ public record ServiceConfig(
                 + ", restartOnDependencyUpdate=" + restartOnDependencyUpdate + ", health=" + health
                 + ", stopTimeout=" + stopTimeout + ", restartPolicy=" + restartPolicy + ", command=" + command
                 + ", labels=" + labels + ", pruneOldImages=" + pruneOldImages + ", policy=" + policy + ", strategy="
-                + strategy + ", proxy=" + proxy + ", adopt=" + adopt + "]";
+                + strategy + ", proxy=" + proxy + ", traffic=" + traffic + ", adopt=" + adopt + "]";
     }
 
     /** Where a service runs and where its settings come from. */

@@ -30,6 +30,7 @@ public final class ServiceConfigBuilder {
     private UpdatePolicy policy = UpdatePolicy.defaults();
     private ServiceConfig.Strategy strategy = ServiceConfig.Strategy.STOP_FIRST;
     private Optional<ProxyConfig> proxy = Optional.empty();
+    private Optional<TrafficConfig> traffic = Optional.empty();
     private boolean reviveStopped;
     private ServiceConfig.Adopt adopt = ServiceConfig.Adopt.ASK;
 
@@ -148,6 +149,12 @@ public final class ServiceConfigBuilder {
         return this;
     }
 
+    /** A reverse proxy in front of a start-first service ({@code traffic:}): Caddy or HAProxy. */
+    public ServiceConfigBuilder traffic(Optional<TrafficConfig> value) {
+        traffic = value;
+        return this;
+    }
+
     public ServiceConfigBuilder reviveStopped(boolean value) {
         reviveStopped = value;
         return this;
@@ -182,6 +189,7 @@ public final class ServiceConfigBuilder {
                 policy,
                 strategy,
                 proxy,
+                traffic,
                 reviveStopped,
                 adopt);
     }

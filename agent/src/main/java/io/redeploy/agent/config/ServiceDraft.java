@@ -45,6 +45,7 @@ final class ServiceDraft {
     Optional<ProxyConfig> proxy = Optional.empty();
     Optional<String> swarmService = Optional.empty();
     int proxyListenLine;
+    Optional<TrafficConfig> traffic = Optional.empty();
 
     ServiceDraft(String name, String path, int line) {
         this.name = name;
@@ -84,6 +85,7 @@ final class ServiceDraft {
                 .policy(policy)
                 .strategy(strategy)
                 .proxy(proxy)
+                .traffic(traffic)
                 .build();
     }
 }

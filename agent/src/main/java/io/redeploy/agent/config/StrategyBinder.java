@@ -9,17 +9,21 @@ import java.util.Optional;
  * start-first switch moves, refusing the combinations that cannot switch anything.
  */
 final class StrategyBinder {
-    private static final List<String> PROXY_KEYS = List.of("listen", "container_port", "drain");
+    private static final List<String> PROXY_KEYS =
+            List.of("listen", "container_port", "drain", "idle_timeout", "max_connections_per_client");
 
     private final Problems problems;
+    private final TrafficBinder traffic;
 
     StrategyBinder(Problems problems) {
         this.problems = problems;
+        this.traffic = new TrafficBinder(problems);
     }
 
     /** After the ports and the network are bound: the checks read them. */
     void bind(MappingReader reader, ServiceDraft draft) {
         proxy(reader, draft);
+        traffic.bind(reader, draft);
         strategy(reader, draft);
     }
 
@@ -29,6 +33,11 @@ final class StrategyBinder {
                     Optional<HostPort> listen = reader.parsed("listen", "host:port", HostPort::listen);
                     Optional<Integer> containerPort = reader.port("container_port");
                     Optional<Duration> drain = reader.duration("drain", Duration.ZERO);
+                    Optional<Duration> idle = reader.duration("idle_timeout", Duration.ofSeconds(1));
+                    Optional<Integer> perClient = reader.parsed(
+                            "max_connections_per_client",
+                            "a number 1-" + ProxyConfig.MAX_CONNECTIONS,
+                            StrategyBinder::perClient);
                     for (String required : List.of("listen", "container_port")) {
                         if (!reader.has(required)) {
                             problems.add(
@@ -54,7 +63,9 @@ final class StrategyBinder {
                                 listen.get().host(),
                                 listen.get().port().orElseThrow(),
                                 containerPort.get(),
-                                drain.orElse(ProxyConfig.DEFAULT_DRAIN)));
+                                drain.orElse(ProxyConfig.DEFAULT_DRAIN),
+                                idle.orElse(ProxyConfig.DEFAULT_IDLE_TIMEOUT),
+                                perClient.orElse(ProxyConfig.DEFAULT_MAX_CONNECTIONS_PER_CLIENT)));
                         draft.proxyListenLine = reader.lineOf("listen");
                     }
                 });
@@ -70,13 +81,30 @@ final class StrategyBinder {
                     "a port owned by the agent only serves to "
                             + "switch clients to a new container started next to the old one; expected strategy: start-first");
         }
+        if (reader.has("traffic") && draft.strategy != ServiceConfig.Strategy.START_FIRST) {
+            problems.add(
+                    reader.lineOf("traffic"),
+                    reader.pathOf("traffic"),
+                    "a reverse proxy is switched to a new container started next to the old one; expected strategy: "
+                            + "start-first");
+        }
+        if (reader.has("traffic") && reader.has("proxy")) {
+            problems.add(
+                    reader.lineOf("proxy"),
+                    reader.pathOf("proxy"),
+                    "the agent's own port and a reverse proxy ('traffic') cannot both switch this service; expected "
+                            + "one of them (the reverse proxy keeps serving while the agent is down)");
+        }
         if (draft.strategy != ServiceConfig.Strategy.START_FIRST || draft.source != ServiceConfig.Source.SPEC) {
             return; // a followed container's ports and aliases are known from the container, at the deploy
         }
         // Old and new run side by side for a moment: they cannot both publish a host port, and without an alias on
         // a network of the service's own or a port the agent owns there is nothing to switch over.
-        if (reader.has("proxy")) {
-            draft.proxy.ifPresent(proxy -> refusePortsBehindProxy(reader, draft, proxy));
+        if (reader.has("proxy") || reader.has("traffic")) {
+            draft.proxy
+                    .map(TrafficConfig.class::cast)
+                    .or(() -> draft.traffic)
+                    .ifPresent(proxy -> refusePortsBehindProxy(reader, draft, proxy));
             return;
         }
         if (reader.has("ports")) {
@@ -102,7 +130,7 @@ final class StrategyBinder {
     }
 
     /** Behind the agent's port every published host port is one too many: old and new run at once. */
-    private void refusePortsBehindProxy(MappingReader reader, ServiceDraft draft, ProxyConfig proxy) {
+    private void refusePortsBehindProxy(MappingReader reader, ServiceDraft draft, TrafficConfig proxy) {
         for (int i = 0; i < draft.ports.size(); i++) {
             ServiceDraft.Located<PortMapping> port = draft.ports.get(i);
             String path = MappingReader.item(reader.pathOf("ports"), i);
@@ -110,17 +138,36 @@ final class StrategyBinder {
                 problems.add(
                         port.line(),
                         path,
-                        "container port " + proxy.containerPort() + " is published by the agent " + "on "
-                                + proxy.listen() + " (proxy); expected no 'ports' entry for it");
+                        "container port " + proxy.containerPort() + " is published by the agent "
+                                + (proxy instanceof ProxyConfig own
+                                        ? "on " + own.listen() + " (proxy)"
+                                        : "for " + proxy.describe())
+                                + "; expected no 'ports' entry for it");
             } else {
                 problems.add(
                         port.line(),
                         path,
                         "'" + PortMappings.describe(port.value()) + "' cannot be published by "
                                 + "the old and the new container at once during a start-first switch; expected no 'ports' "
-                                + "(the agent's proxy publishes container port " + proxy.containerPort() + ")");
+                                + (proxy instanceof ProxyConfig
+                                        ? "(the agent's proxy publishes container port " + proxy.containerPort() + ")"
+                                        : "(the agent publishes container port " + proxy.containerPort() + " for "
+                                                + proxy.describe() + ")"));
             }
         }
+    }
+
+    private static int perClient(String text) {
+        try {
+            int n = Integer.parseInt(text);
+            if (n >= 1 && n <= ProxyConfig.MAX_CONNECTIONS) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // the message below
+        }
+        throw new IllegalArgumentException(
+                "'" + text + "' is not a connection count; expected a number 1-" + ProxyConfig.MAX_CONNECTIONS);
     }
 
     private static ServiceConfig.Strategy parse(String text) {

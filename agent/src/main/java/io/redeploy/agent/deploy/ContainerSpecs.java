@@ -89,8 +89,10 @@ public final class ContainerSpecs {
         List<PortBinding> ports = new ArrayList<>();
         service.ports()
                 .forEach(p -> ports.add(new PortBinding(p.hostIp(), p.hostPort(), p.containerPort(), p.protocol())));
-        // Behind the agent's port: an ephemeral loopback port, so that the old and the new container can both run.
-        service.proxy().ifPresent(p -> ports.add(new PortBinding(PROXY_PUBLISH_IP, 0, p.containerPort(), "tcp")));
+        // Behind a traffic switch (the agent's port or a reverse proxy): an ephemeral loopback port, so that the old
+        // and the new container can both run.
+        service.trafficSwitch()
+                .ifPresent(p -> ports.add(new PortBinding(PROXY_PUBLISH_IP, 0, p.containerPort(), "tcp")));
         return new ContainerSpec(
                 service.containerName(),
                 imageReference(service, target),

@@ -8,12 +8,12 @@ import io.redeploy.agent.docker.DockerGateway;
 import io.redeploy.agent.docker.DockerGatewayException;
 import io.redeploy.agent.image.Digest;
 import io.redeploy.agent.log.Event;
-import io.redeploy.agent.proxy.TrafficSwitches;
 import io.redeploy.agent.reconcile.DeployResult;
 import io.redeploy.agent.reconcile.DeployTarget;
 import io.redeploy.agent.reconcile.Recovery;
 import io.redeploy.agent.reconcile.Workload;
 import io.redeploy.agent.state.Journal;
+import io.redeploy.agent.traffic.TrafficSwitches;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -53,7 +53,7 @@ public final class ContainerTarget implements DeployTarget {
 
     /**
      * @param hooks    the pre- and post-update hooks, asked between the pull and the swap and once healthy
-     * @param switches the traffic switches of {@code proxy:} services, pointed by start-first deploys
+     * @param switches the traffic switches of {@code proxy:} and {@code traffic:} services, pointed by start-first deploys
      * @param journal  where each step is recorded before it runs, for recovery after a crash; empty in tests of the
      *                 swap logic alone
      */
@@ -74,12 +74,12 @@ public final class ContainerTarget implements DeployTarget {
         AttemptLog attempts = new AttemptLog(clock);
         this.pruner = new ImagePruner(docker);
         AfterSwap after = new AfterSwap(hooks, pruner, attempts);
-        this.recovery = new CrashRecovery(docker, new RecoveryGate(docker, gates), rollback, deployJournal);
+        this.traffic = new TrafficPointer(docker, switches);
+        this.recovery = new CrashRecovery(docker, new RecoveryGate(docker, gates), rollback, deployJournal, traffic);
         this.preparation = new SwapPreparation(docker, gates, hooks, recovery, attempts, clock, pullTimeout);
         this.stopFirst = new StopFirstSwap(docker, rollback, after, attempts, deployJournal);
         this.startFirst = new StartFirstSwap(docker, clock, rollback, after, attempts, switches, deployJournal);
         this.engineLost = new EngineLostDeploys(docker, recovery, clock);
-        this.traffic = new TrafficPointer(docker, switches);
         this.restarts = new ContainerRestarts(docker, gates, traffic, deployJournal, clock);
     }
 
@@ -160,8 +160,9 @@ public final class ContainerTarget implements DeployTarget {
     }
 
     /**
-     * Points the traffic switch of every {@code proxy:} service at the container that serves it; called at start-up
-     * before the first poll. Throws {@link DockerGatewayException} when the engine cannot be asked.
+     * Points the traffic switch of every {@code proxy:} or {@code traffic:} service at the container that serves it
+     * (a reverse proxy's route is created when missing); called at start-up before the first poll. Throws
+     * {@link DockerGatewayException} when the engine cannot be asked.
      */
     public void pointProxies(List<ServiceConfig> services) {
         traffic.pointAll(services);

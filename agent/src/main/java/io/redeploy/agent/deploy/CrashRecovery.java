@@ -7,6 +7,7 @@ import io.redeploy.agent.docker.DockerGatewayException;
 import io.redeploy.agent.log.Event;
 import io.redeploy.agent.reconcile.Recovery;
 import io.redeploy.agent.reconcile.Recovery.Kind;
+import io.redeploy.agent.traffic.TrafficSwitchException;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,12 +27,13 @@ final class CrashRecovery {
     private final StopFirstRecovery stopFirst;
     private final StartFirstRecovery startFirst;
 
-    CrashRecovery(DockerGateway docker, RecoveryGate gate, Rollback rollback, DeployJournal journal) {
+    CrashRecovery(
+            DockerGateway docker, RecoveryGate gate, Rollback rollback, DeployJournal journal, TrafficPointer traffic) {
         this.docker = docker;
         this.journal = journal;
         this.fromJournal = new JournalRecovery(docker, gate, rollback);
         this.stopFirst = new StopFirstRecovery(docker, gate, rollback);
-        this.startFirst = new StartFirstRecovery(docker, gate);
+        this.startFirst = new StartFirstRecovery(docker, gate, traffic);
     }
 
     /** What was done for the service, as one line for the operator; empty when it was whole already. */
@@ -64,7 +66,9 @@ final class CrashRecovery {
             return Recovery.of(service.name(), Kind.INCOMPLETE, "recovery interrupted; left as is");
         } catch (RuntimeException e) {
             // Engine failures (DockerGatewayException) and bugs alike: report, and go on with the other services.
-            String reason = e instanceof DockerGatewayException ? e.getMessage() : e.toString();
+            String reason = e instanceof DockerGatewayException || e instanceof TrafficSwitchException
+                    ? e.getMessage()
+                    : e.toString();
             Event.error(log, "recover.failed")
                     .with("service", service.name())
                     .reason(reason)
@@ -74,7 +78,8 @@ final class CrashRecovery {
     }
 
     /** Without a journal entry (or for start-first, whose temporary name says it all): judged by names and labels. */
-    private Recovery byNames(ServiceConfig service, String name, Optional<JournalEntry> entry) {
+    private Recovery byNames(ServiceConfig service, String name, Optional<JournalEntry> entry)
+            throws InterruptedException {
         Optional<ContainerInfo> aside = docker.inspectContainer(ContainerNames.aside(name));
         Optional<ContainerInfo> primary = docker.inspectContainer(name);
         Optional<ContainerInfo> starting =

@@ -1,7 +1,7 @@
 package io.redeploy.agent.deploy;
 
 import io.redeploy.agent.docker.ContainerInfo;
-import io.redeploy.agent.proxy.ForwardTarget;
+import io.redeploy.agent.traffic.ForwardTarget;
 import java.util.Optional;
 
 /**

@@ -12,19 +12,23 @@ import java.util.Optional;
  * Heals what an interrupted start-first deploy leaves: the new container under {@code <name>.redeploy-new}. With
  * the old container gone (the crash came after the switch) or stopped, and the new one healthy, the switch is
  * finished (aliases, name); otherwise the new one is removed and the old container, never stopped, keeps serving
- * (its aliases are reconnected if the crash came mid-switch). The traffic switch is pointed at whatever serves once
- * every service is whole ({@link TrafficPointer}).
+ * (its aliases are reconnected if the crash came mid-switch). A service's traffic switch is pointed at the container
+ * that is kept before the other one is removed, so a proxy never points at a removed container; a proxy that cannot
+ * be asked leaves both containers running ({@code recover.failed}), to be healed by the next recovery.
  */
 final class StartFirstRecovery {
     private final DockerGateway docker;
     private final RecoveryGate gate;
+    private final TrafficPointer traffic;
 
-    StartFirstRecovery(DockerGateway docker, RecoveryGate gate) {
+    StartFirstRecovery(DockerGateway docker, RecoveryGate gate, TrafficPointer traffic) {
         this.docker = docker;
         this.gate = gate;
+        this.traffic = traffic;
     }
 
-    Recovery heal(ServiceConfig service, ContainerInfo starting, Optional<ContainerInfo> primary) {
+    Recovery heal(ServiceConfig service, ContainerInfo starting, Optional<ContainerInfo> primary)
+            throws InterruptedException {
         String name = service.containerName();
         String network = service.network().orElse("");
         if (primary.isPresent()
@@ -33,12 +37,18 @@ final class StartFirstRecovery {
                 && starting.running()
                 && gate.healthy(service, starting)) {
             // The crash came after the switch, while the old container was being stopped or removed.
+            traffic.point(service, starting);
             docker.remove(primary.get().id());
             return finished(service, starting, finishSwitch(service, starting, "removed the stopped old container, "));
         }
         if (primary.isPresent()) {
-            docker.remove(starting.id());
             ContainerInfo old = primary.get();
+            if (old.running()) {
+                // The crash may have come after the switch: the proxy is pointed back, and the new one drained,
+                // before it goes.
+                traffic.moveTo(service, old, starting);
+            }
+            docker.remove(starting.id());
             if (!network.isEmpty()
                     && old.running()
                     && !old.ipAddresses().containsKey(network)
@@ -58,6 +68,7 @@ final class StartFirstRecovery {
                             + " serves on");
         }
         if (starting.running() && gate.healthy(service, starting)) {
+            traffic.point(service, starting);
             return finished(service, starting, finishSwitch(service, starting, ""));
         }
         docker.remove(starting.id());

@@ -9,11 +9,12 @@ import io.redeploy.agent.docker.DockerGatewayException;
 import io.redeploy.agent.docker.DockerUnreachableException;
 import io.redeploy.agent.image.Digest;
 import io.redeploy.agent.log.Event;
-import io.redeploy.agent.proxy.ForwardTarget;
-import io.redeploy.agent.proxy.TrafficSwitch;
-import io.redeploy.agent.proxy.TrafficSwitches;
 import io.redeploy.agent.reconcile.DeployResult;
 import io.redeploy.agent.state.StateException;
+import io.redeploy.agent.traffic.ForwardTarget;
+import io.redeploy.agent.traffic.TrafficSwitch;
+import io.redeploy.agent.traffic.TrafficSwitchException;
+import io.redeploy.agent.traffic.TrafficSwitches;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,12 +28,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The swap of a {@code strategy: start-first} service: the new container starts next to the old one and takes
- * over the service's network aliases, and/or the traffic switch in front of it ({@code proxy}), only once it is
+ * over the service's network aliases, and/or the traffic switch in front of it ({@code proxy} or {@code traffic}), only once it is
  * healthy, so clients never see an outage, not even for a build that fails its health gate.
  *
  * <p>Steps: create the new container as {@code <name>.redeploy-new} on the service's network <em>without</em>
  * aliases (an unhealthy build must not receive a single request); start; health gate; <b>switch</b>: reconnect the
- * new one with the aliases and/or point the switch at it; drain the old one ({@code proxy.drain}), take it off the
+ * new one with the aliases and/or point the switch at it; drain the old one ({@code drain}), take it off the
  * aliases, stop and remove it; rename the new one to {@code <name>}. A failure before the switch removes the new
  * container; the old one was never touched ({@code rolled_back}, so the digest is not retried). After the switch the
  * deploy counts as done: a failed cleanup is reported, not rolled back.
@@ -71,8 +72,9 @@ final class StartFirstSwap implements SwapStrategy {
         Attempt attempt = swap.attempt();
         ServiceConfig service = attempt.service();
         Map<String, List<String>> aliases = aliasesToMove(swap);
-        Optional<TrafficSwitch> port = service.proxy().flatMap(p -> switches.forService(service.name()));
-        if (publishesHostPorts(swap) || (aliases.isEmpty() && service.proxy().isEmpty())) {
+        Optional<TrafficSwitch> port = service.trafficSwitch().flatMap(p -> switches.forService(service.name()));
+        if (publishesHostPorts(swap)
+                || (aliases.isEmpty() && service.trafficSwitch().isEmpty())) {
             // The config loader refuses this for the spec; a followed container may publish ports it cannot share.
             return attempts.failed(
                     attempt,
@@ -81,20 +83,29 @@ final class StartFirstSwap implements SwapStrategy {
                             + "ports (the old and the new container run side by side)",
                     false);
         }
-        if (service.proxy().isPresent() && port.isEmpty()) {
+        if (service.trafficSwitch().isPresent() && port.isEmpty()) {
             return attempts.failed(
                     attempt,
                     "settings",
-                    "the agent does not listen on " + service.proxy().get().listen() + " for this service",
+                    service.traffic().isPresent()
+                            ? "the agent has no traffic switch ("
+                                    + service.trafficSwitch().get().describe() + ") for this service"
+                            : "the agent does not listen on "
+                                    + service.trafficSwitch().get().describe() + " for this service",
                     false);
         }
         Switch sw = new Switch(attempt, aliases, port, swap.old(), swap.tag());
         try {
+            sw.checkSwitch();
             sw.startNew(swap);
             sw.switchOver();
         } catch (DockerGatewayException e) {
             return discarded(sw, e.getMessage(), e instanceof DockerUnreachableException);
         } catch (HealthCheckFailedException e) {
+            return discarded(sw, e.getMessage(), false);
+        } catch (TrafficSwitchException e) {
+            // Caddy keeps its config on a refused change; HAProxy's slots change one command at a time: point back.
+            sw.pointBack();
             return discarded(sw, e.getMessage(), false);
         } catch (StateException e) {
             return discarded(sw, "the deploy journal could not be written: " + e.getMessage(), false);
@@ -137,6 +148,7 @@ final class StartFirstSwap implements SwapStrategy {
         String step;
         Optional<String> newId = Optional.empty();
         Optional<ForwardTarget> previousTarget = Optional.empty();
+        Optional<ForwardTarget> beforeSwitch = Optional.empty();
         JournalEntry entry;
 
         Switch(
@@ -164,6 +176,35 @@ final class StartFirstSwap implements SwapStrategy {
             entry = journal.record(entry.at(next));
         }
 
+        /** Before anything is created: a reverse proxy that cannot be asked now would refuse the switch later. */
+        void checkSwitch() {
+            if (port.isPresent()) {
+                step = switchStep();
+                port.get().ensure();
+            }
+        }
+
+        String switchStep() {
+            return DeployResult.TRAFFIC_STEP + " ("
+                    + attempt.service().trafficSwitch().orElseThrow().describe() + ")";
+        }
+
+        /** After a failed switch: the old container gets every request again, as far as the proxy answers. */
+        void pointBack() {
+            if (port.isEmpty() || beforeSwitch.isEmpty()) {
+                return;
+            }
+            try {
+                port.get().switchTo(beforeSwitch.get());
+            } catch (TrafficSwitchException e) {
+                Event.warn(log, "traffic.point_back_failed")
+                        .with("service", attempt.name())
+                        .with("target", beforeSwitch.get().endpoint())
+                        .reason(e.getMessage())
+                        .log();
+            }
+        }
+
         void startNew(Swap swap) throws HealthCheckFailedException, InterruptedException {
             removeLeftover(attempt.service());
             step = "create";
@@ -188,14 +229,16 @@ final class StartFirstSwap implements SwapStrategy {
                 docker.connectNetwork(newId.get(), network.getKey(), network.getValue());
             }
             if (port.isPresent()) {
-                int containerPort = service.proxy().get().containerPort();
-                step = "switch " + service.proxy().get().listen() + " to the new container";
+                int containerPort = service.trafficSwitch().get().containerPort();
+                step = "switch " + service.trafficSwitch().get().describe() + " to the new container";
                 ContainerInfo fresh = docker.inspectContainer(newId.get())
                         .orElseThrow(() -> new DockerGatewayException("the new container is gone"));
                 ForwardTarget next = ProxyTargets.published(fresh, containerPort)
                         .orElseThrow(() -> new DockerGatewayException(
                                 "the new container publishes no host port for " + containerPort));
                 // The last step that may fail comes before this one: from here on, new connections reach the new build.
+                step = switchStep();
+                beforeSwitch = port.get().target();
                 previousTarget = port.get().switchTo(next);
             }
         }
@@ -216,7 +259,7 @@ final class StartFirstSwap implements SwapStrategy {
     }
 
     /**
-     * Lets the old container's connections through the switch finish (at most {@code proxy.drain}), takes it off
+     * Lets the old container's connections through the switch finish (at most {@code drain}), takes it off
      * the aliases, then stops and removes it; failures only leave garbage behind.
      */
     private void retire(Switch sw, ContainerInfo old, List<DockerGatewayException> problems) {
@@ -242,7 +285,7 @@ final class StartFirstSwap implements SwapStrategy {
     }
 
     private void drain(ServiceConfig service, TrafficSwitch port, ForwardTarget previous) {
-        Duration drain = service.proxy().orElseThrow().drain();
+        Duration drain = service.trafficSwitch().orElseThrow().drain();
         Instant started = clock.instant();
         int left;
         try {
@@ -250,6 +293,9 @@ final class StartFirstSwap implements SwapStrategy {
         } catch (InterruptedException e) {
             // The agent is stopping: the switch is done, so the old container is still stopped, only sooner.
             Thread.currentThread().interrupt();
+            left = -1;
+        } catch (TrafficSwitchException e) {
+            // The proxy stopped answering after the switch: requests still on the old one cannot be counted.
             left = -1;
         }
         if (left != 0) {

@@ -2,6 +2,8 @@ package io.redeploy.agent.proxy;
 
 import io.redeploy.agent.config.ProxyConfig;
 import io.redeploy.agent.config.ServiceConfig;
+import io.redeploy.agent.traffic.TrafficSwitch;
+import io.redeploy.agent.traffic.TrafficSwitches;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -37,7 +39,7 @@ public final class ServiceProxies implements TrafficSwitches, AutoCloseable {
                         PortForwarder.open(
                                 service.name(),
                                 new InetSocketAddress(proxy.listenHost(), proxy.listenPort()),
-                                connectTimeout,
+                                ForwarderLimits.of(proxy, connectTimeout),
                                 listener));
                 drains.put(service.name(), proxy.drain());
             }

@@ -1,5 +1,5 @@
 /**
- * The agent's own TCP forwarder for {@code proxy:} services and the {@code TrafficSwitch} seam a start-first deploy
- * drives. Imports only {@code config} and {@code log}.
+ * The agent's own TCP forwarder for {@code proxy:} services, one {@code traffic.TrafficSwitch} a start-first deploy
+ * drives. Imports only {@code config}, {@code log} and the {@code traffic} seam.
  */
 package io.redeploy.agent.proxy;

@@ -47,6 +47,12 @@ public record DeployResult(
     /** The step name of a deploy journal that could not be written (a full or read-only disk): not the build's fault. */
     public static final String JOURNAL_STEP = "deploy journal";
 
+    /**
+     * The step name of a reverse proxy that could not be asked or refused the switch: the old container kept serving,
+     * the proxy is to blame, not the build.
+     */
+    public static final String TRAFFIC_STEP = "traffic switch";
+
     public boolean succeeded() {
         return outcome == Outcome.DEPLOYED;
     }
@@ -63,6 +69,7 @@ public record DeployResult(
                         && (reason.startsWith("pull failed")
                                 || reason.startsWith("inspect failed")
                                 || reason.startsWith(PRE_UPDATE_STEP)
-                                || reason.startsWith(JOURNAL_STEP));
+                                || reason.startsWith(JOURNAL_STEP))
+                || outcome == Outcome.ROLLED_BACK && reason.startsWith(TRAFFIC_STEP);
     }
 }

@@ -38,10 +38,20 @@ class ArchitectureTest {
             Map.entry("registry", Set.of("config", "image", "log", "time")),
             Map.entry("docker", Set.of("image", "log")),
             Map.entry("reconcile", Set.of("config", "image", "log", "registry", "state", "metrics")),
-            Map.entry("proxy", Set.of("config", "log")),
+            Map.entry("traffic", Set.of()),
+            Map.entry("proxy", Set.of("config", "log", "traffic")),
             Map.entry(
                     "deploy",
-                    Set.of("reconcile", "docker", "config", "image", "log", "time", "proxy", "deploy.health", "state")),
+                    Set.of(
+                            "reconcile",
+                            "docker",
+                            "config",
+                            "image",
+                            "log",
+                            "time",
+                            "traffic",
+                            "deploy.health",
+                            "state")),
             Map.entry("deploy.health", Set.of("docker", "config", "image", "log", "time")),
             Map.entry("policy", Set.of("deploy", "docker", "config", "image", "log")),
             Map.entry("signing", Set.of("reconcile", "registry", "config", "image", "log")),
@@ -50,8 +60,8 @@ class ArchitectureTest {
             Map.entry("http", Set.of("config", "state", "metrics", "image", "log")),
             Map.entry("docker.swarm", Set.of("docker", "image", "log")),
             Map.entry("swarm", Set.of("docker.swarm", "reconcile", "config", "image", "log", "time")),
-            Map.entry("traffic.caddy", Set.of("log", "time")),
-            Map.entry("traffic.haproxy", Set.of("traffic.caddy", "log", "time")),
+            Map.entry("traffic.caddy", Set.of("traffic", "log", "time")),
+            Map.entry("traffic.haproxy", Set.of("traffic", "traffic.caddy", "log", "time")),
             Map.entry("cli", Set.of()));
 
     @Test

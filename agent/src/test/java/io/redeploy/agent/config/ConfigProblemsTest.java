@@ -39,9 +39,10 @@ class ConfigProblemsTest {
                     replicas: 3
                 """))
                 .containsExactly("agent.yml:4: services.web: unknown key 'replicas'; expected one of: image, "
-                        + "container, swarm_service, adopt, tag, container_name, mode, env, ports, volumes, network, network_aliases, depends_on, "
-                        + "restart_on_dependency_update, health, stop_timeout, restart_policy, command, labels, "
-                        + "prune_old_images, revive_stopped, policy, cooldown, hooks, strategy, proxy, verify");
+                        + "container, swarm_service, adopt, tag, container_name, mode, env, ports, volumes, network, "
+                        + "network_aliases, depends_on, restart_on_dependency_update, health, stop_timeout, "
+                        + "restart_policy, command, labels, prune_old_images, revive_stopped, policy, cooldown, hooks, "
+                        + "strategy, proxy, traffic, verify");
     }
 
     @Test

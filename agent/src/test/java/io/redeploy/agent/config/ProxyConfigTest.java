@@ -179,4 +179,25 @@ class ProxyConfigTest {
                         "agent.yml:13: services.admin.proxy.listen: host port 127.0.0.1:8080/tcp is already published by "
                                 + "services.api.ports[0]; expected each host port published once");
     }
+
+    @Test
+    void theForwardersLimitsAreReadAndCheckedWithTheirLine() throws ConfigException {
+        ServiceConfig web = parse("""
+                services:
+                  web:
+                    image: ghcr.io/acme/app
+                    strategy: start-first
+                    proxy: {listen: "0.0.0.0:8080", container_port: 8080, idle_timeout: 2m, max_connections_per_client: 16}
+                """).service("web").orElseThrow();
+        assertThat(web.proxy())
+                .contains(new ProxyConfig("0.0.0.0", 8080, 8080, Duration.ofSeconds(30), Duration.ofMinutes(2), 16));
+
+        assertThat(
+                        proxyProblems(
+                                "{listen: \"0.0.0.0:8080\", container_port: 8080, idle_timeout: 10ms, max_connections_per_client: 600}"))
+                .hasSize(2)
+                .anySatisfy(p -> assertThat(p).startsWith("agent.yml:5: services.web.proxy.idle_timeout: "))
+                .contains("agent.yml:5: services.web.proxy.max_connections_per_client: '600' is not a connection "
+                        + "count; expected a number 1-512");
+    }
 }

@@ -2,7 +2,7 @@ package io.redeploy.agent.deploy;
 
 import io.redeploy.agent.deploy.health.HealthGateFactory;
 import io.redeploy.agent.docker.DockerGateway;
-import io.redeploy.agent.proxy.TrafficSwitches;
+import io.redeploy.agent.traffic.TrafficSwitches;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;

@@ -1,5 +1,6 @@
 package io.redeploy.agent.proxy;
 
+import io.redeploy.agent.traffic.ForwardTarget;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

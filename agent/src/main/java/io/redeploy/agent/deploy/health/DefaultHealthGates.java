@@ -34,14 +34,14 @@ public final class DefaultHealthGates implements HealthGateFactory {
                 image.hasHealthcheck()
                         ? new DockerHealthcheckGate(docker, clock, sleeper, h.timeout(), h.interval())
                         // Behind the agent's port "still running" is not enough: clients are switched over at once.
-                        : service.proxy().isPresent()
+                        : service.trafficSwitch().isPresent()
                                 ? new TcpGate(
                                         docker,
                                         clock,
                                         sleeper,
                                         h.timeout(),
                                         h.interval(),
-                                        service.proxy().get().containerPort(),
+                                        service.trafficSwitch().get().containerPort(),
                                         service.network())
                                 : new RunningGate(docker, clock, sleeper, h.timeout(), h.interval());
             case HTTP ->
@@ -63,8 +63,8 @@ public final class DefaultHealthGates implements HealthGateFactory {
         if (h.port() > 0) {
             return h.port();
         }
-        if (service.proxy().isPresent()) {
-            return service.proxy().get().containerPort();
+        if (service.trafficSwitch().isPresent()) {
+            return service.trafficSwitch().get().containerPort();
         }
         return service.ports().stream()
                 .filter(p -> p.protocol() == null || p.protocol().equalsIgnoreCase("tcp"))

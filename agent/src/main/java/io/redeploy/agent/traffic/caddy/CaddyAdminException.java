@@ -1,5 +1,6 @@
 package io.redeploy.agent.traffic.caddy;
 
+import io.redeploy.agent.traffic.TrafficSwitchException;
 import java.util.OptionalInt;
 
 /**
@@ -7,7 +8,7 @@ import java.util.OptionalInt;
  * refused config change leaves Caddy on its previous config). The message names the admin URL, the call and the
  * route.
  */
-public final class CaddyAdminException extends RuntimeException {
+public final class CaddyAdminException extends TrafficSwitchException {
     private final int status;
 
     CaddyAdminException(String message, int status, Throwable cause) {

@@ -60,6 +60,7 @@ public final class CaddySwitch implements UpstreamSwitch {
      * Takes over the upstreams Caddy runs for the route (an agent restarted while Caddy kept serving); returns the
      * current target, empty when the route is missing. Throws {@link CaddyAdminException} when Caddy cannot be asked.
      */
+    @Override
     public synchronized Optional<UpstreamTarget> adopt() {
         List<UpstreamTarget> running = admin.upstreamDials(route).orElse(List.of()).stream()
                 .map(UpstreamTarget::parse)
@@ -120,6 +121,12 @@ public final class CaddySwitch implements UpstreamSwitch {
                     .log();
         }
         return outcome;
+    }
+
+    @Override
+    public boolean restore() {
+        Outcome outcome = ensure();
+        return outcome == Outcome.CREATED || outcome == Outcome.REPLACED;
     }
 
     /**

@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * Where a service's new requests go, and the draining of the ones still running on the previous upstream. Shaped
- * like {@code proxy.TrafficSwitch} so that the two can be unified.
+ * Where a service's new requests go in a reverse proxy that dials {@code host:port} upstreams, and the draining of the
+ * ones still running on the previous upstream; driven by deploys through {@link UpstreamTrafficSwitch}.
  */
 public interface UpstreamSwitch {
 
@@ -22,4 +22,16 @@ public interface UpstreamSwitch {
      * drained).
      */
     int awaitDrained(UpstreamTarget target, Duration timeout) throws InterruptedException;
+
+    /**
+     * Takes over the upstreams the proxy runs (an agent restarted while the proxy kept serving), so the next switch
+     * drains the one that served; returns the current target, empty when the proxy has none for the service.
+     */
+    Optional<UpstreamTarget> adopt();
+
+    /**
+     * Makes the proxy run the wanted upstreams again when it lost or changed them (restarted, reloaded); writes
+     * nothing when it runs them. Returns true when something was written.
+     */
+    boolean restore();
 }

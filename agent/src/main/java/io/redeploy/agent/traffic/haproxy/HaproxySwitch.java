@@ -39,10 +39,24 @@ public final class HaproxySwitch implements UpstreamSwitch {
     private final Clock clock;
     private final Sleeper sleeper;
     private final Duration drainPoll;
+    private final String serverPrefix;
     private UpstreamTarget wanted;
 
     public HaproxySwitch(
             HaproxyRuntime runtime, String service, String backend, Clock clock, Sleeper sleeper, Duration drainPoll) {
+        this(runtime, service, backend, "", clock, sleeper, drainPoll);
+    }
+
+    /** @param serverPrefix only the backend's servers whose names start with it are the service's slots */
+    public HaproxySwitch(
+            HaproxyRuntime runtime,
+            String service,
+            String backend,
+            String serverPrefix,
+            Clock clock,
+            Sleeper sleeper,
+            Duration drainPoll) {
+        this.serverPrefix = serverPrefix;
         this.runtime = runtime;
         this.service = service;
         this.backend = backend;
@@ -52,15 +66,16 @@ public final class HaproxySwitch implements UpstreamSwitch {
     }
 
     /** Takes over the target HAProxy serves (an agent restart); empty when no slot is active. */
+    @Override
     public synchronized Optional<UpstreamTarget> adopt() {
-        Optional<UpstreamTarget> serving = active(runtime.servers(backend));
+        Optional<UpstreamTarget> serving = active(slots());
         wanted = serving.orElse(null);
         return serving;
     }
 
     @Override
     public synchronized Optional<UpstreamTarget> switchTo(UpstreamTarget target) {
-        List<ServerSlot> slots = runtime.servers(backend);
+        List<ServerSlot> slots = slots();
         Optional<UpstreamTarget> previous = wanted != null ? Optional.of(wanted) : active(slots);
         apply(slots, target);
         wanted = target;
@@ -85,7 +100,7 @@ public final class HaproxySwitch implements UpstreamSwitch {
         if (wanted == null) {
             return Outcome.NO_TARGET;
         }
-        List<ServerSlot> slots = runtime.servers(backend);
+        List<ServerSlot> slots = slots();
         List<ServerSlot> active = slots.stream().filter(ServerSlot::active).toList();
         if (active.size() == 1 && active.get(0).target().equals(wanted)) {
             return Outcome.UNCHANGED;
@@ -99,6 +114,12 @@ public final class HaproxySwitch implements UpstreamSwitch {
         return Outcome.RESTORED;
     }
 
+    @Override
+    public boolean restore() {
+        Outcome outcome = ensure();
+        return outcome == Outcome.RESTORED;
+    }
+
     /**
      * Polls the sessions of the slot that points at {@code target} until none is open on two polls in a row, at most
      * {@code timeout}; a drained slot that no longer serves is then put in maintenance. Returns the sessions still open.
@@ -108,7 +129,7 @@ public final class HaproxySwitch implements UpstreamSwitch {
         Instant deadline = clock.instant().plus(timeout);
         int zeros = 0;
         while (true) {
-            Optional<ServerSlot> slot = runtime.servers(backend).stream()
+            Optional<ServerSlot> slot = slots().stream()
                     .filter(s -> s.target().equals(target) && !s.active())
                     .findFirst();
             if (slot.isEmpty()) {
@@ -158,6 +179,12 @@ public final class HaproxySwitch implements UpstreamSwitch {
                 runtime.setState(backend, other.name(), "drain");
             }
         }
+    }
+
+    private List<ServerSlot> slots() {
+        return runtime.servers(backend).stream()
+                .filter(s -> s.name().startsWith(serverPrefix))
+                .toList();
     }
 
     private static Optional<UpstreamTarget> active(List<ServerSlot> slots) {

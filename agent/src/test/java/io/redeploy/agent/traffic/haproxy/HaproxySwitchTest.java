@@ -124,4 +124,32 @@ class HaproxySwitchTest {
                     .hasMessageContaining("backend be_web of service web has no free server slot for 172.18.0.5:8000");
         }
     }
+
+    @Test
+    void withAServerPrefixOnlyThatServiceSlotsAreUsed() throws Exception {
+        String twoServices = STATE_HEADER
+                + line(1, "api_blue", "172.18.0.9", 2, 4, 8000)
+                + line(2, "api_green", "127.0.0.1", 0, 5, 1)
+                + line(3, "web_blue", "172.18.0.4", 2, 4, 8000)
+                + line(4, "web_green", "127.0.0.1", 0, 5, 1) + "\n";
+        try (FakeRuntimeSocket haproxy = new FakeRuntimeSocket(
+                c -> c.startsWith("show") ? twoServices : c.contains(" addr ") ? ADDR_CHANGED : "\n")) {
+            HaproxySwitch web = new HaproxySwitch(
+                    new HaproxyRuntime(haproxy.path(), Duration.ofSeconds(5)),
+                    "web",
+                    "be_web",
+                    "web_",
+                    clock,
+                    clock::advance,
+                    Duration.ofMillis(200));
+
+            assertThat(web.switchTo(NEW)).contains(OLD);
+            assertThat(haproxy.commands())
+                    .containsExactly(
+                            "show servers state be_web",
+                            "set server be_web/web_green addr 172.18.0.5 port 8000",
+                            "set server be_web/web_green state ready",
+                            "set server be_web/web_blue state drain");
+        }
+    }
 }

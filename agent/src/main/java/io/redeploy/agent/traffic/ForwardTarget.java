@@ -1,4 +1,4 @@
-package io.redeploy.agent.proxy;
+package io.redeploy.agent.traffic;
 
 import java.net.InetSocketAddress;
 

@@ -1,8 +1,8 @@
-package io.redeploy.agent.proxy;
+package io.redeploy.agent.traffic;
 
 import java.util.Optional;
 
-/** The agent-owned port of each service that has one ({@code proxy:} in its configuration). */
+/** The traffic switch of each service that has one ({@code proxy:} or {@code traffic:} in its configuration). */
 @FunctionalInterface
 public interface TrafficSwitches {
     TrafficSwitches NONE = service -> Optional.empty();
