@@ -98,7 +98,7 @@ final class StartFirstSwap implements SwapStrategy {
         try {
             sw.checkSwitch();
             sw.startNew(swap);
-            sw.switchOver();
+            sw.switchOver(swap.container() instanceof NewContainer.CopyOf);
         } catch (DockerGatewayException e) {
             return discarded(sw, e.getMessage(), e instanceof DockerUnreachableException);
         } catch (HealthCheckFailedException e) {
@@ -219,7 +219,8 @@ final class StartFirstSwap implements SwapStrategy {
             swap.gate().await(newId.get());
         }
 
-        void switchOver() {
+        /** @param copy the new container copies a followed one: it publishes no port of the agent's */
+        void switchOver(boolean copy) {
             ServiceConfig service = attempt.service();
             record(JournalEntry.Step.SWITCH);
             for (Map.Entry<String, List<String>> network : aliases.entrySet()) {
@@ -233,9 +234,12 @@ final class StartFirstSwap implements SwapStrategy {
                 step = "switch " + service.trafficSwitch().get().describe() + " to the new container";
                 ContainerInfo fresh = docker.inspectContainer(newId.get())
                         .orElseThrow(() -> new DockerGatewayException("the new container is gone"));
-                ForwardTarget next = ProxyTargets.published(fresh, containerPort)
-                        .orElseThrow(() -> new DockerGatewayException(
-                                "the new container publishes no host port for " + containerPort));
+                // A copy of a followed container publishes what compose gave it, nothing of the agent's: the proxy
+                // dials it on its network address instead.
+                Optional<ForwardTarget> target =
+                        copy ? ProxyTargets.of(fresh, containerPort) : ProxyTargets.published(fresh, containerPort);
+                ForwardTarget next = target.orElseThrow(() ->
+                        new DockerGatewayException("the new container publishes no host port for " + containerPort));
                 // The last step that may fail comes before this one: from here on, new connections reach the new build.
                 step = switchStep();
                 beforeSwitch = port.get().target();

@@ -61,4 +61,37 @@ class FollowedContainerDeployTest {
         assertThat(docker.all()).isEmpty();
         assertThat(docker.operations).doesNotContain("create", "pull");
     }
+
+    @Test
+    void behindATrafficSwitchTheCopyIsDialledOnItsNetworkAddress() {
+        FakeSwitch proxy = new FakeSwitch(docker.operations);
+        ContainerTarget switched = Targets.of(
+                docker,
+                new DefaultHealthGates(docker, clock, clock.sleeper()),
+                clock,
+                java.time.Duration.ofMinutes(1),
+                DeployHooks.NONE,
+                service -> service.equals("web") ? Optional.of(proxy) : Optional.empty());
+        ServiceConfig behindCaddy = followed.toBuilder()
+                .ports(java.util.List.of())
+                .strategy(ServiceConfig.Strategy.START_FIRST)
+                .proxy(Optional.of(new io.redeploy.agent.config.ProxyConfig(
+                        "0.0.0.0", 8080, 8080, java.time.Duration.ofSeconds(1))))
+                .health(new io.redeploy.agent.config.HealthCheckConfig(
+                        io.redeploy.agent.config.HealthCheckConfig.Type.NONE,
+                        "/",
+                        0,
+                        java.time.Duration.ofSeconds(5),
+                        java.time.Duration.ofSeconds(1)))
+                .build();
+        docker.existing("acme-web", REPO, V1.value(), Map.of("com.docker.compose.service", "web"), true);
+        docker.registryHas(REPO, V2.value(), false, Behaviour.HEALTHY);
+
+        DeployResult result = switched.deploy(switched.resolve(behindCaddy), V2, REGISTRY);
+
+        assertThat(result.outcome()).as(result.reason()).isEqualTo(Outcome.DEPLOYED);
+        assertThat(proxy.switches)
+                .last()
+                .satisfies(t -> assertThat(t.toString()).doesNotContain("127.0.0.1"));
+    }
 }

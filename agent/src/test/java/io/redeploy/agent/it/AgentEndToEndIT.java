@@ -61,7 +61,10 @@ class AgentEndToEndIT {
         LocalStack.pushTestImage(LocalStack.REGISTRY + "/" + repo + ":main", "2");
         await().atMost(DEPLOY_WAIT).until(() -> LocalStack.answer(port).equals(Optional.of("build=2")));
 
-        assertThat(LocalStack.containersNamed(name)).containsExactly(name);
+        // The new build answers while its health gate still runs; the old container goes once the gate passed.
+        await().atMost(DEPLOY_WAIT)
+                .untilAsserted(
+                        () -> assertThat(LocalStack.containersNamed(name)).containsExactly(name));
         assertThat(LocalStack.exec(
                         "docker",
                         "inspect",
@@ -86,7 +89,10 @@ class AgentEndToEndIT {
         // The rollback starts the old container again; its server needs a moment to listen (longer on a loaded host).
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> LocalStack.answer(port).equals(Optional.of("build=1")));
-        assertThat(LocalStack.containersNamed(name)).containsExactly(name);
+        // The new build answers while its health gate still runs; the old container goes once the gate passed.
+        await().atMost(DEPLOY_WAIT)
+                .untilAsserted(
+                        () -> assertThat(LocalStack.containersNamed(name)).containsExactly(name));
 
         int attemptsBefore = agent.state().get("web").history().size();
         int polls = agent.pollsCompleted();
@@ -208,7 +214,10 @@ class AgentEndToEndIT {
         registry.up();
         agent.triggerPoll(Optional.empty());
         await().atMost(DEPLOY_WAIT).until(() -> LocalStack.answer(port).equals(Optional.of("build=2")));
-        assertThat(LocalStack.containersNamed(name)).containsExactly(name);
+        // The new build answers while its health gate still runs; the old container goes once the gate passed.
+        await().atMost(DEPLOY_WAIT)
+                .untilAsserted(
+                        () -> assertThat(LocalStack.containersNamed(name)).containsExactly(name));
     }
 
     @Test
