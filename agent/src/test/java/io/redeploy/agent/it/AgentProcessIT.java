@@ -371,6 +371,20 @@ class AgentProcessIT {
         assertThat(exit.stdout()).doesNotContain("event=agent.started");
     }
 
+    @Test
+    void checkAsksTheEngineAboutAFollowedContainerThatDoesNotExistAndStillExitsZero() throws IOException {
+        String missing = "lc-check-missing-" + UUID.randomUUID().toString().substring(0, 8);
+        Path config = Files.writeString(
+                dir.resolve("followed.yml"),
+                "state_dir: " + dir.resolve("followed-state") + "\nservices:\n  web: {container: " + missing + "}\n");
+        AgentProcess.Exit exit =
+                AgentProcess.run(dir, "check-followed", STEP, "--config", config.toString(), "--check");
+        assertThat(exit.code()).as(exit.stderr()).isEqualTo(0);
+        assertThat(exit.stdout())
+                .contains("is valid")
+                .contains("check: services.web: the followed container " + missing + " does not exist");
+    }
+
     // ---- Docker down ----
 
     @Test
