@@ -305,6 +305,21 @@ public final class SwarmTarget implements DeployTarget {
             DeployResult.Outcome outcome,
             String reason,
             Instant started) {
-        return new DeployResult(service.name(), from, to, outcome, reason, Duration.between(started, clock.instant()));
+        Duration duration = Duration.between(started, clock.instant());
+        // The same lines as a container deploy's, so operators grep one set of events for both.
+        Event event = switch (outcome) {
+            case DEPLOYED -> Event.info(log, "deploy.done");
+            case ROLLED_BACK -> Event.error(log, "deploy.rollback");
+            default -> Event.error(log, "deploy.failed");
+        };
+        event.with("service", service.name())
+                .digest("from", from)
+                .digest("to", to)
+                .with("strategy", "swarm");
+        if (outcome != DeployResult.Outcome.DEPLOYED) {
+            event.reason(reason);
+        }
+        event.duration(duration).log();
+        return new DeployResult(service.name(), from, to, outcome, reason, duration);
     }
 }
