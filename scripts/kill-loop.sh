@@ -18,7 +18,7 @@ if [ -n "$seed" ]; then args+=(-Dkillloop.seed="$seed"); fi
 log=$(mktemp /tmp/kill-loop.XXXXXX.log)
 echo "kill-loop: $kills kills, broken ratio $ratio; maven output in $log"
 set +e
-mvn -B -ntp -pl agent verify -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=KillLoopIT \
+mvn -B -ntp -pl agent verify -Dspotless.check.skip=true -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=KillLoopIT \
   "${args[@]}" 2>&1 | tee "$log" | grep --line-buffered '^killloop'
 codes=("${PIPESTATUS[@]}")
 set -e
