@@ -13,7 +13,8 @@ import java.util.Optional;
  * the old container gone (the crash came after the switch) or stopped, and the new one healthy, the switch is
  * finished (aliases, name); otherwise the new one is removed and the old container, never stopped, keeps serving
  * (its aliases are reconnected if the crash came mid-switch). The traffic switch is pointed at whatever serves once
- * every service is whole ({@link TrafficPointer}).
+ * every service is whole ({@link TrafficPointer}). The new build counts as judged (rolled back, not retried) only when
+ * its container died or failed its gate here; removed while the old one still served, it is tried again.
  */
 final class StartFirstRecovery {
     private final DockerGateway docker;
@@ -37,6 +38,9 @@ final class StartFirstRecovery {
             return finished(service, starting, finishSwitch(service, starting, "removed the stopped old container, "));
         }
         if (primary.isPresent()) {
+            // The old container still serves: the new one is removed without being judged (a start-first retry costs
+            // clients nothing), unless it died on its own, which judges the build.
+            Kind kind = judgedByDying(starting);
             docker.remove(starting.id());
             ContainerInfo old = primary.get();
             if (!network.isEmpty()
@@ -47,26 +51,46 @@ final class StartFirstRecovery {
                 docker.connectNetwork(old.id(), network, service.networkAliases());
                 return Recovery.of(
                         service.name(),
-                        Kind.ROLLED_BACK,
-                        "removed " + starting.name() + " left by an interrupted start-first deploy and reconnected "
-                                + name + " to " + network);
+                        kind,
+                        "removed " + starting.name() + " left " + starting.status()
+                                + " by an interrupted start-first deploy and reconnected " + name + " to " + network
+                                + retried(kind));
             }
             return Recovery.of(
                     service.name(),
-                    Kind.ROLLED_BACK,
-                    "removed " + starting.name() + " left by an interrupted start-first deploy; " + name
-                            + " serves on");
+                    kind,
+                    "removed " + starting.name() + " left " + starting.status()
+                            + " by an interrupted start-first deploy; " + name + " serves on" + retried(kind));
         }
         if (starting.running() && gate.healthy(service, starting)) {
             return finished(service, starting, finishSwitch(service, starting, ""));
         }
         docker.remove(starting.id());
+        if (starting.neverStarted()) {
+            return Recovery.of(
+                    service.name(),
+                    Kind.UNDONE,
+                    "removed " + starting.name() + " left created (never started) by an interrupted start-first deploy;"
+                            + " no container runs under " + name + " until the next poll deploys the build again");
+        }
         return Recovery.of(
                 service.name(),
                 Kind.ROLLED_BACK,
                 "removed " + starting.name() + " left " + starting.status()
                         + " or unhealthy by an interrupted start-first deploy; no container runs under " + name
                         + " until the next deploy");
+    }
+
+    /**
+     * A new container that exited (or is being restarted by its policy) has judged its build: rolled back, remembered
+     * as failed. One that was created, or running and perhaps in its gate, has not: the deploy is undone and tried again.
+     */
+    private static Kind judgedByDying(ContainerInfo starting) {
+        return starting.exitedOrRestarting() ? Kind.ROLLED_BACK : Kind.UNDONE;
+    }
+
+    private static String retried(Kind kind) {
+        return kind == Kind.UNDONE ? "; the build was not judged, the next poll deploys it again" : "";
     }
 
     private String finishSwitch(ServiceConfig service, ContainerInfo starting, String before) {
