@@ -282,7 +282,7 @@ final class KillLoop implements AutoCloseable {
         return action.contains("not healthy")
                 || action.contains("(the new container exited")
                 || action.contains("left the new container exited")
-                || action.contains("or unhealthy by an interrupted start-first deploy");
+                || (action.contains("by an interrupted start-first deploy") && !action.contains("next poll deploys"));
     }
 
     /**
