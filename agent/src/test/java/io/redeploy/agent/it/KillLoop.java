@@ -32,8 +32,8 @@ final class KillLoop implements AutoCloseable {
         PLAIN("web", false, 3_000, 0),
         ROLLBACK("web", true, 0, 9_000),
         ADOPTION("web", null, 3_000, 9_000),
-        START_FIRST("front", null, 4_000, 8_000),
-        DEPENDENT("base", null, 5_500, 9_000);
+        START_FIRST("front", null, 3_000, 8_000),
+        DEPENDENT("base", null, 5_000, 9_000);
 
         final String service;
         final Boolean broken;
