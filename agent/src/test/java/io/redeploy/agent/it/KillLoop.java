@@ -66,6 +66,7 @@ final class KillLoop implements AutoCloseable {
     /** One kill and what followed. */
     record Iteration(
             int index,
+            Instant killedAt,
             Scenario scenario,
             boolean broken,
             String build,
@@ -139,7 +140,7 @@ final class KillLoop implements AutoCloseable {
                 KillLoopVerdict.outages(samples, windows, events, KillLoopStack.POLL_INTERVAL);
         List<String> again = KillLoopVerdict.deployedAgain(events, KillLoopVerdict.judged(events, judgedByRecovery));
         Report report = new Report(iterations, outages, again, Duration.between(began, Instant.now()));
-        KillLoopTable.print(report, samples.size());
+        KillLoopTable.print(report, samples.size(), KillLoopVerdict.excusedDownSamples(samples, windows));
         return report;
     }
 
@@ -207,6 +208,7 @@ final class KillLoop implements AutoCloseable {
         String recovery = recovery(log, s, digest);
         return new Iteration(
                 index,
+                kill,
                 scenario,
                 broken,
                 build,
@@ -347,6 +349,7 @@ final class KillLoop implements AutoCloseable {
     private static String line(Iteration it) {
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("kill", it.index());
+        f.put("at", it.killedAt());
         f.put("scenario", it.scenario().label());
         f.put("build", it.build() + (it.broken() ? "(broken)" : ""));
         f.put("delay_ms", it.delayMs());

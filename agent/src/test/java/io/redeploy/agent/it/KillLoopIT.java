@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The kill loop ({@link KillLoop}) as a test: by default 6 kills at random moments, one or two of each scenario
@@ -14,8 +13,6 @@ import org.junit.jupiter.api.io.TempDir;
  * -Dkillloop.seed=...} (printed at the start, to repeat a run), {@code -Dkillloop.broken=0.3}.
  */
 class KillLoopIT {
-    @TempDir
-    Path dir;
 
     @BeforeAll
     static void stack() {
@@ -25,6 +22,10 @@ class KillLoopIT {
 
     @Test
     void killedAtRandomMomentsOfEveryKindOfDeploy_eachRestartEndsWholeOnTheNewestHealthyBuildWithNoHiddenOutage() {
+        // Kept after the run (agent logs, config, state): a violation is read from the agents' own logs.
+        Path dir = LocalStack.repoRoot()
+                .resolve("agent/target/kill-loop/" + System.currentTimeMillis())
+                .toAbsolutePath();
         try (KillLoop loop = new KillLoop(KillLoop.Options.fromSystemProperties(6), dir)) {
             KillLoop.Report report = loop.run();
             assertThat(report.violations()).as("kill loop violations").isEmpty();

@@ -80,6 +80,7 @@ final class KillLoopStack {
                 + "    proxy: { listen: \"127.0.0.1:" + front.port + "\", container_port: 8080, drain: 1s }\n"
                 + "    depends_on: [base]\n    restart_on_dependency_update: true\n";
         try {
+            Files.createDirectories(dir);
             Files.writeString(config, yaml);
         } catch (IOException e) {
             throw new IllegalStateException(e);

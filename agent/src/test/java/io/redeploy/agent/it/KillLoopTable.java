@@ -7,7 +7,7 @@ import java.util.TreeSet;
 final class KillLoopTable {
     private KillLoopTable() {}
 
-    static void print(KillLoop.Report report, int samples) {
+    static void print(KillLoop.Report report, int samples, long excusedDown) {
         StringBuilder out = new StringBuilder();
         out.append("killloop | scenario | kills | healthy/broken | steps at the kill | max kill->whole ms |"
                 + " max kill->settled ms | violations |\n");
@@ -59,6 +59,8 @@ final class KillLoopTable {
                 .append(report.deployedAgain().size())
                 .append(" probe_samples=")
                 .append(samples)
+                .append(" down_samples_in_deploy_or_kill_windows=")
+                .append(excusedDown)
                 .append(" took_s=")
                 .append(report.took().toSeconds())
                 .append('\n');

@@ -17,6 +17,9 @@ import java.util.List;
  * </ul>
  */
 final class KillLoopVerdict {
+    private static final java.util.Set<String> RESTARTS =
+            java.util.Set.of("deploy.restart", "deploy.restart_failed", "service.revived", "service.revive_failed");
+
     private KillLoopVerdict() {}
 
     /** A stretch of time in which a service may be down: a deploy, a kill and its recovery, a preparation. */
@@ -26,7 +29,14 @@ final class KillLoopVerdict {
         }
     }
 
-    record Outage(String service, Instant from, Instant to, int samples, boolean healthz200, boolean warned) {
+    record Outage(
+            String service,
+            Instant from,
+            Instant to,
+            int samples,
+            boolean healthz200,
+            boolean warned,
+            List<String> failures) {
         boolean violation() {
             return healthz200 || !warned;
         }
@@ -44,7 +54,9 @@ final class KillLoopVerdict {
 
     /**
      * The deploy windows of one agent's log: from a {@code deploy.start} to the end of that poll ({@code poll.done}), or
-     * to {@code killedAt} for the deploy the agent was killed in (the kill's own window, to recovered, follows it).
+     * to {@code killedAt} for the deploy the agent was killed in (the kill's own window, to recovered, follows it); and
+     * each restart of a dependent (or revive), from its start (its end less its {@code duration_ms} and a second for the
+     * stop) to its end.
      */
     static List<Window> deployWindows(List<EventLine> log, Instant killedAt) {
         List<Window> windows = new ArrayList<>();
@@ -59,6 +71,16 @@ final class KillLoopVerdict {
         }
         if (open != null) {
             windows.add(new Window(open, killedAt, "deploy (killed)"));
+        }
+        for (EventLine line : log) {
+            // A restart of a dependent, or a revive, outside a poll with a deploy: logged when it ends, with its
+            // length.
+            if (RESTARTS.contains(line.event()) && !line.get("duration_ms").isEmpty()) {
+                windows.add(new Window(
+                        line.at().minusMillis(Long.parseLong(line.get("duration_ms")) + 1_000),
+                        line.at(),
+                        line.event()));
+            }
         }
         return windows;
     }
@@ -88,6 +110,14 @@ final class KillLoopVerdict {
         return outages;
     }
 
+    /** Samples in which some service did not answer inside a window: the outages the windows excuse (deploys, kills). */
+    static long excusedDownSamples(List<UptimeProbe.Sample> samples, List<Window> windows) {
+        return samples.stream()
+                .filter(s -> s.up().containsValue(false))
+                .filter(s -> windows.stream().anyMatch(w -> w.covers(s.at())))
+                .count();
+    }
+
     private static Outage outage(
             String service, List<UptimeProbe.Sample> run, List<EventLine> events, Duration pollInterval) {
         Instant from = run.get(0).at();
@@ -97,7 +127,11 @@ final class KillLoopVerdict {
         Instant warnTo = to.plus(pollInterval.multipliedBy(2));
         boolean warned = events.stream()
                 .anyMatch(e -> e.is("service.down", service) && !e.at().isBefore(warnFrom) && !e.at().isAfter(warnTo));
-        return new Outage(service, from, to, run.size(), healthz200, warned);
+        List<String> failures = run.stream()
+                .map(s -> s.failures().getOrDefault(service, "?"))
+                .distinct()
+                .toList();
+        return new Outage(service, from, to, run.size(), healthz200, warned, failures);
     }
 
     /** The digests rolled back by a deploy, from the logs, with those a recovery judged (known to the driver). */

@@ -25,8 +25,15 @@ final class UptimeProbe implements AutoCloseable {
             .connectTimeout(TIMEOUT)
             .build();
 
-    /** One tick: when it started, {@code /healthz}'s status, and per service whether its port answered a build. */
-    record Sample(Instant at, int healthz, Map<String, Boolean> up) {}
+    /**
+     * One tick: when it started, {@code /healthz}'s status, per service whether its port answered a build, and for
+     * those that did not, why (an HTTP status, a timeout, the connection refused or reset).
+     */
+    record Sample(Instant at, int healthz, Map<String, Boolean> up, Map<String, String> failures) {
+        Sample(Instant at, int healthz, Map<String, Boolean> up) {
+            this(at, healthz, up, Map.of());
+        }
+    }
 
     private final int agentPort;
     private final Map<String, Integer> servicePorts;
@@ -56,9 +63,14 @@ final class UptimeProbe implements AutoCloseable {
             Instant at = Instant.now();
             int healthz = status("http://127.0.0.1:" + agentPort + "/healthz");
             Map<String, Boolean> up = new LinkedHashMap<>();
-            servicePorts.forEach((service, port) -> up.put(service, answersABuild(port)));
+            Map<String, String> failures = new LinkedHashMap<>();
+            servicePorts.forEach((service, port) -> {
+                String failure = failure(port);
+                up.put(service, failure.isEmpty());
+                if (!failure.isEmpty()) failures.put(service, failure);
+            });
             synchronized (this) {
-                samples.add(new Sample(at, healthz, up));
+                samples.add(new Sample(at, healthz, up, failures));
             }
             long rest = EVERY.toMillis() - Duration.between(at, Instant.now()).toMillis();
             if (rest > 0) {
@@ -82,16 +94,20 @@ final class UptimeProbe implements AutoCloseable {
         }
     }
 
-    private static boolean answersABuild(int port) {
+    /** Empty when {@code GET /} answered a build, else why not. */
+    private static String failure(int port) {
+        Instant start = Instant.now();
         try {
             HttpResponse<String> r =
                     HTTP.send(get("http://127.0.0.1:" + port + "/"), HttpResponse.BodyHandlers.ofString());
-            return r.statusCode() == 200 && r.body().startsWith("build=");
+            return r.statusCode() == 200 && r.body().startsWith("build=") ? "" : "status " + r.statusCode();
         } catch (IOException e) {
-            return false;
+            return e.getClass().getSimpleName() + " after "
+                    + Duration.between(start, Instant.now()).toMillis() + " ms"
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
+            return "interrupted";
         }
     }
 
