@@ -24,8 +24,12 @@ final class KillLoopVerdict {
 
     /** A stretch of time in which a service may be down: a deploy, a kill and its recovery, a preparation. */
     record Window(Instant from, Instant to, String why) {
-        boolean covers(Instant at) {
-            return !at.isBefore(from) && !at.isAfter(to);
+        /**
+         * The sample's requests ran, at least in part, inside the window: a request sent just before a kill and cut by
+         * it belongs to the kill.
+         */
+        boolean covers(UptimeProbe.Sample sample) {
+            return !sample.end().isBefore(from) && !sample.at().isAfter(to);
         }
     }
 
@@ -45,7 +49,7 @@ final class KillLoopVerdict {
         public String toString() {
             return "service=" + service + " from=" + from + " ms="
                     + Duration.between(from, to).toMillis() + " samples=" + samples + " healthz_200=" + healthz200
-                    + " warned=" + warned;
+                    + " warned=" + warned + " failures=" + failures;
         }
     }
 
@@ -95,7 +99,7 @@ final class KillLoopVerdict {
             List<UptimeProbe.Sample> run = new ArrayList<>();
             for (UptimeProbe.Sample sample : samples) {
                 boolean down = !sample.up().getOrDefault(service, true)
-                        && windows.stream().noneMatch(w -> w.covers(sample.at()));
+                        && windows.stream().noneMatch(w -> w.covers(sample));
                 if (down) {
                     run.add(sample);
                 } else if (!run.isEmpty()) {
@@ -114,14 +118,14 @@ final class KillLoopVerdict {
     static long excusedDownSamples(List<UptimeProbe.Sample> samples, List<Window> windows) {
         return samples.stream()
                 .filter(s -> s.up().containsValue(false))
-                .filter(s -> windows.stream().anyMatch(w -> w.covers(s.at())))
+                .filter(s -> windows.stream().anyMatch(w -> w.covers(s)))
                 .count();
     }
 
     private static Outage outage(
             String service, List<UptimeProbe.Sample> run, List<EventLine> events, Duration pollInterval) {
         Instant from = run.get(0).at();
-        Instant to = run.get(run.size() - 1).at();
+        Instant to = run.get(run.size() - 1).end();
         boolean healthz200 = run.stream().anyMatch(s -> s.healthz() == 200);
         Instant warnFrom = from.minus(pollInterval.multipliedBy(2));
         Instant warnTo = to.plus(pollInterval.multipliedBy(2));

@@ -65,6 +65,20 @@ class KillLoopVerdictTest {
     }
 
     @Test
+    void aProbeSentJustBeforeAKillAndCutByItBelongsToTheKill() {
+        Instant kill = T0.plusSeconds(10);
+        UptimeProbe.Sample cut = new UptimeProbe.Sample(
+                kill.minusMillis(5), kill.plusMillis(40), 200, Map.of("web", false), Map.of("web", "IOException"));
+        List<KillLoopVerdict.Window> windows = List.of(new KillLoopVerdict.Window(kill, kill.plusSeconds(5), "kill"));
+
+        assertThat(KillLoopVerdict.outages(List.of(cut), windows, List.of(), POLL))
+                .isEmpty();
+        assertThat(KillLoopVerdict.outages(List.of(cut), List.of(), List.of(), POLL))
+                .singleElement()
+                .satisfies(o -> assertThat(o.failures()).containsExactly("IOException"));
+    }
+
+    @Test
     void anOutageWhileHealthzSaid200OutsideADeployIsAViolation() {
         List<KillLoopVerdict.Outage> outages = KillLoopVerdict.outages(webDown(6, 11, 200), List.of(), List.of(), POLL);
 

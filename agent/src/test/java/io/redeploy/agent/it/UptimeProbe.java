@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Every 100 ms, what a client and a monitoring system saw: the agent's {@code /healthz} status (0 when the agent did
+ * Every 100 ms (a tick lasts as long as its requests), what a client and a monitoring system saw: the agent's {@code /healthz} status (0 when the agent did
  * not answer) and, for each service's public port, whether {@code GET /} answered a build. Runs on its own thread
  * from {@link #start} to {@link #close}; the samples are judged afterwards against the agent's log.
  */
@@ -29,9 +29,9 @@ final class UptimeProbe implements AutoCloseable {
      * One tick: when it started, {@code /healthz}'s status, per service whether its port answered a build, and for
      * those that did not, why (an HTTP status, a timeout, the connection refused or reset).
      */
-    record Sample(Instant at, int healthz, Map<String, Boolean> up, Map<String, String> failures) {
+    record Sample(Instant at, Instant end, int healthz, Map<String, Boolean> up, Map<String, String> failures) {
         Sample(Instant at, int healthz, Map<String, Boolean> up) {
-            this(at, healthz, up, Map.of());
+            this(at, at.plusMillis(10), healthz, up, Map.of());
         }
     }
 
@@ -70,7 +70,7 @@ final class UptimeProbe implements AutoCloseable {
                 if (!failure.isEmpty()) failures.put(service, failure);
             });
             synchronized (this) {
-                samples.add(new Sample(at, healthz, up, failures));
+                samples.add(new Sample(at, Instant.now(), healthz, up, failures));
             }
             long rest = EVERY.toMillis() - Duration.between(at, Instant.now()).toMillis();
             if (rest > 0) {
