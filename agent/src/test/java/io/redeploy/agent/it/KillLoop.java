@@ -4,10 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 
 /**
@@ -125,7 +122,7 @@ final class KillLoop implements AutoCloseable {
             for (int i = 1; i <= options.kills(); i++) {
                 Iteration it = iteration(i);
                 iterations.add(it);
-                System.out.println(line(it));
+                System.out.println(KillLoopTable.line(it));
             }
             samples = probe.samples();
         }
@@ -344,33 +341,6 @@ final class KillLoop implements AutoCloseable {
         agents.add(started);
         killedAt.add(null);
         return started;
-    }
-
-    private static String line(Iteration it) {
-        Map<String, Object> f = new LinkedHashMap<>();
-        f.put("kill", it.index());
-        f.put("at", it.killedAt());
-        f.put("scenario", it.scenario().label());
-        f.put("build", it.build() + (it.broken() ? "(broken)" : ""));
-        f.put("delay_ms", it.delayMs());
-        f.put("at_kill", it.atKill());
-        f.put("restart_ms", it.startedMs());
-        f.put("whole_ms", it.wholeMs());
-        f.put("settled_ms", it.settledMs());
-        f.put("result", it.violations().isEmpty() ? "ok" : "VIOLATION");
-        f.put("recovery", it.recovery());
-        StringBuilder line = new StringBuilder("killloop");
-        f.forEach((k, v) -> line.append(' ').append(k).append('=').append(quote(String.valueOf(v))));
-        it.violations().forEach(v -> line.append("\nkillloop   violation: ").append(v));
-        return line.toString();
-    }
-
-    static String quote(String v) {
-        return v.contains(" ") ? "\"" + v + "\"" : v;
-    }
-
-    Optional<AgentProcess> agent() {
-        return Optional.ofNullable(agent);
     }
 
     @Override

@@ -1,6 +1,8 @@
 package io.redeploy.agent.it;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeSet;
 
 /** The end of a kill loop's output: one row per scenario, then the totals (lines start with {@code killloop}). */
@@ -68,5 +70,29 @@ final class KillLoopTable {
         report.deployedAgain()
                 .forEach(d -> out.append("killloop deployed-again ").append(d).append('\n'));
         System.out.print(out);
+    }
+
+    /** One kill as one line: its scenario, the step it interrupted, the recovery, the times, violations below it. */
+    static String line(KillLoop.Iteration it) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("kill", it.index());
+        f.put("at", it.killedAt());
+        f.put("scenario", it.scenario().label());
+        f.put("build", it.build() + (it.broken() ? "(broken)" : ""));
+        f.put("delay_ms", it.delayMs());
+        f.put("at_kill", it.atKill());
+        f.put("restart_ms", it.startedMs());
+        f.put("whole_ms", it.wholeMs());
+        f.put("settled_ms", it.settledMs());
+        f.put("result", it.violations().isEmpty() ? "ok" : "VIOLATION");
+        f.put("recovery", it.recovery());
+        StringBuilder line = new StringBuilder("killloop");
+        f.forEach((k, v) -> line.append(' ').append(k).append('=').append(quote(String.valueOf(v))));
+        it.violations().forEach(v -> line.append("\nkillloop   violation: ").append(v));
+        return line.toString();
+    }
+
+    static String quote(String v) {
+        return v.contains(" ") ? "\"" + v + "\"" : v;
     }
 }
