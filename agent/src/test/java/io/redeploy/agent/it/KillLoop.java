@@ -278,8 +278,9 @@ final class KillLoop implements AutoCloseable {
 
     /** The recovery texts of a build judged unhealthy (JournalRecovery, StopFirstRecovery, StartFirstRecovery). */
     static boolean judgedUnhealthy(String action) {
-        return action.contains("not healthy")
-                || action.contains("(the new container exited")
+        // JournalRecovery's rollBack (a ROLL_BACK under way, a new container that died, a gate failed in recovery).
+        return action.contains("rolled back the interrupted deploy (")
+                || action.contains("not healthy")
                 || action.contains("left the new container exited")
                 || (action.contains("by an interrupted start-first deploy") && !action.contains("next poll deploys"));
     }

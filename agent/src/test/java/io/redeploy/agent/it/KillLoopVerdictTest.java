@@ -126,6 +126,9 @@ class KillLoopVerdictTest {
                         "removed web.redeploy-new left running by an interrupted start-first deploy;"
                                 + " web serves on; the build was not judged, the next poll deploys it again"))
                 .isFalse();
+        assertThat(KillLoop.judgedUnhealthy("rolled back the interrupted deploy (the new container running)"))
+                .as("a rollback under way at the kill")
+                .isTrue();
         assertThat(KillLoop.judgedUnhealthy("the interrupted deploy had not created its container; put web back"))
                 .isFalse();
     }
