@@ -15,6 +15,8 @@ import java.util.Optional;
  * (its aliases are reconnected if the crash came mid-switch). A service's traffic switch is pointed at the container
  * that is kept before the other one is removed, so a proxy never points at a removed container; a proxy that cannot
  * be asked leaves both containers running ({@code recover.failed}), to be healed by the next recovery.
+ * The new build counts as judged (rolled back, not retried) only when its container died or failed its gate here;
+ * removed while the old one still served, it is tried again.
  */
 final class StartFirstRecovery {
     private final DockerGateway docker;
@@ -42,6 +44,9 @@ final class StartFirstRecovery {
             return finished(service, starting, finishSwitch(service, starting, "removed the stopped old container, "));
         }
         if (primary.isPresent()) {
+            // The old container still serves: the new one is removed without being judged (a start-first retry costs
+            // clients nothing), unless it died on its own, which judges the build.
+            Kind kind = judgedByDying(starting);
             ContainerInfo old = primary.get();
             if (old.running()) {
                 // The crash may have come after the switch: the proxy is pointed back, and the new one drained,
@@ -57,27 +62,47 @@ final class StartFirstRecovery {
                 docker.connectNetwork(old.id(), network, service.networkAliases());
                 return Recovery.of(
                         service.name(),
-                        Kind.ROLLED_BACK,
-                        "removed " + starting.name() + " left by an interrupted start-first deploy and reconnected "
-                                + name + " to " + network);
+                        kind,
+                        "removed " + starting.name() + " left " + starting.status()
+                                + " by an interrupted start-first deploy and reconnected " + name + " to " + network
+                                + retried(kind));
             }
             return Recovery.of(
                     service.name(),
-                    Kind.ROLLED_BACK,
-                    "removed " + starting.name() + " left by an interrupted start-first deploy; " + name
-                            + " serves on");
+                    kind,
+                    "removed " + starting.name() + " left " + starting.status()
+                            + " by an interrupted start-first deploy; " + name + " serves on" + retried(kind));
         }
         if (starting.running() && gate.healthy(service, starting)) {
             traffic.point(service, starting);
             return finished(service, starting, finishSwitch(service, starting, ""));
         }
         docker.remove(starting.id());
+        if (starting.neverStarted()) {
+            return Recovery.of(
+                    service.name(),
+                    Kind.UNDONE,
+                    "removed " + starting.name() + " left created (never started) by an interrupted start-first deploy;"
+                            + " no container runs under " + name + " until the next poll deploys the build again");
+        }
         return Recovery.of(
                 service.name(),
                 Kind.ROLLED_BACK,
                 "removed " + starting.name() + " left " + starting.status()
                         + " or unhealthy by an interrupted start-first deploy; no container runs under " + name
                         + " until the next deploy");
+    }
+
+    /**
+     * A new container that exited (or is being restarted by its policy) has judged its build: rolled back, remembered
+     * as failed. One that was created, or running and perhaps in its gate, has not: the deploy is undone and tried again.
+     */
+    private static Kind judgedByDying(ContainerInfo starting) {
+        return starting.exitedOrRestarting() ? Kind.ROLLED_BACK : Kind.UNDONE;
+    }
+
+    private static String retried(Kind kind) {
+        return kind == Kind.UNDONE ? "; the build was not judged, the next poll deploys it again" : "";
     }
 
     private String finishSwitch(ServiceConfig service, ContainerInfo starting, String before) {
