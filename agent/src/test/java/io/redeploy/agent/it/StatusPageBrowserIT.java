@@ -106,14 +106,14 @@ class StatusPageBrowserIT {
 
         driver.findElement(By.id("token")).sendKeys(TOKEN);
         driver.findElement(By.id("signin-button")).click();
-        await(d -> !d.findElements(By.id("hold-web")).isEmpty());
+        awaitPage(d -> !d.findElements(By.id("hold-web")).isEmpty());
         Cookie cookie = driver.manage().getCookieNamed("redeploy_operator");
         assertThat(cookie.isHttpOnly()).isTrue();
         assertThat(cookie.getSameSite()).isEqualTo("Strict");
         assertThat(cookie.getValue()).doesNotContain(TOKEN);
 
         driver.findElement(By.id("hold-web")).click();
-        await(d -> !d.findElements(By.id("held-web")).isEmpty());
+        awaitPage(d -> !d.findElements(By.id("held-web")).isEmpty());
         assertThat(driver.findElement(By.id("service-web")).getText()).contains("by page");
         assertThat(driver.findElements(By.id("release-web"))).hasSize(1);
         assertThat(agent.state().get("web").hold()).isPresent();
@@ -123,7 +123,7 @@ class StatusPageBrowserIT {
         Files.copy(shot, docs.resolve("status-page.png"), StandardCopyOption.REPLACE_EXISTING);
     }
 
-    private void await(java.util.function.Function<WebDriver, Boolean> condition) {
+    private void awaitPage(java.util.function.Function<WebDriver, Boolean> condition) {
         new WebDriverWait(driver, Duration.ofSeconds(15)).until(condition::apply);
     }
 
