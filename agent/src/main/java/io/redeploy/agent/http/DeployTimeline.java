@@ -63,7 +63,8 @@ final class DeployTimeline {
                     .append("\" cy=\"18\" r=\"6\" fill=\"")
                     .append(colour(r.outcome()))
                     .append("\"><title>")
-                    .append(Html.text(r.at() + " " + r.kind() + " " + r.outcome() + " " + r.to()
+                    .append(Html.instant(r.at()))
+                    .append(Html.text(" " + r.kind() + " " + r.outcome() + " " + r.to()
                             + (r.reason().isEmpty() ? "" : ": " + r.reason())))
                     .append("</title></circle>");
         }

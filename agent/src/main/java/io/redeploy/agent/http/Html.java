@@ -27,6 +27,11 @@ final class Html {
         return out.toString();
     }
 
+    /** An instant to the second: the page is for people, nanoseconds are noise. */
+    static String instant(java.time.Instant at) {
+        return text(at.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+    }
+
     /** A digest as logs show it: {@code sha256:} and the first 12 hex digits; a dash when absent. */
     static String shortDigest(String digest) {
         if (digest == null || digest.isEmpty()) {

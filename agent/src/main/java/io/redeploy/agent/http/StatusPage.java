@@ -38,11 +38,11 @@ final class StatusPage {
         StringBuilder out = new StringBuilder(4096);
         head(out, "redeploy-agent status");
         out.append("<h1>redeploy-agent</h1><p class=\"muted\">page generated ")
-                .append(Html.text(view.now().toString()))
+                .append(Html.instant(view.now()))
                 .append(" · last poll ")
-                .append(Html.text(view.lastPoll().map(Instant::toString).orElse("not yet")))
+                .append(view.lastPoll().map(Html::instant).orElse("not yet"))
                 .append(" · next poll ")
-                .append(Html.text(view.nextPoll().map(Instant::toString).orElse("none scheduled")))
+                .append(view.nextPoll().map(Html::instant).orElse("none scheduled"))
                 .append("</p>");
         operatorBar(out, view);
         for (ServiceState service : view.services()) {
@@ -108,7 +108,9 @@ final class StatusPage {
         row(
                 out,
                 "last check",
-                s.lastCheck().map(c -> Html.text(c.result() + " at " + c.at())).orElse("-"));
+                s.lastCheck()
+                        .map(c -> Html.text(c.result()) + " at " + Html.instant(c.at()))
+                        .orElse("-"));
         row(out, "last deploy", s.lastDeploy().map(StatusPage::deploy).orElse("none yet"));
         s.hold().ifPresent(hold -> row(out, "hold", hold(hold)));
         out.append("<dt>recent deploys</dt><dd>")
@@ -120,13 +122,13 @@ final class StatusPage {
 
     private static String deploy(DeployRecord d) {
         return "<span class=\"outcome\" style=\"color:" + DeployTimeline.colour(d.outcome()) + "\">"
-                + Html.text(d.outcome()) + "</span> " + Html.text(d.at().toString()) + " <code>"
+                + Html.text(d.outcome()) + "</span> " + Html.instant(d.at()) + " <code>"
                 + Html.shortDigest(d.to()) + "</code>"
                 + (d.reason().isEmpty() ? "" : " <span class=\"reason\">" + Html.text(d.reason()) + "</span>");
     }
 
     private static String hold(Hold hold) {
-        return "by " + Html.text(hold.by()) + " since " + Html.text(hold.since().toString())
+        return "by " + Html.text(hold.by()) + " since " + Html.instant(hold.since())
                 + (hold.reason().isEmpty() ? "" : ": <span class=\"reason\">" + Html.text(hold.reason()) + "</span>");
     }
 
