@@ -173,6 +173,25 @@ class PageEndpointsTest {
         assertThat(first.signedIn(Optional.empty())).isFalse();
     }
 
+    @Test
+    void withoutATokenThePageIsReadOnlyAndSignInIsRefused() throws Exception {
+        server.close();
+        server = AgentHttpServer.start(
+                new HttpConfig("127.0.0.1", 0, Optional.empty()),
+                control,
+                StateStore.open(stateDir, clock),
+                audit,
+                new AgentMetrics(clock),
+                clock);
+
+        assertThat(get("/", Optional.empty()).body()).contains("Read only").doesNotContain("id=\"signin\"");
+        assertThat(post("/ui/signin", "token=anything", Optional.empty()).statusCode())
+                .isEqualTo(503);
+        assertThat(post("/ui/action", "action=trigger", Optional.empty()).statusCode())
+                .isEqualTo(503);
+        assertThat(control.triggered).isEmpty();
+    }
+
     private String signIn() throws Exception {
         return cookieValue(
                 post("/ui/signin", "token=" + URLEncoder.encode(TOKEN, StandardCharsets.UTF_8), Optional.empty())
