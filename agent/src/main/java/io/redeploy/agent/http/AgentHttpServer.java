@@ -23,7 +23,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The operator endpoint on the JDK's built-in HTTP server: {@code GET /healthz}, {@code GET /status},
+ * The operator endpoint on the JDK's built-in HTTP server: the status page {@code GET /} (with its sign-in and forms
+ * under {@code /ui/}), {@code GET /healthz}, {@code GET /status},
  * {@code GET /metrics}, {@code GET /v1/history}, {@code POST /v1/update}, and the operator's actions
  * {@code POST /v1/rollback}, {@code /v1/hold}, {@code /v1/release}. Requests run on a small bounded pool; when it is full the
  * accepting thread runs the request itself, which slows accepting down instead of queueing without bound.
@@ -94,6 +95,8 @@ public final class AgentHttpServer implements AutoCloseable {
         Map<String, Endpoint> routes = new HashMap<>(new Endpoints(control, state, metrics, token, clock).byPath());
         routes.putAll(new ActionEndpoints(control, token).byPath());
         routes.put("/v1/history", new HistoryEndpoint(audit, control::serviceNames).endpoint());
+        boolean loopback = server.getAddress().getAddress().isLoopbackAddress();
+        routes.putAll(new PageEndpoints(control, state, audit, cfg.triggerToken(), !loopback, clock).byPath());
         Dispatcher dispatcher = new Dispatcher(routes);
         server.createContext("/", dispatcher);
         server.setExecutor(executor);

@@ -6,6 +6,7 @@ import io.redeploy.agent.log.Event;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -17,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * {@code Allow}), query string (400). Whatever happens, the client gets a JSON answer and never a stack trace.
  */
 final class Dispatcher implements HttpHandler {
-    /** No route needs a body; anything larger than this is refused unread. */
+    /** Only the status page's forms send a body; anything larger than this is refused unread. */
     static final int MAX_BODY_BYTES = 1024;
 
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
@@ -77,9 +78,9 @@ final class Dispatcher implements HttpHandler {
             throw new HttpProblem(
                     404,
                     "not_found",
-                    "no such path; try /healthz, /status, /metrics, /v1/history or POST /v1/update, /v1/rollback, /v1/hold, /v1/release");
+                    "no such path; try / (the status page), /healthz, /status, /metrics, /v1/history or POST /v1/update, /v1/rollback, /v1/hold, /v1/release");
         }
-        checkBody(exchange);
+        String body = readBody(exchange);
         String method = exchange.getRequestMethod();
         if (!endpoint.methods().contains(method)) {
             String allow = String.join(", ", new TreeSet<>(endpoint.methods()));
@@ -90,15 +91,16 @@ final class Dispatcher implements HttpHandler {
                     Map.of("Allow", allow));
         }
         QueryParams query = QueryParams.parse(exchange.getRequestURI().getRawQuery(), endpoint.queryParams());
-        return endpoint.handler().handle(new Request(method, query, exchange.getRequestHeaders(), remote(exchange)));
+        return endpoint.handler()
+                .handle(new Request(method, query, exchange.getRequestHeaders(), remote(exchange), body));
     }
 
-    /** Reads and discards a small body; refuses a large one without reading it (and closes the connection). */
-    private static void checkBody(HttpExchange exchange) throws HttpProblem, IOException {
+    /** Reads a small body (only the status page's forms use one); refuses a large one unread and closes. */
+    private static String readBody(HttpExchange exchange) throws HttpProblem, IOException {
         HttpProblem tooLarge = new HttpProblem(
                 413,
                 "payload_too_large",
-                "request bodies are not used; at most " + MAX_BODY_BYTES + " bytes are accepted",
+                "at most " + MAX_BODY_BYTES + " bytes of request body are accepted",
                 Map.of("Connection", "close"));
         String declared = exchange.getRequestHeaders().getFirst("Content-Length");
         if (declared != null) {
@@ -111,9 +113,11 @@ final class Dispatcher implements HttpHandler {
             }
         }
         try (InputStream body = exchange.getRequestBody()) {
-            if (body.readNBytes(MAX_BODY_BYTES + 1).length > MAX_BODY_BYTES) {
+            byte[] bytes = body.readNBytes(MAX_BODY_BYTES + 1);
+            if (bytes.length > MAX_BODY_BYTES) {
                 throw tooLarge; // chunked bodies have no Content-Length to check up front
             }
+            return new String(bytes, StandardCharsets.UTF_8);
         }
     }
 

@@ -445,8 +445,9 @@ class AgentHttpServerTest {
     void unknownPathsAre404() throws Exception {
         startWithToken();
 
-        for (String path :
-                new String[] {"/", "/status/", "/v1/update/x", "/healthz.json", "/v2/update", "/..%2fetc/passwd"}) {
+        for (String path : new String[] {
+            "/index.html", "/ui", "/status/", "/v1/update/x", "/healthz.json", "/v2/update", "/..%2fetc/passwd"
+        }) {
             assertProblem(get(path), 404, "not_found");
         }
     }
