@@ -6,6 +6,7 @@ import io.redeploy.agent.config.ServiceConfig;
 import io.redeploy.agent.deploy.ContainerTarget;
 import io.redeploy.agent.deploy.health.DefaultHealthGates;
 import io.redeploy.agent.docker.DockerJavaGateway;
+import io.redeploy.agent.log.Redactor;
 import io.redeploy.agent.metrics.AgentMetrics;
 import io.redeploy.agent.notify.NotificationDispatcher;
 import io.redeploy.agent.notify.Notifiers;
@@ -101,7 +102,8 @@ record AgentParts(
                 ContainerTarget.DEFAULT_PULL_TIMEOUT,
                 new PolicyHooks(docker, clock),
                 proxies,
-                Optional.of(Journal.open(config.stateDir().resolve("journal"))));
+                Optional.of(Journal.open(config.stateDir().resolve("journal"))),
+                Redactor.of(config.secretValues(), config.envValues()));
         List<ServiceConfig> ordered = DependencyOrder.order(config.services());
         DeployTarget targets =
                 new TargetRouter(Map.of(ServiceConfig.Source.SPEC, target, ServiceConfig.Source.CONTAINER, target));

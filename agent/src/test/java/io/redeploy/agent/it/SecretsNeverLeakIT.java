@@ -15,8 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The packaged agent handles a registry password, a wrong registry password, a trigger token, a wrong token
- * and a database password in a container's env: none of them may appear in its logs, /status, /metrics or
- * /healthz, whatever succeeds or fails.
+ * and a database password in a container's env, and a build that prints its DATABASE_URL as it crashes: none of them
+ * may appear in its logs, /status, /metrics, /healthz or state.json, whatever succeeds or fails.
  */
 class SecretsNeverLeakIT {
     private static final String AUTH_REGISTRY = "127.0.0.1:5001";
@@ -93,7 +93,10 @@ class SecretsNeverLeakIT {
 
         assertThat(agent.triggerPollWith("Bearer " + WRONG_TRIGGER_TOKEN)).isEqualTo(401);
         assertThat(agent.triggerPollWith("Basic " + WRONG_TRIGGER_TOKEN)).isEqualTo(401);
+        // A build that prints its DATABASE_URL (with the password) and the password alone as it crashes.
+        LocalStack.pushTestImage(AUTH_REGISTRY + "/" + repo + ":main", "2", "crash-env");
         assertThat(agent.triggerPoll()).isEqualTo(202);
+        agent.awaitLog("event=deploy.rollback service=web", Duration.ofSeconds(90));
         agent.awaitLog("event=poll.done", 2, Duration.ofSeconds(60));
 
         List<String> surfaces = new ArrayList<>();
@@ -109,6 +112,7 @@ class SecretsNeverLeakIT {
 
         String everything = String.join("\n", surfaces);
         assertThat(everything).contains("credentials rejected"); // the failure is reported, just not its secret
+        assertThat(everything).contains("connecting to ***"); // the crash's output is kept, its secrets hidden
         for (String secret : List.of(
                 REGISTRY_PASSWORD, WRONG_REGISTRY_PASSWORD, DB_PASSWORD, AgentProcess.TOKEN, WRONG_TRIGGER_TOKEN)) {
             assertThat(everything).as("secret %s leaked", secret).doesNotContain(secret);
