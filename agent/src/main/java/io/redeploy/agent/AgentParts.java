@@ -100,7 +100,7 @@ record AgentParts(
                 new DefaultHealthGates(docker, clock, Sleeper.real()),
                 clock,
                 ContainerTarget.DEFAULT_PULL_TIMEOUT,
-                new PolicyHooks(docker, clock),
+                new PolicyHooks(docker, clock, Redactor.of(config.secretValues(), config.envValues())),
                 proxies,
                 Optional.of(Journal.open(config.stateDir().resolve("journal"))),
                 Redactor.of(config.secretValues(), config.envValues()));
