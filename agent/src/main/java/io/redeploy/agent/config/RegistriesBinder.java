@@ -21,6 +21,7 @@ final class RegistriesBinder {
         keys.addAll(SecretResolver.keysFor("password"));
         keys.add("insecure");
         keys.add("token_hosts");
+        keys.add("insecure_acknowledged");
         KEYS = List.copyOf(keys);
     }
 
@@ -123,6 +124,15 @@ final class RegistriesBinder {
                 !overridden && SecretResolver.keysFor("password").stream().anyMatch(reader::has);
         // Like Docker: a loopback registry speaks plain HTTP unless told otherwise.
         boolean insecure = reader.bool("insecure").orElse(isLoopback(host));
+        if (insecure
+                && !isLoopback(host)
+                && !reader.bool("insecure_acknowledged").orElse(false)) {
+            problems.add(
+                    reader.lineOf("insecure"),
+                    reader.pathOf("insecure"),
+                    "plain HTTP to a registry off loopback lets anyone on the path read its credentials and swap "
+                            + "the manifests' digests; expected HTTPS, or insecure_acknowledged: true next to it");
+        }
         List<String> tokenHosts = tokenHosts(reader);
         return credentials(host, username, password, passwordConfigured, reader.line(), reader.path())
                 .map(c -> new RegistryConfig(host, insecure, c.username(), c.password(), tokenHosts));
