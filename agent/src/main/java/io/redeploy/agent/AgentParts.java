@@ -100,10 +100,10 @@ record AgentParts(
                 new DefaultHealthGates(docker, clock, Sleeper.real()),
                 clock,
                 ContainerTarget.DEFAULT_PULL_TIMEOUT,
-                new PolicyHooks(docker, clock, Redactor.of(config.secretValues(), config.envValues())),
+                new PolicyHooks(docker, clock, Redactor.of(config.secretValues(), config.envVariables())),
                 proxies,
                 Optional.of(Journal.open(config.stateDir().resolve("journal"))),
-                Redactor.of(config.secretValues(), config.envValues()));
+                Redactor.of(config.secretValues(), config.envVariables()));
         List<ServiceConfig> ordered = DependencyOrder.order(config.services());
         DeployTarget targets =
                 new TargetRouter(Map.of(ServiceConfig.Source.SPEC, target, ServiceConfig.Source.CONTAINER, target));

@@ -46,9 +46,9 @@ public record AgentConfig(
         return secrets.stream().map(Secret::reveal).toList();
     }
 
-    /** Every service's environment values as configured: they routinely hold passwords (DATABASE_URL, ...). */
-    public List<String> envValues() {
-        return services.stream().flatMap(s -> s.env().values().stream()).toList();
+    /** Every service's environment variables as configured: they routinely hold passwords (DATABASE_URL, ...). */
+    public List<Map.Entry<String, String>> envVariables() {
+        return services.stream().flatMap(s -> s.env().entrySet().stream()).toList();
     }
 
     /** Credentials and transport for the registry that serves {@code image}; anonymous HTTPS when not configured. */

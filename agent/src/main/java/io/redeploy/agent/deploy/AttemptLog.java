@@ -36,7 +36,7 @@ final class AttemptLog {
 
     /** Every reason leaves through here: secrets and the service's env values hidden, the length capped. */
     private String safe(Attempt attempt, String reason) {
-        return redactor.withEnvValues(attempt.service().env().values()).reason(reason);
+        return redactor.withEnv(attempt.service().env()).reason(reason);
     }
 
     Duration elapsed(Attempt attempt) {

@@ -82,7 +82,7 @@ final class Rollback {
             return "(log tail left out: the container's environment could not be read to hide its secrets)";
         }
         return Redactor.none()
-                .withEnvValues(settings.map(s -> s.env().values()).orElse(List.of()))
+                .withEnv(settings.map(ContainerSettings::env).orElse(java.util.Map.of()))
                 .redact(tail);
     }
 

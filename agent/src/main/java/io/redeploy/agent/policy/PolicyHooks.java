@@ -111,8 +111,7 @@ public final class PolicyHooks implements DeployHooks {
                     .with("output", result.output().map(Object::toString).orElse("-"));
         } else {
             line.with("exit", result.exitCode())
-                    .reason(oneLine(
-                            redactor.withEnvValues(service.env().values()).redact(result.detail())));
+                    .reason(oneLine(redactor.withEnv(service.env()).redact(result.detail())));
         }
         line.duration(took).log();
         return result;
