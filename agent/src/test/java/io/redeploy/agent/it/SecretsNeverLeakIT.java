@@ -2,6 +2,7 @@ package io.redeploy.agent.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,11 +57,23 @@ class SecretsNeverLeakIT {
         int httpPort = LocalStack.freePort();
         LocalStack.pushTestImage(AUTH_REGISTRY + "/" + repo + ":main", "1");
 
+        // A webhook receiver on loopback: what the notification channel would get.
+        List<String> notifications = new java.util.concurrent.CopyOnWriteArrayList<>();
+        com.sun.net.httpserver.HttpServer receiver =
+                com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/hook", exchange -> {
+            notifications.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        receiver.start();
         Path config = dir.resolve("agent.yml");
         Files.writeString(config, """
                 state_dir: %s
                 schedule: { interval: 1h }
                 http: { listen: "127.0.0.1:%d", trigger_token_env: %s }
+                notifications:
+                  webhooks: [{ url: "http://127.0.0.1:%d/hook" }]
                 registries:
                   "127.0.0.1:5001": { username: tester, password_env: REG_PASS }
                   "localhost:5001": { username: tester, password_env: WRONG_PASS }
@@ -78,7 +91,15 @@ class SecretsNeverLeakIT {
                     tag: main
                     container_name: leak-rejected-%s
                 """.formatted(
-                        dir.resolve("state"), httpPort, AgentProcess.TOKEN_ENV, repo, name, appPort, repo, suffix));
+                        dir.resolve("state"),
+                        httpPort,
+                        AgentProcess.TOKEN_ENV,
+                        receiver.getAddress().getPort(),
+                        repo,
+                        name,
+                        appPort,
+                        repo,
+                        suffix));
 
         AgentProcess agent = AgentProcess.start(
                 dir,
@@ -109,6 +130,11 @@ class SecretsNeverLeakIT {
         surfaces.add(agent.stdout());
         surfaces.add(agent.stderr());
         surfaces.add(Files.readString(dir.resolve("state/state.json")));
+        receiver.stop(0);
+        String told = String.join("\n", notifications);
+        assertThat(told).contains("deploy.rolled_back").contains("see /status or journalctl");
+        assertThat(told).as("no log tail in notifications").doesNotContain("connecting to");
+        surfaces.add(told);
 
         String everything = String.join("\n", surfaces);
         assertThat(everything).contains("credentials rejected"); // the failure is reported, just not its secret
