@@ -18,7 +18,7 @@ image=127.0.0.1:5000/cds-$suffix/web
 container=cds-$suffix-web
 http_port=$((20000 + RANDOM % 20000))
 app_port=$((http_port + 1))
-token=cds-$suffix-trigger-token
+token=cds-$suffix-trigger-token-0123456789abcdef
 agent_pid=""
 
 cleanup() {

@@ -24,7 +24,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 JAR = os.path.join(ROOT, "agent", "target", "redeploy-agent.jar")
 UNIT = os.path.join(ROOT, "systemd", "redeploy-agent.service")
 REGISTRY = "127.0.0.1:5000"
-TOKEN = "bench-trigger-token"
+TOKEN = "bench-trigger-token-0123456789abcdef01"
 
 
 def rand_prefix(area):

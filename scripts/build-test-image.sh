@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Builds a tiny HTTP image FROM scratch with Debian's busybox-static and pushes it.
 # GET / answers the build id; port 8080.
-# Usage: scripts/build-test-image.sh IMAGE:TAG BUILD_ID [healthy|unhealthy|slow|crash] [--healthcheck] [--label K=V]... [--env K=V]...
+# Usage: scripts/build-test-image.sh IMAGE:TAG BUILD_ID [healthy|unhealthy|slow|crash|crash-env] [--healthcheck] [--label K=V]... [--env K=V]...
 #   healthy    serves / (default)
 #   unhealthy  runs, but never answers HTTP (health gate must time out)
 #   slow       serves / only 8 s after each start (a health gate with a longer timeout passes late)
 #   crash      exits 1 right after start
+#   crash-env  prints "connecting to $DATABASE_URL" (a build that shows its secrets on crash), then exits 1
 #   --healthcheck  adds a Docker HEALTHCHECK (wget localhost:8080)
 #   --env K=V      adds an ENV to the image config (e.g. PG_MAJOR=16, like the official postgres image)
 # With --no-push the image is only built locally.
@@ -14,7 +15,7 @@ ref=$1; build=$2; shift 2
 mode=healthy; healthcheck=""; push=1; labels=(); envs=()
 while [ $# -gt 0 ]; do
   case "$1" in
-    healthy|unhealthy|slow|crash) mode=$1 ;;
+    healthy|unhealthy|slow|crash|crash-env) mode=$1 ;;
     --healthcheck) healthcheck=1 ;;
     --no-push) push="" ;;
     --label) labels+=("$2"); shift ;;
@@ -33,6 +34,7 @@ case $mode in
   unhealthy) cmd='["/bin/busybox","sleep","3600"]' ;;
   slow)      cmd='["/bin/busybox","sh","-c","sleep 8; exec /bin/busybox httpd -f -p 8080 -h /www"]' ;;
   crash)     cmd='["/bin/busybox","sh","-c","echo crashing; exit 1"]' ;;
+  crash-env) cmd='["/bin/busybox","sh","-c","echo connecting to $DATABASE_URL; echo password $DB_PASSWORD refused; exit 1"]' ;;
 esac
 {
   echo "FROM scratch"

@@ -8,6 +8,7 @@ import io.redeploy.agent.deploy.ContainerTarget;
 import io.redeploy.agent.deploy.health.DefaultHealthGates;
 import io.redeploy.agent.docker.DockerJavaGateway;
 import io.redeploy.agent.docker.swarm.SwarmApi;
+import io.redeploy.agent.log.Redactor;
 import io.redeploy.agent.metrics.AgentMetrics;
 import io.redeploy.agent.notify.NotificationDispatcher;
 import io.redeploy.agent.notify.Notifiers;
@@ -115,9 +116,10 @@ record AgentParts(
                 new DefaultHealthGates(docker, clock, Sleeper.real()),
                 clock,
                 ContainerTarget.DEFAULT_PULL_TIMEOUT,
-                new PolicyHooks(docker, clock),
+                new PolicyHooks(docker, clock, Redactor.of(config.secretValues(), config.envVariables())),
                 switches,
-                Optional.of(Journal.open(config.stateDir().resolve("journal"))));
+                Optional.of(Journal.open(config.stateDir().resolve("journal"))),
+                Redactor.of(config.secretValues(), config.envVariables()));
         List<ServiceConfig> ordered = DependencyOrder.order(config.services());
         Map<ServiceConfig.Source, DeployTarget> bySource = new EnumMap<>(ServiceConfig.Source.class);
         bySource.put(ServiceConfig.Source.SPEC, target);

@@ -21,7 +21,7 @@ class MainTest {
             "GHCR_TOKEN",
             "ghp_main-test-token",
             "REDEPLOY_TRIGGER_TOKEN",
-            "trigger-main-test-token",
+            "trigger-main-test-token-0123456789abcdef",
             "POSTGRES_PASSWORD",
             "pg-main-test-password",
             "SURVEY_ADMIN_EMAIL",

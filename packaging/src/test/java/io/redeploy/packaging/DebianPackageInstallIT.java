@@ -32,7 +32,7 @@ class DebianPackageInstallIT {
     private static final String ENV_FILE = "/etc/redeploy-agent/agent.env";
     private static final String SECRETS = String.join(
             "\n",
-            "REDEPLOY_TRIGGER_TOKEN=trigger-secret",
+            "REDEPLOY_TRIGGER_TOKEN=trigger-secret-0123456789abcdef0123456789",
             "GHCR_TOKEN=ghcr-secret",
             "POSTGRES_PASSWORD=db-secret",
             "SURVEY_ADMIN_EMAIL=admin@example.com",

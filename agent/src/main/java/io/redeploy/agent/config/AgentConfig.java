@@ -33,6 +33,24 @@ public record AgentConfig(
         this(registries, schedule, stateDir, http, docker, services, NotificationsConfig.none());
     }
 
+    /** Every configured secret's value (registry passwords, the trigger token, webhook URLs and keys, SMTP password). */
+    public List<String> secretValues() {
+        List<Secret> secrets = new java.util.ArrayList<>();
+        registries.values().forEach(r -> r.password().ifPresent(secrets::add));
+        http.triggerToken().ifPresent(secrets::add);
+        notifications.webhooks().forEach(w -> {
+            secrets.add(w.url());
+            w.hmacSecret().ifPresent(secrets::add);
+        });
+        notifications.email().flatMap(NotificationsConfig.Email::password).ifPresent(secrets::add);
+        return secrets.stream().map(Secret::reveal).toList();
+    }
+
+    /** Every service's environment variables as configured: they routinely hold passwords (DATABASE_URL, ...). */
+    public List<Map.Entry<String, String>> envVariables() {
+        return services.stream().flatMap(s -> s.env().entrySet().stream()).toList();
+    }
+
     /** Credentials and transport for the registry that serves {@code image}; anonymous HTTPS when not configured. */
     public RegistryConfig registryFor(ImageRef image) {
         return registries.getOrDefault(image.registry(), RegistryConfig.anonymous(image.registry()));

@@ -23,7 +23,10 @@ final class AgentConfigBinder {
             List.of("state_dir", "schedule", "http", "docker", "registries", "services", "notifications");
     private static final List<String> SCHEDULE_KEYS = List.of("interval", "cron");
     private static final List<String> HTTP_KEYS;
-    private static final List<String> DOCKER_KEYS = List.of("host");
+    private static final List<String> DOCKER_KEYS = List.of("host", "insecure_tcp_acknowledged");
+    /** 32 characters: 128 bits as hex, what {@code openssl rand -hex 16} prints; we suggest 32 bytes. */
+    static final int MINIMUM_TRIGGER_TOKEN = 32;
+
     private static final Pattern DOCKER_HOST = Pattern.compile("(unix|npipe)://.+|tcp://[^/]+:\\d+/?");
 
     static {
@@ -150,7 +153,8 @@ final class AgentConfigBinder {
 
     private Optional<HttpConfig> http(MappingReader reader) {
         Optional<HostPort> listen = reader.parsed("listen", "host:port", HostPort::listen);
-        Optional<Secret> token = secrets.resolve(reader, "trigger_token", "trigger token");
+        Optional<Secret> token =
+                secrets.resolve(reader, "trigger_token", "trigger token").filter(t -> longEnough(t, reader));
         if (reader.has("listen") && listen.isEmpty()) {
             return Optional.empty();
         }
@@ -158,7 +162,42 @@ final class AgentConfigBinder {
                 .orElse(new HttpConfig(HttpConfig.DEFAULT_HOST, HttpConfig.DEFAULT_PORT, token)));
     }
 
+    /** A short trigger token can be guessed over the network; its length is said, never the token. */
+    private boolean longEnough(Secret token, MappingReader reader) {
+        int length = token.reveal().length();
+        if (length >= MINIMUM_TRIGGER_TOKEN) return true;
+        String key = reader.has("trigger_token_env") ? "trigger_token_env" : "trigger_token_file";
+        problems.add(
+                reader.lineOf(key),
+                reader.pathOf(key),
+                "the trigger token has " + length + " characters; expected at least " + MINIMUM_TRIGGER_TOKEN
+                        + " random ones, e.g. from: openssl rand -hex 32");
+        return false;
+    }
+
+    /**
+     * Plain TCP to the Engine API is root on the host for whoever can reach the port: refused unless TLS is on
+     * (DOCKER_TLS_VERIFY=1 with DOCKER_CERT_PATH, which docker-java reads) or the operator acknowledges it.
+     */
+    private void refuseTcpWithoutTls(DockerConfig docker, Optional<MappingReader> reader) {
+        if (!docker.host().startsWith("tcp://")) return;
+        if ("1".equals(environment.get("DOCKER_TLS_VERIFY"))) return;
+        if (reader.flatMap(r -> r.bool("insecure_tcp_acknowledged")).orElse(false)) return;
+        problems.add(
+                reader.map(MappingReader::line).orElse(Problems.NO_LINE),
+                "docker.host",
+                docker.host() + " is plain TCP without TLS: anyone who reaches the port controls the host; expected "
+                        + "a unix socket, DOCKER_TLS_VERIFY=1 with DOCKER_CERT_PATH, or "
+                        + "docker.insecure_tcp_acknowledged: true");
+    }
+
     private DockerConfig docker(Optional<MappingReader> reader) {
+        DockerConfig docker = dockerHost(reader);
+        refuseTcpWithoutTls(docker, reader);
+        return docker;
+    }
+
+    private DockerConfig dockerHost(Optional<MappingReader> reader) {
         Optional<String> configured = reader.flatMap(r -> r.parsed("host", "a Docker host URL", text -> {
             if (!DOCKER_HOST.matcher(text).matches()) {
                 throw new IllegalArgumentException("'" + text + "' is not a Docker host; expected "

@@ -11,8 +11,8 @@ import java.util.regex.Pattern;
 /** Reads the top-level {@code notifications} section: webhooks (JSON or Slack) and email over SMTP. */
 final class NotificationsBinder {
     private static final List<String> KEYS = List.of("webhooks", "email");
-    private static final List<String> WEBHOOK_KEYS =
-            List.of("format", "url", "url_env", "url_file", "secret_env", "secret_file", "events");
+    private static final List<String> WEBHOOK_KEYS = List.of(
+            "format", "url", "url_env", "url_file", "secret_env", "secret_file", "events", "plain_http_acknowledged");
     private static final List<String> EMAIL_KEYS =
             List.of("host", "port", "security", "username", "password_env", "password_file", "from", "to", "events");
     private static final Pattern ADDRESS = Pattern.compile("[^@\\s<>]+@[^@\\s<>]+");
@@ -94,6 +94,16 @@ final class NotificationsBinder {
                     "Slack webhooks are not signed; expected no secret_env/secret_file " + "with format: slack");
         }
         Set<String> events = events(reader);
+        boolean plainHttpAcknowledged = reader.bool("plain_http_acknowledged").orElse(false);
+        if (url.isPresent() && PlainHttp.offLoopback(url.get().reveal()) && !plainHttpAcknowledged) {
+            // The URL is not quoted: a Slack URL carries its token.
+            problems.add(
+                    reader.line(),
+                    reader.path(),
+                    "the webhook URL is plain http:// off loopback: events (and the signature) would cross the "
+                            + "network readable and changeable; expected https://, or plain_http_acknowledged: true");
+            return Optional.empty();
+        }
         return url.map(u -> new NotificationsConfig.Webhook(format, u, hmac, events));
     }
 

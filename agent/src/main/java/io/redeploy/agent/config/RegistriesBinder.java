@@ -20,6 +20,8 @@ final class RegistriesBinder {
         List<String> keys = new ArrayList<>(List.of("username"));
         keys.addAll(SecretResolver.keysFor("password"));
         keys.add("insecure");
+        keys.add("token_hosts");
+        keys.add("insecure_acknowledged");
         KEYS = List.copyOf(keys);
     }
 
@@ -122,8 +124,40 @@ final class RegistriesBinder {
                 !overridden && SecretResolver.keysFor("password").stream().anyMatch(reader::has);
         // Like Docker: a loopback registry speaks plain HTTP unless told otherwise.
         boolean insecure = reader.bool("insecure").orElse(isLoopback(host));
+        if (insecure
+                && !isLoopback(host)
+                && !reader.bool("insecure_acknowledged").orElse(false)) {
+            problems.add(
+                    reader.lineOf("insecure"),
+                    reader.pathOf("insecure"),
+                    "plain HTTP to a registry off loopback lets anyone on the path read its credentials and swap "
+                            + "the manifests' digests; expected HTTPS, or insecure_acknowledged: true next to it");
+        }
+        List<String> tokenHosts = tokenHosts(reader);
         return credentials(host, username, password, passwordConfigured, reader.line(), reader.path())
-                .map(c -> new RegistryConfig(host, insecure, c.username(), c.password()));
+                .map(c -> new RegistryConfig(host, insecure, c.username(), c.password(), tokenHosts));
+    }
+
+    /** Hosts whose token realm may receive this registry's credentials, besides the registry's own. */
+    private static List<String> tokenHosts(MappingReader reader) {
+        List<String> hosts = new ArrayList<>();
+        reader.forEachItem(
+                "token_hosts",
+                "a list of host names such as [auth.example.com]",
+                (node, path) -> MappingReader.asText(
+                                node, path, reader.problems(), "a host name such as auth.example.com")
+                        .ifPresent(text -> {
+                            if (HostPort.parse(text.toLowerCase(Locale.ROOT)).isEmpty()) {
+                                reader.problems()
+                                        .add(
+                                                node.line(),
+                                                path,
+                                                "'" + text + "' is not a host name; expected e.g. auth.example.com");
+                            } else {
+                                hosts.add(text.toLowerCase(Locale.ROOT));
+                            }
+                        }));
+        return hosts;
     }
 
     /**

@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
  */
 final class SecretResolver {
     private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    private static final Pattern CONVENTIONAL_NAME = Pattern.compile("[A-Z_][A-Z0-9_]{0,63}");
     /** A credential file is a few hundred bytes at most; a huge one is the wrong file. */
     private static final long MAX_FILE_BYTES = 64 * 1024;
 
@@ -89,20 +90,25 @@ final class SecretResolver {
 
     private Optional<Secret> fromVariable(String variable, int line, String path, String what, Problems problems) {
         if (!VARIABLE.matcher(variable).matches()) {
+            // Not quoted: what was pasted here is often the secret itself.
             problems.add(
                     line,
                     path,
-                    "'" + variable + "' is not an environment variable name; expected letters, "
-                            + "digits and _, e.g. GHCR_TOKEN");
+                    "the value is not an environment variable name (not repeated here: it may be the secret "
+                            + "itself); expected letters, digits and _, e.g. GHCR_TOKEN");
             return Optional.empty();
         }
         String value = environment.get(variable);
         if (value == null || value.isBlank()) {
+            // Variable names are upper case by convention; anything else may be a token such as ghp_abc123.
+            String named = CONVENTIONAL_NAME.matcher(variable).matches()
+                    ? "environment variable '" + variable + "'"
+                    : "the environment variable named here (not repeated: it is not in upper case and may be the "
+                            + "secret itself)";
             problems.add(
                     line,
                     path,
-                    "environment variable '" + variable + "' is " + (value == null ? "not set" : "empty")
-                            + "; expected it to hold the " + what);
+                    named + " is " + (value == null ? "not set" : "empty") + "; expected it to hold the " + what);
             return Optional.empty();
         }
         return Optional.of(new Secret(value.strip()));

@@ -4,6 +4,7 @@ import io.redeploy.agent.deploy.health.HealthGate;
 import io.redeploy.agent.docker.DockerGatewayException;
 import io.redeploy.agent.docker.DockerUnreachableException;
 import io.redeploy.agent.log.Event;
+import io.redeploy.agent.log.Redactor;
 import io.redeploy.agent.reconcile.DeployResult;
 import io.redeploy.agent.reconcile.DeployResult.Outcome;
 import java.time.Clock;
@@ -21,9 +22,21 @@ final class AttemptLog {
     private static final Logger log = LoggerFactory.getLogger(AttemptLog.class);
 
     private final Clock clock;
+    private final Redactor redactor;
 
     AttemptLog(Clock clock) {
+        this(clock, Redactor.none());
+    }
+
+    /** @param redactor the configured secrets; each attempt adds its service's environment values */
+    AttemptLog(Clock clock, Redactor redactor) {
         this.clock = clock;
+        this.redactor = redactor;
+    }
+
+    /** Every reason leaves through here: secrets and the service's env values hidden, the length capped. */
+    private String safe(Attempt attempt, String reason) {
+        return redactor.withEnv(attempt.service().env()).reason(reason);
     }
 
     Duration elapsed(Attempt attempt) {
@@ -82,7 +95,7 @@ final class AttemptLog {
 
     /** A deploy that stopped before the old container was touched. */
     DeployResult failed(Attempt attempt, String step, String cause, boolean engineLost) {
-        String reason = step + " failed: " + cause;
+        String reason = safe(attempt, step + " failed: " + cause);
         Duration duration = elapsed(attempt);
         Event.error(log, "deploy.failed")
                 .with("service", attempt.name())
@@ -100,7 +113,8 @@ final class AttemptLog {
     }
 
     /** A pre-update hook said "not now": nothing was touched; the next poll tries again. */
-    DeployResult skipped(Attempt attempt, String reason) {
+    DeployResult skipped(Attempt attempt, String unsafeReason) {
+        String reason = safe(attempt, unsafeReason);
         Duration duration = elapsed(attempt);
         Event.info(log, "deploy.skipped")
                 .with("service", attempt.name())
@@ -130,22 +144,26 @@ final class AttemptLog {
                 .digest("to", attempt.to());
     }
 
-    private DeployResult rollback(Attempt attempt, String reason, boolean engineLost, Event line) {
+    private DeployResult rollback(Attempt attempt, String unsafeReason, boolean engineLost, Event line) {
+        String reason = safe(attempt, unsafeReason);
         Duration duration = elapsed(attempt);
         line.reason(reason).duration(duration).log();
         return new DeployResult(
                 attempt.name(), attempt.from(), attempt.to(), Outcome.ROLLED_BACK, reason, duration, engineLost);
     }
 
-    /** {@code step failed: cause; last log lines: ...; <what the undo could not do>}. */
+    /**
+     * {@code step failed: cause; <what the undo could not do>; last log lines: ...}: the log tail last, so that
+     * notifications can leave it out ({@link DeployResult#reasonWithoutLogTail()}).
+     */
     static String reason(String step, String cause, Rollback.Restored restored, String incompleteLabel) {
         StringBuilder reason = new StringBuilder(step).append(" failed: ").append(cause);
-        if (!restored.newContainerLogs().isEmpty()) {
-            reason.append("; last log lines: ")
-                    .append(restored.newContainerLogs().replace("\r", "").replace("\n", " | "));
-        }
         if (!restored.complete()) {
             reason.append("; ").append(incompleteLabel).append(": ").append(String.join("; ", restored.problems()));
+        }
+        if (!restored.newContainerLogs().isEmpty()) {
+            reason.append(DeployResult.LOG_TAIL)
+                    .append(restored.newContainerLogs().replace("\r", "").replace("\n", " | "));
         }
         return reason.toString();
     }

@@ -8,6 +8,7 @@ import io.redeploy.agent.docker.DockerGateway;
 import io.redeploy.agent.docker.DockerGatewayException;
 import io.redeploy.agent.image.Digest;
 import io.redeploy.agent.log.Event;
+import io.redeploy.agent.log.Redactor;
 import io.redeploy.agent.reconcile.DeployResult;
 import io.redeploy.agent.reconcile.DeployTarget;
 import io.redeploy.agent.reconcile.Recovery;
@@ -65,13 +66,26 @@ public final class ContainerTarget implements DeployTarget {
             DeployHooks hooks,
             TrafficSwitches switches,
             Optional<Journal> journal) {
+        this(docker, gates, clock, pullTimeout, hooks, switches, journal, Redactor.none());
+    }
+
+    /** @param redactor hides the configured secrets in every deploy reason and log line */
+    public ContainerTarget(
+            DockerGateway docker,
+            HealthGateFactory gates,
+            Clock clock,
+            Duration pullTimeout,
+            DeployHooks hooks,
+            TrafficSwitches switches,
+            Optional<Journal> journal,
+            Redactor redactor) {
         DeployJournal deployJournal = journal.map(DeployJournal::new).orElse(DeployJournal.NONE);
         this.docker = docker;
         this.observer = new ContainerObserver(docker);
         this.resolver = new ContainerResolver(docker);
         this.adoption = new AdoptionCheck(docker);
         Rollback rollback = new Rollback(docker);
-        AttemptLog attempts = new AttemptLog(clock);
+        AttemptLog attempts = new AttemptLog(clock, redactor);
         this.pruner = new ImagePruner(docker);
         AfterSwap after = new AfterSwap(hooks, pruner, attempts);
         this.traffic = new TrafficPointer(docker, switches);

@@ -1,9 +1,11 @@
 package io.redeploy.agent.deploy;
 
 import io.redeploy.agent.docker.ContainerInfo;
+import io.redeploy.agent.docker.ContainerSettings;
 import io.redeploy.agent.docker.DockerGateway;
 import io.redeploy.agent.docker.DockerGatewayException;
 import io.redeploy.agent.docker.DockerUnreachableException;
+import io.redeploy.agent.log.Redactor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -47,7 +49,7 @@ final class Rollback {
         List<DockerGatewayException> failures = new ArrayList<>();
         String logs = "";
         if (newContainerId.isPresent()) {
-            logs = docker.logsTail(newContainerId.get(), LOG_LINES);
+            logs = redactedLogs(newContainerId.get());
             // Removed before the rename: the new container holds the configured name.
             attempt(failures, () -> docker.remove(newContainerId.get()));
         }
@@ -64,6 +66,24 @@ final class Rollback {
                 logs,
                 failures.stream().map(DockerGatewayException::getMessage).toList(),
                 failures.stream().anyMatch(f -> f instanceof DockerUnreachableException));
+    }
+
+    /**
+     * The failed container's log tail with its own environment's values hidden: a followed container's env (its
+     * database password) is not in agent.yml, so only the container can say what to hide.
+     */
+    private String redactedLogs(String containerId) {
+        String tail = docker.logsTail(containerId, LOG_LINES);
+        if (tail.isEmpty()) return tail;
+        Optional<ContainerSettings> settings;
+        try {
+            settings = docker.settings(containerId);
+        } catch (DockerGatewayException e) {
+            return "(log tail left out: the container's environment could not be read to hide its secrets)";
+        }
+        return Redactor.none()
+                .withEnv(settings.map(ContainerSettings::env).orElse(java.util.Map.of()))
+                .redact(tail);
     }
 
     /** Runs one engine step of a restore or cleanup, collecting its failure so the next steps still run. */

@@ -19,9 +19,11 @@ final class DockerExec {
     private static final int EXEC_STDERR_KEPT = 4096;
 
     private final DockerClient client;
+    private final ExecKiller killer;
 
     DockerExec(DockerClient client) {
         this.client = client;
+        this.killer = new ExecKiller(client);
     }
 
     public ExecResult exec(String containerId, List<String> command, Duration timeout, java.io.OutputStream stdout) {
@@ -57,10 +59,11 @@ final class DockerExec {
                     });
             boolean done = streaming.awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (!done) {
-                // The Engine API cannot kill an exec'd process; it runs on inside the container. Stop reading it.
+                // The Engine API cannot kill an exec'd process; closing the stream would leave it running inside.
                 closeQuietly(streaming);
-                throw new DockerGatewayException(
-                        "could not " + what + ": not finished within " + timeout.toSeconds() + "s");
+                String killed = killer.kill(containerId, execId);
+                throw new ExecTimeoutException(
+                        "could not " + what + ": not finished within " + timeout.toSeconds() + "s; " + killed);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -71,7 +71,7 @@ public final class NotifyingPollEvents implements PollEvents {
                     Optional.of(service),
                     result.from().map(Digest::value),
                     Optional.of(result.to().value()),
-                    result.reason());
+                    result.reasonWithoutLogTail());
         }
     }
 

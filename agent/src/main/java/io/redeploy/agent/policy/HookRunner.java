@@ -4,6 +4,7 @@ import io.redeploy.agent.config.HookConfig;
 import io.redeploy.agent.docker.DockerGateway;
 import io.redeploy.agent.docker.DockerGatewayException;
 import io.redeploy.agent.docker.ExecResult;
+import io.redeploy.agent.docker.ExecTimeoutException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -44,7 +45,11 @@ final class HookRunner {
      * @param output the saved file, when the hook saves its output and exited 0
      * @param detail stderr tail or the reason it could not run; never the command's arguments
      */
-    record Result(int exitCode, Optional<Path> output, String detail) {
+    record Result(int exitCode, Optional<Path> output, String detail, boolean timedOut) {
+        Result(int exitCode, Optional<Path> output, String detail) {
+            this(exitCode, output, detail, false);
+        }
+
         boolean ok() {
             return exitCode == 0;
         }
@@ -84,7 +89,7 @@ final class HookRunner {
                     Optional.empty(),
                     "could not write " + target.map(Path::toString).orElse("output") + ": " + e.getMessage());
         } catch (DockerGatewayException e) {
-            return new Result(NOT_RUN, Optional.empty(), e.getMessage());
+            return new Result(NOT_RUN, Optional.empty(), e.getMessage(), e instanceof ExecTimeoutException);
         } finally {
             if (partial != null) {
                 try {
@@ -136,7 +141,8 @@ final class HookRunner {
                 return new Result(
                         NOT_RUN,
                         Optional.empty(),
-                        "not finished within " + hook.timeout().toSeconds() + "s; killed");
+                        "not finished within " + hook.timeout().toSeconds() + "s; killed",
+                        true);
             }
             outPump.join(TimeUnit.SECONDS.toMillis(10));
             errReader.join(TimeUnit.SECONDS.toMillis(1));

@@ -8,6 +8,7 @@ import io.redeploy.agent.docker.DockerGateway;
 import io.redeploy.agent.docker.ImageInfo;
 import io.redeploy.agent.image.Digest;
 import io.redeploy.agent.log.Event;
+import io.redeploy.agent.log.Redactor;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,10 +29,19 @@ public final class PolicyHooks implements DeployHooks {
 
     private final HookRunner runner;
     private final Clock clock;
+    private final HookBackoff backoff;
+    private final Redactor redactor;
 
     public PolicyHooks(DockerGateway docker, Clock clock) {
+        this(docker, clock, Redactor.none());
+    }
+
+    /** @param redactor hides the configured secrets in what a failing hook printed (a connection string) */
+    public PolicyHooks(DockerGateway docker, Clock clock, Redactor redactor) {
         this.clock = clock;
         this.runner = new HookRunner(docker, clock);
+        this.backoff = new HookBackoff(clock);
+        this.redactor = redactor;
     }
 
     @Override
@@ -50,8 +60,13 @@ public final class PolicyHooks implements DeployHooks {
                     .log();
             return Verdict.proceed();
         }
+        Optional<String> waiting = backoff.waiting(service.name());
+        if (waiting.isPresent()) {
+            return Verdict.skip(waiting.get());
+        }
         HookRunner.Result result =
                 run("pre-update", service, hook.get(), container, old.map(ContainerInfo::imageId), target);
+        backoff.record(service.name(), result.timedOut());
         if (result.ok()) {
             return Verdict.proceed();
         }
@@ -95,7 +110,8 @@ public final class PolicyHooks implements DeployHooks {
             line.with("exit", 0)
                     .with("output", result.output().map(Object::toString).orElse("-"));
         } else {
-            line.with("exit", result.exitCode()).reason(oneLine(result.detail()));
+            line.with("exit", result.exitCode())
+                    .reason(oneLine(redactor.withEnv(service.env()).redact(result.detail())));
         }
         line.duration(took).log();
         return result;

@@ -1,6 +1,7 @@
 package io.redeploy.agent.reconcile;
 
 import io.redeploy.agent.image.Digest;
+import io.redeploy.agent.log.Redactor;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -21,6 +22,13 @@ public record DeployResult(
         String reason,
         Duration duration,
         boolean engineLost) {
+
+    /** Marks the failed container's log tail, always last in a reason: notifications leave it out. */
+    public static final String LOG_TAIL = "; last log lines: ";
+
+    public DeployResult {
+        reason = Redactor.cap(reason);
+    }
 
     /** A deploy during which the engine answered every call (successfully or not). */
     public DeployResult(
@@ -52,6 +60,17 @@ public record DeployResult(
      * the proxy is to blame, not the build.
      */
     public static final String TRAFFIC_STEP = "traffic switch";
+
+    /**
+     * The reason without the container's log tail, for channels outside the host (chat, email, webhooks): a build's
+     * output can hold anything, so it stays in {@code /status} and the journal.
+     */
+    public String reasonWithoutLogTail() {
+        int tail = reason.indexOf(LOG_TAIL);
+        return tail < 0
+                ? reason
+                : reason.substring(0, tail) + "; container logs: see /status or journalctl -u redeploy-agent";
+    }
 
     public boolean succeeded() {
         return outcome == Outcome.DEPLOYED;

@@ -84,7 +84,7 @@ final class RegistryAuthInterceptor implements Interceptor {
             hostAuth.put(target.registry(), new TokenAuth(challenge.realm(), challenge.service()));
             String scope = challenge.scope().orElse(BearerChallenge.pullScope(target.repository()));
             scopes.put(scopeKey(target), scope);
-            TokenCache.Key key = key(challenge.realm(), challenge.service(), scope);
+            TokenCache.Key key = key(target, challenge.realm(), challenge.service(), scope);
             if (sent != null && sent.isToken()) {
                 // insufficient_scope for the very scope we hold: a new token for the same identity gets the same
                 // answer.
@@ -104,7 +104,7 @@ final class RegistryAuthInterceptor implements Interceptor {
 
     private Credential token(RegistryTarget target, String realm, Optional<String> service, String scope)
             throws RegistryException {
-        TokenCache.Key key = key(realm, service, scope);
+        TokenCache.Key key = key(target, realm, service, scope);
         BearerToken token = tokens.getOrFetch(key, () -> tokenClient.fetch(target, realm, service, scope));
         return new Credential("Bearer " + token.value(), key, token.value());
     }
@@ -124,8 +124,8 @@ final class RegistryAuthInterceptor implements Interceptor {
                         .build();
     }
 
-    private static TokenCache.Key key(String realm, Optional<String> service, String scope) {
-        return new TokenCache.Key(realm, service.orElse(""), scope);
+    private static TokenCache.Key key(RegistryTarget target, String realm, Optional<String> service, String scope) {
+        return new TokenCache.Key(target.registry(), realm, service.orElse(""), scope);
     }
 
     private static String scopeKey(RegistryTarget target) {

@@ -8,12 +8,13 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Registry tokens by realm + service + scope, kept until shortly before they expire. Lookups for one key are
+ * Registry tokens by registry + realm + service + scope (the registry too: another registry may name the same realm,
+ * service and scope in its challenge, and must not get this one's token), kept until shortly before they expire. Lookups for one key are
  * single-flight: threads asking for the same missing token wait for one token request instead of sending several.
  */
 final class TokenCache {
 
-    record Key(String realm, String service, String scope) {}
+    record Key(String registry, String realm, String service, String scope) {}
 
     @FunctionalInterface
     interface Fetcher {

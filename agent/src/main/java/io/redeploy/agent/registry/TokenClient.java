@@ -43,9 +43,14 @@ final class TokenClient {
         HttpUrl realmUrl = HttpUrl.parse(realm);
         if (realmUrl == null) throw failures.malformed(target, "registry", "a token realm that is not an http(s) URL");
         RegistryConfig config = target.config();
-        if (config.hasCredentials() && !realmUrl.isHttps() && !config.insecure()) {
-            // A challenge must not be able to lure credentials onto plain HTTP for an HTTPS registry.
-            throw failures.malformed(target, "registry", "a token realm on plain HTTP; credentials not sent");
+        if (config.hasCredentials()) {
+            // The challenge must not choose where the password goes: HTTPS, and the registry's own or listed host.
+            Optional<String> refusal = TokenRealmPolicy.refusal(config, realmUrl);
+            if (refusal.isPresent()) {
+                throw new UntrustedTokenRealmException("registry named token realm " + realmUrl.scheme() + "://"
+                        + realmUrl.host() + ":" + realmUrl.port() + realmUrl.encodedPath() + " for "
+                        + target.describe() + ", which " + refusal.get() + "; credentials not sent");
+            }
         }
         HttpUrl.Builder url = realmUrl.newBuilder();
         service.ifPresent(s -> url.addQueryParameter("service", s));

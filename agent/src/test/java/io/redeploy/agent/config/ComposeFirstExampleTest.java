@@ -25,7 +25,8 @@ class ComposeFirstExampleTest {
     @Test
     void followsTheContainersComposeStartedAndNeedsOnlyTheAgentsOwnSecrets() throws Exception {
         // No database password, no surveyor account: those stay in compose's .env.
-        AgentConfig config = new ConfigLoader(Map.of("GHCR_TOKEN", "ghp_t", "REDEPLOY_TRIGGER_TOKEN", "trigger"))
+        AgentConfig config = new ConfigLoader(
+                        Map.of("GHCR_TOKEN", "ghp_t", "REDEPLOY_TRIGGER_TOKEN", "trigger-" + "0".repeat(32)))
                 .load(composeFirstExample());
 
         ServiceConfig db = config.service("db").orElseThrow();

@@ -38,7 +38,7 @@ class ConfigFuzzTest {
             "GHCR_TOKEN",
             "ghp_FuzzSecretToken123",
             "REDEPLOY_TRIGGER_TOKEN",
-            "trigger-fuzz-secret-456",
+            "trigger-fuzz-secret-456-0123456789abcdef",
             "POSTGRES_PASSWORD",
             "pg-fuzz-secret-789",
             "SURVEY_ADMIN_EMAIL",

@@ -20,7 +20,7 @@ class ConfigLoaderTest {
             "GHCR_TOKEN",
             "ghp_example-token",
             "REDEPLOY_TRIGGER_TOKEN",
-            "trigger-example-token",
+            "trigger-example-token-0123456789abcdef",
             "POSTGRES_PASSWORD",
             "pg-example-password",
             "SURVEY_ADMIN_EMAIL",
@@ -39,7 +39,8 @@ class ConfigLoaderTest {
         assertThat(config.schedule()).isEqualTo(ScheduleConfig.every(Duration.ofSeconds(60)));
         assertThat(config.http().host()).isEqualTo("127.0.0.1");
         assertThat(config.http().port()).isEqualTo(8686);
-        assertThat(config.http().triggerToken().orElseThrow().reveal()).isEqualTo("trigger-example-token");
+        assertThat(config.http().triggerToken().orElseThrow().reveal())
+                .isEqualTo("trigger-example-token-0123456789abcdef");
         assertThat(config.docker().host()).isEqualTo("unix:///var/run/docker.sock");
 
         RegistryConfig ghcr = config.registries().get("ghcr.io");
@@ -120,15 +121,20 @@ class ConfigLoaderTest {
 
     @Test
     void dockerHostDefaultsToTheEnvironment() throws Exception {
-        AgentConfig config =
-                new ConfigLoader(Map.of("DOCKER_HOST", "tcp://10.0.0.5:2375")).load(resource("valid-minimal.yml"));
-        assertThat(config.docker().host()).isEqualTo("tcp://10.0.0.5:2375");
+        AgentConfig config = new ConfigLoader(Map.of("DOCKER_HOST", "tcp://10.0.0.5:2376", "DOCKER_TLS_VERIFY", "1"))
+                .load(resource("valid-minimal.yml"));
+        assertThat(config.docker().host()).isEqualTo("tcp://10.0.0.5:2376");
     }
 
     @Test
     void everyKeyReachesTheConfig() throws Exception {
-        AgentConfig config = new ConfigLoader(
-                        Map.of("TRIGGER", "t0ken", "GHCR_TOKEN", "ghp_x", "POSTGRES_PASSWORD", "pw"))
+        AgentConfig config = new ConfigLoader(Map.of(
+                        "TRIGGER",
+                        "t0ken-0123456789abcdef0123456789abcdef",
+                        "GHCR_TOKEN",
+                        "ghp_x",
+                        "POSTGRES_PASSWORD",
+                        "pw"))
                 .load(resource("valid-full.yml"));
 
         assertThat(config.stateDir()).isEqualTo(Path.of("/srv/agent-state"));
@@ -272,7 +278,7 @@ class ConfigLoaderTest {
         AgentConfig config = new ConfigLoader(EXAMPLE_ENV).load(exampleFile());
         assertThat(config.toString())
                 .contains("survey-db", "ghcr.io/acme/survey-app:main", "POSTGRES_PASSWORD=****", "****")
-                .doesNotContain("ghp_example-token", "trigger-example-token", "pg-example-password");
+                .doesNotContain("ghp_example-token", "trigger-example-token-0123456789abcdef", "pg-example-password");
     }
 
     private List<String> problemsLoading(Path file) {

@@ -94,7 +94,7 @@ class PolicyConfigTest {
                         "GHCR_TOKEN",
                         "t",
                         "REDEPLOY_TRIGGER_TOKEN",
-                        "t",
+                        "t".repeat(32),
                         "POSTGRES_PASSWORD",
                         "p",
                         "SURVEY_ADMIN_EMAIL",

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class SecretsTest {
-    private static final String SECRET = "S3CR3T-value-never-shown";
+    private static final String SECRET = "S3CR3T-value-never-shown-0123456789abcdef";
     private static final String SERVICES = """
             services:
               web: {image: ghcr.io/acme/app}

@@ -208,7 +208,7 @@ public final class FakeDocker implements DockerGateway {
         return containers.values().stream()
                 .filter(c -> c.id.equals(nameOrId) || c.name.equals(nameOrId))
                 .findFirst()
-                .flatMap(c -> Optional.ofNullable(c.settings));
+                .flatMap(c -> Optional.ofNullable(c.settings != null ? c.settings : defaultSettings));
     }
 
     Optional<ContainerInfo> byName(String name) {
@@ -486,9 +486,15 @@ public final class FakeDocker implements DockerGateway {
                 .toList();
     }
 
+    /** What every container prints last; a test of what reasons may show sets its own. */
+    String logTail = "crashing\nbye";
+
+    /** The settings of a container nobody described with {@link #configured}: unknown unless set. */
+    ContainerSettings defaultSettings;
+
     @Override
     public String logsTail(String containerId, int lines) {
-        return engineGone ? "" : "crashing\nbye";
+        return engineGone ? "" : logTail;
     }
 
     @Override

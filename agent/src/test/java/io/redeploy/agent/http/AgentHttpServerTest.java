@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class AgentHttpServerTest {
-    private static final String TOKEN = "s3cret-trigger-token-7f3a";
+    private static final String TOKEN = "s3cret-trigger-token-7f3a-0123456789abcdef";
     private static final String OLD = "sha256:" + "a".repeat(64);
     private static final String NEW = "sha256:" + "b".repeat(64);
 

@@ -23,7 +23,7 @@ final class AgentProcess implements AutoCloseable {
     /** Read by the config as {@code trigger_token_env: REDEPLOY_IT_TOKEN}. */
     static final String TOKEN_ENV = "REDEPLOY_IT_TOKEN";
 
-    static final String TOKEN = "process-it-trigger-token";
+    static final String TOKEN = "process-it-trigger-token-0123456789abcdef";
     private static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 

@@ -2,6 +2,7 @@ package io.redeploy.agent.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,8 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The packaged agent handles a registry password, a wrong registry password, a trigger token, a wrong token
- * and a database password in a container's env: none of them may appear in its logs, /status, /metrics or
- * /healthz, whatever succeeds or fails.
+ * and a database password in a container's env, and a build that prints its DATABASE_URL as it crashes: none of them
+ * may appear in its logs, /status, /metrics, /healthz or state.json, whatever succeeds or fails.
  */
 class SecretsNeverLeakIT {
     private static final String AUTH_REGISTRY = "127.0.0.1:5001";
@@ -56,11 +57,23 @@ class SecretsNeverLeakIT {
         int httpPort = LocalStack.freePort();
         LocalStack.pushTestImage(AUTH_REGISTRY + "/" + repo + ":main", "1");
 
+        // A webhook receiver on loopback: what the notification channel would get.
+        List<String> notifications = new java.util.concurrent.CopyOnWriteArrayList<>();
+        com.sun.net.httpserver.HttpServer receiver =
+                com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/hook", exchange -> {
+            notifications.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        receiver.start();
         Path config = dir.resolve("agent.yml");
         Files.writeString(config, """
                 state_dir: %s
                 schedule: { interval: 1h }
                 http: { listen: "127.0.0.1:%d", trigger_token_env: %s }
+                notifications:
+                  webhooks: [{ url: "http://127.0.0.1:%d/hook" }]
                 registries:
                   "127.0.0.1:5001": { username: tester, password_env: REG_PASS }
                   "localhost:5001": { username: tester, password_env: WRONG_PASS }
@@ -78,7 +91,15 @@ class SecretsNeverLeakIT {
                     tag: main
                     container_name: leak-rejected-%s
                 """.formatted(
-                        dir.resolve("state"), httpPort, AgentProcess.TOKEN_ENV, repo, name, appPort, repo, suffix));
+                        dir.resolve("state"),
+                        httpPort,
+                        AgentProcess.TOKEN_ENV,
+                        receiver.getAddress().getPort(),
+                        repo,
+                        name,
+                        appPort,
+                        repo,
+                        suffix));
 
         AgentProcess agent = AgentProcess.start(
                 dir,
@@ -93,7 +114,10 @@ class SecretsNeverLeakIT {
 
         assertThat(agent.triggerPollWith("Bearer " + WRONG_TRIGGER_TOKEN)).isEqualTo(401);
         assertThat(agent.triggerPollWith("Basic " + WRONG_TRIGGER_TOKEN)).isEqualTo(401);
+        // A build that prints its DATABASE_URL (with the password) and the password alone as it crashes.
+        LocalStack.pushTestImage(AUTH_REGISTRY + "/" + repo + ":main", "2", "crash-env");
         assertThat(agent.triggerPoll()).isEqualTo(202);
+        agent.awaitLog("event=deploy.rollback service=web", Duration.ofSeconds(90));
         agent.awaitLog("event=poll.done", 2, Duration.ofSeconds(60));
 
         List<String> surfaces = new ArrayList<>();
@@ -106,9 +130,15 @@ class SecretsNeverLeakIT {
         surfaces.add(agent.stdout());
         surfaces.add(agent.stderr());
         surfaces.add(Files.readString(dir.resolve("state/state.json")));
+        receiver.stop(0);
+        String told = String.join("\n", notifications);
+        assertThat(told).contains("deploy.rolled_back").contains("see /status or journalctl");
+        assertThat(told).as("no log tail in notifications").doesNotContain("connecting to");
+        surfaces.add(told);
 
         String everything = String.join("\n", surfaces);
         assertThat(everything).contains("credentials rejected"); // the failure is reported, just not its secret
+        assertThat(everything).contains("connecting to ***"); // the crash's output is kept, its secrets hidden
         for (String secret : List.of(
                 REGISTRY_PASSWORD, WRONG_REGISTRY_PASSWORD, DB_PASSWORD, AgentProcess.TOKEN, WRONG_TRIGGER_TOKEN)) {
             assertThat(everything).as("secret %s leaked", secret).doesNotContain(secret);

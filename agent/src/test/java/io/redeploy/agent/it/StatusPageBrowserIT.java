@@ -38,7 +38,7 @@ class StatusPageBrowserIT {
     private static final Path CHROMEDRIVER =
             Path.of(System.getenv().getOrDefault("CHROMEDRIVER_BINARY", "/usr/bin/chromedriver"));
     private static final Duration DEPLOY_WAIT = Duration.ofSeconds(90);
-    private static final String TOKEN = "browser-it-token-41f9";
+    private static final String TOKEN = "browser-it-token-41f9-0123456789abcdef";
 
     // Selenium warns through java.util.logging that it has no CDP module for this exact Chromium (unused here).
     private static final java.util.logging.Logger SELENIUM_LOG =

@@ -120,7 +120,12 @@ class NotificationsIT {
         assertThat(events()).containsExactly("digest.new", "deploy.succeeded", "deploy.refused");
         for (LoggedRequest request : receiver.findAll(postRequestedFor(urlEqualTo("/hooks/redeploy")))) {
             assertThat(request.getHeader("X-Redeploy-Signature"))
-                    .isEqualTo("sha256=" + WebhookNotifier.hmac(HMAC_KEY, request.getBody()));
+                    .isEqualTo("sha256="
+                            + WebhookNotifier.hmac(
+                                    HMAC_KEY,
+                                    WebhookNotifier.signedMaterial(
+                                            Long.parseLong(request.getHeader("X-Redeploy-Timestamp")),
+                                            request.getBody())));
             JsonNode body = json.readTree(request.getBody());
             assertThat(body.get("service").asText()).isEqualTo("db");
             assertThat(body.get("image").asText()).isEqualTo(image + ":main");

@@ -107,4 +107,26 @@ class NotifyingPollEventsTest {
                     .contains("service.held", "service.released", "rollback.done", "rollback.failed");
         }
     }
+
+    @Test
+    void aFailedBuildsLogTailStaysOutOfNotifications() {
+        try (NotificationDispatcher dispatcher = new NotificationDispatcher(List.of(recorder), d -> {})) {
+            NotifyingPollEvents events = new NotifyingPollEvents(
+                    dispatcher, Clock.fixed(Instant.parse("2026-11-25T12:00:00Z"), ZoneOffset.UTC), "prod-1");
+            events.deployFinished(
+                    web,
+                    new DeployResult(
+                            "web",
+                            Optional.of(D1),
+                            D2,
+                            DeployResult.Outcome.ROLLED_BACK,
+                            "health failed: exited (exit code 1)" + DeployResult.LOG_TAIL
+                                    + "internal trace | at db:5432",
+                            Duration.ofSeconds(3)));
+            await().atMost(Duration.ofSeconds(5)).until(() -> sent.size() == 1);
+            assertThat(sent.get(0).message())
+                    .isEqualTo(
+                            "health failed: exited (exit code 1); container logs: see /status or journalctl -u redeploy-agent");
+        }
+    }
 }

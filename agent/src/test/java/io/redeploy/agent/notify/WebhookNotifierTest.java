@@ -64,7 +64,9 @@ class WebhookNotifierTest {
         LoggedRequest request = requests.get(0);
         assertThat(request.getHeader("X-Redeploy-Event")).isEqualTo("deploy.rolled_back");
         assertThat(request.getHeader("Content-Type")).startsWith("application/json");
-        assertThat(request.getHeader("X-Redeploy-Signature")).isEqualTo("sha256=" + hmacHex(request.getBody()));
+        long timestamp = Long.parseLong(request.getHeader("X-Redeploy-Timestamp"));
+        assertThat(request.getHeader("X-Redeploy-Signature"))
+                .isEqualTo("sha256=" + hmacHex(WebhookNotifier.signedMaterial(timestamp, request.getBody())));
         receiver.verify(postRequestedFor(urlEqualTo("/hooks/redeploy"))
                 .withRequestBody(equalToJson("""
                 {"event": "deploy.rolled_back", "at": "2026-11-25T19:30:00Z", "host": "prod-1", "service": "web",
@@ -131,6 +133,46 @@ class WebhookNotifierTest {
 
         assertThat(e).isNotNull();
         assertThat(String.valueOf(e.getMessage())).doesNotContain("TOKEN123");
+    }
+
+    /**
+     * Attack: a captured signed request replayed later. A receiver following docs/policy.md (signature over
+     * "timestamp.body", timestamp within 5 minutes) must refuse it, and must refuse it with a fresh timestamp too.
+     */
+    @Test
+    void aReplayedSignedRequestIsRefusedByAReceiverFollowingTheDocs() throws Exception {
+        receiver.stubFor(post("/hooks/redeploy").willReturn(aResponse().withStatus(204)));
+        Instant sentAt = Instant.parse("2026-12-02T12:00:00Z");
+        new WebhookNotifier(
+                        webhook(NotificationsConfig.Format.JSON, "/hooks/redeploy", Optional.of(new Secret(HMAC_KEY))),
+                        http,
+                        java.time.Clock.fixed(sentAt, java.time.ZoneOffset.UTC))
+                .send(rolledBack());
+        LoggedRequest captured = receiver.findAll(postRequestedFor(urlEqualTo("/hooks/redeploy")))
+                .get(0);
+        String timestamp = captured.getHeader("X-Redeploy-Timestamp");
+        String signature = captured.getHeader("X-Redeploy-Signature");
+
+        assertThat(receiverAccepts(timestamp, signature, captured.getBody(), sentAt.plusSeconds(30)))
+                .isTrue();
+        // Replayed 10 minutes later as captured: too old.
+        assertThat(receiverAccepts(timestamp, signature, captured.getBody(), sentAt.plusSeconds(600)))
+                .isFalse();
+        // Replayed with the timestamp moved forward: the signature no longer matches.
+        String moved = Long.toString(sentAt.plusSeconds(600).getEpochSecond());
+        assertThat(receiverAccepts(moved, signature, captured.getBody(), sentAt.plusSeconds(600)))
+                .isFalse();
+    }
+
+    /** The receiver's check as docs/policy.md describes it. */
+    private static boolean receiverAccepts(String timestamp, String signature, byte[] body, Instant now)
+            throws Exception {
+        if (timestamp == null || signature == null) return false;
+        long ts = Long.parseLong(timestamp);
+        if (Math.abs(now.getEpochSecond() - ts) > WebhookNotifier.REPLAY_WINDOW_SECONDS) return false;
+        String expected = "sha256=" + hmacHex(WebhookNotifier.signedMaterial(ts, body));
+        return java.security.MessageDigest.isEqual(
+                expected.getBytes(StandardCharsets.UTF_8), signature.getBytes(StandardCharsets.UTF_8));
     }
 
     private static String hmacHex(byte[] body) throws Exception {

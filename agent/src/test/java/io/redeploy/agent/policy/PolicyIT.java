@@ -279,6 +279,24 @@ class PolicyIT {
         assertThat(running().running()).isTrue();
     }
 
+    /** Attack: a hook that hangs must not stay behind in the container (a pg_dump holding its locks). */
+    @Test
+    void aTimedOutExecHookIsKilledInsideTheContainerWithItsChildren() {
+        assertThat(deployer.deploy(db(UpdatePolicy.defaults()), pg15a, REGISTRY).outcome())
+                .isEqualTo(Outcome.DEPLOYED);
+        String oldId = running().id();
+        // "; true" keeps sh as the parent of sleep, like a wrapper script around pg_dump.
+        HookConfig hanging = HookConfig.exec(List.of("sh", "-c", "sleep 4321; true"), Duration.ofSeconds(1));
+
+        DeployResult result = deployer.deploy(
+                db(UpdatePolicy.defaults().withHooks(Optional.of(hanging), Optional.empty())), pg15b, REGISTRY);
+
+        assertThat(result.outcome()).isEqualTo(Outcome.FAILED);
+        assertThat(result.reason()).contains("not finished within 1s").contains("killed its process");
+        assertThat(LocalStack.exec("docker", "top", oldId)).doesNotContain("sleep 4321");
+        assertThat(running().running()).isTrue();
+    }
+
     private static String gunzip(Path file) throws IOException {
         try (InputStream in = new GZIPInputStream(Files.newInputStream(file))) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();

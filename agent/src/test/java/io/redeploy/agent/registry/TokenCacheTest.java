@@ -19,7 +19,7 @@ class TokenCacheTest {
     private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
     private final MutableClock clock = new MutableClock(T0);
     private final TokenCache cache = new TokenCache(clock, Duration.ofSeconds(10));
-    private final TokenCache.Key key = new TokenCache.Key("https://r/token", "r", "repository:a:pull");
+    private final TokenCache.Key key = new TokenCache.Key("r", "https://r/token", "r", "repository:a:pull");
     private final AtomicInteger fetches = new AtomicInteger();
 
     private BearerToken fetch() {
@@ -41,7 +41,7 @@ class TokenCacheTest {
 
     @Test
     void keysAreIndependent() throws Exception {
-        TokenCache.Key other = new TokenCache.Key("https://r/token", "r", "repository:b:pull");
+        TokenCache.Key other = new TokenCache.Key("r", "https://r/token", "r", "repository:b:pull");
         cache.getOrFetch(key, this::fetch);
         cache.getOrFetch(other, this::fetch);
         assertThat(fetches).hasValue(2);

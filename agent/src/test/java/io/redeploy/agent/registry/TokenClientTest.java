@@ -20,7 +20,7 @@ class TokenClientTest {
         RegistryTarget target = new RegistryTarget("registry.example", https, "acme/app", "main");
         assertThatThrownBy(() ->
                         client.fetch(target, "http://127.0.0.1:9/token", Optional.empty(), "repository:acme/app:pull"))
-                .isInstanceOf(MalformedResponseException.class)
+                .isInstanceOf(UntrustedTokenRealmException.class)
                 .hasMessageContaining("plain HTTP");
     }
 

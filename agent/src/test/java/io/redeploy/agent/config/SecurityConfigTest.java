@@ -1,0 +1,152 @@
+package io.redeploy.agent.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Settings that expose the host or a secret are refused with a clear line, and never quote the secret. */
+class SecurityConfigTest {
+    private static final String LONG_TOKEN = "0123456789abcdef0123456789abcdef";
+    private static final String SERVICES = "services:\n  web: {image: registry.internal:5000/acme/app}\n";
+
+    static AgentConfig parse(Map<String, String> env, String yaml) {
+        try {
+            return new ConfigLoader(env).parse(yaml, "agent.yml");
+        } catch (ConfigException e) {
+            throw new AssertionError(String.join("\n", e.problems()), e);
+        }
+    }
+
+    static List<String> problems(Map<String, String> env, String yaml) {
+        ConfigException e =
+                catchThrowableOfType(ConfigException.class, () -> new ConfigLoader(env).parse(yaml, "agent.yml"));
+        assertThat(e).as("expected the config to be rejected").isNotNull();
+        return e.problems();
+    }
+
+    @Test
+    void aTokenPastedIntoPasswordEnvIsNotEchoed() {
+        String pasted = "ghp_R3alTokenPastedByMistake99";
+        String pastedWithDash = "glpat-R3alTokenPasted-99";
+        for (String value : List.of(pasted, pastedWithDash)) {
+            List<String> problems = problems(Map.of(), """
+                    registries:
+                      registry.internal:5000: {username: bot, password_env: "%s"}
+                    """.formatted(value) + SERVICES);
+            assertThat(problems).hasSize(1);
+            assertThat(problems.get(0))
+                    .contains("password_env")
+                    .doesNotContain(value)
+                    .doesNotContain("R3al");
+        }
+    }
+
+    @Test
+    void anUpperCaseVariableNameIsStillNamed() {
+        assertThat(problems(Map.of(), """
+                registries:
+                  registry.internal:5000: {username: bot, password_env: REGISTRY_TOKEN}
+                """ + SERVICES))
+                .containsExactly("agent.yml:2: registries.registry.internal:5000.password_env: environment variable "
+                        + "'REGISTRY_TOKEN' is not set; expected it to hold the registry password");
+    }
+
+    @Test
+    void anInsecureRegistryOffLoopbackNeedsAnAcknowledgement() {
+        assertThat(problems(Map.of(), """
+                registries:
+                  registry.internal:5000: {insecure: true}
+                """ + SERVICES))
+                .containsExactly("agent.yml:2: registries.registry.internal:5000.insecure: plain HTTP to a registry "
+                        + "off loopback lets anyone on the path read its credentials and swap the manifests' digests; "
+                        + "expected HTTPS, or insecure_acknowledged: true next to it");
+        AgentConfig acknowledged = parse(Map.of(), """
+                registries:
+                  registry.internal:5000: {insecure: true, insecure_acknowledged: true}
+                """ + SERVICES);
+        assertThat(acknowledged.registries().get("registry.internal:5000").insecure())
+                .isTrue();
+    }
+
+    @Test
+    void tokenHostsAreRead() {
+        AgentConfig config = parse(Map.of(), """
+                registries:
+                  registry.internal:5000: {token_hosts: [Auth.Internal, "sso.internal:8443"]}
+                """ + SERVICES);
+        assertThat(config.registries().get("registry.internal:5000").tokenHosts())
+                .containsExactly("auth.internal", "sso.internal:8443");
+        assertThat(problems(Map.of(), """
+                registries:
+                  registry.internal:5000: {token_hosts: ["https://auth.internal/token"]}
+                """ + SERVICES))
+                .singleElement()
+                .asString()
+                .contains("token_hosts[0]")
+                .contains("is not a host name");
+    }
+
+    @Test
+    void dockerOverPlainTcpNeedsTlsOrAnAcknowledgement() {
+        assertThat(problems(Map.of(), "docker: {host: \"tcp://10.0.0.5:2375\"}\n" + SERVICES))
+                .containsExactly("agent.yml:1: docker.host: tcp://10.0.0.5:2375 is plain TCP without TLS: anyone who "
+                        + "reaches the port controls the host; expected a unix socket, DOCKER_TLS_VERIFY=1 with "
+                        + "DOCKER_CERT_PATH, or docker.insecure_tcp_acknowledged: true");
+        assertThat(problems(Map.of("DOCKER_HOST", "tcp://10.0.0.5:2375"), SERVICES))
+                .singleElement()
+                .asString()
+                .contains("plain TCP without TLS");
+        assertThat(parse(Map.of("DOCKER_HOST", "tcp://10.0.0.5:2376", "DOCKER_TLS_VERIFY", "1"), SERVICES)
+                        .docker()
+                        .host())
+                .isEqualTo("tcp://10.0.0.5:2376");
+        assertThat(parse(
+                                Map.of(),
+                                "docker: {host: \"tcp://127.0.0.1:2375\", insecure_tcp_acknowledged: true}\n"
+                                        + SERVICES)
+                        .docker()
+                        .host())
+                .isEqualTo("tcp://127.0.0.1:2375");
+    }
+
+    @Test
+    void aShortTriggerTokenIsRefusedWithHowToMakeOne() {
+        List<String> problems =
+                problems(Map.of("TOKEN", "hunter2-short"), "http: {trigger_token_env: TOKEN}\n" + SERVICES);
+        assertThat(problems)
+                .containsExactly("agent.yml:1: http.trigger_token_env: the trigger token has 13 characters; expected "
+                        + "at least 32 random ones, e.g. from: openssl rand -hex 32");
+        assertThat(parse(Map.of("TOKEN", LONG_TOKEN), "http: {trigger_token_env: TOKEN}\n" + SERVICES)
+                        .http()
+                        .triggerToken())
+                .isPresent();
+    }
+
+    @Test
+    void aPlainHttpWebhookOffLoopbackNeedsAnAcknowledgement() {
+        Map<String, String> env = new HashMap<>(Map.of("HOOK", "http://chat.example.com/hooks/T0K3N-in-path"));
+        List<String> problems =
+                problems(env, "notifications:\n  webhooks: [{url_env: HOOK, format: slack}]\n" + SERVICES);
+        assertThat(problems)
+                .singleElement()
+                .asString()
+                .contains("plain http://")
+                .doesNotContain("T0K3N");
+        assertThat(parse(
+                                env,
+                                "notifications:\n  webhooks: [{url_env: HOOK, format: slack, plain_http_acknowledged: "
+                                        + "true}]\n" + SERVICES)
+                        .notifications()
+                        .webhooks())
+                .hasSize(1);
+        env.put("HOOK", "http://127.0.0.1:9000/relay");
+        assertThat(parse(env, "notifications:\n  webhooks: [{url_env: HOOK, format: slack}]\n" + SERVICES)
+                        .notifications()
+                        .webhooks())
+                .hasSize(1);
+    }
+}
