@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The packaged agent handles a registry password, a wrong registry password, a trigger token, a wrong token
  * and a database password in a container's env, and a build that prints its DATABASE_URL as it crashes: none of them
- * may appear in its logs, /status, /metrics, /healthz or state.json, whatever succeeds or fails.
+ * may appear in its logs, /status, /metrics, /healthz, /v1/history, the status page, state.json or the audit
+ * history, whatever succeeds or fails.
  */
 class SecretsNeverLeakIT {
     private static final String AUTH_REGISTRY = "127.0.0.1:5001";
@@ -121,8 +122,14 @@ class SecretsNeverLeakIT {
         agent.awaitLog("event=poll.done", 2, Duration.ofSeconds(60));
 
         List<String> surfaces = new ArrayList<>();
-        for (String path :
-                List.of("/status", "/metrics", "/healthz", "/status?service=web", "/status?service=rejected")) {
+        for (String path : List.of(
+                "/status",
+                "/metrics",
+                "/healthz",
+                "/status?service=web",
+                "/status?service=rejected",
+                "/v1/history",
+                "/")) {
             surfaces.add(agent.get(path).body());
         }
         agent.sigterm();
@@ -130,6 +137,19 @@ class SecretsNeverLeakIT {
         surfaces.add(agent.stdout());
         surfaces.add(agent.stderr());
         surfaces.add(Files.readString(dir.resolve("state/state.json")));
+        String history;
+        try (var files = Files.list(dir.resolve("state/history"))) {
+            history = files.map(f -> {
+                        try {
+                            return Files.readString(f);
+                        } catch (java.io.IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    })
+                    .collect(java.util.stream.Collectors.joining("\n"));
+        }
+        assertThat(history).as("the audit history recorded the rollback").contains("rolled_back");
+        surfaces.add(history);
         receiver.stop(0);
         String told = String.join("\n", notifications);
         assertThat(told).contains("deploy.rolled_back").contains("see /status or journalctl");
