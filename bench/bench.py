@@ -446,8 +446,17 @@ def bench_baseline(run):
         ws.close()
 
 
+def bench_jdk(run):
+    import jdk
+    ws = Workspace("jdk")
+    try:
+        return jdk.bench_jdk(ws, run)
+    finally:
+        ws.close()
+
+
 BENCHES = {"cost": bench_cost, "latency": bench_latency, "downtime": bench_downtime,
-           "footprint": bench_footprint, "scale": bench_scale, "baseline": bench_baseline}
+           "footprint": bench_footprint, "scale": bench_scale, "baseline": bench_baseline, "jdk": bench_jdk}
 
 # Headline figures per benchmark: (key, label, target text, check).
 HEADLINES = {
@@ -504,6 +513,14 @@ HEADLINES = {
               ("registry_requests_per_cycle_max", "registry requests per cycle (max)", "<= 500", lambda v: v <= 500),
               ("check_ms", "--check of the 500-service config (ms)", "(info)", None)],
 }
+
+
+def _jdk_headlines():
+    import jdk
+    return jdk.headlines()
+
+
+HEADLINES["jdk"] = _jdk_headlines()
 
 
 def run_bench(name, runs):

@@ -65,17 +65,17 @@ def unit_environment():
     return env
 
 
-def cds_archive():
+def cds_archive(java="java", archive=CDS_ARCHIVE, extra_flags=()):
     """install.sh's class-data dump for the bench's jar; rebuilt when the jar or the class list is newer."""
-    fresh = os.path.exists(CDS_ARCHIVE) and all(
-        os.path.getmtime(CDS_ARCHIVE) > os.path.getmtime(p) for p in (JAR, CLASSLIST))
+    fresh = os.path.exists(archive) and all(
+        os.path.getmtime(archive) > os.path.getmtime(p) for p in (JAR, CLASSLIST))
     if not fresh:
-        if os.path.exists(CDS_ARCHIVE):
-            os.remove(CDS_ARCHIVE)  # the JVM writes it read-only
-        subprocess.run(["java", "-Xshare:dump", "-XX:SharedClassListFile=" + CLASSLIST,
-                        "-XX:SharedArchiveFile=" + CDS_ARCHIVE, "-cp", JAR, "-Xlog:cds=off", "-Xlog:cds+dynamic=off"],
+        if os.path.exists(archive):
+            os.remove(archive)  # the JVM writes it read-only
+        subprocess.run([java] + list(extra_flags) + ["-Xshare:dump", "-XX:SharedClassListFile=" + CLASSLIST,
+                        "-XX:SharedArchiveFile=" + archive, "-cp", JAR, "-Xlog:cds=off", "-Xlog:cds+dynamic=off"],
                        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return CDS_ARCHIVE
+    return archive
 
 
 def machine():
@@ -172,7 +172,11 @@ class CountingRegistryProxy:
                 body = self.rfile.read(length) if length else None
                 host, port = proxy.upstream.split(":")
                 conn = http.client.HTTPConnection(host, int(port), timeout=60)
-                headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "connection")}
+                # Repeated headers (the engine sends one Accept per media type) joined, not collapsed to the last.
+                headers = {}
+                for k, v in self.headers.items():
+                    if k.lower() not in ("host", "connection"):
+                        headers[k] = headers[k] + ", " + v if k in headers else v
                 if proxy.token_auth:
                     headers.pop("Authorization", None)
                 conn.request(self.command, self.path, body=body, headers=headers)
@@ -324,7 +328,7 @@ POLL_DONE_AT_INFO = "-Dorg.slf4j.simpleLogger.log.io.redeploy.agent.reconcile.Re
 
 
 class AgentProcess:
-    def __init__(self, workdir, config_yaml, extra_env=None):
+    def __init__(self, workdir, config_yaml, extra_env=None, java="java", jvm_flags=None):
         self.workdir = workdir
         self.config_path = os.path.join(workdir, "agent.yml")
         with open(self.config_path, "w") as f:
@@ -333,7 +337,9 @@ class AgentProcess:
         env.update(unit_environment())
         env.update(extra_env or {})
         # poll.done is logged at DEBUG (an hourly poll.summary at INFO): the harness waits for it, so it is on.
-        self.cmd = ["java"] + unit_jvm_flags() + [POLL_DONE_AT_INFO, "-jar", JAR, "--config", self.config_path]
+        flags = unit_jvm_flags() if jvm_flags is None else jvm_flags
+        self.cmd = [java] + flags + [POLL_DONE_AT_INFO, "-jar", JAR, "--config", self.config_path]
+        self.jcmd = os.path.join(os.path.dirname(java), "jcmd") if os.path.dirname(java) else "jcmd"
         self.lines = []  # (monotonic time, text)
         self.cond = threading.Condition()
         self.log = open(os.path.join(workdir, "agent.log"), "w")
@@ -398,8 +404,8 @@ class AgentProcess:
 
     def live_heap_kb(self):
         """Heap in use right after a full GC (jcmd GC.run, then GC.heap_info): what a leak would grow."""
-        subprocess.run(["jcmd", str(self.pid), "GC.run"], capture_output=True, timeout=30)
-        out = subprocess.run(["jcmd", str(self.pid), "GC.heap_info"], capture_output=True, text=True, timeout=30).stdout
+        subprocess.run([self.jcmd, str(self.pid), "GC.run"], capture_output=True, timeout=30)
+        out = subprocess.run([self.jcmd, str(self.pid), "GC.heap_info"], capture_output=True, text=True, timeout=30).stdout
         used = [int(m) for m in re.findall(r"(?:new generation|tenured generation)\s+total \d+K, used (\d+)K", out)]
         meta = re.search(r"Metaspace\s+used (\d+)K", out)
         return {"heap_used_kb": sum(used) if used else None, "metaspace_used_kb": int(meta.group(1)) if meta else None}
