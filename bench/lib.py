@@ -406,8 +406,14 @@ class AgentProcess:
         """Heap in use right after a full GC (jcmd GC.run, then GC.heap_info): what a leak would grow."""
         subprocess.run([self.jcmd, str(self.pid), "GC.run"], capture_output=True, timeout=30)
         out = subprocess.run([self.jcmd, str(self.pid), "GC.heap_info"], capture_output=True, text=True, timeout=30).stdout
-        used = [int(m) for m in re.findall(r"(?:new generation|tenured generation)\s+total \d+K, used (\d+)K", out)]
+        # JDK 17 says "def new generation" / "tenured generation"; JDK 25 "DefNew" / "Tenured" and no Metaspace line.
+        used = [int(m) for m in re.findall(
+            r"(?:new generation|tenured generation|DefNew|Tenured)\s+total \d+K, used (\d+)K", out)]
         meta = re.search(r"Metaspace\s+used (\d+)K", out)
+        if not meta:
+            out = subprocess.run([self.jcmd, str(self.pid), "VM.metaspace", "basic"], capture_output=True, text=True,
+                                 timeout=30).stdout
+            meta = re.search(r"Metaspace\s+used (\d+)K", out)
         return {"heap_used_kb": sum(used) if used else None, "metaspace_used_kb": int(meta.group(1)) if meta else None}
 
     def stop(self):
