@@ -437,8 +437,26 @@ def bench_scale(run, n=500, cycles=3):
         ws.close()
 
 
+def bench_baseline(run):
+    import baseline
+    ws = Workspace("base")
+    try:
+        return baseline.bench_baseline(ws, run)
+    finally:
+        ws.close()
+
+
+def bench_jdk(run):
+    import jdk
+    ws = Workspace("jdk")
+    try:
+        return jdk.bench_jdk(ws, run)
+    finally:
+        ws.close()
+
+
 BENCHES = {"cost": bench_cost, "latency": bench_latency, "downtime": bench_downtime,
-           "footprint": bench_footprint, "scale": bench_scale}
+           "footprint": bench_footprint, "scale": bench_scale, "baseline": bench_baseline, "jdk": bench_jdk}
 
 # Headline figures per benchmark: (key, label, target text, check).
 HEADLINES = {
@@ -470,11 +488,39 @@ HEADLINES = {
                   ("startup_to_first_poll_ms", "start-up to first poll done (ms)", "< 1500", lambda v: v < 1500),
                   ("idle_cpu_percent", "idle CPU (% of one core)", "(info)", None),
                   ("cpu_ms_per_poll", "CPU per steady-state poll (ms)", "(info)", None)],
+    "baseline": [("cron_registry_requests_per_check", "cron: registry requests per check, nothing new", "(info)", None),
+                 ("agent_registry_requests_per_check", "agent: registry requests per check, nothing new", "(info)", None),
+                 ("cron_token_requests_per_check", "cron: token requests per check", "(info)", None),
+                 ("agent_token_requests_per_check", "agent: token requests per check", "(info)", None),
+                 ("cron_push_to_serving_ms_median", "cron: push to new build serving (ms)", "(info)", None),
+                 ("agent_push_to_serving_ms_median", "agent: push to new build serving (ms)", "(info)", None),
+                 ("cron_outage_ms_median", "cron: outage per deploy, median (ms)", "(info)", None),
+                 ("agent_outage_ms_median", "agent: outage per deploy, median (ms)", "(info)", None),
+                 ("cron_outage_ms_max", "cron: outage per deploy, max (ms)", "(info)", None),
+                 ("agent_outage_ms_max", "agent: outage per deploy, max (ms)", "(info)", None),
+                 ("cron_broken_serving", "cron: serving after a broken build", "(info)", None),
+                 ("agent_broken_serving", "agent: serving after a broken build", "(info)", None),
+                 ("cron_broken_outage_ms", "cron: outage after a broken build (ms, 95 s window)", "(info)", None),
+                 ("agent_broken_outage_ms", "agent: outage after a broken build (ms)", "(info)", None),
+                 ("cron_images_left", "cron: images of the app left after the deploys", "(info)", None),
+                 ("agent_images_left", "agent: images of the app left after the deploys", "(info)", None),
+                 ("cron_disk_beyond_base_mb", "cron: disk they hold beyond the base image (MB)", "(info)", None),
+                 ("agent_disk_beyond_base_mb", "agent: disk they hold beyond the base image (MB)", "(info)", None),
+                 ("cron_cpu_ms_per_idle_check", "cron: client CPU per idle check (ms)", "(info)", None),
+                 ("agent_cpu_ms_per_idle_check", "agent: CPU per idle poll (ms)", "(info)", None)],
     "scale": [("cycle_ms_median", "full poll cycle, 500 tags (ms)", "< 5000", lambda v: v < 5000),
               ("heads_per_cycle_max", "HEAD requests per cycle (max)", "<= 500", lambda v: v <= 500),
               ("registry_requests_per_cycle_max", "registry requests per cycle (max)", "<= 500", lambda v: v <= 500),
               ("check_ms", "--check of the 500-service config (ms)", "(info)", None)],
 }
+
+
+def _jdk_headlines():
+    import jdk
+    return jdk.headlines()
+
+
+HEADLINES["jdk"] = _jdk_headlines()
 
 
 def run_bench(name, runs):
@@ -483,11 +529,14 @@ def run_bench(name, runs):
     for r in range(1, runs + 1):
         t = time.monotonic()
         print(f"bench: {name} run {r}/{runs} ...", flush=True)
+        load_before = os.getloadavg()
         result = fn(r)
         result["run_wall_s"] = round(time.monotonic() - t, 1)
+        # The machine is shared: the load average says how much the time-based figures can be trusted.
+        result["load_avg_before"], result["load_avg_after"] = load_before, os.getloadavg()
         all_runs.append(result)
         print(f"bench: {name} run {r}: " + ", ".join(f"{k}={result.get(k)}" for k, *_ in HEADLINES[name]), flush=True)
-    medians = {k: lib.median([r[k] for r in all_runs]) for k, *_ in HEADLINES[name]}
+    medians = {k: lib.median([r[k] for r in all_runs if r.get(k) is not None]) for k, *_ in HEADLINES[name]}
     doc = {"benchmark": name, "command": f"bench/run.sh {name}", "date": datetime.datetime.utcnow().isoformat() + "Z",
            "git": subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=lib.ROOT, capture_output=True,
                                  text=True).stdout.strip(),

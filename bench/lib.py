@@ -65,17 +65,17 @@ def unit_environment():
     return env
 
 
-def cds_archive():
+def cds_archive(java="java", archive=CDS_ARCHIVE, extra_flags=()):
     """install.sh's class-data dump for the bench's jar; rebuilt when the jar or the class list is newer."""
-    fresh = os.path.exists(CDS_ARCHIVE) and all(
-        os.path.getmtime(CDS_ARCHIVE) > os.path.getmtime(p) for p in (JAR, CLASSLIST))
+    fresh = os.path.exists(archive) and all(
+        os.path.getmtime(archive) > os.path.getmtime(p) for p in (JAR, CLASSLIST))
     if not fresh:
-        if os.path.exists(CDS_ARCHIVE):
-            os.remove(CDS_ARCHIVE)  # the JVM writes it read-only
-        subprocess.run(["java", "-Xshare:dump", "-XX:SharedClassListFile=" + CLASSLIST,
-                        "-XX:SharedArchiveFile=" + CDS_ARCHIVE, "-cp", JAR, "-Xlog:cds=off", "-Xlog:cds+dynamic=off"],
+        if os.path.exists(archive):
+            os.remove(archive)  # the JVM writes it read-only
+        subprocess.run([java] + list(extra_flags) + ["-Xshare:dump", "-XX:SharedClassListFile=" + CLASSLIST,
+                        "-XX:SharedArchiveFile=" + archive, "-cp", JAR, "-Xlog:cds=off", "-Xlog:cds+dynamic=off"],
                        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return CDS_ARCHIVE
+    return archive
 
 
 def machine():
@@ -113,10 +113,17 @@ def median(values):
 # Registry: a counting HTTP proxy in front of the real registry (independent of the agent's counters).
 
 class CountingRegistryProxy:
-    """Forwards every request to 127.0.0.1:5000 and records (method, path, status)."""
+    """Forwards every request to 127.0.0.1:5000 and records (method, path, status).
 
-    def __init__(self, upstream=REGISTRY):
+    token_auth=True puts a token dance like ghcr.io's or Docker Hub's in front: a request without a bearer token
+    gets 401 with `WWW-Authenticate: Bearer realm=http://<proxy>/token,service=bench,scope=repository:<name>:pull`,
+    and GET /token hands out an anonymous token (counted as a token request) valid for `token_ttl` seconds."""
+
+    def __init__(self, upstream=REGISTRY, token_auth=False, token_ttl=300):
         self.upstream = upstream
+        self.token_auth = token_auth
+        self.token_ttl = token_ttl
+        self.tokens = {}  # token -> expiry (monotonic)
         self.requests = []
         self.lock = threading.Lock()
         proxy = self
@@ -127,12 +134,51 @@ class CountingRegistryProxy:
             def log_message(self, *args):
                 pass
 
+            def token_answer(self):
+                """The token endpoint, or a 401 challenge when a /v2/ request lacks a valid token; None to forward."""
+                if self.path.startswith("/token"):
+                    token = "bench-%d" % random.getrandbits(48)
+                    with proxy.lock:
+                        proxy.tokens[token] = time.monotonic() + proxy.token_ttl
+                    body = json.dumps({"token": token, "access_token": token, "expires_in": proxy.token_ttl})
+                    return 200, {"Content-Type": "application/json"}, body.encode()
+                auth = self.headers.get("Authorization") or ""
+                token = auth[len("Bearer "):] if auth.startswith("Bearer ") else None
+                with proxy.lock:
+                    valid = token is not None and proxy.tokens.get(token, 0) > time.monotonic()
+                if valid:
+                    return None
+                m = re.match(r"/v2/(.+?)/(manifests|blobs|tags)/", self.path)
+                scope = (',scope="repository:%s:pull"' % m.group(1)) if m else ""
+                challenge = 'Bearer realm="http://%s/token",service="bench"%s' % (proxy.host, scope)
+                return 401, {"WWW-Authenticate": challenge, "Content-Type": "application/json"}, b'{"errors":[]}'
+
             def forward(self):
+                if proxy.token_auth:
+                    answer = self.token_answer()
+                    if answer is not None:
+                        status, headers, data = answer
+                        with proxy.lock:
+                            proxy.requests.append((time.monotonic(), self.command, self.path, status))
+                        self.send_response(status)
+                        for k, v in headers.items():
+                            self.send_header(k, v)
+                        self.send_header("Content-Length", str(len(data)))
+                        self.end_headers()
+                        if self.command != "HEAD":
+                            self.wfile.write(data)
+                        return
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else None
                 host, port = proxy.upstream.split(":")
                 conn = http.client.HTTPConnection(host, int(port), timeout=60)
-                headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "connection")}
+                # Repeated headers (the engine sends one Accept per media type) joined, not collapsed to the last.
+                headers = {}
+                for k, v in self.headers.items():
+                    if k.lower() not in ("host", "connection"):
+                        headers[k] = headers[k] + ", " + v if k in headers else v
+                if proxy.token_auth:
+                    headers.pop("Authorization", None)
                 conn.request(self.command, self.path, body=body, headers=headers)
                 resp = conn.getresponse()
                 data = resp.read() if self.command != "HEAD" else b""
@@ -187,7 +233,7 @@ def classify_registry(requests):
             counts["manifest_get"] += 1
         elif "/blobs/" in path:
             counts["blob"] += 1
-        elif "token" in path:
+        elif path.startswith("/token") or "token" in path:
             counts["token"] += 1
         else:
             counts["other"] += 1
@@ -278,8 +324,11 @@ def classify_docker(requests):
 # --------------------------------------------------------------------------------------------------
 # The agent as a process, with the systemd unit's JVM flags.
 
+POLL_DONE_AT_INFO = "-Dorg.slf4j.simpleLogger.log.io.redeploy.agent.reconcile.Recorder=debug"
+
+
 class AgentProcess:
-    def __init__(self, workdir, config_yaml, extra_env=None):
+    def __init__(self, workdir, config_yaml, extra_env=None, java="java", jvm_flags=None):
         self.workdir = workdir
         self.config_path = os.path.join(workdir, "agent.yml")
         with open(self.config_path, "w") as f:
@@ -287,7 +336,10 @@ class AgentProcess:
         env = dict(os.environ, REDEPLOY_TRIGGER_TOKEN=TOKEN)
         env.update(unit_environment())
         env.update(extra_env or {})
-        self.cmd = ["java"] + unit_jvm_flags() + ["-jar", JAR, "--config", self.config_path]
+        # poll.done is logged at DEBUG (an hourly poll.summary at INFO): the harness waits for it, so it is on.
+        flags = unit_jvm_flags() if jvm_flags is None else jvm_flags
+        self.cmd = [java] + flags + [POLL_DONE_AT_INFO, "-jar", JAR, "--config", self.config_path]
+        self.jcmd = os.path.join(os.path.dirname(java), "jcmd") if os.path.dirname(java) else "jcmd"
         self.lines = []  # (monotonic time, text)
         self.cond = threading.Condition()
         self.log = open(os.path.join(workdir, "agent.log"), "w")
@@ -352,10 +404,16 @@ class AgentProcess:
 
     def live_heap_kb(self):
         """Heap in use right after a full GC (jcmd GC.run, then GC.heap_info): what a leak would grow."""
-        subprocess.run(["jcmd", str(self.pid), "GC.run"], capture_output=True, timeout=30)
-        out = subprocess.run(["jcmd", str(self.pid), "GC.heap_info"], capture_output=True, text=True, timeout=30).stdout
-        used = [int(m) for m in re.findall(r"(?:new generation|tenured generation)\s+total \d+K, used (\d+)K", out)]
+        subprocess.run([self.jcmd, str(self.pid), "GC.run"], capture_output=True, timeout=30)
+        out = subprocess.run([self.jcmd, str(self.pid), "GC.heap_info"], capture_output=True, text=True, timeout=30).stdout
+        # JDK 17 says "def new generation" / "tenured generation"; JDK 25 "DefNew" / "Tenured" and no Metaspace line.
+        used = [int(m) for m in re.findall(
+            r"(?:new generation|tenured generation|DefNew|Tenured)\s+total \d+K, used (\d+)K", out)]
         meta = re.search(r"Metaspace\s+used (\d+)K", out)
+        if not meta:
+            out = subprocess.run([self.jcmd, str(self.pid), "VM.metaspace", "basic"], capture_output=True, text=True,
+                                 timeout=30).stdout
+            meta = re.search(r"Metaspace\s+used (\d+)K", out)
         return {"heap_used_kb": sum(used) if used else None, "metaspace_used_kb": int(meta.group(1)) if meta else None}
 
     def stop(self):

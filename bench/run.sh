@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Benchmarks of redeploy-agent on the real local stack (Docker engine, registry on 127.0.0.1:5000).
-# Usage: bench/run.sh [all|cost|latency|downtime|footprint|scale|summary]   (BENCH_RUNS=3 by default)
+# Usage: bench/run.sh [all|cost|latency|downtime|footprint|scale|baseline|jdk|summary]   (BENCH_RUNS=3 by default;
+#        baseline and jdk are not part of all)
 # Writes bench/results/<name>.json and bench/results/SUMMARY.md. See bench/README.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what=${1:-all}
 case $what in
-  all|cost|latency|downtime|footprint|scale|summary) ;;
-  *) echo "usage: bench/run.sh [all|cost|latency|downtime|footprint|scale|summary]" >&2; exit 2 ;;
+  all|cost|latency|downtime|footprint|scale|baseline|jdk|summary) ;;
+  *) echo "usage: bench/run.sh [all|cost|latency|downtime|footprint|scale|baseline|jdk|summary]" >&2; exit 2 ;;
 esac
 if [ "$what" != summary ]; then
   scripts/dev-stack.sh up >/dev/null
