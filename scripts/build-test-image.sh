@@ -29,6 +29,8 @@ trap 'rm -rf "$ctx"' EXIT
 cp "$(readlink -f /bin/busybox)" "$ctx/busybox"
 mkdir -p "$ctx/www"
 echo "build=$build" > "$ctx/www/index.html"
+# crash-env's variables are expanded by the container's shell at run time, not by this script.
+# shellcheck disable=SC2016
 case $mode in
   healthy)   cmd='["/bin/busybox","httpd","-f","-p","8080","-h","/www"]' ;;
   unhealthy) cmd='["/bin/busybox","sleep","3600"]' ;;
