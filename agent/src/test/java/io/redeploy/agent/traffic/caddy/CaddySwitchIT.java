@@ -50,7 +50,7 @@ class CaddySwitchIT {
 
         // Caddy 2.6 replaces its whole server on every config change: a connection the old server accepted in the
         // same instant is reset (seen once in ~300 requests over 20 switches, in 1 of 6 CI runs). Bounded here;
-        // docs/zero-downtime.md recommends HAProxy's runtime API (no reload at all) as the switch behind Caddy.
+        // docs/configuration.md#traffic recommends HAProxy's runtime API (no reload at all) behind Caddy.
         assertThat(outcome.failed(SwitchUnderLoad.NEW_CONNECTION)).hasSizeLessThanOrEqualTo(1);
         assertThat(outcome.failed(SwitchUnderLoad.KEEP_ALIVE_RETRYING_STALE)).isEmpty();
         // Every config change closes the idle keep-alive connections (Go's http.Server.Shutdown of the old config):
