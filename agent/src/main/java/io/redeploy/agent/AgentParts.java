@@ -126,7 +126,7 @@ record AgentParts(
         bySource.put(ServiceConfig.Source.CONTAINER, target);
         // Swarm services are updated through the same engine, which must be a manager of their swarm.
         Optional<SwarmApi> swarm = config.services().stream().anyMatch(s -> s.source() == ServiceConfig.Source.SWARM)
-                ? Optional.of(SwarmApi.connect(dockerHost(config)))
+                ? Optional.of(SwarmApi.connect(DockerConfig.hostOf(config.docker())))
                 : Optional.empty();
         swarm.ifPresent(api -> bySource.put(
                 ServiceConfig.Source.SWARM,
@@ -165,14 +165,6 @@ record AgentParts(
                 audit,
                 actions,
                 swarm);
-    }
-
-    private static String dockerHost(AgentConfig config) {
-        return config.docker() == null
-                        || config.docker().host() == null
-                        || config.docker().host().isBlank()
-                ? DockerConfig.DEFAULT_HOST
-                : config.docker().host();
     }
 
     /** Names the machine in notifications, so a team with several hosts knows which one speaks. */

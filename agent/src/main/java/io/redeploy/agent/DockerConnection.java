@@ -18,9 +18,7 @@ final class DockerConnection {
     }
 
     static DockerConnection inBackground(DockerConfig config) {
-        String host = config == null || config.host() == null || config.host().isBlank()
-                ? DockerConfig.DEFAULT_HOST
-                : config.host();
+        String host = DockerConfig.hostOf(config);
         FutureTask<DockerJavaGateway> connected = new FutureTask<>(() -> DockerJavaGateway.connect(host));
         Thread thread = new Thread(
                 () -> {

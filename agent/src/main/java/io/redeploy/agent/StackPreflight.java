@@ -7,7 +7,6 @@ import io.redeploy.agent.deploy.ContainerPreflight;
 import io.redeploy.agent.docker.DockerJavaGateway;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * {@code --check}'s look at the engine: each service whose container cannot be followed or differs from its
@@ -18,10 +17,7 @@ final class StackPreflight {
     private StackPreflight() {}
 
     static List<String> check(AgentConfig config) {
-        String host = Optional.ofNullable(config.docker())
-                .map(DockerConfig::host)
-                .filter(h -> !h.isBlank())
-                .orElse(DockerConfig.DEFAULT_HOST);
+        String host = DockerConfig.hostOf(config.docker());
         List<String> lines = new ArrayList<>();
         try (DockerJavaGateway docker = DockerJavaGateway.connect(host)) {
             docker.ping();
