@@ -84,12 +84,13 @@ public final class ContainerTarget implements DeployTarget {
         this.observer = new ContainerObserver(docker);
         this.resolver = new ContainerResolver(docker);
         this.adoption = new AdoptionCheck(docker);
-        Rollback rollback = new Rollback(docker);
+        RecoveryGate recoveryGate = new RecoveryGate(docker, gates);
+        Rollback rollback = new Rollback(docker, recoveryGate);
         AttemptLog attempts = new AttemptLog(clock, redactor);
         this.pruner = new ImagePruner(docker);
         AfterSwap after = new AfterSwap(hooks, pruner, attempts);
         this.traffic = new TrafficPointer(docker, switches);
-        this.recovery = new CrashRecovery(docker, new RecoveryGate(docker, gates), rollback, deployJournal, traffic);
+        this.recovery = new CrashRecovery(docker, recoveryGate, rollback, deployJournal, traffic);
         this.preparation = new SwapPreparation(docker, gates, hooks, recovery, attempts, clock, pullTimeout);
         this.stopFirst = new StopFirstSwap(docker, rollback, after, attempts, deployJournal);
         this.startFirst = new StartFirstSwap(docker, clock, rollback, after, attempts, switches, deployJournal);

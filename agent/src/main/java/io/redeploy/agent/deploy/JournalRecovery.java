@@ -94,8 +94,8 @@ final class JournalRecovery {
     private Recovery rollBack(
             ServiceConfig service, JournalEntry entry, Optional<ContainerInfo> old, ContainerInfo fresh, String why) {
         entry.localTag().ifPresent(tag -> tag.restore(docker));
-        Rollback.Restored restored = rollback.restore(
-                service.containerName(), Optional.of(fresh.id()), old, isAside(old, service), entry.oldWasRunning());
+        Rollback.Restored restored =
+                rollback.restore(service, Optional.of(fresh.id()), old, isAside(old, service), entry.oldWasRunning());
         String action =
                 "rolled back the interrupted deploy (" + why + ")" + (old.isPresent() ? "" : "; nothing to put back");
         return restored.complete()
@@ -117,7 +117,7 @@ final class JournalRecovery {
             return Recovery.nothingToHeal(service.name());
         }
         Rollback.Restored restored = rollback.restore(
-                service.containerName(),
+                service,
                 Optional.empty(),
                 old,
                 isAside(old, service),
@@ -131,17 +131,21 @@ final class JournalRecovery {
                         action + "; incomplete: " + String.join("; ", restored.problems()));
     }
 
-    /** A dependent restart is one engine call: whatever the crash left, the container must run. */
-    private Recovery restart(ServiceConfig service, Optional<ContainerInfo> container) {
+    /**
+     * A dependent restart is one engine call: whatever the crash left, the container must run, and answer: it is
+     * judged by its gate as the restart would have.
+     */
+    private Recovery restart(ServiceConfig service, Optional<ContainerInfo> container) throws InterruptedException {
         if (container.isEmpty() || container.get().running()) {
             return Recovery.nothingToHeal(service.name());
         }
         docker.start(container.get().id());
-        return Recovery.of(
-                service.name(),
-                Kind.UNDONE,
-                "started " + container.get().name() + ", left "
-                        + container.get().status() + " by an interrupted restart");
+        String action = "started " + container.get().name() + ", left "
+                + container.get().status() + " by an interrupted restart";
+        Optional<String> problem = gate.problem(service, container.get());
+        return problem.isEmpty()
+                ? Recovery.of(service.name(), Kind.UNDONE, action)
+                : Recovery.of(service.name(), Kind.INCOMPLETE, action + "; it is not healthy: " + problem.get());
     }
 
     private static boolean untouched(ServiceConfig service, JournalEntry entry, ContainerInfo old) {

@@ -1,5 +1,6 @@
 package io.redeploy.agent.deploy;
 
+import io.redeploy.agent.config.ServiceConfig;
 import io.redeploy.agent.docker.ContainerInfo;
 import io.redeploy.agent.docker.ContainerSettings;
 import io.redeploy.agent.docker.DockerGateway;
@@ -12,16 +13,21 @@ import java.util.Optional;
 
 /**
  * Puts the old container back: removes the failed new one (keeping the tail of its logs for the reason),
- * renames the old one back to the configured name and starts it again. Every step is attempted even when
- * an earlier one fails, so that as much as possible is restored; what could not be done is returned.
+ * renames the old one back to the configured name, starts it again and waits for its health gate: a rollback is done
+ * when the old build answers, not when its container starts (a JVM app takes seconds, and a build whose migrations
+ * the old one cannot read never answers again: that is reported, not hidden behind "rolled back"). Every step is
+ * attempted even when an earlier one fails, so that as much as possible is restored; what could not be done is
+ * returned.
  */
 final class Rollback {
     static final int LOG_LINES = 5;
 
     private final DockerGateway docker;
+    private final RecoveryGate gate;
 
-    Rollback(DockerGateway docker) {
+    Rollback(DockerGateway docker, RecoveryGate gate) {
         this.docker = docker;
+        this.gate = gate;
     }
 
     /**
@@ -35,18 +41,21 @@ final class Rollback {
     }
 
     /**
+     * @param service        the service: its container name and its health gate
      * @param newContainerId the replacement, if it was created
      * @param old            the previous container, if there was one
      * @param oldIsAside     the old container currently carries the aside name
      * @param startOld       start the old container again (it was running before the deploy)
      */
     Restored restore(
-            String containerName,
+            ServiceConfig service,
             Optional<String> newContainerId,
             Optional<ContainerInfo> old,
             boolean oldIsAside,
             boolean startOld) {
+        String containerName = service.containerName();
         List<DockerGatewayException> failures = new ArrayList<>();
+        List<String> unhealthy = new ArrayList<>();
         String logs = "";
         if (newContainerId.isPresent()) {
             logs = redactedLogs(newContainerId.get());
@@ -58,14 +67,28 @@ final class Rollback {
             if (oldIsAside) {
                 attempt(failures, () -> docker.rename(oldId, containerName));
             }
-            if (startOld) {
-                attempt(failures, () -> docker.start(oldId));
+            if (startOld && attempt(failures, () -> docker.start(oldId))) {
+                judge(service, old.get()).ifPresent(unhealthy::add);
             }
         }
-        return new Restored(
-                logs,
-                failures.stream().map(DockerGatewayException::getMessage).toList(),
-                failures.stream().anyMatch(f -> f instanceof DockerUnreachableException));
+        List<String> problems = new ArrayList<>();
+        failures.forEach(f -> problems.add(f.getMessage()));
+        problems.addAll(unhealthy);
+        return new Restored(logs, problems, failures.stream().anyMatch(f -> f instanceof DockerUnreachableException));
+    }
+
+    /** Why the old build, started again, does not pass the service's health gate; empty when it does. */
+    private Optional<String> judge(ServiceConfig service, ContainerInfo old) {
+        try {
+            return gate.problem(service, old)
+                    .map(p -> "the old build did not pass its health gate after the rollback: " + p);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.of("interrupted before the old build passed its health gate");
+        } catch (RuntimeException e) {
+            // An engine error or a bug in a gate: the rollback's other steps are done; say what is not known.
+            return Optional.of("the old build could not be judged after the rollback: " + e.getMessage());
+        }
     }
 
     /**
@@ -86,12 +109,17 @@ final class Rollback {
                 .redact(tail);
     }
 
-    /** Runs one engine step of a restore or cleanup, collecting its failure so the next steps still run. */
-    static void attempt(List<DockerGatewayException> failures, Runnable step) {
+    /**
+     * Runs one engine step of a restore or cleanup, collecting its failure so the next steps still run; true when the
+     * step succeeded.
+     */
+    static boolean attempt(List<DockerGatewayException> failures, Runnable step) {
         try {
             step.run();
+            return true;
         } catch (DockerGatewayException e) {
             failures.add(e);
+            return false;
         }
     }
 }

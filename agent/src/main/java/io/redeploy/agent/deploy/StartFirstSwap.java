@@ -342,8 +342,7 @@ final class StartFirstSwap implements SwapStrategy {
 
     /** The new build failed before the switch: remove it. The old container was never touched. */
     private DeployResult discarded(Switch sw, String cause, boolean engineLost) {
-        Rollback.Restored removed =
-                rollback.restore(sw.attempt.containerName(), sw.newId, Optional.empty(), false, false);
+        Rollback.Restored removed = rollback.restore(sw.attempt.service(), sw.newId, Optional.empty(), false, false);
         if (removed.complete()) {
             journal.close(sw.attempt.name());
         }

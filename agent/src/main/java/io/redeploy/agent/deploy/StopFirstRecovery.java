@@ -117,7 +117,7 @@ final class StopFirstRecovery {
 
     private Recovery restoreOld(
             ServiceConfig service, ContainerInfo aside, Optional<String> newId, Kind kind, String why) {
-        Rollback.Restored restored = rollback.restore(service.containerName(), newId, Optional.of(aside), true, true);
+        Rollback.Restored restored = rollback.restore(service, newId, Optional.of(aside), true, true);
         String result = "rolled back to the old container (" + why + ")";
         return restored.complete()
                 ? Recovery.of(service.name(), kind, result)

@@ -176,7 +176,7 @@ final class StopFirstSwap implements SwapStrategy {
             recordRollBack(steps);
         }
         Rollback.Restored restored = rollback.restore(
-                swap.attempt().containerName(), steps.newId, steps.old, steps.oldIsAside, steps.oldWasRunning);
+                swap.attempt().service(), steps.newId, steps.old, steps.oldIsAside, steps.oldWasRunning);
         if (restored.complete()) {
             journal.close(swap.attempt().name());
         }

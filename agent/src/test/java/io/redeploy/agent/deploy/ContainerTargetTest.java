@@ -254,7 +254,8 @@ class ContainerTargetTest {
                 .startsWith("health (docker-healthcheck) failed")
                 .contains("not healthy within 30.0s")
                 .contains("starting");
-        assertThat(clock.slept()).isEqualTo(Duration.ofSeconds(30));
+        // The new build's whole gate, then the old build's own gate once it runs again (one 1 s check).
+        assertThat(clock.slept()).isEqualTo(Duration.ofSeconds(31));
         assertOldRestored(oldId);
     }
 
@@ -267,8 +268,25 @@ class ContainerTargetTest {
 
         assertThat(result.outcome()).isEqualTo(Outcome.ROLLED_BACK);
         assertThat(result.reason()).contains("unhealthy");
-        assertThat(clock.slept()).isZero();
+        // No wait for the new build's deadline; the 1 s is the old build's gate after it runs again.
+        assertThat(clock.slept()).isEqualTo(Duration.ofSeconds(1));
         assertOldRestored(oldId);
+    }
+
+    @Test
+    void anOldBuildThatDoesNotPassItsGateAfterTheRollbackIsReportedNotHidden() {
+        // E.g. the new build migrated the database to a schema the old one cannot read.
+        docker.registryHas(REPO, V1.value(), true, Behaviour.UNHEALTHY);
+        String oldId = oldRunningV1();
+        docker.registryHas(REPO, V2.value(), true, Behaviour.UNHEALTHY);
+
+        DeployResult result = deployer.deploy(web, V2, REGISTRY);
+
+        assertThat(result.outcome()).isEqualTo(Outcome.ROLLED_BACK);
+        assertThat(result.reason())
+                .contains("rollback incomplete")
+                .contains("the old build did not pass its health gate after the rollback");
+        assertThat(docker.byName("acme-web").orElseThrow().id()).isEqualTo(oldId);
     }
 
     @Test

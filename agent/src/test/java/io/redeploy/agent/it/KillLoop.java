@@ -19,10 +19,6 @@ import java.util.Random;
  * table at the end.
  */
 final class KillLoop implements AutoCloseable {
-    private static final Duration STEP = Duration.ofSeconds(90);
-    /** After agent.started: recovery may stop the old container, judge the new one for a whole gate, roll back. */
-    static final Duration WHOLE_WITHIN =
-            KillLoopStack.HEALTH_TIMEOUT.plus(KillLoopStack.STOP_TIMEOUT).plusSeconds(3);
 
     /** What an iteration deploys. {@code broken}: null for "broken at the configured ratio". */
     enum Scenario {
@@ -90,8 +86,6 @@ final class KillLoop implements AutoCloseable {
         }
     }
 
-    private static final TestImages IMAGES = new TestImages();
-
     private final Options options;
     private final Random random;
     private final Path dir;
@@ -103,22 +97,25 @@ final class KillLoop implements AutoCloseable {
     private final List<KillLoopVerdict.Window> windows = new ArrayList<>();
     private final List<KillLoopVerdict.Judged> judgedByRecovery = new ArrayList<>();
     private AgentProcess agent;
+    /** The longest wait for one step: a restarted agent may judge a build for a whole gate, then roll back. */
+    private final Duration step;
 
     KillLoop(Options options, Path dir) {
         this.options = options;
         this.random = new Random(options.seed());
         this.dir = dir;
         this.stack = new KillLoopStack(dir);
+        this.step = Duration.ofSeconds(90).plus(stack.builds.healthTimeout().multipliedBy(2));
     }
 
     Report run() {
         Instant began = Instant.now();
-        System.out.println("killloop start kills=" + options.kills() + " seed=" + options.seed() + " broken_ratio="
-                + options.brokenRatio() + " run=" + stack.run + " dir=" + dir);
+        System.out.println("killloop start images=" + stack.builds.kind() + " kills=" + options.kills() + " seed="
+                + options.seed() + " broken_ratio=" + options.brokenRatio() + " run=" + stack.run + " dir=" + dir);
         firstBuilds();
         List<Iteration> iterations = new ArrayList<>();
         List<UptimeProbe.Sample> samples;
-        try (UptimeProbe probe = UptimeProbe.start(stack.httpPort, stack.publicPorts())) {
+        try (UptimeProbe probe = UptimeProbe.start(stack.httpPort, stack.probeTargets())) {
             for (int i = 1; i <= options.kills(); i++) {
                 Iteration it = iteration(i);
                 iterations.add(it);
@@ -147,7 +144,7 @@ final class KillLoop implements AutoCloseable {
             push(s, false);
         }
         agent = startAgent();
-        agent.awaitLog("event=poll.done", STEP);
+        agent.awaitLog("event=poll.done", step);
         List<KillLoopStack.Container> containers = stack.containers();
         List<String> problems = new ArrayList<>();
         stack.services().forEach(s -> problems.addAll(stack.problems(s, containers)));
@@ -171,7 +168,7 @@ final class KillLoop implements AutoCloseable {
         if (status != 202) {
             violations.add("POST /v1/update answered " + status);
         }
-        long delay = random.nextInt((broken ? scenario.brokenMs : scenario.healthyMs) + 1);
+        long delay = random.nextInt(stack.builds.deployMs(scenario, broken) + 1);
         AgentProcess.pause(Duration.ofMillis(delay));
 
         Instant kill = Instant.now();
@@ -198,9 +195,10 @@ final class KillLoop implements AutoCloseable {
         stack.services().forEach(svc -> violations.addAll(stack.problems(svc, containers)));
         if (whole == null) {
             violations.add("never whole before the restarted agent's first poll was done");
-        } else if (Duration.between(started, whole).compareTo(WHOLE_WITHIN) > 0) {
-            violations.add("whole " + Duration.between(started, whole).toMillis()
-                    + " ms after agent.started, more than " + WHOLE_WITHIN.toMillis());
+        } else if (Duration.between(started, whole).compareTo(stack.wholeWithin()) > 0) {
+            violations.add(
+                    "whole " + Duration.between(started, whole).toMillis() + " ms after agent.started, more than "
+                            + stack.wholeWithin().toMillis());
         }
         String recovery = recovery(log, s, digest);
         return new Iteration(
@@ -223,7 +221,7 @@ final class KillLoop implements AutoCloseable {
      * service was whole meanwhile, or null.
      */
     private Instant awaitSettled(AgentProcess restarted) {
-        Instant deadline = Instant.now().plus(STEP);
+        Instant deadline = Instant.now().plus(step);
         Instant whole = null;
         while (restarted.count("event=poll.done") == 0) {
             if (Instant.now().isAfter(deadline) || !restarted.isAlive()) {
@@ -292,36 +290,22 @@ final class KillLoop implements AutoCloseable {
     private void handOverToAnUnmanagedContainer(KillLoopStack.Service s) {
         Instant from = Instant.now();
         agent.sigterm();
-        if (agent.awaitExit(STEP) == null) {
+        if (agent.awaitExit(step) == null) {
             throw new AssertionError("the agent did not stop on SIGTERM\n" + agent.stdout());
         }
         killedAt.set(killedAt.size() - 1, Instant.now());
         LocalStack.exec("docker", "rm", "-f", s.container);
-        LocalStack.exec(
-                "docker",
-                "run",
-                "-d",
-                "--name",
-                s.container,
-                "-p",
-                "127.0.0.1:" + s.port + ":8080",
-                "--restart",
-                "unless-stopped",
-                s.image() + "@" + s.expectedDigest);
+        stack.builds.runByHand(s);
         s.adopted = true;
         agent = startAgent();
-        agent.awaitLog("event=poll.done", STEP);
+        agent.awaitLog("event=poll.done", step);
         windows.add(new KillLoopVerdict.Window(from, Instant.now(), "adoption set-up"));
     }
 
     private String push(KillLoopStack.Service s, boolean broken) {
         s.builds++;
         String build = s.key + "-" + s.builds;
-        if (broken) {
-            IMAGES.publish(s.image() + ":main", build, "unhealthy");
-        } else {
-            IMAGES.publish(s.image() + ":main", build);
-        }
+        stack.builds.publish(s, build, broken);
         if (s.expectedBuild.isEmpty()) {
             s.expectedBuild = build;
             s.expectedDigest = stack.registryDigest(s);
@@ -347,7 +331,6 @@ final class KillLoop implements AutoCloseable {
     @Override
     public void close() {
         agents.forEach(AgentProcess::close);
-        stack.removeContainers();
-        IMAGES.close();
+        stack.removeContainersAndBuilds();
     }
 }

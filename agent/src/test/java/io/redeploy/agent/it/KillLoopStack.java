@@ -16,21 +16,18 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The three services a kill loop deploys, the agent config that watches them, and what the engine holds for them:
+ * The three services a kill loop deploys, the agent config that watches them, and what the engine holds for them
+ * ({@link KillLoopBuilds} gives the images and the per-kind keys):
  * <ul>
- *   <li>{@code web}: stop-first with a published port and an HTTP gate ({@code adopt: spec}, so an unmanaged
+ *   <li>{@code web}: stop-first with a published port and a health gate ({@code adopt: spec}, so an unmanaged
  *       container started by hand is replaced at its first new build);
- *   <li>{@code base}: stop-first, a dependency of {@code front};
+ *   <li>{@code base}: stop-first, a dependency of {@code front} (and of {@code web} on the survey stack);
  *   <li>{@code front}: start-first behind the agent's own port ({@code proxy:}), restarted when {@code base} is
  *       redeployed ({@code depends_on}, {@code restart_on_dependency_update}).
  * </ul>
  */
 final class KillLoopStack {
-    static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(6);
-    static final Duration STOP_TIMEOUT = Duration.ofSeconds(1);
     static final Duration POLL_INTERVAL = Duration.ofSeconds(5);
-    private static final String GATE =
-            "{ type: http, port: 8080, path: /, timeout: " + HEALTH_TIMEOUT.toSeconds() + "s, interval: 200ms }";
     private static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -65,20 +62,34 @@ final class KillLoopStack {
     final Path stateDir;
     final Path config;
 
+    final KillLoopBuilds builds;
+
     KillLoopStack(Path dir) {
         this.stateDir = dir.resolve("state");
         this.config = dir.resolve("agent.yml");
-        String yaml = "state_dir: " + stateDir + "\n"
+        this.builds = KillLoopBuilds.fromSystemProperty(run);
+        StringBuilder yaml = new StringBuilder("state_dir: " + stateDir + "\n"
                 + "schedule: { interval: " + POLL_INTERVAL.toSeconds() + "s }\n"
                 + "http: { listen: \"127.0.0.1:" + httpPort + "\", trigger_token_env: " + AgentProcess.TOKEN_ENV
                 + " }\n"
                 + "registries:\n  \"" + LocalStack.REGISTRY + "\": { insecure: true }\n"
-                + "services:\n"
-                + common(web) + "    ports: [\"127.0.0.1:" + web.port + ":8080\"]\n    adopt: spec\n"
-                + common(base) + "    ports: [\"127.0.0.1:" + base.port + ":8080\"]\n"
-                + common(front) + "    strategy: start-first\n"
-                + "    proxy: { listen: \"127.0.0.1:" + front.port + "\", container_port: 8080, drain: 1s }\n"
-                + "    depends_on: [base]\n    restart_on_dependency_update: true\n";
+                + "services:\n");
+        for (Service s : services()) {
+            yaml.append("  ")
+                    .append(s.key)
+                    .append(":\n")
+                    .append("    image: ")
+                    .append(s.image())
+                    .append("\n")
+                    .append("    tag: main\n")
+                    .append("    container_name: ")
+                    .append(s.container)
+                    .append("\n")
+                    .append("    stop_timeout: ")
+                    .append(builds.stopTimeout().toSeconds())
+                    .append("s\n")
+                    .append(builds.serviceYaml(this, s));
+        }
         try {
             Files.createDirectories(dir);
             Files.writeString(config, yaml);
@@ -87,23 +98,20 @@ final class KillLoopStack {
         }
     }
 
-    private static String common(Service s) {
-        return "  " + s.key + ":\n"
-                + "    image: " + s.image() + "\n"
-                + "    tag: main\n"
-                + "    container_name: " + s.container + "\n"
-                + "    health: " + GATE + "\n"
-                + "    stop_timeout: " + STOP_TIMEOUT.toSeconds() + "s\n";
-    }
-
     List<Service> services() {
         return List.of(web, base, front);
     }
 
-    Map<String, Integer> publicPorts() {
-        Map<String, Integer> ports = new LinkedHashMap<>();
-        services().forEach(s -> ports.put(s.key, s.port));
-        return ports;
+    /** What the uptime probe asks of each service's public port. */
+    Map<String, UptimeProbe.Target> probeTargets() {
+        Map<String, UptimeProbe.Target> targets = new LinkedHashMap<>();
+        services().forEach(s -> targets.put(s.key, builds.probe(s)));
+        return targets;
+    }
+
+    /** After agent.started: recovery may stop the old container, judge the new one for a whole gate, roll back. */
+    Duration wholeWithin() {
+        return builds.healthTimeout().plus(builds.stopTimeout()).plusSeconds(3);
     }
 
     /** The digest the registry gives for the service's tag now. */
@@ -166,7 +174,7 @@ final class KillLoopStack {
     List<String> problems(Service s, List<Container> containers) {
         List<String> problems = new ArrayList<>();
         notWhole(s, containers).ifPresent(problems::add);
-        Optional<String> answer = LocalStack.answer(s.port);
+        Optional<String> answer = builds.answer(s);
         if (!answer.equals(Optional.of("build=" + s.expectedBuild))) {
             problems.add(s.key + " answers " + answer.orElse("nothing") + ", expected build=" + s.expectedBuild);
         }
@@ -203,13 +211,14 @@ final class KillLoopStack {
         return json.substring(from, json.indexOf('"', from));
     }
 
-    /** Removes the containers of this run (only ours: every name carries the run id). */
-    void removeContainers() {
+    /** Removes the containers of this run (only ours: every name carries the run id), then its builds. */
+    void removeContainersAndBuilds() {
         for (Container c : containers()) {
             try {
                 LocalStack.exec("docker", "rm", "-f", c.name());
             } catch (IllegalStateException gone) {
             }
         }
+        builds.close();
     }
 }

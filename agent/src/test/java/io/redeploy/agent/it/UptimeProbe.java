@@ -1,6 +1,8 @@
 package io.redeploy.agent.it;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,7 +16,7 @@ import java.util.Map;
 
 /**
  * Every 100 ms (a tick lasts as long as its requests), what a client and a monitoring system saw: the agent's {@code /healthz} status (0 when the agent did
- * not answer) and, for each service's public port, whether {@code GET /} answered a build. Runs on its own thread
+ * not answer) and, for each service's public port, whether it answered ({@link Target}). Runs on its own thread
  * from {@link #start} to {@link #close}; the samples are judged afterwards against the agent's log.
  */
 final class UptimeProbe implements AutoCloseable {
@@ -36,19 +38,37 @@ final class UptimeProbe implements AutoCloseable {
     }
 
     private final int agentPort;
-    private final Map<String, Integer> servicePorts;
+    /**
+     * What "up" means for one public port: {@code GET path} answered 200 (with a body starting {@code build=} when
+     * {@code buildBody}), or, with no path, a TCP connection accepted (a database).
+     */
+    record Target(int port, String path, boolean buildBody) {
+        static Target buildAnswer(int port) {
+            return new Target(port, "/", true);
+        }
+
+        static Target ok(int port, String path) {
+            return new Target(port, path, false);
+        }
+
+        static Target tcp(int port) {
+            return new Target(port, null, false);
+        }
+    }
+
+    private final Map<String, Target> servicePorts;
     private final List<Sample> samples = new ArrayList<>();
     private final Thread thread;
     private volatile boolean running = true;
 
-    private UptimeProbe(int agentPort, Map<String, Integer> servicePorts) {
+    private UptimeProbe(int agentPort, Map<String, Target> servicePorts) {
         this.agentPort = agentPort;
         this.servicePorts = Map.copyOf(servicePorts);
         this.thread = new Thread(this::loop, "uptime-probe");
         thread.setDaemon(true);
     }
 
-    static UptimeProbe start(int agentPort, Map<String, Integer> servicePorts) {
+    static UptimeProbe start(int agentPort, Map<String, Target> servicePorts) {
         UptimeProbe probe = new UptimeProbe(agentPort, servicePorts);
         probe.thread.start();
         return probe;
@@ -64,8 +84,8 @@ final class UptimeProbe implements AutoCloseable {
             int healthz = status("http://127.0.0.1:" + agentPort + "/healthz");
             Map<String, Boolean> up = new LinkedHashMap<>();
             Map<String, String> failures = new LinkedHashMap<>();
-            servicePorts.forEach((service, port) -> {
-                String failure = failure(port);
+            servicePorts.forEach((service, target) -> {
+                String failure = failure(target);
                 up.put(service, failure.isEmpty());
                 if (!failure.isEmpty()) failures.put(service, failure);
             });
@@ -94,13 +114,21 @@ final class UptimeProbe implements AutoCloseable {
         }
     }
 
-    /** Empty when {@code GET /} answered a build, else why not. */
-    private static String failure(int port) {
+    /** Empty when the target answered as {@link Target} says, else why not. */
+    private static String failure(Target target) {
         Instant start = Instant.now();
         try {
-            HttpResponse<String> r =
-                    HTTP.send(get("http://127.0.0.1:" + port + "/"), HttpResponse.BodyHandlers.ofString());
-            return r.statusCode() == 200 && r.body().startsWith("build=") ? "" : "status " + r.statusCode();
+            if (target.path() == null) {
+                try (Socket socket = new Socket()) {
+                    socket.connect(new InetSocketAddress("127.0.0.1", target.port()), (int) TIMEOUT.toMillis());
+                    return "";
+                }
+            }
+            HttpResponse<String> r = HTTP.send(
+                    get("http://127.0.0.1:" + target.port() + target.path()), HttpResponse.BodyHandlers.ofString());
+            boolean up =
+                    r.statusCode() == 200 && (!target.buildBody() || r.body().startsWith("build="));
+            return up ? "" : "status " + r.statusCode();
         } catch (IOException e) {
             return e.getClass().getSimpleName() + " after "
                     + Duration.between(start, Instant.now()).toMillis() + " ms"
