@@ -132,19 +132,27 @@ final class JournalRecovery {
     }
 
     /**
-     * A dependent restart is one engine call: whatever the crash left, the container must run, and answer: it is
-     * judged by its gate as the restart would have.
+     * A dependent restart is one engine call and a gate: whatever the crash left, the container must run and answer.
+     * One found running may still be starting (killed during its gate): it is judged too, as the restart would have.
      */
     private Recovery restart(ServiceConfig service, Optional<ContainerInfo> container) throws InterruptedException {
-        if (container.isEmpty() || container.get().running()) {
+        if (container.isEmpty()) {
             return Recovery.nothingToHeal(service.name());
         }
-        docker.start(container.get().id());
-        String action = "started " + container.get().name() + ", left "
-                + container.get().status() + " by an interrupted restart";
-        Optional<String> problem = gate.problem(service, container.get());
+        ContainerInfo c = container.get();
+        String action;
+        Kind kind;
+        if (c.running()) {
+            action = "judged " + c.name() + " after an interrupted restart";
+            kind = Kind.FINISHED;
+        } else {
+            docker.start(c.id());
+            action = "started " + c.name() + ", left " + c.status() + " by an interrupted restart";
+            kind = Kind.UNDONE;
+        }
+        Optional<String> problem = gate.problem(service, c);
         return problem.isEmpty()
-                ? Recovery.of(service.name(), Kind.UNDONE, action)
+                ? Recovery.of(service.name(), kind, action)
                 : Recovery.of(service.name(), Kind.INCOMPLETE, action + "; it is not healthy: " + problem.get());
     }
 

@@ -176,4 +176,33 @@ class JournalRecoveryTest {
         assertThat(recovery.action()).startsWith("started acme-web");
         assertThat(docker.byName("acme-web").orElseThrow().running()).isTrue();
     }
+
+    @Test
+    void aDependentKilledDuringItsGateIsJudgedNotTakenForHealthyBecauseItRuns() {
+        docker.registryHas(REPO, V1.value(), true, Behaviour.UNHEALTHY);
+        docker.existingManaged("acme-web", "web", REPO, V1.value(), "running");
+        docker.engineGoneAfter("start"); // restarted, then the agent died while its gate waited
+        agent(true).restart(web);
+        docker.engineBack();
+
+        Recovery recovery = restartAndRecover(true);
+
+        assertThat(recovery.kind()).isEqualTo(Kind.INCOMPLETE);
+        assertThat(recovery.action())
+                .startsWith("judged acme-web after an interrupted restart")
+                .contains("it is not healthy");
+    }
+
+    @Test
+    void aHealthyDependentKilledDuringItsGateFinishesTheRestart() {
+        docker.existingManaged("acme-web", "web", REPO, V1.value(), "running");
+        docker.engineGoneAfter("start");
+        agent(true).restart(web);
+        docker.engineBack();
+
+        Recovery recovery = restartAndRecover(true);
+
+        assertThat(recovery.kind()).isEqualTo(Kind.FINISHED);
+        assertThat(recovery.action()).isEqualTo("judged acme-web after an interrupted restart");
+    }
 }

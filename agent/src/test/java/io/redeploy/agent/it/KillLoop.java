@@ -296,6 +296,15 @@ final class KillLoop implements AutoCloseable {
         killedAt.set(killedAt.size() - 1, Instant.now());
         LocalStack.exec("docker", "rm", "-f", s.container);
         stack.builds.runByHand(s);
+        // As an operator would: the container started by hand answers before the agent is started again (a JVM app
+        // takes seconds; that outage is the set-up's, not the agent's).
+        Instant deadline = Instant.now().plus(step);
+        while (stack.builds.answer(s).isEmpty()) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("the container started by hand never answered: " + s.container);
+            }
+            AgentProcess.pause(Duration.ofMillis(200));
+        }
         s.adopted = true;
         agent = startAgent();
         agent.awaitLog("event=poll.done", step);
