@@ -40,7 +40,15 @@ final class JournalRecovery {
         Optional<ContainerInfo> fresh =
                 entry.newId().flatMap(docker::inspectContainer).or(() -> unrecorded(service, entry));
         Recovery recovery;
-        if (fresh.isEmpty()) {
+        if (fresh.isEmpty() && entry.step() == JournalEntry.Step.ROLL_BACK) {
+            // The rollback had removed the failed container already: the build was judged, it must not come again.
+            recovery = putBack(
+                    service,
+                    entry,
+                    old,
+                    Kind.ROLLED_BACK,
+                    "finished the interrupted rollback of a build found unhealthy");
+        } else if (fresh.isEmpty()) {
             recovery =
                     putBack(service, entry, old, Kind.UNDONE, "the interrupted deploy had not created its container");
         } else if (entry.step() == JournalEntry.Step.RETIRE_OLD) {

@@ -14,8 +14,11 @@ import io.redeploy.agent.reconcile.Recovery;
 import io.redeploy.agent.reconcile.Recovery.Kind;
 import io.redeploy.agent.state.Journal;
 import io.redeploy.agent.traffic.TrafficSwitches;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -204,5 +207,28 @@ class JournalRecoveryTest {
 
         assertThat(recovery.kind()).isEqualTo(Kind.FINISHED);
         assertThat(recovery.action()).isEqualTo("judged acme-web after an interrupted restart");
+    }
+
+    @Test
+    void aKillDuringARollbackAfterTheFailedContainerWasRemovedRecordsTheBuildAsJudged() throws Exception {
+        String old = docker.existingManaged("acme-web", "web", REPO, V1.value(), "running");
+        docker.registryHas(REPO, V2.value(), false, Behaviour.HEALTHY);
+        killedAt("start");
+        // What a rollback killed after its first step leaves: the entry at ROLL_BACK, the failed container removed.
+        Path entry = stateDir.resolve("journal/web.json");
+        String line = Files.readString(entry).split("\n")[0].replace("\"START_NEW\"", "\"ROLL_BACK\"");
+        String sum = HexFormat.of()
+                .formatHex(MessageDigest.getInstance("SHA-256").digest(line.getBytes(StandardCharsets.UTF_8)));
+        Files.writeString(entry, line + "\nsha256:" + sum + "\n"); // a valid entry, as the rollback wrote it
+        docker.remove(docker.byName("acme-web").orElseThrow().id());
+
+        Recovery recovery = restartAndRecover(true);
+
+        assertThat(recovery.kind())
+                .as("the build was found unhealthy before the kill: the next poll must not deploy it again")
+                .isEqualTo(Kind.ROLLED_BACK);
+        assertThat(recovery.action()).startsWith("finished the interrupted rollback");
+        assertThat(docker.byName("acme-web").orElseThrow().id()).isEqualTo(old);
+        assertThat(docker.byName("acme-web").orElseThrow().running()).isTrue();
     }
 }

@@ -278,6 +278,7 @@ final class KillLoop implements AutoCloseable {
     static boolean judgedUnhealthy(String action) {
         // JournalRecovery's rollBack (a ROLL_BACK under way, a new container that died, a gate failed in recovery).
         return action.contains("rolled back the interrupted deploy (")
+                || action.contains("finished the interrupted rollback")
                 || action.contains("not healthy")
                 || action.contains("left the new container exited")
                 || (action.contains("by an interrupted start-first deploy") && !action.contains("next poll deploys"));
