@@ -179,7 +179,10 @@ final class KillLoop implements AutoCloseable {
         agent = startAgent();
         Instant whole = awaitSettled(agent);
         Instant settled = Instant.now();
-        windows.add(new KillLoopVerdict.Window(kill, settled, "kill " + index));
+        // The agent does not touch the dependents of a database it put back (unless it restarts them after an update):
+        // they reconnect by themselves, and get one health timeout to answer again, inside the kill window.
+        Instant reconnected = scenario == Scenario.DEPENDENT ? awaitOthersAnswer(s) : settled;
+        windows.add(new KillLoopVerdict.Window(kill, reconnected, "kill " + index));
         List<EventLine> log = EventLine.parse(agent.stdout());
         Instant started = log.stream()
                 .filter(e -> e.event().equals("agent.started"))
@@ -244,6 +247,18 @@ final class KillLoop implements AutoCloseable {
             }
         }
         return whole;
+    }
+
+    /** Waits (at most one health timeout) until every service but {@code s} answers; returns when that was. */
+    private Instant awaitOthersAnswer(KillLoopStack.Service s) {
+        Instant deadline = Instant.now().plus(stack.builds.healthTimeout());
+        while (Instant.now().isBefore(deadline)
+                && stack.services().stream()
+                        .filter(other -> other != s)
+                        .anyMatch(other -> stack.builds.answer(other).isEmpty())) {
+            AgentProcess.pause(Duration.ofMillis(100));
+        }
+        return Instant.now();
     }
 
     /** The step the kill interrupted: the journal's entries, else where the log of the deploy stood. */
