@@ -3,6 +3,7 @@ package io.redeploy.agent.docker;
 import static io.redeploy.agent.docker.DockerCalls.call;
 import static io.redeploy.agent.docker.DockerCalls.failure;
 import static io.redeploy.agent.docker.DockerCalls.findOrEmpty;
+import static io.redeploy.agent.docker.DockerCalls.shortId;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.PullImageCmd;
@@ -90,5 +91,11 @@ final class DockerImages {
 
     private static boolean belongsTo(String[] references, String repository, char separator) {
         return references != null && Arrays.stream(references).anyMatch(r -> r.startsWith(repository + separator));
+    }
+
+    public void tag(String imageId, String repository, String tag) {
+        call(
+                "tag image " + shortId(imageId) + " as " + repository + ":" + tag,
+                () -> client.tagImageCmd(imageId, repository, tag).withForce().exec());
     }
 }
