@@ -41,8 +41,7 @@ public final class ContainerTarget implements DeployTarget {
 
     private final DockerGateway docker;
     private final ContainerObserver observer;
-    private final ContainerResolver resolver;
-    private final AdoptionCheck adoption;
+    private final ServiceResolution resolution;
     private final SwapPreparation preparation;
     private final StopFirstSwap stopFirst;
     private final StartFirstSwap startFirst;
@@ -82,8 +81,7 @@ public final class ContainerTarget implements DeployTarget {
         DeployJournal deployJournal = journal.map(DeployJournal::new).orElse(DeployJournal.NONE);
         this.docker = docker;
         this.observer = new ContainerObserver(docker);
-        this.resolver = new ContainerResolver(docker);
-        this.adoption = new AdoptionCheck(docker);
+        this.resolution = new ServiceResolution(docker);
         Rollback rollback = new Rollback(docker);
         AttemptLog attempts = new AttemptLog(clock, redactor);
         this.pruner = new ImagePruner(docker);
@@ -108,11 +106,7 @@ public final class ContainerTarget implements DeployTarget {
      */
     @Override
     public ServiceConfig resolve(ServiceConfig service) {
-        if (service.source() == ServiceConfig.Source.CONTAINER) {
-            return resolver.resolve(service);
-        }
-        adoption.check(service);
-        return service;
+        return resolution.resolve(service);
     }
 
     /** The container under the service's name; throws {@link DockerGatewayException} when the engine cannot be asked. */
