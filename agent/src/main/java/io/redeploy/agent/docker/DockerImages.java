@@ -1,5 +1,6 @@
 package io.redeploy.agent.docker;
 
+import static io.redeploy.agent.docker.DockerCalls.awaiting;
 import static io.redeploy.agent.docker.DockerCalls.call;
 import static io.redeploy.agent.docker.DockerCalls.failure;
 import static io.redeploy.agent.docker.DockerCalls.findOrEmpty;
@@ -36,7 +37,7 @@ final class DockerImages {
 
     public void pull(String repository, String tagOrDigest, RegistryAuth auth, Duration timeout) {
         String what = "pull " + repository + (tagOrDigest.contains(":") ? "@" : ":") + tagOrDigest;
-        try {
+        awaiting(what, () -> {
             // Always set: otherwise docker-java falls back to ~/.docker/config.json, and a pull would silently
             // use credentials the agent's config does not have (the registry poll would not).
             PullImageCmd cmd =
@@ -47,14 +48,7 @@ final class DockerImages {
                 throw new DockerGatewayException(
                         "could not " + what + ": not finished within " + timeout.toSeconds() + "s");
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DockerGatewayException("could not " + what + ": interrupted", e);
-        } catch (DockerGatewayException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw failure(what, e);
-        }
+        });
     }
 
     private static AuthConfig authFor(RegistryAuth auth) {
