@@ -56,19 +56,8 @@ public final class ContainerTarget implements DeployTarget {
      * @param switches the traffic switches of {@code proxy:} and {@code traffic:} services, pointed by start-first deploys
      * @param journal  where each step is recorded before it runs, for recovery after a crash; empty in tests of the
      *                 swap logic alone
+     * @param redactor hides the configured secrets in every deploy reason and log line
      */
-    public ContainerTarget(
-            DockerGateway docker,
-            HealthGateFactory gates,
-            Clock clock,
-            Duration pullTimeout,
-            DeployHooks hooks,
-            TrafficSwitches switches,
-            Optional<Journal> journal) {
-        this(docker, gates, clock, pullTimeout, hooks, switches, journal, Redactor.none());
-    }
-
-    /** @param redactor hides the configured secrets in every deploy reason and log line */
     public ContainerTarget(
             DockerGateway docker,
             HealthGateFactory gates,

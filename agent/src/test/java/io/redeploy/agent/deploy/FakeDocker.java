@@ -82,7 +82,9 @@ public final class FakeDocker implements DockerGateway {
                     health,
                     status.equals("running") ? ipAddresses() : Map.of(),
                     status.equals("running") ? published : Map.of(),
-                    volumes);
+                    volumes,
+                    Map.of(),
+                    "");
         }
 
         private Map<String, String> ipAddresses() {
