@@ -1,6 +1,9 @@
 package io.redeploy.agent.config;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Reads {@code container: <name>}: a service that follows a running container (started by docker compose or
@@ -22,6 +25,8 @@ final class FollowedContainerBinder {
             "labels",
             "restart_policy");
 
+    private static final Pattern SWARM_NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}");
+
     private final Problems problems;
 
     FollowedContainerBinder(Problems problems) {
@@ -29,12 +34,7 @@ final class FollowedContainerBinder {
     }
 
     void bind(MappingReader reader, ServiceDraft draft) {
-        draft.source = ServiceConfig.Source.CONTAINER;
-        reader.parsed("container", "a container name, e.g. survey-web", ContainerNameRule::parse)
-                .ifPresent(name -> {
-                    draft.containerName = name;
-                    draft.containerNameLine = reader.lineOf("container");
-                });
+        follow(reader, draft, "container", "a container name, e.g. survey-web");
         refuseSpecKeys(
                 reader,
                 SPEC_KEYS,
@@ -47,12 +47,7 @@ final class FollowedContainerBinder {
      * over a description, so it is followed as if given by {@code container:}, and the description must go.
      */
     void adopt(MappingReader reader, ServiceDraft draft) {
-        draft.source = ServiceConfig.Source.CONTAINER;
-        reader.parsed("container_name", "a container name", ContainerNameRule::parse)
-                .ifPresent(name -> {
-                    draft.containerName = name;
-                    draft.containerNameLine = reader.lineOf("container_name");
-                });
+        follow(reader, draft, "container_name", "a container name");
         refuseSpecKeys(
                 reader,
                 SPEC_KEYS.stream().filter(k -> !k.equals("container_name")).toList(),
@@ -68,7 +63,7 @@ final class FollowedContainerBinder {
         draft.source = ServiceConfig.Source.SWARM;
         reader.string("swarm_service", "a Swarm service name, e.g. survey_web").ifPresent(name -> {
             if (SWARM_NAME.matcher(name).matches()) {
-                draft.swarmService = java.util.Optional.of(name);
+                draft.swarmService = Optional.of(name);
             } else {
                 problems.add(
                         reader.lineOf("swarm_service"),
@@ -77,7 +72,7 @@ final class FollowedContainerBinder {
                                 + " (up to 63), e.g. survey_web");
             }
         });
-        List<String> refused = new java.util.ArrayList<>(SPEC_KEYS);
+        List<String> refused = new ArrayList<>(SPEC_KEYS);
         refused.addAll(List.of("container", "adopt", "proxy", "strategy", "revive_stopped"));
         refuseSpecKeys(
                 reader,
@@ -86,8 +81,14 @@ final class FollowedContainerBinder {
                         + " decides how tasks are replaced (docker service update --update-order start-first)");
     }
 
-    private static final java.util.regex.Pattern SWARM_NAME =
-            java.util.regex.Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}");
+    /** The service follows the container named under {@code key}. */
+    private static void follow(MappingReader reader, ServiceDraft draft, String key, String expected) {
+        draft.source = ServiceConfig.Source.CONTAINER;
+        reader.parsed(key, expected, ContainerNameRule::parse).ifPresent(name -> {
+            draft.containerName = name;
+            draft.containerNameLine = reader.lineOf(key);
+        });
+    }
 
     private void refuseSpecKeys(MappingReader reader, List<String> keys, String why) {
         for (String key : keys) {

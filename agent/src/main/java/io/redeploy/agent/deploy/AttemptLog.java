@@ -44,10 +44,7 @@ final class AttemptLog {
     }
 
     void started(Attempt attempt, boolean adopting) {
-        Event.info(log, "deploy.start")
-                .with("service", attempt.name())
-                .digest("from", attempt.from())
-                .digest("to", attempt.to())
+        about(Event.info(log, "deploy.start"), attempt)
                 .with("adopting", adopting)
                 .log();
     }
@@ -73,10 +70,7 @@ final class AttemptLog {
     /** Logs {@code deploy.done}; returns how long the deploy took. */
     Duration done(Attempt attempt, Optional<String> strategy) {
         Duration duration = elapsed(attempt);
-        Event event = Event.info(log, "deploy.done")
-                .with("service", attempt.name())
-                .digest("from", attempt.from())
-                .digest("to", attempt.to());
+        Event event = about(Event.info(log, "deploy.done"), attempt);
         strategy.ifPresent(s -> event.with("strategy", s));
         event.duration(duration).log();
         return duration;
@@ -95,17 +89,12 @@ final class AttemptLog {
 
     /** A deploy that stopped before the old container was touched. */
     DeployResult failed(Attempt attempt, String step, String cause, boolean engineLost) {
-        String reason = safe(attempt, step + " failed: " + cause);
-        Duration duration = elapsed(attempt);
-        Event.error(log, "deploy.failed")
-                .with("service", attempt.name())
-                .digest("from", attempt.from())
-                .digest("to", attempt.to())
-                .reason(reason)
-                .duration(duration)
-                .log();
-        return new DeployResult(
-                attempt.name(), attempt.from(), attempt.to(), Outcome.FAILED, reason, duration, engineLost);
+        return ended(
+                attempt,
+                Outcome.FAILED,
+                about(Event.error(log, "deploy.failed"), attempt),
+                step + " failed: " + cause,
+                engineLost);
     }
 
     DeployResult failed(Attempt attempt, String step, DockerGatewayException e) {
@@ -114,42 +103,36 @@ final class AttemptLog {
 
     /** A pre-update hook said "not now": nothing was touched; the next poll tries again. */
     DeployResult skipped(Attempt attempt, String unsafeReason) {
-        String reason = safe(attempt, unsafeReason);
-        Duration duration = elapsed(attempt);
-        Event.info(log, "deploy.skipped")
-                .with("service", attempt.name())
-                .digest("from", attempt.from())
-                .digest("to", attempt.to())
-                .reason(reason)
-                .duration(duration)
-                .log();
-        return new DeployResult(attempt.name(), attempt.from(), attempt.to(), Outcome.SKIPPED, reason, duration);
+        return ended(attempt, Outcome.SKIPPED, about(Event.info(log, "deploy.skipped"), attempt), unsafeReason, false);
     }
 
     /** Stop-first: the new build failed after the old container was set aside; {@code restored} says if it is back. */
     DeployResult rolledBack(Attempt attempt, String reason, boolean engineLost, boolean restored) {
-        return rollback(attempt, reason, engineLost, rollbackLine(attempt).with("restored", restored));
+        Event line = about(Event.error(log, "deploy.rollback"), attempt).with("restored", restored);
+        return ended(attempt, Outcome.ROLLED_BACK, line, reason, engineLost);
     }
 
     /** Start-first: the new build failed before the switch and was removed; the old container was never touched. */
     DeployResult discarded(Attempt attempt, String reason, boolean engineLost) {
-        Event line = rollbackLine(attempt).with("strategy", "start-first").with("old_touched", false);
-        return rollback(attempt, reason, engineLost, line);
+        Event line = about(Event.error(log, "deploy.rollback"), attempt)
+                .with("strategy", "start-first")
+                .with("old_touched", false);
+        return ended(attempt, Outcome.ROLLED_BACK, line, reason, engineLost);
     }
 
-    private static Event rollbackLine(Attempt attempt) {
-        return Event.error(log, "deploy.rollback")
-                .with("service", attempt.name())
+    /** The fields every line of one deploy starts with. */
+    private static Event about(Event line, Attempt attempt) {
+        return line.with("service", attempt.name())
                 .digest("from", attempt.from())
                 .digest("to", attempt.to());
     }
 
-    private DeployResult rollback(Attempt attempt, String unsafeReason, boolean engineLost, Event line) {
+    /** The deploy's last line (with its reason, secrets hidden, and duration) and its result. */
+    private DeployResult ended(Attempt attempt, Outcome outcome, Event line, String unsafeReason, boolean engineLost) {
         String reason = safe(attempt, unsafeReason);
         Duration duration = elapsed(attempt);
         line.reason(reason).duration(duration).log();
-        return new DeployResult(
-                attempt.name(), attempt.from(), attempt.to(), Outcome.ROLLED_BACK, reason, duration, engineLost);
+        return new DeployResult(attempt.name(), attempt.from(), attempt.to(), outcome, reason, duration, engineLost);
     }
 
     /**

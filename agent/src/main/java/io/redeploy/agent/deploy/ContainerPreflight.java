@@ -8,27 +8,19 @@ import java.util.Optional;
 /**
  * What {@code --check} asks the engine, read-only, before the agent runs: a followed container that cannot be
  * followed, or a described service whose running container differs from its description. The same checks the first
- * poll makes ({@link ContainerTarget#resolve}), so {@code --check} and {@code /status} say the same thing.
+ * poll makes ({@link ServiceResolution}), so {@code --check} and {@code /status} say the same thing.
  */
 public final class ContainerPreflight {
-    private final ContainerResolver resolver;
-    private final AdoptionCheck adoption;
+    private final ServiceResolution resolution;
 
     public ContainerPreflight(DockerGateway docker) {
-        this.resolver = new ContainerResolver(docker);
-        this.adoption = new AdoptionCheck(docker);
+        this.resolution = new ServiceResolution(docker);
     }
 
     /** Why the service cannot be deployed as configured; empty when nothing stands in the way. */
     public Optional<String> problem(ServiceConfig service) {
         try {
-            switch (service.source()) {
-                case CONTAINER -> resolver.resolve(service);
-                case SPEC -> adoption.check(service);
-                default -> {
-                    // Other targets are resolved by their own engine calls at the first poll.
-                }
-            }
+            resolution.resolve(service);
             return Optional.empty();
         } catch (UnresolvedServiceException e) {
             return Optional.of(e.getMessage());

@@ -10,6 +10,7 @@ import io.redeploy.agent.docker.DockerGateway;
 import io.redeploy.agent.docker.DockerGatewayException;
 import io.redeploy.agent.docker.ImageInfo;
 import io.redeploy.agent.log.Event;
+import io.redeploy.agent.state.StateException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -65,12 +66,7 @@ final class ContainerRestarts {
                             Optional.empty())
                     .at(JournalEntry.Step.RESTART));
             docker.restart(c.id(), service.stopTimeout());
-            ImageInfo image =
-                    docker.inspectImage(c.imageId()).orElse(new ImageInfo(c.imageId(), List.of(), List.of(), false));
-            HealthGate gate = gates.gateFor(service, image);
-            gate.await(c.id());
-            // A restart gives the ephemeral port of a proxied container anew.
-            docker.inspectContainer(c.id()).ifPresent(restarted -> traffic.follow(service, restarted));
+            HealthGate gate = awaitHealthy(service, c);
             journal.close(service.name());
             Event.info(log, "deploy.restart")
                     .with("service", service.name())
@@ -78,16 +74,8 @@ final class ContainerRestarts {
                     .duration(Duration.between(started, clock.instant()))
                     .log();
             return true;
-        } catch (DockerGatewayException
-                | HealthCheckFailedException
-                | IllegalArgumentException
-                | io.redeploy.agent.state.StateException e) {
-            Event.error(log, "deploy.restart_failed")
-                    .with("service", service.name())
-                    .reason(e.getMessage())
-                    .duration(Duration.between(started, clock.instant()))
-                    .log();
-            return false;
+        } catch (DockerGatewayException | HealthCheckFailedException | IllegalArgumentException | StateException e) {
+            return failed("deploy.restart_failed", service, e, started);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
@@ -105,11 +93,7 @@ final class ContainerRestarts {
             }
             ContainerInfo c = container.get();
             docker.start(c.id());
-            ImageInfo image =
-                    docker.inspectImage(c.imageId()).orElse(new ImageInfo(c.imageId(), List.of(), List.of(), false));
-            HealthGate gate = gates.gateFor(service, image);
-            gate.await(c.id());
-            docker.inspectContainer(c.id()).ifPresent(up -> traffic.follow(service, up));
+            HealthGate gate = awaitHealthy(service, c);
             Event.warn(log, "service.revived")
                     .with("service", service.name())
                     .with("was", ContainerObserver.describe(c))
@@ -118,12 +102,7 @@ final class ContainerRestarts {
                     .log();
             return true;
         } catch (DockerGatewayException | HealthCheckFailedException | IllegalArgumentException e) {
-            Event.error(log, "service.revive_failed")
-                    .with("service", service.name())
-                    .reason(e.getMessage())
-                    .duration(Duration.between(started, clock.instant()))
-                    .log();
-            return false;
+            return failed("service.revive_failed", service, e, started);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
@@ -135,5 +114,28 @@ final class ContainerRestarts {
                 .with("service", service.name())
                 .reason(reason)
                 .log();
+    }
+
+    /**
+     * The health gate of the container's image, awaited; then the traffic switch follows it (a (re)start gives a
+     * proxied container its ephemeral port anew).
+     */
+    private HealthGate awaitHealthy(ServiceConfig service, ContainerInfo c)
+            throws HealthCheckFailedException, InterruptedException {
+        ImageInfo image =
+                docker.inspectImage(c.imageId()).orElse(new ImageInfo(c.imageId(), List.of(), List.of(), false));
+        HealthGate gate = gates.gateFor(service, image);
+        gate.await(c.id());
+        docker.inspectContainer(c.id()).ifPresent(up -> traffic.follow(service, up));
+        return gate;
+    }
+
+    private boolean failed(String event, ServiceConfig service, Exception e, Instant started) {
+        Event.error(log, event)
+                .with("service", service.name())
+                .reason(e.getMessage())
+                .duration(Duration.between(started, clock.instant()))
+                .log();
+        return false;
     }
 }

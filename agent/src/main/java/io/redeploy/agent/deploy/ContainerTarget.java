@@ -41,8 +41,7 @@ public final class ContainerTarget implements DeployTarget {
 
     private final DockerGateway docker;
     private final ContainerObserver observer;
-    private final ContainerResolver resolver;
-    private final AdoptionCheck adoption;
+    private final ServiceResolution resolution;
     private final SwapPreparation preparation;
     private final StopFirstSwap stopFirst;
     private final StartFirstSwap startFirst;
@@ -57,19 +56,8 @@ public final class ContainerTarget implements DeployTarget {
      * @param switches the traffic switches of {@code proxy:} and {@code traffic:} services, pointed by start-first deploys
      * @param journal  where each step is recorded before it runs, for recovery after a crash; empty in tests of the
      *                 swap logic alone
+     * @param redactor hides the configured secrets in every deploy reason and log line
      */
-    public ContainerTarget(
-            DockerGateway docker,
-            HealthGateFactory gates,
-            Clock clock,
-            Duration pullTimeout,
-            DeployHooks hooks,
-            TrafficSwitches switches,
-            Optional<Journal> journal) {
-        this(docker, gates, clock, pullTimeout, hooks, switches, journal, Redactor.none());
-    }
-
-    /** @param redactor hides the configured secrets in every deploy reason and log line */
     public ContainerTarget(
             DockerGateway docker,
             HealthGateFactory gates,
@@ -82,8 +70,7 @@ public final class ContainerTarget implements DeployTarget {
         DeployJournal deployJournal = journal.map(DeployJournal::new).orElse(DeployJournal.NONE);
         this.docker = docker;
         this.observer = new ContainerObserver(docker);
-        this.resolver = new ContainerResolver(docker);
-        this.adoption = new AdoptionCheck(docker);
+        this.resolution = new ServiceResolution(docker);
         RecoveryGate recoveryGate = new RecoveryGate(docker, gates);
         Rollback rollback = new Rollback(docker, recoveryGate);
         AttemptLog attempts = new AttemptLog(clock, redactor);
@@ -109,11 +96,7 @@ public final class ContainerTarget implements DeployTarget {
      */
     @Override
     public ServiceConfig resolve(ServiceConfig service) {
-        if (service.source() == ServiceConfig.Source.CONTAINER) {
-            return resolver.resolve(service);
-        }
-        adoption.check(service);
-        return service;
+        return resolution.resolve(service);
     }
 
     /** The container under the service's name; throws {@link DockerGatewayException} when the engine cannot be asked. */

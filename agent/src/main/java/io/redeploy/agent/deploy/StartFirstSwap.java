@@ -16,13 +16,10 @@ import io.redeploy.agent.traffic.TrafficSwitch;
 import io.redeploy.agent.traffic.TrafficSwitchException;
 import io.redeploy.agent.traffic.TrafficSwitches;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +46,7 @@ final class StartFirstSwap implements SwapStrategy {
     private final AttemptLog attempts;
     private final TrafficSwitches switches;
     private final DeployJournal journal;
+    private final Retirement retirement;
 
     StartFirstSwap(
             DockerGateway docker,
@@ -65,40 +63,24 @@ final class StartFirstSwap implements SwapStrategy {
         this.after = after;
         this.attempts = attempts;
         this.switches = switches;
+        this.retirement = new Retirement(docker, clock);
     }
 
     @Override
     public DeployResult swap(Swap swap) {
         Attempt attempt = swap.attempt();
         ServiceConfig service = attempt.service();
-        Map<String, List<String>> aliases = aliasesToMove(swap);
+        Map<String, List<String>> aliases = SideBySide.aliasesToMove(swap);
         Optional<TrafficSwitch> port = service.trafficSwitch().flatMap(p -> switches.forService(service.name()));
-        if (publishesHostPorts(swap)
-                || (aliases.isEmpty() && service.trafficSwitch().isEmpty())) {
-            // The config loader refuses this for the spec; a followed container may publish ports it cannot share.
-            return attempts.failed(
-                    attempt,
-                    "settings",
-                    "start-first needs network aliases on a user-defined network, or a proxy, and no published host "
-                            + "ports (the old and the new container run side by side)",
-                    false);
-        }
-        if (service.trafficSwitch().isPresent() && port.isEmpty()) {
-            return attempts.failed(
-                    attempt,
-                    "settings",
-                    service.traffic().isPresent()
-                            ? "the agent has no traffic switch ("
-                                    + service.trafficSwitch().get().describe() + ") for this service"
-                            : "the agent does not listen on "
-                                    + service.trafficSwitch().get().describe() + " for this service",
-                    false);
+        Optional<String> refusal = SideBySide.refusal(swap, port);
+        if (refusal.isPresent()) {
+            return attempts.failed(attempt, "settings", refusal.get(), false);
         }
         Switch sw = new Switch(attempt, aliases, port, swap.old(), swap.tag());
         try {
             sw.checkSwitch();
             sw.startNew(swap);
-            sw.switchOver(swap.container() instanceof NewContainer.CopyOf);
+            sw.switchOver();
         } catch (DockerGatewayException e) {
             return discarded(sw, e.getMessage(), e instanceof DockerUnreachableException);
         } catch (HealthCheckFailedException e) {
@@ -126,10 +108,12 @@ final class StartFirstSwap implements SwapStrategy {
         String created = sw.newId.orElseThrow();
         sw.record(JournalEntry.Step.RETIRE_OLD);
         List<DockerGatewayException> problems = new ArrayList<>();
-        swap.old().ifPresent(o -> retire(sw, o, problems));
+        swap.old()
+                .ifPresent(
+                        o -> retirement.retire(service, o, sw.port, sw.previousTarget, sw.aliases.keySet(), problems));
         // Until this rename, recovery recognises the switched-over container by its temporary name.
         Rollback.attempt(problems, () -> docker.rename(created, service.containerName()));
-        String cleanup = problems.isEmpty() ? "" : "; cleanup incomplete: " + messages(problems);
+        String cleanup = problems.isEmpty() ? "" : "; cleanup incomplete: " + Retirement.messages(problems);
         // With the engine gone mid-cleanup, recovery finishes the switch (rename) or removes the old one once it is
         // back.
         boolean engineLost = problems.stream().anyMatch(p -> p instanceof DockerUnreachableException);
@@ -219,8 +203,7 @@ final class StartFirstSwap implements SwapStrategy {
             swap.gate().await(newId.get());
         }
 
-        /** @param copy the new container copies a followed one: it publishes no port of the agent's */
-        void switchOver(boolean copy) {
+        void switchOver() {
             ServiceConfig service = attempt.service();
             record(JournalEntry.Step.SWITCH);
             for (Map.Entry<String, List<String>> network : aliases.entrySet()) {
@@ -234,12 +217,9 @@ final class StartFirstSwap implements SwapStrategy {
                 step = "switch " + service.trafficSwitch().get().describe() + " to the new container";
                 ContainerInfo fresh = docker.inspectContainer(newId.get())
                         .orElseThrow(() -> new DockerGatewayException("the new container is gone"));
-                // A copy of a followed container publishes what compose gave it, nothing of the agent's: the proxy
-                // dials it on its network address instead.
-                Optional<ForwardTarget> target =
-                        copy ? ProxyTargets.of(fresh, containerPort) : ProxyTargets.published(fresh, containerPort);
-                ForwardTarget next = target.orElseThrow(() ->
-                        new DockerGatewayException("the new container publishes no host port for " + containerPort));
+                ForwardTarget next = ProxyTargets.of(fresh, containerPort)
+                        .orElseThrow(() -> new DockerGatewayException("the new container publishes no host port for "
+                                + containerPort + " and has no network address"));
                 // The last step that may fail comes before this one: from here on, new connections reach the new build.
                 step = switchStep();
                 beforeSwitch = port.get().target();
@@ -262,84 +242,6 @@ final class StartFirstSwap implements SwapStrategy {
         docker.remove(leftover.get().id());
     }
 
-    /**
-     * Lets the old container's connections through the switch finish (at most {@code drain}), takes it off
-     * the aliases, then stops and removes it; failures only leave garbage behind.
-     */
-    private void retire(Switch sw, ContainerInfo old, List<DockerGatewayException> problems) {
-        ServiceConfig service = sw.attempt.service();
-        if (sw.port.isPresent() && sw.previousTarget.isPresent()) {
-            drain(service, sw.port.get(), sw.previousTarget.get());
-        }
-        for (String network : sw.aliases.keySet()) {
-            if (old.running() && old.ipAddresses().containsKey(network)) {
-                // Only new connections move: requests in flight on the old one finish during its stop timeout.
-                Rollback.attempt(problems, () -> docker.disconnectNetwork(old.id(), network));
-            }
-        }
-        Rollback.attempt(problems, () -> docker.stop(old.id(), service.stopTimeout()));
-        Rollback.attempt(problems, () -> docker.remove(old.id()));
-        if (!problems.isEmpty()) {
-            Event.warn(log, "deploy.cleanup_failed")
-                    .with("service", service.name())
-                    .with("container", old.name())
-                    .reason(messages(problems))
-                    .log();
-        }
-    }
-
-    private void drain(ServiceConfig service, TrafficSwitch port, ForwardTarget previous) {
-        Duration drain = service.trafficSwitch().orElseThrow().drain();
-        Instant started = clock.instant();
-        int left;
-        try {
-            left = port.awaitDrained(previous, drain);
-        } catch (InterruptedException e) {
-            // The agent is stopping: the switch is done, so the old container is still stopped, only sooner.
-            Thread.currentThread().interrupt();
-            left = -1;
-        } catch (TrafficSwitchException e) {
-            // The proxy stopped answering after the switch: requests still on the old one cannot be counted.
-            left = -1;
-        }
-        if (left != 0) {
-            Event.warn(log, "proxy.drain_incomplete")
-                    .with("service", service.name())
-                    .with("target", previous.endpoint())
-                    .with("connections", left < 0 ? "unknown" : String.valueOf(left))
-                    .with("drain", drain.toMillis() + "ms")
-                    .duration(Duration.between(started, clock.instant()))
-                    .log();
-        }
-    }
-
-    /**
-     * The aliases the new container takes over at the switch: the configured ones on the service's network, or, for a
-     * followed container, the ones the old container has on each user-defined network.
-     */
-    private static Map<String, List<String>> aliasesToMove(Swap swap) {
-        ServiceConfig service = swap.attempt().service();
-        if (swap.container() instanceof NewContainer.CopyOf) {
-            return swap.old().map(ContainerInfo::userAliases).orElse(Map.of()).entrySet().stream()
-                    .filter(e -> !ContainerSpecs.isBuiltInNetwork(e.getKey()))
-                    .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
-        }
-        String network = service.network().orElse("");
-        return network.isEmpty()
-                        || ContainerSpecs.isBuiltInNetwork(network)
-                        || service.networkAliases().isEmpty()
-                ? Map.of()
-                : Map.of(network, service.networkAliases());
-    }
-
-    /** Two containers cannot publish the same host port: the old and the new one run side by side. */
-    private static boolean publishesHostPorts(Swap swap) {
-        if (swap.container() instanceof NewContainer.CopyOf) {
-            return swap.old().map(o -> !o.publishedPorts().isEmpty()).orElse(false);
-        }
-        return !swap.attempt().service().ports().isEmpty();
-    }
-
     /** The new build failed before the switch: remove it. The old container was never touched. */
     private DeployResult discarded(Switch sw, String cause, boolean engineLost) {
         Rollback.Restored removed = rollback.restore(sw.attempt.service(), sw.newId, Optional.empty(), false, false);
@@ -349,9 +251,5 @@ final class StartFirstSwap implements SwapStrategy {
         String reason = AttemptLog.reason(sw.step, cause, removed, "removing the new container failed")
                 + sw.tag.restore(docker).map(problem -> "; " + problem).orElse("");
         return attempts.discarded(sw.attempt, reason, engineLost || removed.engineLost());
-    }
-
-    private static String messages(List<DockerGatewayException> problems) {
-        return problems.stream().map(DockerGatewayException::getMessage).collect(Collectors.joining("; "));
     }
 }

@@ -46,37 +46,6 @@ public record ContainerInfo(
         publishedPorts = Map.copyOf(publishedPorts);
     }
 
-    /** A container without aliases and on its own network stack (tests, and engines that tell neither). */
-    public ContainerInfo(
-            String id,
-            String name,
-            String image,
-            String imageId,
-            Map<String, String> labels,
-            String status,
-            int exitCode,
-            int restartCount,
-            Optional<String> health,
-            Map<String, String> ipAddresses,
-            Map<Integer, Integer> publishedPorts,
-            Map<String, String> volumes) {
-        this(
-                id,
-                name,
-                image,
-                imageId,
-                labels,
-                status,
-                exitCode,
-                restartCount,
-                health,
-                ipAddresses,
-                publishedPorts,
-                volumes,
-                Map.of(),
-                "");
-    }
-
     /** The aliases a user gave it on each network: without the container's own short id, which Docker adds. */
     public Map<String, java.util.List<String>> userAliases() {
         Map<String, java.util.List<String>> user = new java.util.TreeMap<>();

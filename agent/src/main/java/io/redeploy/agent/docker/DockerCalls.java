@@ -52,6 +52,25 @@ final class DockerCalls {
         });
     }
 
+    /** Work that waits for the engine to finish something (a pull, an exec's output). */
+    interface Awaited {
+        void run() throws InterruptedException;
+    }
+
+    /** Runs {@code work}: an interrupt, and docker-java's own failures, become the gateway's; its own pass through. */
+    static void awaiting(String what, Awaited work) {
+        try {
+            work.run();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DockerGatewayException("could not " + what + ": interrupted", e);
+        } catch (DockerGatewayException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw failure(what, e);
+        }
+    }
+
     static DockerGatewayException failure(String what, RuntimeException e) {
         String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         if (e instanceof DockerException de && de.getHttpStatus() > 0) {

@@ -1,8 +1,8 @@
 package io.redeploy.agent.docker;
 
+import static io.redeploy.agent.docker.DockerCalls.awaiting;
 import static io.redeploy.agent.docker.DockerCalls.call;
 import static io.redeploy.agent.docker.DockerCalls.closeQuietly;
-import static io.redeploy.agent.docker.DockerCalls.failure;
 import static io.redeploy.agent.docker.DockerCalls.shortId;
 
 import com.github.dockerjava.api.DockerClient;
@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** Runs a command inside a running container ({@code docker exec}), streaming its stdout and keeping its stderr tail. */
 final class DockerExec {
@@ -37,9 +38,8 @@ final class DockerExec {
                         .exec()
                         .getId());
         StringBuilder stderr = new StringBuilder();
-        java.util.concurrent.atomic.AtomicReference<IOException> writeFailure =
-                new java.util.concurrent.atomic.AtomicReference<>();
-        try {
+        AtomicReference<IOException> writeFailure = new AtomicReference<>();
+        awaiting(what, () -> {
             ResultCallback.Adapter<Frame> streaming = client.execStartCmd(execId)
                     .exec(new ResultCallback.Adapter<Frame>() {
                         @Override
@@ -65,14 +65,7 @@ final class DockerExec {
                 throw new ExecTimeoutException(
                         "could not " + what + ": not finished within " + timeout.toSeconds() + "s; " + killed);
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DockerGatewayException("could not " + what + ": interrupted", e);
-        } catch (DockerGatewayException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw failure(what, e);
-        }
+        });
         if (writeFailure.get() != null) {
             throw new DockerGatewayException(
                     "could not " + what + ": writing its output failed: "

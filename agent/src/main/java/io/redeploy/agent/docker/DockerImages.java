@@ -1,8 +1,10 @@
 package io.redeploy.agent.docker;
 
+import static io.redeploy.agent.docker.DockerCalls.awaiting;
 import static io.redeploy.agent.docker.DockerCalls.call;
 import static io.redeploy.agent.docker.DockerCalls.failure;
 import static io.redeploy.agent.docker.DockerCalls.findOrEmpty;
+import static io.redeploy.agent.docker.DockerCalls.shortId;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.PullImageCmd;
@@ -35,7 +37,7 @@ final class DockerImages {
 
     public void pull(String repository, String tagOrDigest, RegistryAuth auth, Duration timeout) {
         String what = "pull " + repository + (tagOrDigest.contains(":") ? "@" : ":") + tagOrDigest;
-        try {
+        awaiting(what, () -> {
             // Always set: otherwise docker-java falls back to ~/.docker/config.json, and a pull would silently
             // use credentials the agent's config does not have (the registry poll would not).
             PullImageCmd cmd =
@@ -46,14 +48,7 @@ final class DockerImages {
                 throw new DockerGatewayException(
                         "could not " + what + ": not finished within " + timeout.toSeconds() + "s");
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DockerGatewayException("could not " + what + ": interrupted", e);
-        } catch (DockerGatewayException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw failure(what, e);
-        }
+        });
     }
 
     private static AuthConfig authFor(RegistryAuth auth) {
@@ -90,5 +85,11 @@ final class DockerImages {
 
     private static boolean belongsTo(String[] references, String repository, char separator) {
         return references != null && Arrays.stream(references).anyMatch(r -> r.startsWith(repository + separator));
+    }
+
+    public void tag(String imageId, String repository, String tag) {
+        call(
+                "tag image " + shortId(imageId) + " as " + repository + ":" + tag,
+                () -> client.tagImageCmd(imageId, repository, tag).withForce().exec());
     }
 }

@@ -1,20 +1,8 @@
 package io.redeploy.agent.docker;
 
 import static io.redeploy.agent.docker.DockerCalls.call;
-import static io.redeploy.agent.docker.DockerCalls.failure;
-import static io.redeploy.agent.docker.DockerCalls.findOrEmpty;
-import static io.redeploy.agent.docker.DockerCalls.shortId;
 
 import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.async.ResultCallback;
-import com.github.dockerjava.api.command.CreateContainerCmd;
-import com.github.dockerjava.api.exception.NotFoundException;
-import com.github.dockerjava.api.exception.NotModifiedException;
-import com.github.dockerjava.api.model.Event;
-import com.github.dockerjava.api.model.EventType;
-import com.github.dockerjava.api.model.Frame;
-import com.github.dockerjava.api.model.HostConfig;
-import com.github.dockerjava.api.model.RestartPolicy;
 import com.github.dockerjava.api.model.Version;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientConfig;
@@ -24,14 +12,10 @@ import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import com.github.dockerjava.transport.DockerHttpClient;
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -45,9 +29,10 @@ import java.util.function.Consumer;
 public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(DockerJavaGateway.class);
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
-    private static final Duration LOGS_TIMEOUT = Duration.ofSeconds(5);
 
     private final DockerClient client;
+    private final DockerContainers containers;
+    private final DockerEvents events;
     private final DockerImages images;
     private final DockerExec execs;
     private final DockerNetworks networks;
@@ -61,6 +46,8 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
                 http, new com.fasterxml.jackson.databind.ObjectMapper(), DockerUnreachableException::new);
         this.copies = new ContainerCopy(engine);
         this.settings = new ContainerSettingsReader(engine);
+        this.containers = new DockerContainers(client);
+        this.events = new DockerEvents(client);
         this.images = new DockerImages(client);
         this.execs = new DockerExec(client);
         this.networks = new DockerNetworks(client);
@@ -97,154 +84,52 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
 
     @Override
     public Optional<ContainerInfo> inspectContainer(String nameOrId) {
-        return findOrEmpty(
-                "inspect container " + nameOrId,
-                () -> DockerJavaModels.toContainerInfo(
-                        client.inspectContainerCmd(nameOrId).exec()));
+        return containers.inspectContainer(nameOrId);
     }
 
     @Override
     public String create(ContainerSpec spec) {
-        return call("create container " + spec.name(), () -> {
-            HostConfig host = HostConfig.newHostConfig()
-                    .withRestartPolicy(RestartPolicy.parse(spec.restartPolicy()))
-                    .withPortBindings(DockerJavaModels.portBindings(spec.ports()))
-                    .withBinds(
-                            spec.volumes().stream().map(DockerJavaModels::bind).toList());
-            spec.network().ifPresent(host::withNetworkMode);
-            CreateContainerCmd cmd = client.createContainerCmd(spec.image())
-                    .withName(spec.name())
-                    .withEnv(spec.env().entrySet().stream()
-                            .map(e -> e.getKey() + "=" + e.getValue())
-                            .toList())
-                    .withExposedPorts(spec.ports().stream()
-                            .map(DockerJavaModels::exposedPort)
-                            .toList())
-                    .withLabels(spec.labels())
-                    .withStopTimeout((int) spec.stopTimeout().toSeconds())
-                    .withHostConfig(host);
-            if (spec.network().isPresent() && !spec.networkAliases().isEmpty()) {
-                cmd.withAliases(spec.networkAliases());
-            }
-            spec.command().ifPresent(cmd::withCmd);
-            return cmd.exec().getId();
-        });
+        return containers.create(spec);
     }
 
     @Override
     public void rename(String containerId, String newName) {
-        call(
-                "rename container " + shortId(containerId) + " to " + newName,
-                () -> client.renameContainerCmd(containerId).withName(newName).exec());
+        containers.rename(containerId, newName);
     }
 
     @Override
     public void start(String containerId) {
-        try {
-            client.startContainerCmd(containerId).exec();
-        } catch (NotModifiedException alreadyRunning) {
-            // Idempotent: a rollback may start a container that is already up.
-        } catch (RuntimeException e) {
-            throw failure("start container " + shortId(containerId), e);
-        }
+        containers.start(containerId);
     }
 
     @Override
     public void restart(String containerId, Duration timeout) {
-        try {
-            client.restartContainerCmd(containerId)
-                    .withTimeout((int) Math.max(0, timeout.toSeconds()))
-                    .exec();
-        } catch (RuntimeException e) {
-            throw failure("restart container " + shortId(containerId), e);
-        }
+        containers.restart(containerId, timeout);
     }
 
     @Override
     public void stop(String containerId, Duration timeout) {
-        try {
-            client.stopContainerCmd(containerId)
-                    .withTimeout((int) Math.max(0, timeout.toSeconds()))
-                    .exec();
-        } catch (NotModifiedException alreadyStopped) {
-            // Idempotent.
-        } catch (RuntimeException e) {
-            throw failure("stop container " + shortId(containerId), e);
-        }
+        containers.stop(containerId, timeout);
     }
 
     @Override
     public void remove(String containerId) {
-        try {
-            // removeVolumes=false: named volumes hold data (a Postgres cluster) and must survive every redeploy.
-            client.removeContainerCmd(containerId)
-                    .withForce(true)
-                    .withRemoveVolumes(false)
-                    .exec();
-        } catch (NotFoundException alreadyGone) {
-            // Idempotent.
-        } catch (RuntimeException e) {
-            throw failure("remove container " + shortId(containerId), e);
-        }
+        containers.remove(containerId);
     }
 
     @Override
     public List<ContainerInfo> listByLabel(String key, String value) {
-        var containers = call(
-                "list containers labelled " + key + "=" + value,
-                () -> client.listContainersCmd()
-                        .withShowAll(true)
-                        .withLabelFilter(Map.of(key, value))
-                        .exec());
-        List<ContainerInfo> result = new ArrayList<>();
-        for (var c : containers) {
-            inspectContainer(c.getId()).ifPresent(result::add); // a container removed meanwhile is skipped
-        }
-        return result;
+        return containers.listByLabel(key, value);
     }
 
     @Override
     public String logsTail(String containerId, int lines) {
-        StringBuilder out = new StringBuilder();
-        try {
-            client.logContainerCmd(containerId)
-                    .withStdOut(true)
-                    .withStdErr(true)
-                    .withTail(lines)
-                    .exec(new ResultCallback.Adapter<Frame>() {
-                        @Override
-                        public void onNext(Frame frame) {
-                            out.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
-                        }
-                    })
-                    .awaitCompletion(LOGS_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            // Logs are a courtesy in a failure reason; their absence must not hide the real failure.
-        }
-        return out.toString().strip();
+        return containers.logsTail(containerId, lines);
     }
 
     @Override
     public Closeable containerEvents(String labelKey, String labelValue, Consumer<ContainerEvent> listener) {
-        return client.eventsCmd()
-                .withEventTypeFilter(EventType.CONTAINER)
-                .withLabelFilter(Map.of(labelKey, labelValue))
-                .exec(new ResultCallback.Adapter<Event>() {
-                    @Override
-                    public void onNext(Event event) {
-                        Map<String, String> attributes =
-                                event.getActor() == null || event.getActor().getAttributes() == null
-                                        ? Map.of()
-                                        : event.getActor().getAttributes();
-                        Map<String, String> labels = new LinkedHashMap<>(attributes);
-                        labels.remove("name");
-                        labels.remove("image");
-                        listener.accept(new ContainerEvent(
-                                event.getId(), attributes.getOrDefault("name", ""), event.getAction(), labels));
-                    }
-                });
+        return events.containerEvents(labelKey, labelValue, listener);
     }
 
     @Override
@@ -304,9 +189,7 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
 
     @Override
     public void tag(String imageId, String repository, String tag) {
-        call(
-                "tag image " + shortId(imageId) + " as " + repository + ":" + tag,
-                () -> client.tagImageCmd(imageId, repository, tag).withForce().exec());
+        images.tag(imageId, repository, tag);
     }
 
     @Override

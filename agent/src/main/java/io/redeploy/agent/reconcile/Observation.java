@@ -34,26 +34,6 @@ public record Observation(
         hold = hold == null ? Optional.empty() : hold;
     }
 
-    /** A service that is not held. */
-    public Observation(
-            Optional<Digest> registryDigest,
-            Optional<String> checkError,
-            Optional<Workload> workload,
-            Set<Digest> failedDigests,
-            Optional<Instant> digestSeenSince,
-            Optional<SignatureCheck.Result> signature,
-            Optional<Candidate> candidate) {
-        this(
-                registryDigest,
-                checkError,
-                workload,
-                failedDigests,
-                digestSeenSince,
-                signature,
-                candidate,
-                Optional.empty());
-    }
-
     /** A service that could not be checked at all. */
     public static Observation unchecked(String why) {
         return new Observation(
@@ -61,6 +41,7 @@ public record Observation(
                 Optional.of(why),
                 Optional.empty(),
                 Set.of(),
+                Optional.empty(),
                 Optional.empty(),
                 Optional.empty(),
                 Optional.empty());

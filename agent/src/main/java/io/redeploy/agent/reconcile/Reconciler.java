@@ -44,18 +44,8 @@ public final class Reconciler {
     /**
      * @param orderedServices the watched services, dependencies first
      * @param registries      the credentials a pull of each image uses
+     * @param inFlight        where the deploy running now is marked, so that an operator's rollback of it is refused
      */
-    public Reconciler(
-            List<ServiceConfig> orderedServices,
-            Observer observer,
-            DeployTarget target,
-            Recorder recorder,
-            Function<ImageRef, RegistryConfig> registries,
-            Clock clock) {
-        this(orderedServices, observer, target, recorder, registries, clock, new DeploysInFlight());
-    }
-
-    /** @param inFlight where the deploy running now is marked, so that an operator's rollback of it is refused */
     public Reconciler(
             List<ServiceConfig> orderedServices,
             Observer observer,

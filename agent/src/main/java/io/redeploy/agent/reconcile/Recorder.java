@@ -35,7 +35,6 @@ public final class Recorder {
     private static final Logger log = LoggerFactory.getLogger(Recorder.class);
 
     private final StateStore state;
-    private final AuditLog audit;
     private final AgentMetrics metrics;
     private final PollEvents events;
     private final Clock clock;
@@ -46,6 +45,8 @@ public final class Recorder {
 
     private final ServiceHealth health;
     private final PollSummary summary;
+    private final DeployHistory history;
+    private final OperatorRecords operator;
 
     /** With the audit history under the state file's directory. */
     public Recorder(StateStore state, AgentMetrics metrics, PollEvents events, Clock clock) {
@@ -54,12 +55,13 @@ public final class Recorder {
 
     public Recorder(StateStore state, AuditLog audit, AgentMetrics metrics, PollEvents events, Clock clock) {
         this.state = state;
-        this.audit = audit;
         this.metrics = metrics;
         this.events = events;
         this.clock = clock;
         this.health = new ServiceHealth(metrics, events);
         this.summary = new PollSummary(clock);
+        this.history = new DeployHistory(state, audit, metrics, clock);
+        this.operator = new OperatorRecords(state, audit, history, events, clock);
     }
 
     /** Whether the service runs after this poll's work (empty) or what it does instead. */
@@ -187,25 +189,15 @@ public final class Recorder {
         Instant at = interrupted.map(DeployRecord::at).orElse(clock.instant());
         String from = interrupted.map(DeployRecord::from).orElse(recovery.from().orElse(""));
         String how = interrupted.isPresent() ? "finished once the Docker engine answered again: " : "after a restart: ";
-        state.recordDeploy(
+        String why = how + recovery.action();
+        history.write(
                 recovery.service(),
                 new DeployRecord(
-                        from,
-                        recovery.digest().orElseThrow(),
-                        at,
-                        Duration.between(at, clock.instant()),
-                        outcome,
-                        how + recovery.action()));
-        audit.append(AuditRecord.of(
-                clock.instant(),
-                recovery.service(),
+                        from, recovery.digest().orElseThrow(), at, Duration.between(at, clock.instant()), outcome, why),
                 AuditRecord.RECOVERY,
-                outcome,
-                from,
-                recovery.digest().orElseThrow(),
                 AuditRecord.AGENT,
-                how + recovery.action()));
-        metrics.deployFinished(recovery.service(), outcome, Duration.ZERO);
+                why,
+                Duration.ZERO);
     }
 
     void pollSkipped(Duration took) {
@@ -229,136 +221,38 @@ public final class Recorder {
 
     private void finished(ServiceConfig service, DeployResult result) {
         events.deployFinished(service, result);
-        String outcome = result.outcome().name().toLowerCase(Locale.ROOT);
-        state.recordDeploy(
+        history.write(
                 result.service(),
                 new DeployRecord(
                         result.from().map(Digest::value).orElse(""),
                         result.to().value(),
                         clock.instant().minus(result.duration()),
                         result.duration(),
-                        outcome,
-                        result.reason()));
-        audit.append(AuditRecord.of(
-                clock.instant(),
-                result.service(),
+                        result.outcome().name().toLowerCase(Locale.ROOT),
+                        result.reason()),
                 result.outcome() == DeployResult.Outcome.REFUSED ? AuditRecord.REFUSAL : AuditRecord.DEPLOY,
-                outcome,
-                result.from().map(Digest::value).orElse(""),
-                result.to().value(),
                 AuditRecord.AGENT,
-                result.reason()));
-        metrics.deployFinished(result.service(), outcome, result.duration());
+                result.reason(),
+                result.duration());
     }
 
-    /** An operator held the service: state first (the next poll must see it), then the record, log and notification. */
+    /** An operator held the service (see {@link OperatorRecords}). */
     void held(ServiceConfig service, Hold hold) {
-        hold(service, hold);
-        Event.info(log, "service.held")
-                .with("service", service.name())
-                .with("by", hold.by())
-                .reason(hold.reason())
-                .log();
+        operator.held(service, hold);
     }
 
-    private void hold(ServiceConfig service, Hold hold) {
-        state.setHold(service.name(), Optional.of(hold));
-        audit.append(AuditRecord.of(
-                hold.since(), service.name(), AuditRecord.HOLD, "held", "", "", hold.by(), hold.reason()));
-        events.operatorAction(service, "service.held", Optional.empty(), Optional.empty(), hold.describe());
-    }
-
-    /** An operator released the service's hold. */
+    /** An operator released the service's hold: the next deferral is logged at INFO again. */
     void released(ServiceConfig service, Hold hold, String by) {
-        state.setHold(service.name(), Optional.empty());
         heldAnnounced.remove(service.name());
-        audit.append(AuditRecord.of(
-                clock.instant(), service.name(), AuditRecord.RELEASE, "released", "", "", by, hold.describe()));
-        Event.info(log, "service.released")
-                .with("service", service.name())
-                .with("by", by)
-                .with("held_by", hold.by())
-                .with("held_since", hold.since())
-                .log();
-        events.operatorAction(
-                service,
-                "service.released",
-                Optional.empty(),
-                Optional.empty(),
-                service.name() + " released by " + by + "; automatic deploys resume (" + hold.describe() + ")");
+        operator.released(service, hold, by);
     }
 
-    /**
-     * A rollback was accepted: it waits for the poll thread. {@code placesHold}: the service was not held, it is now
-     * (recorded and told as a hold; the one log line of the request is this one, with {@code held=new}).
-     */
     void rollbackQueued(ServiceConfig service, RollbackRequest rollback, boolean placesHold) {
-        if (placesHold) {
-            hold(service, rollback.hold());
-        }
-        Event.info(log, "rollback.queued")
-                .with("service", rollback.service())
-                .digest("from", rollback.from())
-                .digest("to", rollback.to())
-                .with("by", rollback.hold().by())
-                .with("held", placesHold ? "new" : "already")
-                .reason(rollback.hold().reason())
-                .log();
+        operator.rollbackQueued(service, rollback, placesHold);
     }
 
-    /**
-     * A rollback ended: recorded as a deploy in the state (what runs now) and as a rollback in the audit history. The
-     * build it replaced is remembered as failed, so releasing the hold does not bring it back (a newer build does, and
-     * so does {@code POST /v1/update?retry_failed=true}).
-     */
     void rolledBack(ServiceConfig service, RollbackRequest rollback, DeployResult result) {
-        String outcome = result.outcome().name().toLowerCase(Locale.ROOT);
-        String why = "rollback by " + rollback.hold().by()
-                + (rollback.hold().reason().isEmpty()
-                        ? ""
-                        : ": " + rollback.hold().reason());
-        String from = result.from().or(rollback::from).map(Digest::value).orElse("");
-        state.recordDeploy(
-                service.name(),
-                new DeployRecord(
-                        from,
-                        result.to().value(),
-                        clock.instant().minus(result.duration()),
-                        result.duration(),
-                        outcome,
-                        result.succeeded() ? why : result.reason()));
-        if (result.succeeded() && !from.isEmpty() && !from.equals(result.to().value())) {
-            state.markFailed(service.name(), from);
-        }
-        audit.append(AuditRecord.of(
-                clock.instant(),
-                service.name(),
-                AuditRecord.ROLLBACK,
-                outcome,
-                from,
-                result.to().value(),
-                rollback.hold().by(),
-                result.succeeded() ? rollback.hold().reason() : result.reason()));
-        metrics.deployFinished(service.name(), outcome, result.duration());
-        String event = result.succeeded() ? "rollback.done" : "rollback.failed";
-        Event line = result.succeeded() ? Event.info(log, event) : Event.error(log, event);
-        line.with("service", service.name())
-                .digest("from", Optional.of(from).filter(Digest::isValid).map(Digest::parse))
-                .digest("to", result.to())
-                .with("by", rollback.hold().by())
-                .duration(result.duration())
-                .reason(result.succeeded() ? rollback.hold().reason() : result.reason())
-                .log();
-        events.operatorAction(
-                service,
-                event,
-                Optional.of(from).filter(f -> !f.isEmpty()),
-                Optional.of(result.to().value()),
-                result.succeeded()
-                        ? service.name() + " rolled back to " + result.to().shortForm() + " and held ("
-                                + rollback.hold().describe() + ")"
-                        : "rollback of " + service.name() + " to " + result.to().shortForm() + " failed: "
-                                + result.reason() + "; still held");
+        operator.rolledBack(service, rollback, result);
     }
 
     /** The watched image as shown in {@code /status}: empty for a followed service that could not be resolved. */

@@ -40,31 +40,17 @@ public record Workload(
                 : status;
     }
 
-    public Workload(
-            String service,
-            Optional<String> id,
-            Optional<String> imageId,
-            Set<Digest> repoDigests,
-            boolean running,
-            boolean managed,
-            Optional<Digest> labelDigest,
-            Optional<ImageFacts> imageFacts) {
-        this(service, id, imageId, repoDigests, running, managed, labelDigest, imageFacts, "");
-    }
-
-    /** A workload without a label digest or image facts (tests, and targets that have none). */
-    public Workload(
-            String service,
-            Optional<String> id,
-            Optional<String> imageId,
-            Set<Digest> repoDigests,
-            boolean running,
-            boolean managed) {
-        this(service, id, imageId, repoDigests, running, managed, Optional.empty(), Optional.empty());
-    }
-
     public static Workload absent(String service) {
-        return new Workload(service, Optional.empty(), Optional.empty(), Set.of(), false, false);
+        return new Workload(
+                service,
+                Optional.empty(),
+                Optional.empty(),
+                Set.of(),
+                false,
+                false,
+                Optional.empty(),
+                Optional.empty(),
+                "");
     }
 
     public boolean exists() {

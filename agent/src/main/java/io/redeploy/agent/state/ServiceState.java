@@ -32,28 +32,6 @@ public record ServiceState(
         hold = hold == null ? Optional.empty() : hold;
     }
 
-    /** A service that is not held. */
-    public ServiceState(
-            String service,
-            String image,
-            Optional<String> runningDigest,
-            Optional<String> registryDigest,
-            Optional<Check> lastCheck,
-            Optional<DeployRecord> lastDeploy,
-            Set<String> failedDigests,
-            List<DeployRecord> history) {
-        this(
-                service,
-                image,
-                runningDigest,
-                registryDigest,
-                lastCheck,
-                lastDeploy,
-                failedDigests,
-                history,
-                Optional.empty());
-    }
-
     /** The same service with its hold placed (present) or released (empty). */
     public ServiceState withHold(Optional<Hold> newHold) {
         return new ServiceState(
@@ -70,7 +48,8 @@ public record ServiceState(
                 Optional.empty(),
                 Optional.empty(),
                 Set.of(),
-                List.of());
+                List.of(),
+                Optional.empty());
     }
 
     /** The image name without its tag ({@code 127.0.0.1:5000/team/web}); empty when unknown. */

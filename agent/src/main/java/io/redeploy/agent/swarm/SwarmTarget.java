@@ -2,7 +2,6 @@ package io.redeploy.agent.swarm;
 
 import io.redeploy.agent.config.RegistryConfig;
 import io.redeploy.agent.config.ServiceConfig;
-import io.redeploy.agent.docker.swarm.NotASwarmManagerException;
 import io.redeploy.agent.docker.swarm.ServiceImage;
 import io.redeploy.agent.docker.swarm.SwarmApiException;
 import io.redeploy.agent.docker.swarm.SwarmControl;
@@ -46,23 +45,30 @@ public final class SwarmTarget implements DeployTarget {
     private final SwarmUpdateFollower follower;
     private final Clock clock;
     private final Duration updateTimeout;
+    private final PolledServices services;
+    private final SwarmDeployResults results;
 
     public SwarmTarget(SwarmControl swarm, SwarmUpdateFollower follower, Clock clock, Duration updateTimeout) {
         this.swarm = swarm;
         this.follower = follower;
         this.clock = clock;
         this.updateTimeout = updateTimeout;
+        this.services = new PolledServices(swarm);
+        this.results = new SwarmDeployResults(clock);
     }
 
-    /** The engine answers; whether it manages a swarm is each service's {@link #resolve} to say. */
+    /**
+     * The engine answers (the poll's one {@code GET /info}); whether it manages a swarm is each service's
+     * {@link #resolve} to say.
+     */
     @Override
     public void ping() {
-        swarm.inspectService("redeploy-agent-ping").isPresent();
+        services.ping();
     }
 
     @Override
     public ServiceConfig resolve(ServiceConfig service) {
-        SwarmService s = inspect(service);
+        SwarmService s = services.resolve(service);
         if (s.mode() == SwarmService.Mode.JOB) {
             throw new UnresolvedServiceException(
                     "Swarm service " + s.name() + " is a job; only replicated and global services are updated");
@@ -91,7 +97,7 @@ public final class SwarmTarget implements DeployTarget {
     /** The service's digest (its spec's, else its running tasks'), running when at least one task runs. */
     @Override
     public Workload observe(ServiceConfig service) {
-        Optional<SwarmService> found = swarm.inspectService(swarmName(service));
+        Optional<SwarmService> found = services.take(service);
         if (found.isEmpty()) {
             return Workload.absent(service.name());
         }
@@ -121,15 +127,9 @@ public final class SwarmTarget implements DeployTarget {
         Instant started = clock.instant();
         SwarmService current;
         try {
-            current = inspect(service);
+            current = services.inspect(service);
         } catch (UnresolvedServiceException | SwarmApiException e) {
-            return result(
-                    service,
-                    Optional.empty(),
-                    target,
-                    DeployResult.Outcome.FAILED,
-                    "inspect failed: " + e.getMessage(),
-                    started);
+            return results.failed(service, Optional.empty(), target, "inspect failed: " + e.getMessage(), started);
         }
         Optional<Digest> from = current.digest();
         try {
@@ -148,8 +148,7 @@ public final class SwarmTarget implements DeployTarget {
                     .reason(e.getMessage())
                     .log();
         } catch (SwarmApiException e) {
-            return result(
-                    service, from, target, DeployResult.Outcome.FAILED, "update failed: " + e.getMessage(), started);
+            return results.failed(service, from, target, "update failed: " + e.getMessage(), started);
         }
         return follow(service, current.id(), from, target, started);
     }
@@ -161,52 +160,14 @@ public final class SwarmTarget implements DeployTarget {
             outcome = follower.follow(serviceId, target, updateTimeout);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return result(
+            return results.failed(
                     service,
                     from,
                     target,
-                    DeployResult.Outcome.FAILED,
                     "inspect failed: interrupted while following the Swarm update (Swarm goes on with it)",
                     started);
         }
-        String tasks = " (" + outcome.runningOnTarget() + "/" + outcome.desired() + " tasks on the new digest)";
-        String swarmSays = outcome.message().isEmpty() ? "" : ": " + outcome.message();
-        return switch (outcome.result()) {
-            case DEPLOYED ->
-                result(
-                        service,
-                        from,
-                        target,
-                        DeployResult.Outcome.DEPLOYED,
-                        "Swarm completed the update" + tasks,
-                        started);
-            case ROLLED_BACK ->
-                result(
-                        service,
-                        from,
-                        target,
-                        DeployResult.Outcome.ROLLED_BACK,
-                        "Swarm rolled the update back" + swarmSays
-                                + outcome.taskError().map(t -> "; task: " + t).orElse(""),
-                        started);
-            case PAUSED ->
-                result(
-                        service,
-                        from,
-                        target,
-                        DeployResult.Outcome.ROLLED_BACK,
-                        "Swarm paused the update" + swarmSays + tasks + "; left for the operator (docker service"
-                                + " update --rollback or --force)",
-                        started);
-            case FAILED, TIMED_OUT ->
-                result(
-                        service,
-                        from,
-                        target,
-                        DeployResult.Outcome.FAILED,
-                        "update failed: " + outcome.result().label() + swarmSays + tasks,
-                        started);
-        };
+        return results.followed(service, from, target, outcome, started);
     }
 
     /** Not for Swarm: a dependent's tasks reconnect on their own; Swarm restarts failed tasks itself. */
@@ -228,7 +189,7 @@ public final class SwarmTarget implements DeployTarget {
         List<Recovery> recoveries = new ArrayList<>();
         for (ServiceConfig service : services) {
             try {
-                Optional<SwarmService> s = swarm.inspectService(swarmName(service));
+                Optional<SwarmService> s = swarm.inspectService(PolledServices.swarmName(service));
                 if (s.isEmpty() || s.get().digest().isEmpty() || !updating(s.get())) {
                     continue;
                 }
@@ -258,19 +219,6 @@ public final class SwarmTarget implements DeployTarget {
         return false;
     }
 
-    private SwarmService inspect(ServiceConfig service) {
-        String name = swarmName(service);
-        try {
-            swarm.requireManager();
-        } catch (NotASwarmManagerException e) {
-            throw new UnresolvedServiceException(e.getMessage());
-        }
-        return swarm.inspectService(name)
-                .orElseThrow(() -> new UnresolvedServiceException("Swarm service " + name
-                        + " does not exist on this swarm (docker service ls); fix services." + service.name()
-                        + ".swarm_service"));
-    }
-
     private static boolean updating(SwarmService s) {
         return s.updateStatus()
                 .map(SwarmUpdateStatus::state)
@@ -284,10 +232,6 @@ public final class SwarmTarget implements DeployTarget {
                 : tasks.stream().filter(t -> "running".equals(t.desiredState())).count();
     }
 
-    private static String swarmName(ServiceConfig service) {
-        return service.swarmService().orElse(service.name());
-    }
-
     private static Optional<SwarmRegistryAuth> auth(RegistryConfig registry) {
         if (!registry.hasCredentials()) {
             return Optional.empty();
@@ -296,30 +240,5 @@ public final class SwarmTarget implements DeployTarget {
                 registry.host(),
                 registry.username().orElseThrow(),
                 registry.password().orElseThrow().reveal()));
-    }
-
-    private DeployResult result(
-            ServiceConfig service,
-            Optional<Digest> from,
-            Digest to,
-            DeployResult.Outcome outcome,
-            String reason,
-            Instant started) {
-        Duration duration = Duration.between(started, clock.instant());
-        // The same lines as a container deploy's, so operators grep one set of events for both.
-        Event event = switch (outcome) {
-            case DEPLOYED -> Event.info(log, "deploy.done");
-            case ROLLED_BACK -> Event.error(log, "deploy.rollback");
-            default -> Event.error(log, "deploy.failed");
-        };
-        event.with("service", service.name())
-                .digest("from", from)
-                .digest("to", to)
-                .with("strategy", "swarm");
-        if (outcome != DeployResult.Outcome.DEPLOYED) {
-            event.reason(reason);
-        }
-        event.duration(duration).log();
-        return new DeployResult(service.name(), from, to, outcome, reason, duration);
     }
 }

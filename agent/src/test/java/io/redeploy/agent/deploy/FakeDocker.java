@@ -67,6 +67,8 @@ public final class FakeDocker implements DockerGateway {
             this.spec = spec;
         }
 
+        boolean noAddress;
+
         ContainerInfo info() {
             return new ContainerInfo(
                     id,
@@ -80,10 +82,13 @@ public final class FakeDocker implements DockerGateway {
                     health,
                     status.equals("running") ? ipAddresses() : Map.of(),
                     status.equals("running") ? published : Map.of(),
-                    volumes);
+                    volumes,
+                    Map.of(),
+                    "");
         }
 
         private Map<String, String> ipAddresses() {
+            if (noAddress) return Map.of();
             if (endpoints.isEmpty()) return Map.of("bridge", "172.17.0.99");
             Map<String, String> ips = new LinkedHashMap<>();
             endpoints.keySet().forEach(n -> ips.put(n, "10.9.0." + (Math.abs(id.hashCode()) % 250 + 1)));
@@ -105,6 +110,8 @@ public final class FakeDocker implements DockerGateway {
     private int nextEphemeralPort = 49153;
     /** An engine that drops port bindings: started containers publish nothing. */
     boolean publishNothing;
+    /** Containers started from a spec have no network address (with {@link #publishNothing}: nothing to dial). */
+    boolean addressNothing;
 
     /** Makes every later call of {@code operation} (pull, create, start, stop, rename, remove) fail. */
     void failOn(String operation) {
@@ -447,6 +454,7 @@ public final class FakeDocker implements DockerGateway {
         if (c.status.equals("running")) return;
         c.status = "running";
         c.exitCode = 0;
+        c.noAddress = c.spec != null && addressNothing;
         if (c.spec != null && !publishNothing) {
             c.published.clear();
             c.spec.ports()

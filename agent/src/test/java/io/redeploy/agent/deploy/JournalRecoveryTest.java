@@ -10,6 +10,7 @@ import io.redeploy.agent.config.ServiceConfig;
 import io.redeploy.agent.deploy.FakeDocker.Behaviour;
 import io.redeploy.agent.deploy.health.DefaultHealthGates;
 import io.redeploy.agent.docker.ContainerInfo;
+import io.redeploy.agent.log.Redactor;
 import io.redeploy.agent.reconcile.Recovery;
 import io.redeploy.agent.reconcile.Recovery.Kind;
 import io.redeploy.agent.state.Journal;
@@ -47,7 +48,8 @@ class JournalRecoveryTest {
                 ContainerTarget.DEFAULT_PULL_TIMEOUT,
                 DeployHooks.NONE,
                 TrafficSwitches.NONE,
-                withJournal ? Optional.of(Journal.open(stateDir.resolve("journal"))) : Optional.empty());
+                withJournal ? Optional.of(Journal.open(stateDir.resolve("journal"))) : Optional.empty(),
+                Redactor.none());
     }
 
     /** The first agent runs the deploy until the engine call {@code step}, which never returns: a kill -9 there. */

@@ -144,17 +144,31 @@ class ProxyStrategyTest {
     }
 
     @Test
-    void aNewContainerWithoutItsPublishedPortIsDiscardedBeforeTheSwitch() {
-        String old = oldServing();
+    void aNewContainerWithoutItsPublishedPortIsDialledOnItsNetworkAddress() {
+        oldServing();
         registryHasV2(Behaviour.HEALTHY);
         docker.publishNothing = true; // an engine that dropped the port binding
+
+        DeployResult result = deployer.deploy(web, V2, REGISTRY);
+
+        assertThat(result.outcome()).isEqualTo(Outcome.DEPLOYED);
+        ContainerInfo fresh = docker.byName(NAME).orElseThrow();
+        assertThat(port.target()).contains(new ForwardTarget(fresh.shortId(), "172.17.0.99", 8080));
+    }
+
+    @Test
+    void aNewContainerWithNeitherAPublishedPortNorAnAddressIsDiscardedBeforeTheSwitch() {
+        String old = oldServing();
+        registryHasV2(Behaviour.HEALTHY);
+        docker.publishNothing = true;
+        docker.addressNothing = true;
 
         DeployResult result = deployer.deploy(web, V2, REGISTRY);
 
         assertThat(result.outcome()).isEqualTo(Outcome.ROLLED_BACK);
         assertThat(result.reason())
                 .startsWith("switch 0.0.0.0:8080 to the new container failed: the new container "
-                        + "publishes no host port for 8080");
+                        + "publishes no host port for 8080 and has no network address");
         assertOldUntouchedAndServing(old);
     }
 

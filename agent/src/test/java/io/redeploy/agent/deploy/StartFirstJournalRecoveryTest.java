@@ -12,6 +12,7 @@ import io.redeploy.agent.deploy.FakeDocker.Behaviour;
 import io.redeploy.agent.deploy.health.DefaultHealthGates;
 import io.redeploy.agent.docker.ContainerInfo;
 import io.redeploy.agent.image.ImageRef;
+import io.redeploy.agent.log.Redactor;
 import io.redeploy.agent.reconcile.Recovery;
 import io.redeploy.agent.reconcile.Recovery.Kind;
 import io.redeploy.agent.state.Journal;
@@ -58,7 +59,8 @@ class StartFirstJournalRecoveryTest {
                 ContainerTarget.DEFAULT_PULL_TIMEOUT,
                 DeployHooks.NONE,
                 TrafficSwitches.NONE,
-                Optional.of(Journal.open(stateDir.resolve("journal"))));
+                Optional.of(Journal.open(stateDir.resolve("journal"))),
+                Redactor.none());
     }
 
     private String oldServing() {

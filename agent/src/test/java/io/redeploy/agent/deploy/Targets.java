@@ -2,6 +2,7 @@ package io.redeploy.agent.deploy;
 
 import io.redeploy.agent.deploy.health.HealthGateFactory;
 import io.redeploy.agent.docker.DockerGateway;
+import io.redeploy.agent.log.Redactor;
 import io.redeploy.agent.traffic.TrafficSwitches;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,6 +32,7 @@ public final class Targets {
             Duration pullTimeout,
             DeployHooks hooks,
             TrafficSwitches switches) {
-        return new ContainerTarget(docker, gates, clock, pullTimeout, hooks, switches, Optional.empty());
+        return new ContainerTarget(
+                docker, gates, clock, pullTimeout, hooks, switches, Optional.empty(), Redactor.none());
     }
 }

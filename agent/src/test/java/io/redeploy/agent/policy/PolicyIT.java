@@ -19,6 +19,7 @@ import io.redeploy.agent.it.LocalStack;
 import io.redeploy.agent.metrics.AgentMetrics;
 import io.redeploy.agent.reconcile.DeployResult;
 import io.redeploy.agent.reconcile.DeployResult.Outcome;
+import io.redeploy.agent.reconcile.DeploysInFlight;
 import io.redeploy.agent.reconcile.Observer;
 import io.redeploy.agent.reconcile.PollEvents;
 import io.redeploy.agent.reconcile.Reconciler;
@@ -175,7 +176,8 @@ class PolicyIT {
             ServiceConfig service, RegistryClient registry, StateStore state, ExecutorService executor) {
         Observer observer = new Observer(registry, registry, SignatureCheck.NONE, deployer, state, executor, clock);
         Recorder recorder = new Recorder(state, new AgentMetrics(clock), PollEvents.NONE, clock);
-        return new Reconciler(List.of(service), observer, deployer, recorder, image -> REGISTRY, clock);
+        return new Reconciler(
+                List.of(service), observer, deployer, recorder, image -> REGISTRY, clock, new DeploysInFlight());
     }
 
     /** Points the watched tag at one of the builds, as a push of that build would. */

@@ -81,7 +81,17 @@ class PlannerTest {
                         "a container that is gone is recreated even when its image is current",
                         s -> s,
                         o -> withWorkload(
-                                o, new Workload("web", Optional.empty(), Optional.empty(), Set.of(NEW), false, false)),
+                                o,
+                                new Workload(
+                                        "web",
+                                        Optional.empty(),
+                                        Optional.empty(),
+                                        Set.of(NEW),
+                                        false,
+                                        false,
+                                        Optional.empty(),
+                                        Optional.empty(),
+                                        "")),
                         Kind.DEPLOY,
                         ""),
                 row(
@@ -290,12 +300,22 @@ class PlannerTest {
     }
 
     private static Observation observation() {
-        Workload running = new Workload("web", Optional.of("c1"), Optional.of("sha256:img"), Set.of(OLD), true, true);
+        Workload running = new Workload(
+                "web",
+                Optional.of("c1"),
+                Optional.of("sha256:img"),
+                Set.of(OLD),
+                true,
+                true,
+                Optional.empty(),
+                Optional.empty(),
+                "");
         return new Observation(
                 Optional.of(NEW),
                 Optional.empty(),
                 Optional.of(running),
                 Set.of(),
+                Optional.empty(),
                 Optional.empty(),
                 Optional.empty(),
                 Optional.empty());
@@ -309,11 +329,23 @@ class PlannerTest {
                 o.failedDigests(),
                 o.digestSeenSince(),
                 o.signature(),
-                o.candidate());
+                o.candidate(),
+                Optional.empty());
     }
 
     private static Observation running(Observation o, Set<Digest> digests) {
-        return withWorkload(o, new Workload("web", Optional.of("c1"), Optional.of("sha256:img"), digests, true, true));
+        return withWorkload(
+                o,
+                new Workload(
+                        "web",
+                        Optional.of("c1"),
+                        Optional.of("sha256:img"),
+                        digests,
+                        true,
+                        true,
+                        Optional.empty(),
+                        Optional.empty(),
+                        ""));
     }
 
     private static Observation stopped(Observation o, Set<Digest> digests) {
@@ -347,7 +379,8 @@ class PlannerTest {
                         w.running(),
                         w.managed(),
                         w.labelDigest(),
-                        Optional.of(facts)));
+                        Optional.of(facts),
+                        ""));
     }
 
     private static Observation failed(Observation o, Digest digest) {
@@ -358,7 +391,8 @@ class PlannerTest {
                 Set.of(digest),
                 o.digestSeenSince(),
                 o.signature(),
-                o.candidate());
+                o.candidate(),
+                Optional.empty());
     }
 
     private static Observation seenFor(Observation o, long seconds) {
@@ -369,7 +403,8 @@ class PlannerTest {
                 o.failedDigests(),
                 Optional.of(NOW.minusSeconds(seconds)),
                 o.signature(),
-                o.candidate());
+                o.candidate(),
+                Optional.empty());
     }
 
     private static ServiceConfig notify(ServiceConfig s) {

@@ -52,9 +52,16 @@ class SwarmTargetTest {
         Optional<SwarmRegistryAuth> lastAuth = Optional.empty();
         String afterUpdate = "completed";
         boolean conflict;
+        int infoCalls;
+        boolean down;
+        int inspectCalls;
 
         @Override
         public SwarmInfo requireManager() {
+            infoCalls++;
+            if (down) {
+                throw new SwarmApiException("cannot connect to the Docker engine", 0);
+            }
             if (!manager) {
                 throw new NotASwarmManagerException("the Docker engine is a swarm worker", 0);
             }
@@ -63,6 +70,7 @@ class SwarmTargetTest {
 
         @Override
         public Optional<SwarmService> inspectService(String nameOrId) {
+            inspectCalls++;
             return Optional.ofNullable(service).filter(s -> s.name().equals(nameOrId) || s.id().equals(nameOrId));
         }
 
@@ -143,6 +151,56 @@ class SwarmTargetTest {
     }
 
     @Test
+    void aPollWithNothingToDoAsksForTheRoleOnceAndInspectsEachServiceOnce() {
+        swarm.has(REPO + ":main@" + OLD, null, task(1, OLD), task(2, OLD));
+
+        for (int poll = 1; poll <= 2; poll++) {
+            target.ping();
+            target.observe(target.resolve(web));
+
+            assertThat(swarm.infoCalls).as("GET /info per poll").isEqualTo(poll);
+            assertThat(swarm.inspectCalls).as("inspects per poll").isEqualTo(poll);
+        }
+    }
+
+    @Test
+    void aDeployInspectsAfreshButDoesNotAskForTheRoleAgain() {
+        swarm.has(REPO + ":main@" + OLD, null, task(1, OLD), task(2, OLD));
+        target.ping();
+        ServiceConfig resolved = target.resolve(web);
+        target.observe(resolved);
+        int inspects = swarm.inspectCalls;
+
+        target.deploy(resolved, NEW, PRIVATE);
+
+        assertThat(swarm.infoCalls).isEqualTo(1);
+        assertThat(swarm.inspectCalls)
+                .as("the version index the update carries is read now")
+                .isGreaterThan(inspects);
+    }
+
+    @Test
+    void aDeployOnAWorkerFailsWithoutTouchingTheService() {
+        swarm.has(REPO + ":main@" + OLD, null, task(1, OLD), task(2, OLD));
+        ServiceConfig resolved = target.resolve(web);
+        swarm.manager = false;
+        target.ping();
+
+        DeployResult result = target.deploy(resolved, NEW, PRIVATE);
+
+        assertThat(result.outcome()).isEqualTo(DeployResult.Outcome.FAILED);
+        assertThat(result.reason()).startsWith("inspect failed: ").contains("swarm worker");
+        assertThat(swarm.updates).isEmpty();
+    }
+
+    @Test
+    void anEngineThatDoesNotAnswerFailsThePing() {
+        swarm.down = true;
+
+        assertThatThrownBy(target::ping).isInstanceOf(SwarmApiException.class);
+    }
+
+    @Test
     void whatCannotBeFollowedIsRefusedWithOneLine() {
         assertThatThrownBy(() -> target.resolve(web))
                 .isInstanceOf(UnresolvedServiceException.class)
@@ -153,6 +211,7 @@ class SwarmTargetTest {
         assertThatThrownBy(() -> target.resolve(web)).hasMessageContaining("pinned to a digest without a tag");
 
         swarm.manager = false;
+        target.ping(); // the next poll finds a worker: not an unreachable engine, each service says why
         assertThatThrownBy(() -> target.resolve(web)).hasMessageContaining("swarm worker");
         assertThat(swarm.updates).isEmpty();
     }

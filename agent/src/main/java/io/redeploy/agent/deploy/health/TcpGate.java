@@ -1,20 +1,16 @@
 package io.redeploy.agent.deploy.health;
 
-import io.redeploy.agent.docker.ContainerInfo;
 import io.redeploy.agent.docker.DockerGateway;
 import io.redeploy.agent.time.Sleeper;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Optional;
 
 /** Ready when the container's port accepts a TCP connection. */
-public final class TcpGate extends PollingGate {
-    private final int port;
-    private final Optional<String> network;
-    private final Duration attemptTimeout;
+public final class TcpGate extends PortGate {
 
     public TcpGate(
             DockerGateway docker,
@@ -24,20 +20,13 @@ public final class TcpGate extends PollingGate {
             Duration interval,
             int port,
             Optional<String> network) {
-        super(docker, clock, sleeper, timeout, interval);
-        this.port = port;
-        this.network = network;
-        this.attemptTimeout = HttpGate.attemptTimeout(timeout);
+        super(docker, clock, sleeper, timeout, interval, port, network);
     }
 
     @Override
-    protected Probe probe(ContainerInfo container, Instant now) {
-        var address = ProbeAddress.of(container, port, network);
-        if (address.isEmpty()) {
-            return Probe.waiting("no address for port " + port + " yet");
-        }
+    protected Probe probe(InetSocketAddress address) {
         try (Socket socket = new Socket()) {
-            socket.connect(address.get(), (int) attemptTimeout.toMillis());
+            socket.connect(address, (int) attemptTimeout.toMillis());
             return Probe.ready();
         } catch (IOException e) {
             return Probe.waiting("port " + port + " refuses connections: " + e.getMessage());

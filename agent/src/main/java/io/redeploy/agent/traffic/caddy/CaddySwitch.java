@@ -87,14 +87,12 @@ public final class CaddySwitch implements UpstreamSwitch {
         }
         apply(wanted);
         upstreams = wanted;
-        if (!previous.equals(Optional.of(target))) {
-            Event.info(log, "caddy.switched")
-                    .with("service", route.service())
-                    .with("route", route.id())
-                    .with("from", previous.map(UpstreamTarget::dial).orElse("none"))
-                    .with("to", target.dial())
-                    .log();
-        }
+        SwitchedLine.logIfMoved(
+                previous,
+                target,
+                () -> Event.info(log, "caddy.switched")
+                        .with("service", route.service())
+                        .with("route", route.id()));
         return previous;
     }
 

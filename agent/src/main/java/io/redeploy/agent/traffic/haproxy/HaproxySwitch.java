@@ -2,6 +2,7 @@ package io.redeploy.agent.traffic.haproxy;
 
 import io.redeploy.agent.log.Event;
 import io.redeploy.agent.time.Sleeper;
+import io.redeploy.agent.traffic.caddy.SwitchedLine;
 import io.redeploy.agent.traffic.caddy.UpstreamSwitch;
 import io.redeploy.agent.traffic.caddy.UpstreamTarget;
 import java.time.Clock;
@@ -79,14 +80,12 @@ public final class HaproxySwitch implements UpstreamSwitch {
         Optional<UpstreamTarget> previous = wanted != null ? Optional.of(wanted) : active(slots);
         apply(slots, target);
         wanted = target;
-        if (!previous.equals(Optional.of(target))) {
-            Event.info(log, "haproxy.switched")
-                    .with("service", service)
-                    .with("backend", backend)
-                    .with("from", previous.map(UpstreamTarget::dial).orElse("none"))
-                    .with("to", target.dial())
-                    .log();
-        }
+        SwitchedLine.logIfMoved(
+                previous,
+                target,
+                () -> Event.info(log, "haproxy.switched")
+                        .with("service", service)
+                        .with("backend", backend));
         return previous;
     }
 

@@ -51,7 +51,9 @@ class HealthGatesTest {
                 health,
                 Map.of("bridge", "127.0.0.1"),
                 Map.of(),
-                Map.of());
+                Map.of(),
+                Map.of(),
+                "");
     }
 
     private int httpServer(int... statuses) throws IOException {
@@ -134,7 +136,9 @@ class HealthGatesTest {
                 Optional.empty(),
                 Map.of(),
                 Map.of(),
-                Map.of());
+                Map.of(),
+                Map.of(),
+                "");
         for (HealthGate gate : List.of(
                 new HttpGate(docker, clock, clock.sleeper(), TIMEOUT, INTERVAL, 8080, "/", Optional.empty()),
                 new TcpGate(docker, clock, clock.sleeper(), TIMEOUT, INTERVAL, 8080, Optional.empty()),
@@ -200,7 +204,9 @@ class HealthGatesTest {
                 Optional.empty(),
                 Map.of("bridge", "172.17.0.2", "app", "172.20.0.5"),
                 Map.of(8080, 18080),
-                Map.of());
+                Map.of(),
+                Map.of(),
+                "");
         assertThat(ProbeAddress.of(twoNetworks, 8080, Optional.of("app"))
                         .orElseThrow()
                         .getHostString())
@@ -217,7 +223,9 @@ class HealthGatesTest {
                 Optional.empty(),
                 Map.of(),
                 Map.of(8080, 18080),
-                Map.of());
+                Map.of(),
+                Map.of(),
+                "");
         assertThat(ProbeAddress.of(published, 8080, Optional.empty()))
                 .contains(new InetSocketAddress("127.0.0.1", 18080));
         assertThat(ProbeAddress.of(published, 9090, Optional.empty())).isEmpty();
