@@ -42,6 +42,35 @@ final class ContainerRestarts {
         this.clock = clock;
     }
 
+    /**
+     * Journals the restart as due (step {@code RESTART_DUE}) for the service's container, if it has one the agent may
+     * touch; best effort: without the entry, a kill before the restart only skips it, as before.
+     */
+    void due(ServiceConfig service) {
+        try {
+            docker.inspectContainer(service.containerName())
+                    .filter(c -> Ownership.mayTouch(c, service))
+                    .ifPresent(c ->
+                            journal.record(entry(service, c, clock.instant()).at(JournalEntry.Step.RESTART_DUE)));
+        } catch (DockerGatewayException | StateException e) {
+            Event.warn(log, "deploy.restart_skipped")
+                    .with("service", service.name())
+                    .reason("could not journal the due restart: " + e.getMessage())
+                    .log();
+        }
+    }
+
+    private static JournalEntry entry(ServiceConfig service, ContainerInfo c, Instant started) {
+        return JournalEntry.begin(
+                service.name(),
+                JournalEntry.Strategy.RESTART,
+                Optional.of(c),
+                Optional.empty(),
+                c.labels().getOrDefault(AgentLabels.DIGEST, ""),
+                started,
+                Optional.empty());
+    }
+
     /** False, after logging why, when there was nothing to restart or it did not come back healthy. */
     boolean restart(ServiceConfig service) {
         Instant started = clock.instant();
@@ -53,18 +82,11 @@ final class ContainerRestarts {
             }
             ContainerInfo c = container.get();
             if (!Ownership.mayTouch(c, service)) {
+                journal.close(service.name()); // a due entry, if any: there is nothing of ours to restart
                 skipped(service, "container belongs to service " + c.labels().get(AgentLabels.SERVICE));
                 return false;
             }
-            journal.record(JournalEntry.begin(
-                            service.name(),
-                            JournalEntry.Strategy.RESTART,
-                            Optional.of(c),
-                            Optional.empty(),
-                            c.labels().getOrDefault(AgentLabels.DIGEST, ""),
-                            started,
-                            Optional.empty())
-                    .at(JournalEntry.Step.RESTART));
+            journal.record(entry(service, c, started).at(JournalEntry.Step.RESTART));
             docker.restart(c.id(), service.stopTimeout());
             HealthGate gate = awaitHealthy(service, c);
             journal.close(service.name());

@@ -131,6 +131,11 @@ public final class ContainerTarget implements DeployTarget {
     }
 
     @Override
+    public synchronized void restartDue(ServiceConfig service) {
+        restarts.due(service);
+    }
+
+    @Override
     public synchronized List<Recovery> recover(List<ServiceConfig> services) {
         List<Recovery> actions = new ArrayList<>();
         for (ServiceConfig service : services) {

@@ -59,7 +59,9 @@ record JournalEntry(
         /** The new build failed: the old container is being put back. */
         ROLL_BACK,
         /** A dependent is being restarted (one engine call) and judged by its gate. */
-        RESTART
+        RESTART,
+        /** A dependent is due for a restart (its dependency was recreated in this poll); not begun yet. */
+        RESTART_DUE
     }
 
     /** An entry for a deploy that has not touched a container yet (its first step is recorded by {@link #at}). */

@@ -35,7 +35,7 @@ final class JournalRecovery {
     Recovery heal(ServiceConfig service, JournalEntry entry) throws InterruptedException {
         Optional<ContainerInfo> old = entry.oldId().flatMap(docker::inspectContainer);
         if (entry.strategy() == JournalEntry.Strategy.RESTART) {
-            return restart(service, old);
+            return entry.step() == JournalEntry.Step.RESTART_DUE ? dueRestart(service, old) : restart(service, old);
         }
         Optional<ContainerInfo> fresh =
                 entry.newId().flatMap(docker::inspectContainer).or(() -> unrecorded(service, entry));
@@ -161,6 +161,20 @@ final class JournalRecovery {
         Optional<String> problem = gate.problem(service, c);
         return problem.isEmpty()
                 ? Recovery.of(service.name(), kind, action)
+                : Recovery.of(service.name(), Kind.INCOMPLETE, action + "; it is not healthy: " + problem.get());
+    }
+
+    /** The dependency was recreated and the agent killed before this dependent's restart began: it is done now. */
+    private Recovery dueRestart(ServiceConfig service, Optional<ContainerInfo> container) throws InterruptedException {
+        if (container.isEmpty()) {
+            return Recovery.nothingToHeal(service.name());
+        }
+        ContainerInfo c = container.get();
+        docker.restart(c.id(), service.stopTimeout());
+        String action = "restarted " + c.name() + ", due after its dependency was recreated";
+        Optional<String> problem = gate.problem(service, c);
+        return problem.isEmpty()
+                ? Recovery.of(service.name(), Kind.FINISHED, action)
                 : Recovery.of(service.name(), Kind.INCOMPLETE, action + "; it is not healthy: " + problem.get());
     }
 

@@ -44,6 +44,12 @@ public interface DeployTarget {
     boolean restart(ServiceConfig service);
 
     /**
+     * Records, durably, that the service is due for a {@link #restart} (its dependency was just recreated), before any
+     * restart of this poll begins: a kill before its turn comes leaves the restart to recovery instead of skipping it.
+     */
+    default void restartDue(ServiceConfig service) {}
+
+    /**
      * At start-up, before the first poll: finishes or undoes deploys a killed agent left half done. One recovery per
      * service that had to be healed; empty when every service was whole.
      */

@@ -223,12 +223,15 @@ public final class Reconciler {
 
     /** Services marked restart_on_dependency_update whose dependency was recreated, and that were not recreated. */
     private List<String> restartDependents(Set<String> recreated) {
+        List<ServiceConfig> due = orderedServices.stream()
+                .filter(service -> service.restartOnDependencyUpdate()
+                        && service.dependsOn().stream().anyMatch(recreated::contains)
+                        && !recreated.contains(service.name()))
+                .toList();
+        // All journaled before the first begins: a kill during one restart must not lose the ones after it.
+        due.forEach(target::restartDue);
         List<String> restarted = new ArrayList<>();
-        for (ServiceConfig service : orderedServices) {
-            boolean dependencyRecreated = service.dependsOn().stream().anyMatch(recreated::contains);
-            if (!service.restartOnDependencyUpdate() || !dependencyRecreated || recreated.contains(service.name())) {
-                continue;
-            }
+        for (ServiceConfig service : due) {
             // The target logs the restart (event=deploy.restart) or why it could not.
             try {
                 if (target.restart(service)) {

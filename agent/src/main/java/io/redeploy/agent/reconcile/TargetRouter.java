@@ -65,6 +65,11 @@ public final class TargetRouter implements DeployTarget {
     }
 
     @Override
+    public void restartDue(ServiceConfig service) {
+        of(service).restartDue(service);
+    }
+
+    @Override
     public List<Recovery> recover(List<ServiceConfig> services) {
         List<Recovery> actions = new ArrayList<>();
         for (DeployTarget target : distinct()) {

@@ -233,4 +233,19 @@ class JournalRecoveryTest {
         assertThat(docker.byName("acme-web").orElseThrow().id()).isEqualTo(old);
         assertThat(docker.byName("acme-web").orElseThrow().running()).isTrue();
     }
+
+    @Test
+    void aRestartDueWhenTheAgentWasKilledIsDoneByRecovery() {
+        String api = docker.existingManaged("acme-web", "web", REPO, V1.value(), "running");
+        agent(true).restartDue(web); // its dependency was recreated; the kill came before this restart's turn
+        docker.operations.clear();
+
+        Recovery recovery = restartAndRecover(true);
+
+        assertThat(recovery.kind()).isEqualTo(Kind.FINISHED);
+        assertThat(recovery.action()).isEqualTo("restarted acme-web, due after its dependency was recreated");
+        assertThat(docker.operations).contains("stop", "start");
+        assertThat(docker.byName("acme-web").orElseThrow().id()).isEqualTo(api);
+        assertThat(docker.byName("acme-web").orElseThrow().running()).isTrue();
+    }
 }

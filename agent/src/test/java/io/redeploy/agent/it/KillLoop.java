@@ -196,6 +196,9 @@ final class KillLoop implements AutoCloseable {
         }
         List<KillLoopStack.Container> containers = stack.containers();
         stack.services().forEach(svc -> violations.addAll(stack.problems(svc, containers)));
+        if (scenario == Scenario.DEPENDENT && !broken) {
+            violations.addAll(stack.unrestartedDependents());
+        }
         if (whole == null) {
             violations.add("never whole before the restarted agent's first poll was done");
         } else if (Duration.between(started, whole).compareTo(stack.wholeWithin()) > 0) {

@@ -40,6 +40,9 @@ interface KillLoopBuilds extends AutoCloseable {
     /** {@code build=<id>} when the service's public port answers, else empty. */
     Optional<String> answer(KillLoopStack.Service s);
 
+    /** Whether the service depends on {@code base} with {@code restart_on_dependency_update}. */
+    boolean restartsWithBase(KillLoopStack.Service s);
+
     /** What the uptime probe asks of the service's public port. */
     UptimeProbe.Target probe(KillLoopStack.Service s);
 

@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -184,6 +185,27 @@ final class KillLoopStack {
                 .filter(c -> !s.adopted && !KillLoopVerdict.sameDigest(c.digestLabel(), s.expectedDigest))
                 .ifPresent(c ->
                         problems.add(s.key + " runs digest " + c.digestLabel() + ", expected " + s.expectedDigest));
+        return problems;
+    }
+
+    /**
+     * A dependent that was not restarted since {@code base}'s container was created: a restart the agent skipped (e.g.
+     * killed before its turn). Empty when every dependent started after it.
+     */
+    List<String> unrestartedDependents() {
+        Instant baseCreated = Instant.parse(LocalStack.exec("docker", "inspect", "-f", "{{.Created}}", base.container)
+                .trim());
+        List<String> problems = new ArrayList<>();
+        for (Service s : services()) {
+            if (!builds.restartsWithBase(s)) continue;
+            Instant started =
+                    Instant.parse(LocalStack.exec("docker", "inspect", "-f", "{{.State.StartedAt}}", s.container)
+                            .trim());
+            if (started.isBefore(baseCreated)) {
+                problems.add(s.key + " not restarted after base was recreated (started " + started + ", base created "
+                        + baseCreated + ")");
+            }
+        }
         return problems;
     }
 

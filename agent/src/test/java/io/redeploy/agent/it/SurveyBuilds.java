@@ -160,6 +160,11 @@ final class SurveyBuilds implements KillLoopBuilds {
     }
 
     @Override
+    public boolean restartsWithBase(KillLoopStack.Service s) {
+        return !s.key.equals("base");
+    }
+
+    @Override
     public UptimeProbe.Target probe(KillLoopStack.Service s) {
         return s.key.equals("base") ? UptimeProbe.Target.tcp(s.port) : UptimeProbe.Target.ok(s.port, "/health");
     }

@@ -59,6 +59,11 @@ final class TestImageBuilds implements KillLoopBuilds {
     }
 
     @Override
+    public boolean restartsWithBase(KillLoopStack.Service s) {
+        return s.key.equals("front");
+    }
+
+    @Override
     public UptimeProbe.Target probe(KillLoopStack.Service s) {
         return UptimeProbe.Target.buildAnswer(s.port);
     }

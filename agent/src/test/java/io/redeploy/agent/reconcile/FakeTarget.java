@@ -87,6 +87,11 @@ final class FakeTarget implements DeployTarget {
     }
 
     @Override
+    public void restartDue(ServiceConfig service) {
+        calls.add("restart due " + service.name());
+    }
+
+    @Override
     public List<Recovery> recover(List<ServiceConfig> services) {
         return List.copyOf(startRecoveries);
     }

@@ -233,6 +233,23 @@ class ReconcilerTest {
     }
 
     @Test
+    void everyDueRestartIsJournaledBeforeTheFirstBegins() {
+        ServiceConfig db = Fixture.service("db", UpdateMode.AUTO, List.of(), false, UpdatePolicy.defaults());
+        ServiceConfig web = Fixture.service("web", UpdateMode.AUTO, List.of("db"), true, UpdatePolicy.defaults());
+        ServiceConfig api = Fixture.service("api", UpdateMode.AUTO, List.of("db"), true, UpdatePolicy.defaults());
+        for (String name : List.of("db", "web", "api")) {
+            f.target.running.put(name, D1);
+            f.registry.put(name, name.equals("db") ? D2 : D1);
+        }
+
+        f.reconciler(db, web, api).run(Optional.empty());
+
+        // A kill during web's restart must not lose api's: both are due before either begins.
+        assertThat(f.target.calls)
+                .containsSubsequence("restart due web", "restart due api", "restart web", "restart api");
+    }
+
+    @Test
     void afterAStopRequestNoNewDeployStarts() {
         ServiceConfig web = Fixture.service("web", UpdateMode.AUTO, List.of(), false, UpdatePolicy.defaults());
         f.target.running.put("web", D1);
