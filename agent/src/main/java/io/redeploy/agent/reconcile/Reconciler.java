@@ -101,7 +101,13 @@ public final class Reconciler {
             return false;
         }
         // Followed services are healed under their configured names; their image is not needed for that.
-        recorder.recovered(target.recover(orderedServices));
+        List<Recovery> recoveries = target.recover(orderedServices);
+        recorder.recovered(recoveries);
+        // A deploy that recovery finished recreated its service: its dependents are restarted as after any deploy.
+        restartDependents(recoveries.stream()
+                .filter(r -> r.kind() == Recovery.Kind.FINISHED && r.digest().isPresent())
+                .map(Recovery::service)
+                .collect(java.util.stream.Collectors.toSet()));
         return true;
     }
 

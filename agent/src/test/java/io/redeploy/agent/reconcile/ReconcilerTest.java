@@ -233,6 +233,19 @@ class ReconcilerTest {
     }
 
     @Test
+    void aDependencyDeployThatRecoveryFinishedRestartsItsDependentsBeforeTheFirstPoll() {
+        ServiceConfig db = Fixture.service("db", UpdateMode.AUTO, List.of(), false, UpdatePolicy.defaults());
+        ServiceConfig web = Fixture.service("web", UpdateMode.AUTO, List.of("db"), true, UpdatePolicy.defaults());
+        f.target.startRecoveries.add(
+                Recovery.finished("db", "finished the interrupted deploy", Optional.of(D2.value())));
+        f.target.startRecoveries.add(Recovery.of("web", Recovery.Kind.FINISHED, "judged web after a restart"));
+
+        f.reconciler(db, web).recoverAtStart();
+
+        assertThat(f.target.calls).containsExactly("restart due web", "restart web");
+    }
+
+    @Test
     void everyDueRestartIsJournaledBeforeTheFirstBegins() {
         ServiceConfig db = Fixture.service("db", UpdateMode.AUTO, List.of(), false, UpdatePolicy.defaults());
         ServiceConfig web = Fixture.service("web", UpdateMode.AUTO, List.of("db"), true, UpdatePolicy.defaults());
