@@ -97,7 +97,12 @@ public final class AgentHttpServer implements AutoCloseable {
         routes.put("/v1/history", new HistoryEndpoint(audit, control::serviceNames).endpoint());
         boolean loopback = server.getAddress().getAddress().isLoopbackAddress();
         routes.putAll(new PageEndpoints(control, state, audit, cfg.triggerToken(), !loopback, clock).byPath());
-        Dispatcher dispatcher = new Dispatcher(routes);
+        Dispatcher dispatcher = new Dispatcher(
+                routes,
+                new AccessCheck(
+                        cfg,
+                        server.getAddress().getAddress(),
+                        server.getAddress().getPort()));
         server.createContext("/", dispatcher);
         server.setExecutor(executor);
         server.start();
@@ -105,6 +110,7 @@ public final class AgentHttpServer implements AutoCloseable {
         Event.info(log, "http.started")
                 .with("address", cfg.host() + ":" + started.port())
                 .with("trigger", cfg.triggerToken().isPresent() ? "enabled" : "disabled")
+                .with("reads", cfg.readToken().isPresent() ? "token" : "open")
                 .log();
         if (!server.getAddress().getAddress().isLoopbackAddress()) {
             // Plain HTTP: a bearer token sent over the network can be read by anyone on the path.

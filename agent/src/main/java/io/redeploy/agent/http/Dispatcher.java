@@ -14,7 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The protocol checks every route shares, in order: known path (404), body size (413), method (405 with
+ * The protocol checks every route shares, in order: {@link AccessCheck} (421 for a foreign Host, 401 without the read
+ * token), known path (404), body size (413), method (405 with
  * {@code Allow}), query string (400). Whatever happens, the client gets a JSON answer and never a stack trace.
  */
 final class Dispatcher implements HttpHandler {
@@ -24,10 +25,12 @@ final class Dispatcher implements HttpHandler {
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
 
     private final Map<String, Endpoint> endpoints;
+    private final AccessCheck access;
     private final AtomicInteger inFlight = new AtomicInteger();
 
-    Dispatcher(Map<String, Endpoint> endpoints) {
+    Dispatcher(Map<String, Endpoint> endpoints, AccessCheck access) {
         this.endpoints = Map.copyOf(endpoints);
+        this.access = access;
     }
 
     int inFlight() {
@@ -73,6 +76,7 @@ final class Dispatcher implements HttpHandler {
 
     private Response dispatch(HttpExchange exchange) throws HttpProblem, IOException {
         String path = exchange.getRequestURI().getRawPath();
+        access.check(path, exchange.getRequestHeaders(), remote(exchange));
         Endpoint endpoint = endpoints.get(path);
         if (endpoint == null) {
             throw new HttpProblem(

@@ -149,4 +149,39 @@ class SecurityConfigTest {
                         .webhooks())
                 .hasSize(1);
     }
+
+    @Test
+    void listeningOffLoopbackWithoutAReadTokenIsRefused() {
+        for (String listen : List.of("0.0.0.0:8686", ":8686", "10.0.0.5:8686", "[::]:8686")) {
+            assertThat(problems(Map.of(), "http: {listen: \"" + listen + "\"}\n" + SERVICES))
+                    .as(listen)
+                    .singleElement()
+                    .asString()
+                    .startsWith("agent.yml:1: http.listen: ")
+                    .contains("off loopback", "http.read_token_env", "openssl rand -hex 32");
+        }
+        HttpConfig http = parse(
+                        Map.of("READ", LONG_TOKEN),
+                        "http: {listen: \"0.0.0.0:8686\", read_token_env: READ, allowed_hosts: [agent.example.com]}\n"
+                                + SERVICES)
+                .http();
+        assertThat(http.readToken()).isPresent();
+        assertThat(http.allowedHosts()).containsExactly("agent.example.com");
+        // Loopback without a read token stays open, as before.
+        assertThat(parse(Map.of(), "http: {listen: \"127.0.0.1:8686\"}\n" + SERVICES)
+                        .http()
+                        .readToken())
+                .isEmpty();
+    }
+
+    @Test
+    void aShortReadTokenOrAMalformedAllowedHostIsRefusedWithoutEchoingTheToken() {
+        assertThat(problems(
+                        Map.of("READ", "short-read-token"),
+                        "http: {read_token_env: READ, allowed_hosts: [\"http://x/\"]}\n" + SERVICES))
+                .hasSize(2)
+                .anySatisfy(p -> assertThat(p).contains("http.read_token_env", "16 characters"))
+                .anySatisfy(p -> assertThat(p).contains("http.allowed_hosts[0]"))
+                .noneSatisfy(p -> assertThat(p).contains("short-read-token"));
+    }
 }
