@@ -184,4 +184,26 @@ class SecurityConfigTest {
                 .anySatisfy(p -> assertThat(p).contains("http.allowed_hosts[0]"))
                 .noneSatisfy(p -> assertThat(p).contains("short-read-token"));
     }
+
+    @Test
+    void aHostHookPassesOnlyNamedVariablesAndASecretPastedIntoPassEnvIsNotEchoed() {
+        String hooks = "services:\n  web:\n    image: registry.internal:5000/acme/app\n    hooks:\n      pre_update: ";
+        HookConfig hook = parse(Map.of(), hooks + "{host: [/usr/local/bin/backup], pass_env: [PGPASSFILE]}\n")
+                .service("web")
+                .orElseThrow()
+                .policy()
+                .preUpdate()
+                .orElseThrow();
+        assertThat(hook.passEnvWithBase()).containsExactly("PATH", "HOME", "LANG", "TZ", "PGPASSFILE");
+
+        assertThat(problems(Map.of(), hooks + "{host: [backup], pass_env: [\"s3cr3t-pasted value\"]}\n"))
+                .singleElement()
+                .asString()
+                .contains("pass_env[0]")
+                .doesNotContain("s3cr3t");
+        assertThat(problems(Map.of(), hooks + "{exec: [pg_dump], pass_env: [PGPASSFILE]}\n"))
+                .singleElement()
+                .asString()
+                .contains("pass_env only applies to a host hook");
+    }
 }
