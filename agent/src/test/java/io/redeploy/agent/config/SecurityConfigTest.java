@@ -206,4 +206,25 @@ class SecurityConfigTest {
                 .asString()
                 .contains("pass_env only applies to a host hook");
     }
+
+    @Test
+    void smtpLoginWithoutTlsOffLoopbackNeedsAnAcknowledgement() {
+        Map<String, String> env = Map.of("SMTP_PASSWORD", "smtp-S3cret-password");
+        String email =
+                "notifications:\n  email: {host: %s, security: none, username: bot, password_env: SMTP_PASSWORD, "
+                        + "from: a@example.com, to: [b@example.com]%s}\n";
+        assertThat(problems(env, email.formatted("mail.example.com", "") + SERVICES))
+                .singleElement()
+                .asString()
+                .contains("notifications.email.security", "in the clear", "plain_auth_acknowledged")
+                .doesNotContain("S3cret");
+        assertThat(parse(env, email.formatted("mail.example.com", ", plain_auth_acknowledged: true") + SERVICES)
+                        .notifications()
+                        .email())
+                .isPresent();
+        assertThat(parse(env, email.formatted("127.0.0.1", "") + SERVICES)
+                        .notifications()
+                        .email())
+                .isPresent();
+    }
 }
