@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
  * What every request passes before its route (issue 16 item 3). First the {@code Host} header: a page on
  * {@code evil.example} whose name an attacker re-points at this machine (DNS rebinding) makes the victim's browser send
  * {@code Host: evil.example}, so only the listen address, loopback names (when listening on loopback or every
- * interface), IP literals (when listening on every interface: an address is no name an attacker controls) and
- * {@code http.allowed_hosts} are answered; anything else gets 421. Then, on the read routes, the read token when one is
+ * interface), IP literals (when listening on every interface: an address is no name an attacker controls), on any
+ * port, and {@code http.allowed_hosts} are answered; anything else gets 421. Then, on the read routes, the read token when one is
  * configured: {@code Authorization: Bearer <token>}, or Basic with the token as the password (what a browser asks for
  * on the status page); the trigger token reads too. {@code /healthz} passes both: systemd and monitors probe it by
  * whatever name they know, and it tells nothing a secret lives in.
@@ -35,15 +35,13 @@ final class AccessCheck {
     private static final Pattern PORT = Pattern.compile("\\d{1,5}");
 
     private final String listenHost;
-    private final int port;
     private final boolean loopback;
     private final boolean everyInterface;
     private final List<String> allowedHosts;
     private final List<TokenGuard> readers;
 
-    AccessCheck(HttpConfig cfg, InetAddress bound, int port) {
+    AccessCheck(HttpConfig cfg, InetAddress bound) {
         this.listenHost = unbracket(cfg.host().toLowerCase(Locale.ROOT));
-        this.port = port;
         this.loopback = bound.isLoopbackAddress();
         this.everyInterface = bound.isAnyLocalAddress();
         this.allowedHosts = cfg.allowedHosts();
@@ -129,11 +127,11 @@ final class AccessCheck {
             portText = colon < 0 ? "" : header.substring(colon + 1);
         }
         if (!portText.isEmpty() && !PORT.matcher(portText).matches()) return false;
+        // The name is what a rebinding attacker controls, not the port: a port mapping or a TLS proxy in front may
+        // change the port, so only an allowed_hosts entry written with a port pins one.
         if (allowedHosts.contains(name) || allowedHosts.contains(header)) {
-            return true; // a configured name, any port (a TLS proxy in front answers on its own)
+            return true;
         }
-        boolean ourPort = portText.isEmpty() || Integer.parseInt(portText) == port;
-        if (!ourPort) return false;
         if (name.equals(listenHost)) return true;
         if ((loopback || everyInterface) && isLoopbackName(name)) return true;
         return everyInterface
@@ -152,8 +150,9 @@ final class AccessCheck {
     }
 
     private static void refuse(String path, Request request, String why) {
+        // Any path reaches here, as the client wrote it: bounded, so refusals cannot flood the journal.
         Event.warn(log, "http.unauthorized")
-                .with("path", path)
+                .with("path", path.length() > 120 ? path.substring(0, 120) + "..." : path)
                 .with("remote", request.remote())
                 .reason(why)
                 .log();

@@ -97,12 +97,8 @@ public final class AgentHttpServer implements AutoCloseable {
         routes.put("/v1/history", new HistoryEndpoint(audit, control::serviceNames).endpoint());
         boolean loopback = server.getAddress().getAddress().isLoopbackAddress();
         routes.putAll(new PageEndpoints(control, state, audit, cfg.triggerToken(), !loopback, clock).byPath());
-        Dispatcher dispatcher = new Dispatcher(
-                routes,
-                new AccessCheck(
-                        cfg,
-                        server.getAddress().getAddress(),
-                        server.getAddress().getPort()));
+        Dispatcher dispatcher =
+                new Dispatcher(routes, new AccessCheck(cfg, server.getAddress().getAddress()));
         server.createContext("/", dispatcher);
         server.setExecutor(executor);
         server.start();
