@@ -62,11 +62,15 @@ class HungDockerTest {
                                 .build(),
                         HttpResponse.BodyHandlers.ofString()));
             }
+            int dockerDown = 0;
             for (CompletableFuture<HttpResponse<String>> probe : probes) {
                 HttpResponse<String> response = probe.get();
                 assertThat(response.statusCode()).isEqualTo(503);
-                assertThat(response.body()).contains("docker engine not answering");
+                // Beyond 4 workers and 32 queued, a probe is answered "overloaded" without waiting at all.
+                assertThat(response.body()).containsAnyOf("docker engine not answering", "overloaded");
+                dockerDown += response.body().contains("docker engine not answering") ? 1 : 0;
             }
+            assertThat(dockerDown).isGreaterThan(0);
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(8));
             assertThat(pings.get())
                     .as("one ping in flight, however many probes")

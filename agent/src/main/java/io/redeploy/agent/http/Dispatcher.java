@@ -26,11 +26,13 @@ final class Dispatcher implements HttpHandler {
 
     private final Map<String, Endpoint> endpoints;
     private final AccessCheck access;
+    private final java.util.function.BooleanSupplier overflowing;
     private final AtomicInteger inFlight = new AtomicInteger();
 
-    Dispatcher(Map<String, Endpoint> endpoints, AccessCheck access) {
+    Dispatcher(Map<String, Endpoint> endpoints, AccessCheck access, java.util.function.BooleanSupplier overflowing) {
         this.endpoints = Map.copyOf(endpoints);
         this.access = access;
+        this.overflowing = overflowing;
     }
 
     int inFlight() {
@@ -43,6 +45,14 @@ final class Dispatcher implements HttpHandler {
         try {
             Response response;
             try {
+                if (overflowing.getAsBoolean()) {
+                    // Every worker busy and the queue full: answer at once rather than wait for a worker.
+                    throw new HttpProblem(
+                            503,
+                            "overloaded",
+                            "every worker is busy; try again shortly",
+                            Map.of("Retry-After", "1", "Connection", "close"));
+                }
                 response = dispatch(exchange);
             } catch (HttpProblem problem) {
                 response = Response.problem(problem);
