@@ -21,13 +21,13 @@ import java.util.function.Supplier;
 /** What the HTTP endpoint asks the running agent: the scheduler, the last poll, Docker, and the trigger. */
 final class AgentStatus implements AgentControl {
     private final PollScheduler scheduler;
-    private final DockerGateway docker;
     private final List<ServiceConfig> services;
     private final Supplier<Optional<Instant>> lastPollFinished;
     private final Consumer<Optional<String>> trigger;
     private final Supplier<List<String>> problems;
     private final OperatorActions actions;
     private final Consumer<RollbackRequest> queueRollback;
+    private final DockerPing ping;
 
     AgentStatus(
             PollScheduler scheduler,
@@ -42,7 +42,7 @@ final class AgentStatus implements AgentControl {
         this.actions = actions;
         this.queueRollback = queueRollback;
         this.scheduler = scheduler;
-        this.docker = docker;
+        this.ping = new DockerPing(docker::ping, java.time.Clock.systemUTC());
         this.services = List.copyOf(services);
         this.lastPollFinished = lastPollFinished;
         this.trigger = trigger;
@@ -70,12 +70,7 @@ final class AgentStatus implements AgentControl {
 
     @Override
     public boolean dockerAnswers() {
-        try {
-            docker.ping();
-            return true;
-        } catch (RuntimeException e) {
-            return false;
-        }
+        return ping.answers(); // bounded and cached: a hung dockerd must not hold the HTTP workers
     }
 
     @Override

@@ -137,6 +137,18 @@ class MainTest {
     }
 
     @Test
+    void checkAndStartRefuseAListenAddressOffLoopbackWithoutAReadTokenWithExit2() throws IOException {
+        Path file = write("http: {listen: \"0.0.0.0:8686\"}\nservices: {web: {image: ghcr.io/acme/app}}\n");
+
+        for (Result result : List.of(run("--check", "--config", file.toString()), run("--config", file.toString()))) {
+            assertThat(result.exitCode).isEqualTo(2);
+            assertThat(result.err)
+                    .contains(":1: http.listen: listening on 0.0.0.0:8686 (off loopback)", "read_token_env");
+        }
+        assertThat(launcher.started).isEmpty();
+    }
+
+    @Test
     void checkOnABadConfigAlsoExits2() throws IOException {
         Path file = write("services: {web: {tag: main}}\n");
 

@@ -37,7 +37,11 @@ final class AgentClient {
     }
 
     Answer get(String pathAndQuery) throws UnreachableException {
-        return send(request(pathAndQuery).GET());
+        HttpRequest.Builder request = request(pathAndQuery);
+        // The read token when there is one (least privilege); else the trigger token, which the agent accepts for
+        // reads.
+        endpoint.readToken().ifPresent(t -> request.setHeader("Authorization", "Bearer " + t));
+        return send(request.GET());
     }
 
     Answer post(String pathAndQuery) throws UnreachableException {

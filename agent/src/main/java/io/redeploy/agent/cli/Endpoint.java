@@ -15,10 +15,13 @@ import java.util.Optional;
  * Where the agent listens and the token it wants, found as the agent finds them: the address from {@code --url} or
  * the config's {@code http.listen}; the token from {@code REDEPLOY_TOKEN}, else the variable the config names in
  * {@code http.trigger_token_env} (from the environment, or the env file the systemd unit reads), else the file named in
- * {@code http.trigger_token_file}. The token is never printed.
+ * {@code http.trigger_token_file}. The read token (for GETs) likewise from {@code REDEPLOY_READ_TOKEN},
+ * {@code http.read_token_env} or {@code http.read_token_file}; without one, GETs carry the trigger token, which reads
+ * too. No token is ever printed.
  */
-record Endpoint(URI base, Optional<String> token, String tokenSource) {
+record Endpoint(URI base, Optional<String> token, String tokenSource, Optional<String> readToken) {
     static final String TOKEN_ENV = "REDEPLOY_TOKEN";
+    static final String READ_TOKEN_ENV = "REDEPLOY_READ_TOKEN";
     static final String DEFAULT_LISTEN = "127.0.0.1:8686";
 
     /** A problem an operator can fix: a config file that cannot be read, a malformed URL (exit 2). */
@@ -46,37 +49,47 @@ record Endpoint(URI base, Optional<String> token, String tokenSource) {
     }
 
     private static Endpoint withToken(URI base, JsonNode http, Path envFile, Map<String, String> environment) {
-        String direct = environment.get(TOKEN_ENV);
-        if (direct != null && !direct.isBlank()) {
-            return new Endpoint(base, Optional.of(direct.strip()), TOKEN_ENV);
+        Found trigger = lookup(TOKEN_ENV, "trigger_token", http, envFile, environment);
+        Found read = lookup(READ_TOKEN_ENV, "read_token", http, envFile, environment);
+        return new Endpoint(base, trigger.value(), trigger.source(), read.value());
+    }
+
+    private record Found(Optional<String> value, String source) {}
+
+    /** {@code direct} from the environment, else {@code <key>_env} (environment or env file), else {@code <key>_file}. */
+    private static Found lookup(
+            String direct, String key, JsonNode http, Path envFile, Map<String, String> environment) {
+        String given = environment.get(direct);
+        if (given != null && !given.isBlank()) {
+            return new Found(Optional.of(given.strip()), direct);
         }
-        String variable = http.path("trigger_token_env").asText("");
+        String variable = http.path(key + "_env").asText("");
         if (!variable.isEmpty()) {
             String value = environment.get(variable);
             if (value != null && !value.isBlank()) {
-                return new Endpoint(base, Optional.of(value.strip()), variable);
+                return new Found(Optional.of(value.strip()), variable);
             }
             Optional<String> fromFile = envFileValue(envFile, variable);
             if (fromFile.isPresent()) {
-                return new Endpoint(base, fromFile, variable + " in " + envFile);
+                return new Found(fromFile, variable + " in " + envFile);
             }
         }
-        String file = http.path("trigger_token_file").asText("");
+        String file = http.path(key + "_file").asText("");
         if (!file.isEmpty()) {
             try {
                 String value =
                         Files.readString(Path.of(file), StandardCharsets.UTF_8).strip();
                 if (!value.isEmpty()) {
-                    return new Endpoint(base, Optional.of(value), file);
+                    return new Found(Optional.of(value), file);
                 }
             } catch (IOException | RuntimeException unreadable) {
                 // reported as a missing token if the agent asks for one
             }
         }
-        String where = TOKEN_ENV
+        String where = direct
                 + (variable.isEmpty() ? "" : ", " + variable + " (environment or " + envFile + ")")
                 + (file.isEmpty() ? "" : ", " + file);
-        return new Endpoint(base, Optional.empty(), "none found in " + where);
+        return new Found(Optional.empty(), "none found in " + where);
     }
 
     /** The {@code http:} mapping of the config; empty when the file is absent and not needed (--url given). */

@@ -33,11 +33,12 @@ public record AgentConfig(
         this(registries, schedule, stateDir, http, docker, services, NotificationsConfig.none());
     }
 
-    /** Every configured secret's value (registry passwords, the trigger token, webhook URLs and keys, SMTP password). */
+    /** Every configured secret's value (registry passwords, the trigger and read tokens, webhook URLs and keys, SMTP password). */
     public List<String> secretValues() {
         List<Secret> secrets = new java.util.ArrayList<>();
         registries.values().forEach(r -> r.password().ifPresent(secrets::add));
         http.triggerToken().ifPresent(secrets::add);
+        http.readToken().ifPresent(secrets::add);
         notifications.webhooks().forEach(w -> {
             secrets.add(w.url());
             w.hmacSecret().ifPresent(secrets::add);

@@ -22,18 +22,9 @@ final class AgentConfigBinder {
     static final List<String> KEYS =
             List.of("state_dir", "schedule", "http", "docker", "registries", "services", "notifications");
     private static final List<String> SCHEDULE_KEYS = List.of("interval", "cron");
-    private static final List<String> HTTP_KEYS;
     private static final List<String> DOCKER_KEYS = List.of("host", "insecure_tcp_acknowledged");
-    /** 32 characters: 128 bits as hex, what {@code openssl rand -hex 16} prints; we suggest 32 bytes. */
-    static final int MINIMUM_TRIGGER_TOKEN = 32;
 
     private static final Pattern DOCKER_HOST = Pattern.compile("(unix|npipe)://.+|tcp://[^/]+:\\d+/?");
-
-    static {
-        List<String> keys = new ArrayList<>(List.of("listen"));
-        keys.addAll(SecretResolver.keysFor("trigger_token"));
-        HTTP_KEYS = List.copyOf(keys);
-    }
 
     private final Map<String, String> environment;
     private final Problems problems;
@@ -61,8 +52,8 @@ final class AgentConfigBinder {
         ScheduleConfig schedule = reader.reader("schedule", "a mapping such as {interval: 60s}", SCHEDULE_KEYS)
                 .flatMap(this::schedule)
                 .orElse(ScheduleConfig.every(DEFAULT_INTERVAL));
-        HttpConfig http = reader.reader("http", "a mapping such as {listen: \"127.0.0.1:8686\"}", HTTP_KEYS)
-                .flatMap(this::http)
+        HttpConfig http = reader.reader("http", "a mapping such as {listen: \"127.0.0.1:8686\"}", HttpBinder.KEYS)
+                .flatMap(new HttpBinder(secrets, problems)::bind)
                 .orElse(new HttpConfig(HttpConfig.DEFAULT_HOST, HttpConfig.DEFAULT_PORT, Optional.empty()));
         DockerConfig docker =
                 docker(reader.reader("docker", "a mapping such as {host: unix:///var/run/docker.sock}", DOCKER_KEYS));
@@ -149,30 +140,6 @@ final class AgentConfigBinder {
         }
         return reader.parsed("cron", "a Quartz cron expression", AgentConfigBinder::cron)
                 .map(ScheduleConfig::cron);
-    }
-
-    private Optional<HttpConfig> http(MappingReader reader) {
-        Optional<HostPort> listen = reader.parsed("listen", "host:port", HostPort::listen);
-        Optional<Secret> token =
-                secrets.resolve(reader, "trigger_token", "trigger token").filter(t -> longEnough(t, reader));
-        if (reader.has("listen") && listen.isEmpty()) {
-            return Optional.empty();
-        }
-        return Optional.of(listen.map(l -> new HttpConfig(l.host(), l.port().orElseThrow(), token))
-                .orElse(new HttpConfig(HttpConfig.DEFAULT_HOST, HttpConfig.DEFAULT_PORT, token)));
-    }
-
-    /** A short trigger token can be guessed over the network; its length is said, never the token. */
-    private boolean longEnough(Secret token, MappingReader reader) {
-        int length = token.reveal().length();
-        if (length >= MINIMUM_TRIGGER_TOKEN) return true;
-        String key = reader.has("trigger_token_env") ? "trigger_token_env" : "trigger_token_file";
-        problems.add(
-                reader.lineOf(key),
-                reader.pathOf(key),
-                "the trigger token has " + length + " characters; expected at least " + MINIMUM_TRIGGER_TOKEN
-                        + " random ones, e.g. from: openssl rand -hex 32");
-        return false;
     }
 
     /**

@@ -13,8 +13,17 @@ final class NotificationsBinder {
     private static final List<String> KEYS = List.of("webhooks", "email");
     private static final List<String> WEBHOOK_KEYS = List.of(
             "format", "url", "url_env", "url_file", "secret_env", "secret_file", "events", "plain_http_acknowledged");
-    private static final List<String> EMAIL_KEYS =
-            List.of("host", "port", "security", "username", "password_env", "password_file", "from", "to", "events");
+    private static final List<String> EMAIL_KEYS = List.of(
+            "host",
+            "port",
+            "security",
+            "username",
+            "password_env",
+            "password_file",
+            "from",
+            "to",
+            "events",
+            "plain_auth_acknowledged");
     private static final Pattern ADDRESS = Pattern.compile("[^@\\s<>]+@[^@\\s<>]+");
 
     private final SecretResolver secrets;
@@ -136,6 +145,19 @@ final class NotificationsBinder {
         Optional<Secret> password = secrets.resolve(reader, "password", "SMTP password");
         if (username.isPresent() != (reader.has("password_env") || reader.has("password_file"))) {
             problems.add(reader.line(), reader.path(), "username and password come together; expected both or neither");
+        }
+        if (username.isPresent()
+                && host.isPresent()
+                && security == NotificationsConfig.SmtpSecurity.NONE
+                && host.filter(PlainHttp::isLoopback).isEmpty()
+                && !reader.bool("plain_auth_acknowledged").orElse(false)) {
+            // AUTH PLAIN/LOGIN over a plain connection: the password crosses the network base64-encoded.
+            problems.add(
+                    reader.lineOf("security"),
+                    reader.pathOf("security"),
+                    "SMTP login without TLS to " + host.get() + " (security: none) would send the password in the "
+                            + "clear; expected security: starttls or tls, a relay on loopback, or "
+                            + "plain_auth_acknowledged: true");
         }
         Optional<String> from = reader.parsed("from", "an email address", NotificationsBinder::address);
         if (!reader.has("from")) {

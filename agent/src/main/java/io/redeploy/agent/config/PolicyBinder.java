@@ -16,7 +16,7 @@ final class PolicyBinder {
     static final List<String> SERVICE_KEYS = List.of("policy", "cooldown", "hooks", "verify");
     private static final List<String> HOOKS_KEYS = List.of("pre_update", "post_update");
     private static final List<String> HOOK_KEYS =
-            List.of("exec", "host", "timeout", "output_dir", "output_extension", "keep");
+            List.of("exec", "host", "timeout", "output_dir", "output_extension", "keep", "pass_env");
     private static final Pattern EXTENSION = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9._-]{0,15}");
 
     private final Problems problems;
@@ -88,6 +88,7 @@ final class PolicyBinder {
                 }
             }
         }
+        List<String> passEnv = passEnv(hook, exec);
         if (command.isEmpty() || (hook.has("output_dir") && outputDir.isEmpty())) {
             return Optional.empty();
         }
@@ -98,8 +99,39 @@ final class PolicyBinder {
                 Optional.empty(),
                 HookConfig.DEFAULT_EXTENSION,
                 HookConfig.DEFAULT_KEEP);
-        return Optional.of(
-                outputDir.map(dir -> config.savingOutput(dir, extension, keep)).orElse(config));
+        return Optional.of(outputDir
+                .map(dir -> config.savingOutput(dir, extension, keep))
+                .orElse(config)
+                .passingEnv(passEnv));
+    }
+
+    /** Names of the agent's environment variables a host hook gets besides PATH, HOME, LANG and TZ. */
+    private List<String> passEnv(MappingReader hook, boolean exec) {
+        List<String> names = new ArrayList<>();
+        if (exec && hook.has("pass_env")) {
+            problems.add(
+                    hook.lineOf("pass_env"),
+                    hook.pathOf("pass_env"),
+                    "pass_env only applies to a host hook; an exec hook runs with the container's environment");
+            return names;
+        }
+        hook.forEachItem(
+                "pass_env",
+                "a list of environment variable names such as [PGPASSFILE]",
+                (node, path) -> MappingReader.asText(node, path, problems, "an environment variable name")
+                        .ifPresent(name -> {
+                            if (name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                                names.add(name);
+                            } else {
+                                problems.add(
+                                        node.line(),
+                                        path,
+                                        // Not quoted: a secret pasted here by mistake must not reach the console.
+                                        "not an environment variable name (the value is not shown); "
+                                                + "expected e.g. PGPASSFILE");
+                            }
+                        }));
+        return names;
     }
 
     private Optional<List<String>> command(MappingReader hook, String key) {

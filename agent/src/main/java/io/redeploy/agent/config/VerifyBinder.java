@@ -19,7 +19,9 @@ import java.util.Optional;
 final class VerifyBinder {
     static final String KEY_FILE = "cosign_public_key_file";
     static final String KEY_FILES = "cosign_public_key_files";
-    static final List<String> KEYS = List.of(KEY_FILE, KEY_FILES);
+    static final String ALLOWED_REFERENCES = "allowed_references";
+    static final String ALLOW_OLDER = "allow_older";
+    static final List<String> KEYS = List.of(KEY_FILE, KEY_FILES, ALLOWED_REFERENCES, ALLOW_OLDER);
     /** cosign.pub is 178 bytes; a few rotated keys fit easily. A bigger file is the wrong file. */
     private static final long MAX_FILE_BYTES = 64 * 1024;
 
@@ -79,7 +81,33 @@ final class VerifyBinder {
                     })
                     .orElse(false);
         }
-        return complete ? Optional.of(new VerifyConfig(keys)) : Optional.empty();
+        List<String> references = references(verify);
+        boolean allowOlder = verify.bool(ALLOW_OLDER).orElse(false);
+        return complete ? Optional.of(new VerifyConfig(keys, references, allowOlder)) : Optional.empty();
+    }
+
+    /** Other repositories a signature may name (a mirror's source), as {@code registry/path}. */
+    private List<String> references(MappingReader verify) {
+        List<String> references = new ArrayList<>();
+        verify.forEachItem(
+                ALLOWED_REFERENCES,
+                "a list of repositories such as [ghcr.io/acme/app]",
+                (node, path) -> MappingReader.asText(node, path, problems, "a repository such as ghcr.io/acme/app")
+                        .ifPresent(text -> {
+                            try {
+                                io.redeploy.agent.image.ImageRef ref =
+                                        io.redeploy.agent.image.ImageRef.parse(text, "latest");
+                                references.add(ref.registry() + "/" + ref.repository());
+                            } catch (IllegalArgumentException e) {
+                                problems.add(
+                                        node.line(),
+                                        path,
+                                        "'" + text + "' is not a repository (" + e.getMessage()
+                                                + "); expected registry/path without tag or digest, "
+                                                + "e.g. ghcr.io/acme/app");
+                            }
+                        }));
+        return references;
     }
 
     /** Adds the keys of one file; false (and a problem recorded) when the file is not usable. */

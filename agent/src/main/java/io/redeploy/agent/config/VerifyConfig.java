@@ -6,14 +6,26 @@ import java.util.Objects;
 
 /**
  * The {@code verify:} section of a service: a new digest is deployed only when its cosign signature (tag-based
- * storage, {@code sha256-<hex>.sig}) verifies with one of {@code keys}. Several keys allow a rotation: sign with the
- * new key, add it here, then drop the old one.
+ * storage, {@code sha256-<hex>.sig}) verifies with one of {@code keys}, names the service's own repository (or one of
+ * {@code allowedReferences}, for builds signed under another name and mirrored here) as its
+ * {@code critical.identity.docker-reference}, and was not built before the image that runs (unless
+ * {@code allowOlder}). Several keys allow a rotation: sign with the new key, add it here, then drop the old one.
+ *
+ * @param allowedReferences other repositories ({@code registry/path}, normalized as cosign writes them) whose
+ *                          signatures are accepted for this service: the source of a mirror
+ * @param allowOlder        accept a signed build older than the running one (turns the re-tag defence off)
  */
-public record VerifyConfig(List<TrustedKey> keys) {
+public record VerifyConfig(List<TrustedKey> keys, List<String> allowedReferences, boolean allowOlder) {
 
     public VerifyConfig {
         keys = List.copyOf(keys);
+        allowedReferences = List.copyOf(allowedReferences);
         if (keys.isEmpty()) throw new IllegalArgumentException("at least one key is needed");
+    }
+
+    /** Signatures must name the service's own repository; older builds refused. */
+    public VerifyConfig(List<TrustedKey> keys) {
+        this(keys, List.of(), false);
     }
 
     /**

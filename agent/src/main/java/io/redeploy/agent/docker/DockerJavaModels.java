@@ -121,7 +121,8 @@ final class DockerJavaModels {
                 image.getConfig() == null || image.getConfig().getLabels() == null
                         ? Map.of()
                         : image.getConfig().getLabels(),
-                environment(image.getConfig() == null ? null : image.getConfig().getEnv()));
+                environment(image.getConfig() == null ? null : image.getConfig().getEnv()),
+                io.redeploy.agent.image.ImageFacts.parseCreated(image.getCreated()));
     }
 
     /** {@code NAME=value} entries as a map; an entry without '=' has an empty value. */

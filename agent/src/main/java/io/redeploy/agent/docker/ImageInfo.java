@@ -10,6 +10,7 @@ import java.util.Map;
  * @param hasHealthcheck the image defines a Docker HEALTHCHECK (and does not disable it with NONE)
  * @param labels         the image config's labels (e.g. {@code org.opencontainers.image.version})
  * @param env            the image config's environment, name to value (e.g. {@code PG_MAJOR=16})
+ * @param created        when the image was built (its config's {@code created}); empty when unknown
  */
 public record ImageInfo(
         String id,
@@ -17,7 +18,8 @@ public record ImageInfo(
         List<String> repoDigests,
         boolean hasHealthcheck,
         Map<String, String> labels,
-        Map<String, String> env) {
+        Map<String, String> env,
+        java.util.Optional<java.time.Instant> created) {
     public ImageInfo {
         repoTags = List.copyOf(repoTags);
         repoDigests = List.copyOf(repoDigests);
@@ -27,7 +29,18 @@ public record ImageInfo(
 
     /** Its labels and environment, as policies read them. */
     public io.redeploy.agent.image.ImageFacts facts() {
-        return new io.redeploy.agent.image.ImageFacts(labels, env);
+        return new io.redeploy.agent.image.ImageFacts(labels, env, created);
+    }
+
+    /** Without a creation time. */
+    public ImageInfo(
+            String id,
+            List<String> repoTags,
+            List<String> repoDigests,
+            boolean hasHealthcheck,
+            Map<String, String> labels,
+            Map<String, String> env) {
+        this(id, repoTags, repoDigests, hasHealthcheck, labels, env, java.util.Optional.empty());
     }
 
     /** An image whose labels and environment do not matter to the caller. */

@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * The operator endpoint on the JDK's built-in HTTP server: the status page {@code GET /} (with its sign-in and forms
  * under {@code /ui/}), {@code GET /healthz}, {@code GET /status},
  * {@code GET /metrics}, {@code GET /v1/history}, {@code POST /v1/update}, and the operator's actions
- * {@code POST /v1/rollback}, {@code /v1/hold}, {@code /v1/release}. Requests run on a small bounded pool; when it is full the
- * accepting thread runs the request itself, which slows accepting down instead of queueing without bound.
+ * {@code POST /v1/rollback}, {@code /v1/hold}, {@code /v1/release}. Requests run on a small bounded pool; when it is
+ * full they are answered 503 at once by {@link Overflow}, so the accepting thread never runs a request itself.
  */
 public final class AgentHttpServer implements AutoCloseable {
     /** How long {@link #close()} lets requests in progress finish. */
@@ -42,12 +42,14 @@ public final class AgentHttpServer implements AutoCloseable {
     private final HttpServer server;
     private final ThreadPoolExecutor executor;
     private final Dispatcher dispatcher;
+    private final Overflow overflow;
     private boolean closed;
 
-    private AgentHttpServer(HttpServer server, ThreadPoolExecutor executor, Dispatcher dispatcher) {
+    private AgentHttpServer(HttpServer server, ThreadPoolExecutor executor, Dispatcher dispatcher, Overflow overflow) {
         this.server = server;
         this.executor = executor;
         this.dispatcher = dispatcher;
+        this.overflow = overflow;
     }
 
     /**
@@ -82,6 +84,7 @@ public final class AgentHttpServer implements AutoCloseable {
             throw new UncheckedIOException(
                     "cannot listen on " + cfg.host() + ":" + cfg.port() + ": " + e.getMessage(), e);
         }
+        Overflow overflow = new Overflow();
         ThreadPoolExecutor executor = new ThreadPoolExecutor(
                 THREADS,
                 THREADS,
@@ -89,7 +92,7 @@ public final class AgentHttpServer implements AutoCloseable {
                 TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(QUEUE),
                 namedDaemonThreads(),
-                new ThreadPoolExecutor.CallerRunsPolicy());
+                overflow);
         executor.allowCoreThreadTimeOut(true);
         Optional<TokenGuard> token = cfg.triggerToken().map(TokenGuard::new);
         Map<String, Endpoint> routes = new HashMap<>(new Endpoints(control, state, metrics, token, clock).byPath());
@@ -97,14 +100,16 @@ public final class AgentHttpServer implements AutoCloseable {
         routes.put("/v1/history", new HistoryEndpoint(audit, control::serviceNames).endpoint());
         boolean loopback = server.getAddress().getAddress().isLoopbackAddress();
         routes.putAll(new PageEndpoints(control, state, audit, cfg.triggerToken(), !loopback, clock).byPath());
-        Dispatcher dispatcher = new Dispatcher(routes);
+        Dispatcher dispatcher =
+                new Dispatcher(routes, new AccessCheck(cfg, server.getAddress().getAddress()), overflow::refusing);
         server.createContext("/", dispatcher);
         server.setExecutor(executor);
         server.start();
-        AgentHttpServer started = new AgentHttpServer(server, executor, dispatcher);
+        AgentHttpServer started = new AgentHttpServer(server, executor, dispatcher, overflow);
         Event.info(log, "http.started")
                 .with("address", cfg.host() + ":" + started.port())
                 .with("trigger", cfg.triggerToken().isPresent() ? "enabled" : "disabled")
+                .with("reads", cfg.readToken().isPresent() ? "token" : "open")
                 .log();
         if (!server.getAddress().getAddress().isLoopbackAddress()) {
             // Plain HTTP: a bearer token sent over the network can be read by anyone on the path.
@@ -131,6 +136,7 @@ public final class AgentHttpServer implements AutoCloseable {
         // HttpServer.stop(n) waits the full n seconds on JDK 17 even when idle; only wait when there is work.
         server.stop(dispatcher.inFlight() > 0 ? (int) CLOSE_GRACE.toSeconds() : 0);
         executor.shutdown();
+        overflow.close();
         try {
             if (!executor.awaitTermination(CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
                 executor.shutdownNow();

@@ -14,7 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The protocol checks every route shares, in order: known path (404), body size (413), method (405 with
+ * The protocol checks every route shares, in order: {@link AccessCheck} (421 for a foreign Host, 401 without the read
+ * token), known path (404), body size (413), method (405 with
  * {@code Allow}), query string (400). Whatever happens, the client gets a JSON answer and never a stack trace.
  */
 final class Dispatcher implements HttpHandler {
@@ -24,10 +25,14 @@ final class Dispatcher implements HttpHandler {
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
 
     private final Map<String, Endpoint> endpoints;
+    private final AccessCheck access;
+    private final java.util.function.BooleanSupplier overflowing;
     private final AtomicInteger inFlight = new AtomicInteger();
 
-    Dispatcher(Map<String, Endpoint> endpoints) {
+    Dispatcher(Map<String, Endpoint> endpoints, AccessCheck access, java.util.function.BooleanSupplier overflowing) {
         this.endpoints = Map.copyOf(endpoints);
+        this.access = access;
+        this.overflowing = overflowing;
     }
 
     int inFlight() {
@@ -40,6 +45,14 @@ final class Dispatcher implements HttpHandler {
         try {
             Response response;
             try {
+                if (overflowing.getAsBoolean()) {
+                    // Every worker busy and the queue full: answer at once rather than wait for a worker.
+                    throw new HttpProblem(
+                            503,
+                            "overloaded",
+                            "every worker is busy; try again shortly",
+                            Map.of("Retry-After", "1", "Connection", "close"));
+                }
                 response = dispatch(exchange);
             } catch (HttpProblem problem) {
                 response = Response.problem(problem);
@@ -73,6 +86,7 @@ final class Dispatcher implements HttpHandler {
 
     private Response dispatch(HttpExchange exchange) throws HttpProblem, IOException {
         String path = exchange.getRequestURI().getRawPath();
+        access.check(path, exchange.getRequestHeaders(), remote(exchange));
         Endpoint endpoint = endpoints.get(path);
         if (endpoint == null) {
             throw new HttpProblem(

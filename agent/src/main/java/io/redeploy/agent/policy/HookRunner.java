@@ -35,10 +35,17 @@ final class HookRunner {
 
     private final DockerGateway docker;
     private final Clock clock;
+    private final Map<String, String> agentEnvironment;
 
     HookRunner(DockerGateway docker, Clock clock) {
+        this(docker, clock, System.getenv());
+    }
+
+    /** @param agentEnvironment the agent's own environment, of which a host hook gets only an allow-list */
+    HookRunner(DockerGateway docker, Clock clock, Map<String, String> agentEnvironment) {
         this.docker = docker;
         this.clock = clock;
+        this.agentEnvironment = Map.copyOf(agentEnvironment);
     }
 
     /**
@@ -65,16 +72,29 @@ final class HookRunner {
         Path partial = null;
         try {
             OutputStream stdout = OutputStream.nullOutputStream();
+            DumpTrailer.Tail tail = null;
             if (target.isPresent()) {
                 createPrivateDirectory(target.get().getParent());
                 partial = target.get().resolveSibling("." + target.get().getFileName() + ".partial");
-                stdout = new GZIPOutputStream(Files.newOutputStream(partial));
+                tail = new DumpTrailer.Tail(new GZIPOutputStream(Files.newOutputStream(partial)));
+                stdout = tail;
             }
             Result result;
             try (OutputStream out = stdout) {
                 result = hook.where() == HookConfig.Where.EXEC
                         ? exec(hook, containerId.orElseThrow(), out)
                         : host(hook, environment, out);
+            }
+            Optional<String> trailer = DumpTrailer.expected(hook.command());
+            if (result.ok()
+                    && tail != null
+                    && trailer.isPresent()
+                    && !DumpTrailer.endsWith(tail.tail(), trailer.get())) {
+                // Exit 0 but cut short (a pipe through sh, a killed pg_dump): not a backup to rely on.
+                return new Result(
+                        NOT_RUN,
+                        Optional.empty(),
+                        "the dump does not end with '" + trailer.get() + "': it is incomplete and was not kept");
             }
             if (result.ok() && target.isPresent()) {
                 Files.move(partial, target.get(), StandardCopyOption.ATOMIC_MOVE);
@@ -108,6 +128,12 @@ final class HookRunner {
 
     private Result host(HookConfig hook, Map<String, String> environment, OutputStream out) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(hook.command()).redirectErrorStream(false);
+        // Not the agent's whole environment: it holds registry passwords and tokens a hook has no business with.
+        builder.environment().clear();
+        for (String name : hook.passEnvWithBase()) {
+            String value = agentEnvironment.get(name);
+            if (value != null) builder.environment().put(name, value);
+        }
         builder.environment().putAll(environment);
         Process process;
         try {

@@ -47,9 +47,14 @@ public record Decision(
         REFUSED_SIGNATURE,
         /** The refusal already reported still stands: nothing changed in the digest's signature. */
         STILL_REFUSED_SIGNATURE,
+        /**
+         * {@code verify:}: signed, but built before the image that runs (an old signed build re-tagged by someone
+         * with registry write access): refused and remembered. An operator's rollback does not pass the planner.
+         */
+        REFUSED_OLDER,
         /** {@code pin-major}: the new image's major version differs (or cannot be read): refused and remembered. */
         REFUSED_MAJOR,
-        /** {@code pin-major}: the new image's config could not be read from the registry: tried again. */
+        /** {@code pin-major} or {@code verify:}: the new image's config could not be read: tried again. */
         CANDIDATE_UNKNOWN,
         /** The planner needs the signature check of {@code target} to decide. */
         NEEDS_SIGNATURE,
@@ -74,7 +79,7 @@ public record Decision(
 
     /** The planner refused the digest: recorded and reported like a deploy that was refused. */
     public boolean refused() {
-        return kind == Kind.REFUSED_SIGNATURE || kind == Kind.REFUSED_MAJOR;
+        return kind == Kind.REFUSED_SIGNATURE || kind == Kind.REFUSED_MAJOR || kind == Kind.REFUSED_OLDER;
     }
 
     /** True while the planner still waits for an input the observer fetches only on demand. */
@@ -85,8 +90,12 @@ public record Decision(
     /** A dependent of this service waits when its dependency did not get its new build in this poll. */
     public boolean blocksDependents() {
         return switch (kind) {
-            case SIGNATURE_UNAVAILABLE, REFUSED_SIGNATURE, STILL_REFUSED_SIGNATURE, REFUSED_MAJOR, CANDIDATE_UNKNOWN ->
-                true;
+            case SIGNATURE_UNAVAILABLE,
+                    REFUSED_SIGNATURE,
+                    STILL_REFUSED_SIGNATURE,
+                    REFUSED_MAJOR,
+                    REFUSED_OLDER,
+                    CANDIDATE_UNKNOWN -> true;
             default -> false;
         };
     }
@@ -112,7 +121,12 @@ public record Decision(
             case STILL_REFUSED_SIGNATURE ->
                 Check.NEW_DIGEST + " (refused: signature; checked again when its .sig tag changes)";
             case REFUSED_MAJOR -> Check.NEW_DIGEST + " (refused: pin-major)";
-            case CANDIDATE_UNKNOWN -> Check.error("pin-major: " + detail);
+            case REFUSED_OLDER -> Check.NEW_DIGEST + " (refused: older than the running build)";
+            case CANDIDATE_UNKNOWN ->
+                Check.error((service.policy().kind() == io.redeploy.agent.config.UpdatePolicy.Kind.PIN_MAJOR
+                                ? "pin-major: "
+                                : "image age: ")
+                        + detail);
         };
     }
 
@@ -163,7 +177,7 @@ public record Decision(
                                 .with("digest", digest)
                                 .reason(detail)
                                 .with("repeated", true);
-                    case REFUSED_MAJOR ->
+                    case REFUSED_MAJOR, REFUSED_OLDER ->
                         Event.warn(log, "deploy.refused")
                                 .with("service", name)
                                 .digest("from", running)

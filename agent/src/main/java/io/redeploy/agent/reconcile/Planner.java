@@ -27,6 +27,8 @@ import java.util.Set;
  *   <li>a dependency failed to deploy in this poll: postponed;
  *   <li>the cooldown has not passed: wait;
  *   <li>{@code verify:} and the digest is not signed as required: refused;
+ *   <li>{@code verify:} and the signed image was built before the one that runs: refused (an old signed build
+ *       re-tagged; {@code verify.allow_older: true} turns it off; an operator's rollback never comes here);
  *   <li>{@code pin-major} and the major version would change: refused;
  *   <li>else deploy.
  * </ol>
@@ -65,6 +67,9 @@ public final class Planner {
                 "signature: " + seen.signature().orElseThrow().detail();
             case CANDIDATE_UNKNOWN -> seen.candidate().orElseThrow().error();
             case REFUSED_MAJOR -> majorRefusal(seen, workload).orElseThrow();
+            case REFUSED_OLDER ->
+                OlderBuildRule.refusal(workload.imageFacts(), candidateFacts(seen))
+                        .orElseThrow();
             case HELD -> seen.hold().orElseThrow().describe();
             default -> "";
         };
@@ -121,6 +126,18 @@ public final class Planner {
             }
         }
         // Only against a running image: the first deploy of a service has nothing to compare with.
+        if (OlderBuildRule.applies(service, workload)) {
+            if (seen.candidate().isEmpty()) {
+                return Optional.of(Kind.NEEDS_CANDIDATE);
+            }
+            if (seen.candidate().get().facts().isEmpty()) {
+                return Optional.of(Kind.CANDIDATE_UNKNOWN);
+            }
+            if (OlderBuildRule.refusal(workload.imageFacts(), candidateFacts(seen))
+                    .isPresent()) {
+                return Optional.of(Kind.REFUSED_OLDER);
+            }
+        }
         if (service.policy().kind() == UpdatePolicy.Kind.PIN_MAJOR && workload.exists()) {
             if (seen.candidate().isEmpty()) {
                 return Optional.of(Kind.NEEDS_CANDIDATE);
@@ -133,6 +150,10 @@ public final class Planner {
             }
         }
         return Optional.empty();
+    }
+
+    private static io.redeploy.agent.image.ImageFacts candidateFacts(Observation seen) {
+        return seen.candidate().orElseThrow().facts().orElseThrow();
     }
 
     private static Optional<String> majorRefusal(Observation seen, Workload workload) {

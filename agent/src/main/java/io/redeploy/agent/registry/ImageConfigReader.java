@@ -42,8 +42,8 @@ final class ImageConfigReader {
         if (!Digest.isValid(config)) {
             throw malformed(image, "manifest " + digest.shortForm() + " names no config blob");
         }
-        JsonNode body = parse(image, content.blob(image, Digest.parse(config), maxBytes))
-                .path("config");
+        JsonNode document = parse(image, content.blob(image, Digest.parse(config), maxBytes));
+        JsonNode body = document.path("config");
         Map<String, String> labels = new LinkedHashMap<>();
         body.path("Labels")
                 .fields()
@@ -54,7 +54,8 @@ final class ImageConfigReader {
             int eq = text.indexOf('=');
             if (eq > 0) env.put(text.substring(0, eq), text.substring(eq + 1));
         });
-        return new ImageFacts(labels, env);
+        return new ImageFacts(
+                labels, env, ImageFacts.parseCreated(document.path("created").asText("")));
     }
 
     private JsonNode manifest(RegistryTarget image, Digest digest) throws RegistryException {

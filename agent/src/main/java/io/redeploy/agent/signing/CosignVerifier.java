@@ -24,10 +24,13 @@ import java.util.stream.Collectors;
  *   <li>the layer's {@code dev.cosignproject.cosign/signature} (base64 ASN.1 ECDSA, SHA-256) verifies over the exact
  *       payload bytes with one of the configured keys, and</li>
  *   <li>the signed payload's {@code critical.type} is {@value SimpleSigningPayload#COSIGN_TYPE} and its
- *       {@code critical.image.docker-manifest-digest} is the digest to deploy.</li>
+ *       {@code critical.image.docker-manifest-digest} is the digest to deploy, and</li>
+ *   <li>its {@code critical.identity.docker-reference} names the configured repository or one of
+ *       {@code verify.allowed_references} ({@link SignedReference}): a build signed for another of the key's
+ *       repositories, pushed here by someone with a registry write token, is refused (issue 16 item 5).</li>
  * </ol>
- * Like {@code cosign verify}, {@code critical.identity.docker-reference} is not compared: the signature binds the
- * content (digest), and the same build may be pushed to or mirrored under other names. Rekor and keyless
+ * Unlike a bare {@code cosign verify} (which leaves it to {@code --check-claims} callers), the reference is compared:
+ * one signing key usually signs every repository of a CI. Rekor and keyless
  * (Fulcio certificates) are not supported: only the keys of the config are trusted.
  *
  * <p>A missing signature, a bad artifact or a signature that does not verify is a {@link Verification} that
@@ -158,7 +161,26 @@ public final class CosignVerifier {
             return LayerOutcome.problem("signed payload is for digest " + shortened(claims.dockerManifestDigest())
                     + ", not " + digest.shortForm());
         }
-        return new LayerOutcome(signer, "");
+        Optional<String> problem = referenceProblem(image, claims, keys);
+        return problem.isPresent() ? LayerOutcome.problem(problem.get()) : new LayerOutcome(signer, "");
+    }
+
+    private static Optional<String> referenceProblem(ImageRef image, SimpleSigningPayload claims, VerifyConfig keys) {
+        String expected = SignedReference.of(image);
+        if (claims.dockerReference().isEmpty()) {
+            return Optional.of("signed payload names no repository (critical.identity.docker-reference)");
+        }
+        Optional<String> signed =
+                SignedReference.normalize(claims.dockerReference().get());
+        if (signed.isPresent()
+                && (signed.get().equals(expected)
+                        || keys.allowedReferences().stream()
+                                .map(SignedReference::normalize)
+                                .anyMatch(signed::equals))) {
+            return Optional.empty();
+        }
+        return Optional.of("signed for " + shortened(claims.dockerReference().get()) + ", not " + expected
+                + " (a mirror's source goes in verify.allowed_references)");
     }
 
     static Optional<TrustedKey> keyThatVerifies(byte[] payload, byte[] signature, VerifyConfig keys) {

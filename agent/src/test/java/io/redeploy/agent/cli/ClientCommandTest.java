@@ -180,6 +180,30 @@ class ClientCommandTest {
     }
 
     @Test
+    void readsCarryTheReadTokenFromTheConfigAndActionsTheTriggerToken() throws IOException {
+        answers.put("/status", "200 {\"services\":[]}");
+        answers.put("/v1/update", "202 {\"status\":\"queued\",\"service\":null}");
+        Path config = Files.writeString(
+                dir.resolve("agent.yml"),
+                "http:\n  listen: \"127.0.0.1:" + server.getAddress().getPort() + "\"\n"
+                        + "  trigger_token_env: MY_TRIGGER_TOKEN\n  read_token_env: MY_READ_TOKEN\nservices: {}\n");
+        Path envFile = Files.writeString(dir.resolve("agent.env"), "MY_READ_TOKEN=read-0123\n");
+        Map<String, String> env = Map.of("MY_TRIGGER_TOKEN", TOKEN);
+
+        String[] where = {"--config", config.toString(), "--env-file", envFile.toString()};
+        assertThat(run(env, concat("status", where)).code).isEqualTo(0);
+        assertThat(run(env, concat("trigger", where)).code).isEqualTo(0);
+        assertThat(requests).containsExactly("GET /status Bearer read-0123", "POST /v1/update Bearer " + TOKEN);
+    }
+
+    private static String[] concat(String first, String[] rest) {
+        String[] all = new String[rest.length + 1];
+        all[0] = first;
+        System.arraycopy(rest, 0, all, 1, rest.length);
+        return all;
+    }
+
+    @Test
     void aMissingTokenIsExplainedWithoutPrintingAny() {
         answers.put("/v1/update", "401 {\"title\":\"unauthorized\",\"detail\":\"a valid bearer token is required\"}");
         Result r = run(

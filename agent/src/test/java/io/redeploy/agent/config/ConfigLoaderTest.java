@@ -263,8 +263,9 @@ class ConfigLoaderTest {
 
     @Test
     void listenOnAllInterfacesGoStyle() throws ConfigException {
-        AgentConfig config = new ConfigLoader(Map.of()).parse("""
-                http: {listen: ":9000"}
+        AgentConfig config =
+                new ConfigLoader(Map.of("READ", "0123456789abcdef0123456789abcdef")).parse("""
+                http: {listen: ":9000", read_token_env: READ}
                 services:
                   db: {image: postgres, tag: 16}
                 """, "agent.yml");

@@ -149,4 +149,82 @@ class SecurityConfigTest {
                         .webhooks())
                 .hasSize(1);
     }
+
+    @Test
+    void listeningOffLoopbackWithoutAReadTokenIsRefused() {
+        for (String listen : List.of("0.0.0.0:8686", ":8686", "10.0.0.5:8686", "[::]:8686")) {
+            assertThat(problems(Map.of(), "http: {listen: \"" + listen + "\"}\n" + SERVICES))
+                    .as(listen)
+                    .singleElement()
+                    .asString()
+                    .startsWith("agent.yml:1: http.listen: ")
+                    .contains("off loopback", "http.read_token_env", "openssl rand -hex 32");
+        }
+        HttpConfig http = parse(
+                        Map.of("READ", LONG_TOKEN),
+                        "http: {listen: \"0.0.0.0:8686\", read_token_env: READ, allowed_hosts: [agent.example.com]}\n"
+                                + SERVICES)
+                .http();
+        assertThat(http.readToken()).isPresent();
+        assertThat(http.allowedHosts()).containsExactly("agent.example.com");
+        // Loopback without a read token stays open, as before.
+        assertThat(parse(Map.of(), "http: {listen: \"127.0.0.1:8686\"}\n" + SERVICES)
+                        .http()
+                        .readToken())
+                .isEmpty();
+    }
+
+    @Test
+    void aShortReadTokenOrAMalformedAllowedHostIsRefusedWithoutEchoingTheToken() {
+        assertThat(problems(
+                        Map.of("READ", "short-read-token"),
+                        "http: {read_token_env: READ, allowed_hosts: [\"http://x/\"]}\n" + SERVICES))
+                .hasSize(2)
+                .anySatisfy(p -> assertThat(p).contains("http.read_token_env", "16 characters"))
+                .anySatisfy(p -> assertThat(p).contains("http.allowed_hosts[0]"))
+                .noneSatisfy(p -> assertThat(p).contains("short-read-token"));
+    }
+
+    @Test
+    void aHostHookPassesOnlyNamedVariablesAndASecretPastedIntoPassEnvIsNotEchoed() {
+        String hooks = "services:\n  web:\n    image: registry.internal:5000/acme/app\n    hooks:\n      pre_update: ";
+        HookConfig hook = parse(Map.of(), hooks + "{host: [/usr/local/bin/backup], pass_env: [PGPASSFILE]}\n")
+                .service("web")
+                .orElseThrow()
+                .policy()
+                .preUpdate()
+                .orElseThrow();
+        assertThat(hook.passEnvWithBase()).containsExactly("PATH", "HOME", "LANG", "TZ", "PGPASSFILE");
+
+        assertThat(problems(Map.of(), hooks + "{host: [backup], pass_env: [\"s3cr3t-pasted value\"]}\n"))
+                .singleElement()
+                .asString()
+                .contains("pass_env[0]")
+                .doesNotContain("s3cr3t");
+        assertThat(problems(Map.of(), hooks + "{exec: [pg_dump], pass_env: [PGPASSFILE]}\n"))
+                .singleElement()
+                .asString()
+                .contains("pass_env only applies to a host hook");
+    }
+
+    @Test
+    void smtpLoginWithoutTlsOffLoopbackNeedsAnAcknowledgement() {
+        Map<String, String> env = Map.of("SMTP_PASSWORD", "smtp-S3cret-password");
+        String email =
+                "notifications:\n  email: {host: %s, security: none, username: bot, password_env: SMTP_PASSWORD, "
+                        + "from: a@example.com, to: [b@example.com]%s}\n";
+        assertThat(problems(env, email.formatted("mail.example.com", "") + SERVICES))
+                .singleElement()
+                .asString()
+                .contains("notifications.email.security", "in the clear", "plain_auth_acknowledged")
+                .doesNotContain("S3cret");
+        assertThat(parse(env, email.formatted("mail.example.com", ", plain_auth_acknowledged: true") + SERVICES)
+                        .notifications()
+                        .email())
+                .isPresent();
+        assertThat(parse(env, email.formatted("127.0.0.1", "") + SERVICES)
+                        .notifications()
+                        .email())
+                .isPresent();
+    }
 }

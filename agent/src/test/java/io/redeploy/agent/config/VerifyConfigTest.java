@@ -75,6 +75,28 @@ class VerifyConfigTest {
     }
 
     @Test
+    void allowedReferencesAndAllowOlderBindAndAMalformedReferenceIsNamed() throws IOException {
+        Path pub = write("cosign.pub", CosignFixture.pem(KEY.getPublic()));
+
+        VerifyConfig verify = load(service("      cosign_public_key_file: " + pub + "\n"
+                        + "      allowed_references: [mirror.example.com/acme/app, acme/app]\n"
+                        + "      allow_older: true\n"))
+                .service("web")
+                .orElseThrow()
+                .policy()
+                .verify()
+                .orElseThrow();
+        assertThat(verify.allowedReferences()).containsExactly("mirror.example.com/acme/app", "docker.io/acme/app");
+        assertThat(verify.allowOlder()).isTrue();
+
+        assertThat(problems(service("      cosign_public_key_file: " + pub + "\n"
+                        + "      allowed_references: [\"ghcr.io/acme/app:main\"]\n")))
+                .singleElement()
+                .asString()
+                .contains("services.web.verify.allowed_references[0]", "expected registry/path without tag");
+    }
+
+    @Test
     void withoutVerifyNothingIsRequired() {
         assertThat(load("services: {web: {image: ghcr.io/acme/app}}")
                         .service("web")

@@ -139,6 +139,21 @@ class RecoverTest {
     }
 
     @Test
+    void aForeignStoppedContainerUnderTheAsideNameIsNotStartedWhenTheNameIsFree() {
+        // Issue 16 item 6: someone parks a container as acme-web.redeploy-old; with acme-web missing, recovery must
+        // not rename and start it as the service.
+        String foreign = docker.existing(ASIDE, "example/other", V1.value(), Map.of(), false);
+        docker.operations.clear();
+
+        List<String> actions = RecoveryLines.of(deployer.recover(List.of(web)));
+
+        assertThat(actions).singleElement().asString().contains("not created by the agent", "docker rename");
+        assertThat(docker.operations).isEmpty();
+        assertThat(docker.byName(ASIDE).orElseThrow().id()).isEqualTo(foreign);
+        assertThat(docker.byName("acme-web")).isEmpty();
+    }
+
+    @Test
     void aForeignContainerUnderTheAsideNameIsLeftAloneWhileTheAgentsContainerRuns() {
         String foreign = docker.existing(ASIDE, "example/other", V1.value(), Map.of(), true);
         String current = newContainer(Behaviour.HEALTHY, false, "running");

@@ -251,7 +251,7 @@ class AgentHttpServerTest {
         assertProblem(get("/status?history=maybe"), 400, "bad_request");
         assertProblem(get("/status?service=web&service=db"), 400, "bad_request");
         assertProblem(get("/status?service="), 400, "bad_request");
-        assertThat(rawStatusLine("GET /status?service=%zz HTTP/1.1\r\nHost: x\r\n\r\n"))
+        assertThat(rawStatusLine("GET /status?service=%zz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"))
                 .isEqualTo("HTTP/1.1 400");
         assertProblem(get("/healthz?verbose=1"), 400, "bad_request");
         assertThat(get("/status?service=w%65b").statusCode())
@@ -471,7 +471,7 @@ class AgentHttpServerTest {
     @Test
     void aHugeDeclaredBodyIsRefusedWithoutBeingRead() throws Exception {
         startWithToken();
-        assertThat(rawStatusLine("POST /v1/update HTTP/1.1\r\nHost: x\r\nContent-Length: 10000000000\r\n\r\n"))
+        assertThat(rawStatusLine("POST /v1/update HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 10000000000\r\n\r\n"))
                 .isEqualTo("HTTP/1.1 413");
     }
 

@@ -15,6 +15,9 @@ final class FakeControl implements AgentControl {
     volatile Duration pollInterval = Duration.ofMinutes(5);
     volatile boolean dockerAnswers = true;
     volatile Set<String> serviceNames = Set.of("web", "db");
+    /** When set, every request that asks for the services waits for it (a slow agent). */
+    volatile java.util.concurrent.CountDownLatch slow;
+
     volatile RuntimeException failure;
     volatile RuntimeException triggerFailure;
     volatile java.util.List<String> problems = java.util.List.of();
@@ -93,6 +96,14 @@ final class FakeControl implements AgentControl {
     @Override
     public Set<String> serviceNames() {
         failIfAsked();
+        java.util.concurrent.CountDownLatch gate = slow;
+        if (gate != null) {
+            try {
+                gate.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         return serviceNames;
     }
 

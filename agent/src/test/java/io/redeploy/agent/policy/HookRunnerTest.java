@@ -98,6 +98,77 @@ class HookRunnerTest {
     }
 
     @Test
+    void aHostHookGetsAnAllowListOfTheAgentsEnvironmentNotItsSecrets() throws IOException {
+        Map<String, String> agent = Map.of(
+                "PATH", System.getenv("PATH"),
+                "HOME", "/var/lib/redeploy-agent",
+                "GHCR_TOKEN", "ghp_agentSecretThatHooksMustNotSee",
+                "REDEPLOY_TRIGGER_TOKEN", "trigger-secret-0123456789abcdef",
+                "PGPASSFILE", "/etc/redeploy-agent/pgpass");
+        HookConfig hook =
+                sh("env", Duration.ofSeconds(30)).savingOutput(dir, "env", 7).passingEnv(List.of("PGPASSFILE"));
+
+        HookRunner.Result result = new HookRunner(noDocker, Clock.systemUTC(), agent)
+                .run("db", hook, Optional.empty(), Map.of("REDEPLOY_SERVICE", "db"));
+
+        assertThat(result.ok()).as(result.detail()).isTrue();
+        assertThat(gunzip(result.output().orElseThrow()))
+                .contains("PATH=", "HOME=/var/lib/redeploy-agent", "PGPASSFILE=/etc/redeploy-agent/pgpass")
+                .contains("REDEPLOY_SERVICE=db")
+                .doesNotContain("ghp_agentSecret", "GHCR_TOKEN", "trigger-secret", "REDEPLOY_TRIGGER_TOKEN");
+    }
+
+    @Test
+    void aTruncatedPgDumpIsNotKeptAsABackupEvenWhenItExits0() throws IOException {
+        Path pgDump = Files.writeString(dir.resolve("pg_dump"), "#!/bin/sh\ncat \"$1\"\n");
+        pgDump.toFile().setExecutable(true);
+        Path truncated = Files.writeString(
+                dir.resolve("cut.sql"), "--\n-- PostgreSQL database dump\n--\nCOPY t (id) FROM stdin;\n1\n");
+        Path complete = Files.writeString(
+                dir.resolve("whole.sql"),
+                "--\n-- PostgreSQL database dump\n--\nSELECT 1;\n--\n-- PostgreSQL database dump complete\n--\n\n");
+        Path backups = dir.resolve("backups");
+
+        HookRunner.Result cut = runnerAt(Instant.parse("2026-11-25T10:00:00Z"))
+                .run("db", dump(pgDump, truncated, backups), Optional.empty(), Map.of());
+        assertThat(cut.ok()).isFalse();
+        assertThat(cut.output()).isEmpty();
+        assertThat(cut.detail()).contains("does not end with '-- PostgreSQL database dump complete'", "not kept");
+        try (Stream<Path> files = Files.list(backups)) {
+            assertThat(files).as("neither the dump nor its .partial").isEmpty();
+        }
+
+        HookRunner.Result whole = runnerAt(Instant.parse("2026-11-25T10:01:00Z"))
+                .run("db", dump(pgDump, complete, backups), Optional.empty(), Map.of());
+        assertThat(whole.ok()).as(whole.detail()).isTrue();
+        assertThat(gunzip(whole.output().orElseThrow())).endsWith("-- PostgreSQL database dump complete\n--\n\n");
+    }
+
+    @Test
+    void onlyPlainFormatPgDumpsWithoutAPipeAreExpectedToEndWithTheTrailer() {
+        assertThat(DumpTrailer.expected(List.of("pg_dump", "-U", "app", "app"))).contains(DumpTrailer.DUMP);
+        assertThat(DumpTrailer.expected(List.of("sh", "-c", "pg_dumpall -U postgres")))
+                .contains(DumpTrailer.CLUSTER);
+        assertThat(DumpTrailer.expected(List.of("pg_dump", "-Fc", "app"))).isEmpty();
+        assertThat(DumpTrailer.expected(List.of("pg_dump", "--format=custom", "app")))
+                .isEmpty();
+        assertThat(DumpTrailer.expected(List.of("sh", "-c", "pg_dump app | zstd")))
+                .isEmpty();
+        assertThat(DumpTrailer.expected(List.of("mysqldump", "app"))).isEmpty();
+        byte[] pg17 = "SELECT 1;\n--\n-- PostgreSQL database dump complete\n--\n\n\\unrestrict abc123\n\n"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(DumpTrailer.endsWith(pg17, DumpTrailer.DUMP)).isTrue();
+        assertThat(DumpTrailer.endsWith(
+                        "COPY t FROM stdin;\n1\n".getBytes(java.nio.charset.StandardCharsets.UTF_8), DumpTrailer.DUMP))
+                .isFalse();
+    }
+
+    private static HookConfig dump(Path pgDump, Path content, Path backups) {
+        return HookConfig.host(List.of(pgDump.toString(), content.toString()), Duration.ofSeconds(30))
+                .savingOutput(backups, "sql", 7);
+    }
+
+    @Test
     void theSkipExitCodeIsPassedOn() {
         HookRunner.Result result =
                 runnerAt(Instant.now()).run("db", sh("exit 75", Duration.ofSeconds(30)), Optional.empty(), Map.of());

@@ -35,6 +35,11 @@ class PlannerTest {
     private static final Instant NOW = Instant.parse("2026-12-02T12:00:00Z");
     private static final ImageFacts PG15 = new ImageFacts(Map.of(), Map.of("PG_MAJOR", "15"));
     private static final ImageFacts PG16 = new ImageFacts(Map.of(), Map.of("PG_MAJOR", "16"));
+    private static final ImageFacts BUILT_NOV =
+            new ImageFacts(Map.of(), Map.of(), Optional.of(Instant.parse("2026-11-01T00:00:00Z")));
+    private static final ImageFacts BUILT_DEC =
+            new ImageFacts(Map.of(), Map.of(), Optional.of(Instant.parse("2026-12-01T00:00:00Z")));
+    private static final Result SIGNED = new Result(Result.Kind.VERIFIED, "cosign.pub");
 
     private final Planner planner = new Planner();
 
@@ -231,6 +236,48 @@ class PlannerTest {
                         o -> withWorkload(o, Workload.absent("web")),
                         Kind.DEPLOY,
                         ""),
+                row(
+                        "verify: a signed build older than the running one asks for its facts",
+                        PlannerTest::verified,
+                        o -> facts(o, BUILT_DEC).withSignature(SIGNED),
+                        Kind.NEEDS_CANDIDATE,
+                        ""),
+                row(
+                        "verify: an old signed build re-tagged is refused",
+                        PlannerTest::verified,
+                        o -> facts(o, BUILT_DEC).withSignature(SIGNED).withCandidate(Candidate.of(BUILT_NOV)),
+                        Kind.REFUSED_OLDER,
+                        "built 2026-11-01T00:00:00Z, before the running build (2026-12-01T00:00:00Z)"),
+                row(
+                        "verify: a newer or equally old signed build is deployed",
+                        PlannerTest::verified,
+                        o -> facts(o, BUILT_NOV).withSignature(SIGNED).withCandidate(Candidate.of(BUILT_NOV)),
+                        Kind.DEPLOY,
+                        ""),
+                row(
+                        "verify: a signed build without a creation time is refused",
+                        PlannerTest::verified,
+                        o -> facts(o, BUILT_DEC).withSignature(SIGNED).withCandidate(Candidate.of(PG15)),
+                        Kind.REFUSED_OLDER,
+                        "no creation time"),
+                row(
+                        "verify: allow_older accepts an older build",
+                        s -> s.withPolicy(s.policy().withVerify(allowOlder(verified(s)))),
+                        o -> facts(o, BUILT_DEC).withSignature(SIGNED).withCandidate(Candidate.of(BUILT_NOV)),
+                        Kind.DEPLOY,
+                        ""),
+                row(
+                        "verify: the running image's age unknown, nothing to compare",
+                        PlannerTest::verified,
+                        o -> facts(o, PG15).withSignature(SIGNED),
+                        Kind.DEPLOY,
+                        ""),
+                row(
+                        "verify: the new image's config unreadable is tried again",
+                        PlannerTest::verified,
+                        o -> facts(o, BUILT_DEC).withSignature(SIGNED).withCandidate(Candidate.unknown("404")),
+                        Kind.CANDIDATE_UNKNOWN,
+                        "404"),
                 row(
                         "pin-major after verify: the signature is asked for first",
                         s -> pinMajor(verified(s)),
@@ -429,6 +476,11 @@ class PlannerTest {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static VerifyConfig allowOlder(ServiceConfig verified) {
+        VerifyConfig v = verified.policy().verify().orElseThrow();
+        return new VerifyConfig(v.keys(), v.allowedReferences(), true);
     }
 
     private static ServiceConfig dependsOnDb(ServiceConfig s) {

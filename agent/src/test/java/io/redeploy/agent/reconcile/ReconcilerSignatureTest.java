@@ -94,6 +94,47 @@ class ReconcilerSignatureTest {
     }
 
     @Test
+    void anOldSignedBuildReTaggedIsRefusedAndRememberedButTheOperatorRollsBackToItOnPurpose() throws Exception {
+        io.redeploy.agent.image.ImageFacts november = built("2026-11-01T00:00:00Z");
+        io.redeploy.agent.image.ImageFacts december = built("2026-12-01T00:00:00Z");
+        ServiceConfig web = verified(UpdatePolicy.defaults());
+        Reconciler reconciler = f.reconciler(web);
+        OperatorActions actions = f.actions(web);
+        f.target.facts.put("web", november);
+        f.candidateFacts = december;
+        reconciler.run(Optional.empty());
+        assertThat(f.target.running.get("web")).isEqualTo(D2);
+
+        // Someone with a registry write token (not the signing key) points :main back at the old signed build.
+        f.target.facts.put("web", december);
+        f.registry.put("web", D1);
+        f.candidateFacts = november;
+        reconciler.run(Optional.empty());
+        reconciler.run(Optional.empty());
+
+        assertThat(f.target.running.get("web")).isEqualTo(D2);
+        assertThat(f.target.deploys()).containsExactly("deploy web " + D2.shortForm());
+        DeployRecord refused = f.state.get("web").lastDeploy().orElseThrow();
+        assertThat(refused.outcome()).isEqualTo("refused");
+        assertThat(refused.reason())
+                .contains("built 2026-11-01T00:00:00Z, before the running build (2026-12-01T00:00:00Z)")
+                .contains("redeploy-agent rollback");
+        assertThat(f.state.get("web").failedDigests()).containsExactly(D1.value());
+        assertThat(f.state.get("web").lastCheck().orElseThrow().result()).startsWith("new-digest");
+
+        // The operator's rollback is the way back on purpose: it does not pass the planner's rule.
+        DeployResult back = actions.execute(actions.rollback("web", Optional.empty(), "alice", "bad release"));
+
+        assertThat(back.outcome()).isEqualTo(DeployResult.Outcome.DEPLOYED);
+        assertThat(f.target.running.get("web")).isEqualTo(D1);
+    }
+
+    private static io.redeploy.agent.image.ImageFacts built(String created) {
+        return new io.redeploy.agent.image.ImageFacts(
+                java.util.Map.of(), java.util.Map.of(), Optional.of(java.time.Instant.parse(created)));
+    }
+
+    @Test
     void aRegistryFailureDuringTheCheckIsAnErrorToRetryNotARefusal() {
         f.signature = new SignatureCheck.Result(Kind.UNAVAILABLE, "registry answered HTTP 503 for repository acme/web");
         Reconciler reconciler = f.reconciler(verified(UpdatePolicy.defaults()));

@@ -241,6 +241,55 @@ class CosignVerifierTest {
     }
 
     @Test
+    void aBuildSignedForAnotherRepositoryOfTheSameKeyIsRefused() throws Exception {
+        // One CI key signs every repository; someone with a write token pushes acme/tool's signed build as acme/web.
+        for (String other : List.of(
+                "127.0.0.1:" + wm.getPort() + "/acme/tool", "ghcr.io/acme/web", "acme/web", "127.0.0.1:1/acme/web")) {
+            serve(CosignFixture.signedLayer(CI_KEY, other, BUILD));
+
+            Verification result = verify();
+
+            assertThat(result.verified()).as(other).isFalse();
+            assertThat(result.detail())
+                    .as(other)
+                    .contains("signed for " + other + ", not " + reference(), "verify.allowed_references");
+        }
+    }
+
+    @Test
+    void theSameRepositoryInAnySpellingCosignUsesIsAccepted() throws Exception {
+        for (String same : List.of(reference(), reference() + ":main", reference() + "@" + BUILD.value())) {
+            serve(CosignFixture.signedLayer(CI_KEY, same, BUILD));
+            assertThat(verify().verified()).as(same).isTrue();
+        }
+        assertThat(SignedReference.normalize("postgres"))
+                .isEqualTo(SignedReference.normalize("docker.io/library/postgres"))
+                .isEqualTo(SignedReference.normalize("index.docker.io/library/postgres:16"))
+                .contains("index.docker.io/library/postgres");
+        assertThat(SignedReference.of(io.redeploy.agent.image.ImageRef.parse("acme/app", "main")))
+                .isEqualTo("index.docker.io/acme/app");
+    }
+
+    @Test
+    void aMirrorsSourceIsAcceptedOnlyWhenListed() throws Exception {
+        serve(CosignFixture.signedLayer(CI_KEY, "ghcr.io/acme/web", BUILD));
+        VerifyConfig mirror = new VerifyConfig(KEYS.keys(), List.of("ghcr.io/acme/web"), false);
+
+        assertThat(verifier.verify(image(), BUILD, mirror).verified()).isTrue();
+        assertThat(verify().verified()).isFalse();
+    }
+
+    @Test
+    void aSignedPayloadWithoutARepositoryIsRefused() throws Exception {
+        byte[] payload = ("{\"critical\":{\"image\":{\"docker-manifest-digest\":\"" + BUILD.value()
+                        + "\"},\"type\":\"cosign container image signature\"},\"optional\":null}")
+                .getBytes(StandardCharsets.UTF_8);
+        serve(new Layer(payload, CosignFixture.sign(CI_KEY.getPrivate(), payload)));
+
+        assertThat(verify().detail()).contains("signed payload names no repository");
+    }
+
+    @Test
     void oneGoodLayerAmongBadOnesIsEnoughAndAnyConfiguredKeyMay() throws Exception {
         serve(
                 CosignFixture.signedLayer(OTHER_KEY, reference(), OTHER_BUILD),
@@ -254,11 +303,11 @@ class CosignVerifierTest {
 
     @Test
     void claimsAreMatchedRegardlessOfCaseAsCosignDoesButNeverTwice() throws Exception {
-        byte[] specSpelling =
-                ("{\"critical\":{\"identity\":{\"docker-reference\":\"x\"},\"image\":{\"Docker-manifest-digest\":\""
-                                + BUILD.value()
-                                + "\"},\"type\":\"cosign container image signature\"},\"optional\":null}")
-                        .getBytes(StandardCharsets.UTF_8);
+        byte[] specSpelling = ("{\"critical\":{\"identity\":{\"docker-reference\":\"" + reference()
+                        + "\"},\"image\":{\"Docker-manifest-digest\":\""
+                        + BUILD.value()
+                        + "\"},\"type\":\"cosign container image signature\"},\"optional\":null}")
+                .getBytes(StandardCharsets.UTF_8);
         serve(new Layer(specSpelling, CosignFixture.sign(CI_KEY.getPrivate(), specSpelling)));
         assertThat(verify().verified()).isTrue();
 
