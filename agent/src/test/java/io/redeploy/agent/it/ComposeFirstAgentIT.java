@@ -7,19 +7,26 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.redeploy.agent.it.compose.CaddySite;
 import io.redeploy.agent.it.compose.CommandResult;
 import io.redeploy.agent.it.compose.ComposeEnv;
 import io.redeploy.agent.it.compose.ComposeStack;
 import io.redeploy.agent.it.compose.LocalImages;
+import io.redeploy.agent.it.compose.SiteProbe;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer.OrderAnnotation;
@@ -32,15 +39,20 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The compose-first path as a team runs it: the survey stack started by {@code docker-compose up -d} (the real
- * survey-app and PostgreSQL 15 images), the agent installed with systemd/agent.example.yml (only the addresses and
- * names changed for this machine), a healthy and then a broken build pushed. Afterwards compose still owns the stack:
- * every compose command works, the app container is the one compose made with only its image and the agent's labels
- * changed, the data is still there, and the broken build was rolled back with compose none the wiser.
+ * survey-app and PostgreSQL 15 images, Caddy in front with {@code tls internal}), the agent installed with
+ * systemd/agent.example.yml (only the addresses and names changed for this machine), a healthy and then a broken build
+ * pushed. Both deploys are start-first through Caddy's admin API while a visitor requests the site over HTTPS through
+ * Caddy every {@link SiteProbe#EVERY}: not one request fails. Afterwards compose still owns the stack: every compose
+ * command works, the app container is the one compose made with only its image and the agent's labels changed, the
+ * data is still there, and the broken build was rolled back with compose none the wiser.
  */
 @TestInstance(Lifecycle.PER_CLASS)
 @TestMethodOrder(OrderAnnotation.class)
 class ComposeFirstAgentIT {
     private static final Duration DEPLOY = Duration.ofMinutes(4);
+    /** The site's page the visitor requests: answers 200 only when the app reaches its database. */
+    private static final String PAGE = "/health";
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String MARKER = "kept-across-deploys-" + UUID.randomUUID();
 
@@ -49,6 +61,7 @@ class ComposeFirstAgentIT {
     private ComposeEnv env;
     private String repository;
     private AgentProcess agent;
+    private CaddySite site;
     private JsonNode webBefore;
     private String build2Id;
     private final List<String> builds = new ArrayList<>();
@@ -64,9 +77,10 @@ class ComposeFirstAgentIT {
         stack = ComposeStack.create(
                 dir.resolve("stack"),
                 LocalStack.repoRoot().resolve("docker-compose.yml"),
-                ComposeEnv.isolated(build1, LocalImages.postgres(), LocalStack.freePort()));
+                ComposeEnv.isolated(build1, LocalImages.postgres(), LocalImages.caddy()));
         env = stack.env();
         stack.up().requireSuccess();
+        site = CaddySite.of(env, dir);
         awaitAppHealthy();
         psql("CREATE TABLE compose_first_it (v text); INSERT INTO compose_first_it VALUES ('" + MARKER + "')");
 
@@ -96,18 +110,38 @@ class ComposeFirstAgentIT {
 
     @Test
     @Order(1)
-    void theFirstPollAdoptsBothContainersWithoutRedeployingThem() {
+    void theFirstPollAdoptsBothContainersWithoutRedeployingThemAndPutsItsRouteIntoCaddy() throws Exception {
         assertThat(agent.stdout()).doesNotContain("event=deploy.start").doesNotContain("event=service.unresolved");
         webBefore = inspect(env.webContainer());
+        String ip = ipOn(webBefore);
+        assertThat(caddyRoute())
+                .as("the agent's route, first in srv0, dials the app on the stack's network")
+                .contains("\"@id\":\"redeploy-web\"")
+                .contains("\"dial\":\"" + ip + ":8000\"")
+                .contains("\"" + ComposeEnv.SITE + "\"");
     }
 
     @Test
     @Order(2)
-    void aHealthyBuildReplacesTheAppContainerWithOnlyItsImageAndTheAgentsLabelsChanged() throws IOException {
+    void aHealthyBuildIsDeployedStartFirstThroughCaddyWithoutOneFailedRequest() throws Exception {
         build2Id = pushDerivedBuild(LocalImages.surveyApp(), "2");
         int mark = agent.mark();
-        assertThat(agent.triggerPoll()).isEqualTo(202);
-        agent.awaitLog(mark, "event=deploy.done service=web", DEPLOY);
+        try (SiteProbe visitor = SiteProbe.start(site, PAGE)) {
+            Thread.sleep(500);
+            assertThat(agent.triggerPoll()).isEqualTo(202);
+            agent.awaitLog(mark, "event=deploy.done service=web", DEPLOY);
+            Thread.sleep(1_000);
+            visitor.close();
+            System.out.println("event=compose_first_it.probe deploy=healthy requests=" + visitor.requests() + " failed="
+                    + visitor.failures().size());
+            assertThat(visitor.failures())
+                    .as("requests through Caddy that failed")
+                    .isEmpty();
+            assertThat(visitor.requests()).isGreaterThan(50);
+        }
+        assertThat(agent.logSince(mark))
+                .contains("event=caddy.switched service=web")
+                .doesNotContain("event=deploy.rollback");
 
         JsonNode after = inspect(env.webContainer());
         assertThat(after.path("Image").asText()).isEqualTo(build2Id);
@@ -121,11 +155,14 @@ class ComposeFirstAgentIT {
                 .as("the build that runs is tagged locally as repo:tag, for docker run and compose")
                 .isEqualTo(build2Id);
         assertThat(psql("SELECT v FROM compose_first_it")).isEqualTo(MARKER);
+        assertThat(caddyRoute()).contains(ipOn(after) + ":8000");
     }
 
     @Test
     @Order(3)
     void composeCommandsWorkOnTheContainerTheAgentMade() {
+        String caddyStarted =
+                LocalStack.exec("docker", "inspect", "--format", "{{.State.StartedAt}}", env.caddyContainer());
         String ps = stack.ps().requireSuccess().output();
         assertThat(ps).contains(env.webContainer()).contains(env.dbContainer());
         assertThat(ps.lines()
@@ -135,27 +172,49 @@ class ComposeFirstAgentIT {
                 .contains("Up");
         assertThat(stack.logs("web").requireSuccess().output()).contains("event=app.started");
         assertThat(stack.exec("web", "true").exitCode()).isZero();
+        // A container restarted outside the agent may come back with another address on the network (seen here:
+        // the one its removed predecessor had); Caddy's route follows it at the agent's next poll.
         stack.restart("web").requireSuccess();
-        awaitAppHealthy();
+        awaitAppHealthyAfterNextPoll();
         stack.stop("web").requireSuccess();
         stack.start("web").requireSuccess();
-        awaitAppHealthy();
+        awaitAppHealthyAfterNextPoll();
 
         stack.up().requireSuccess();
         awaitAppHealthy();
         assertThat(inspect(env.webContainer()).path("Image").asText())
                 .as("up -d with the unchanged file keeps the new build")
                 .isEqualTo(build2Id);
+        assertThat(LocalStack.exec("docker", "inspect", "--format", "{{.State.StartedAt}}", env.caddyContainer()))
+                .as("up -d leaves Caddy alone")
+                .isEqualTo(caddyStarted);
+        assertThat(ps).contains(env.caddyContainer());
         assertThat(psql("SELECT v FROM compose_first_it")).isEqualTo(MARKER);
     }
 
     @Test
     @Order(4)
-    void aBrokenBuildIsRolledBackAndComposeStillListsTheGoodOne() throws IOException {
+    void aBrokenBuildNeverTakesTheSiteDownIsRolledBackAndComposeStillListsTheGoodOne() throws Exception {
         pushDerivedBuild(LocalImages.surveyAppUnhealthy(), "3-broken");
+        String before = inspect(env.webContainer()).path("Id").asText();
         int mark = agent.mark();
-        assertThat(agent.triggerPoll()).isEqualTo(202);
-        agent.awaitLog(mark, "event=deploy.rollback service=web", DEPLOY);
+        try (SiteProbe visitor = SiteProbe.start(site, PAGE)) {
+            Thread.sleep(500);
+            assertThat(agent.triggerPoll()).isEqualTo(202);
+            agent.awaitLog(mark, "event=deploy.rollback service=web", DEPLOY);
+            Thread.sleep(1_000);
+            visitor.close();
+            System.out.println("event=compose_first_it.probe deploy=broken requests=" + visitor.requests() + " failed="
+                    + visitor.failures().size());
+            assertThat(visitor.failures())
+                    .as("requests through Caddy that failed")
+                    .isEmpty();
+            assertThat(visitor.requests()).isGreaterThan(50);
+        }
+        assertThat(agent.logSince(mark)).doesNotContain("event=caddy.switched");
+        assertThat(inspect(env.webContainer()).path("Id").asText())
+                .as("the old container served throughout and still does")
+                .isEqualTo(before);
 
         JsonNode web = inspect(env.webContainer());
         assertThat(web.path("Image").asText()).isEqualTo(build2Id);
@@ -177,35 +236,46 @@ class ComposeFirstAgentIT {
 
         assertThat(LocalStack.containersNamed(env.project())).isEmpty();
         assertThat(LocalStack.containersNamed(env.webContainer())).isEmpty();
+        assertThat(LocalStack.containersNamed(env.caddyContainer())).isEmpty();
     }
 
     // ---- helpers ----
 
-    /** systemd/agent.example.yml with this machine's addresses and the stack's names; nothing else changed. */
+    /**
+     * systemd/agent.example.yml with this machine's addresses and the stack's names, and a shorter health gate for
+     * web (a broken build waits it out); nothing else changed.
+     */
     private Path installConfig(int httpPort) throws IOException {
         String example = Files.readString(LocalStack.repoRoot().resolve("systemd/agent.example.yml"));
-        Map<String, String> changes = Map.of(
-                "state_dir: /var/lib/redeploy-agent",
-                "state_dir: " + directory.resolve("state"),
-                "interval: 60s",
-                "interval: 1h",
-                "listen: \"127.0.0.1:8686\"",
-                "listen: \"127.0.0.1:" + httpPort + "\"",
-                "trigger_token_env: REDEPLOY_TRIGGER_TOKEN",
-                "trigger_token_env: " + AgentProcess.TOKEN_ENV,
-                "  ghcr.io:\n    username: deploy-bot          # any user name works with a GitHub token\n"
-                        + "    password_env: GHCR_TOKEN",
-                "  \"" + LocalStack.REGISTRY + "\": { insecure: true }",
-                "container: survey-db ",
-                "container: " + env.dbContainer() + " ",
-                "container: survey-web ",
-                "container: " + env.webContainer() + " ",
-                "output_dir: /var/lib/redeploy-agent/backups",
-                "output_dir: " + directory.resolve("backups"));
+        String[] changes = {
+            "state_dir: /var/lib/redeploy-agent",
+            "state_dir: " + directory.resolve("state"),
+            "interval: 60s",
+            "interval: 1h",
+            "listen: \"127.0.0.1:8686\"",
+            "listen: \"127.0.0.1:" + httpPort + "\"",
+            "trigger_token_env: REDEPLOY_TRIGGER_TOKEN",
+            "trigger_token_env: " + AgentProcess.TOKEN_ENV,
+            "  ghcr.io:\n    username: deploy-bot          # any user name works with a GitHub token\n"
+                    + "    password_env: GHCR_TOKEN",
+            "  \"" + LocalStack.REGISTRY + "\": { insecure: true }",
+            "container: survey-db ",
+            "container: " + env.dbContainer() + " ",
+            "container: survey-web ",
+            "container: " + env.webContainer() + " ",
+            "      timeout: 60s\n      interval: 1s",
+            "      timeout: 40s\n      interval: 1s",
+            "output_dir: /var/lib/redeploy-agent/backups",
+            "output_dir: " + directory.resolve("backups"),
+            "admin: \"http://127.0.0.1:2019\"",
+            "admin: \"" + env.caddy().adminUrl() + "\"",
+            "hosts: [survey.example.com]",
+            "hosts: [" + ComposeEnv.SITE + "]"
+        };
         String config = example;
-        for (Map.Entry<String, String> change : changes.entrySet()) {
-            assertThat(config).as("the example still has %s", change.getKey()).contains(change.getKey());
-            config = config.replace(change.getKey(), change.getValue());
+        for (int i = 0; i < changes.length; i += 2) {
+            assertThat(config).as("the example still has %s", changes[i]).contains(changes[i]);
+            config = config.replace(changes[i], changes[i + 1]);
         }
         return Files.writeString(directory.resolve("agent.yml"), config);
     }
@@ -232,12 +302,65 @@ class ComposeFirstAgentIT {
         return LocalStack.exec("docker", "image", "inspect", "--format", "{{.Id}}", ref);
     }
 
+    /** The agent's next poll (POST /v1/update), which points Caddy at the app's address, then the site answers. */
+    private void awaitAppHealthyAfterNextPoll() {
+        int mark = agent.mark();
+        assertThat(agent.triggerPoll()).isEqualTo(202);
+        agent.awaitLog(mark, "event=poll.done", DEPLOY);
+        awaitAppHealthy();
+    }
+
+    /** Docker's HEALTHCHECK says healthy, and the site answers through Caddy. */
     private void awaitAppHealthy() {
         await().atMost(Duration.ofMinutes(3))
                 .pollInterval(Duration.ofSeconds(1))
                 .until(() -> "healthy"
                         .equals(LocalStack.exec(
                                 "docker", "inspect", "--format", "{{.State.Health.Status}}", env.webContainer())));
+        try {
+            await().atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> site.status(PAGE).equals(Optional.of(200)));
+        } catch (ConditionTimeoutException e) {
+            String route;
+            try {
+                route = caddyRoute();
+            } catch (IOException | InterruptedException | AssertionError failed) {
+                route = failed.toString();
+            }
+            throw new AssertionError(
+                    "the site does not answer through Caddy; app at " + ipOn(inspect(env.webContainer()))
+                            + ", Caddy's route: " + route + "\n"
+                            + stack.logs("caddy")
+                                    .output()
+                                    .lines()
+                                    .skip(Math.max(
+                                            0,
+                                            stack.logs("caddy").output().lines().count() - 15))
+                                    .collect(java.util.stream.Collectors.joining("\n")),
+                    e);
+        }
+    }
+
+    /** The agent's route as Caddy runs it (GET /id/redeploy-web on the admin API), as JSON text. */
+    private String caddyRoute() throws IOException, InterruptedException {
+        HttpResponse<String> route = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(env.caddy().adminUrl() + "/id/redeploy-web"))
+                                .timeout(Duration.ofSeconds(5))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(route.statusCode()).as(route.body()).isEqualTo(200);
+        return route.body();
+    }
+
+    private String ipOn(JsonNode inspected) {
+        return inspected
+                .path("NetworkSettings")
+                .path("Networks")
+                .path(env.network())
+                .path("IPAddress")
+                .asText();
     }
 
     private String psql(String sql) {

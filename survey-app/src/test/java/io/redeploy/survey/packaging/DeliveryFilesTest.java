@@ -188,12 +188,23 @@ class DeliveryFilesTest {
         assertThat(web.path("build").path("dockerfile").asText()).isEqualTo("survey-app/Dockerfile");
         assertThat(web.path("build").path("args").has("BUILD_IMAGE")).isTrue();
         assertThat(web.path("build").path("args").has("RUNTIME_IMAGE")).isTrue();
-        assertThat(withDefaults(web.path("ports").get(0)))
-                .as("loopback only: a reverse proxy serves the app")
-                .isEqualTo("127.0.0.1:8000:8000");
+        assertThat(web.has("ports"))
+                .as("no host port: Caddy serves the app, and the agent runs two builds side by side")
+                .isFalse();
         assertThat(web.path("depends_on").path("db").path("condition").asText()).isEqualTo("service_healthy");
         assertThat(web.path("networks").has("survey")).isTrue();
         assertThat(web.path("environment").path("DATABASE_URL").asText()).startsWith("postgres://db:5432/");
+
+        JsonNode caddy = compose.path("services").path("caddy");
+        assertThat(withDefaults(caddy.path("image"))).isEqualTo("caddy:2");
+        assertThat(withDefaults(caddy.path("container_name"))).isEqualTo("survey-caddy");
+        assertThat(caddy.path("ports").toString())
+                .as("the site on 80 and 443, the admin API on loopback only")
+                .contains("${SURVEY_HTTP_PORT:-80}:80", "${SURVEY_HTTPS_PORT:-443}:443")
+                .contains("127.0.0.1:${CADDY_ADMIN_PORT:-2019}:2019");
+        assertThat(caddy.path("volumes").toString())
+                .contains("${SURVEY_CADDYFILE:-./deploy/caddy/Caddyfile}:/etc/caddy/Caddyfile:ro", "caddy_data:/data");
+        assertThat(caddy.path("networks").toString()).contains("survey");
 
         assertThat(withDefaults(compose.path("networks").path("survey").path("name")))
                 .isEqualTo("survey");

@@ -17,26 +17,49 @@ import org.junit.jupiter.api.io.TempDir;
 class ComposeEnvTest {
     private static final String APP = "127.0.0.1:5000/survey/survey-app:main";
     private static final String DB = "127.0.0.1:5000/survey/postgres:15";
+    private static final String CADDY = "127.0.0.1:5000/survey/caddy:2";
 
     @Test
     void anIsolatedStackUsesNoneOfTheRealStacksNamesAndNoneOfAnotherIsolatedStacks() {
-        ComposeEnv one = ComposeEnv.isolated(APP, DB, 18000);
-        ComposeEnv two = ComposeEnv.isolated(APP, DB, 18001);
+        ComposeEnv one = ComposeEnv.isolated(APP, DB, CADDY);
+        ComposeEnv two = ComposeEnv.isolated(APP, DB, CADDY);
 
-        Set<String> names = Set.of(one.project(), one.dbContainer(), one.webContainer(), one.network(), one.volume());
-        assertThat(names).hasSize(5).doesNotContainAnyElementsOf(ComposeEnv.PRODUCTION_NAMES);
+        Set<String> names = Set.of(
+                one.project(),
+                one.dbContainer(),
+                one.webContainer(),
+                one.caddyContainer(),
+                one.network(),
+                one.volume(),
+                one.caddyVolume());
+        assertThat(names).hasSize(7).doesNotContainAnyElementsOf(ComposeEnv.PRODUCTION_NAMES);
         assertThat(names).allSatisfy(n -> assertThat(n).startsWith(one.project()));
         assertThat(two.project()).isNotEqualTo(one.project());
         assertThat(two.password()).isNotEqualTo(one.password());
+        ComposeEnv.Caddy caddy = one.caddy();
+        assertThat(Set.of(caddy.httpPort(), caddy.httpsPort(), caddy.adminPort()))
+                .hasSize(3)
+                .doesNotContain(80, 443, 2019);
+        assertThat(caddy.caddyfile()).isRegularFile();
+    }
+
+    private static ComposeEnv.Caddy caddy() {
+        return new ComposeEnv.Caddy(CADDY, Path.of("/srv/Caddyfile"), 18080, 18443, 12019);
+    }
+
+    @Test
+    void aRelativeCaddyfileIsRefused() {
+        assertThatThrownBy(() -> new ComposeEnv.Caddy(CADDY, Path.of("deploy/caddy/Caddyfile"), 1, 2, 3))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void theRealStacksProjectNameOrAnInvalidOneIsRefused() {
-        assertThatThrownBy(() -> new ComposeEnv("survey", APP, DB, 18000, "pw"))
+        assertThatThrownBy(() -> new ComposeEnv("survey", APP, DB, caddy(), "pw"))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new ComposeEnv("Upper Case", APP, DB, 18000, "pw"))
+        assertThatThrownBy(() -> new ComposeEnv("Upper Case", APP, DB, caddy(), "pw"))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new ComposeEnv("ok-name", APP, DB, 18000, " "))
+        assertThatThrownBy(() -> new ComposeEnv("ok-name", APP, DB, caddy(), " "))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
@@ -48,19 +71,23 @@ class ComposeEnvTest {
         while (m.find()) {
             example.add(m.group(1));
         }
-        ComposeEnv env = ComposeEnv.isolated(APP, DB, 18000);
+        ComposeEnv env = ComposeEnv.isolated(APP, DB, CADDY);
 
         assertThat(env.variables().keySet()).containsExactlyInAnyOrderElementsOf(example);
         assertThat(env.render().lines().filter(l -> !l.startsWith("#")))
                 .allSatisfy(l -> assertThat(l).matches("[A-Z_]+=\\S*"))
-                .contains("COMPOSE_PROJECT_NAME=" + env.project(), "SURVEY_WEB_PORT=18000", "SURVEY_WEB_IMAGE=" + APP);
+                .contains(
+                        "COMPOSE_PROJECT_NAME=" + env.project(),
+                        "CADDY_ADMIN_PORT=" + env.caddy().adminPort(),
+                        "SURVEY_TLS=internal",
+                        "SURVEY_WEB_IMAGE=" + APP);
     }
 
     @Test
     void theRepositorysComposeFileInterpolatesNothingTheEnvFileLeavesUnset() throws IOException {
         String compose = Files.readString(LocalStack.repoRoot().resolve("docker-compose.yml"));
 
-        assertThat(ComposeEnv.isolated(APP, DB, 18000).unsetVariablesOf(compose))
+        assertThat(ComposeEnv.isolated(APP, DB, CADDY).unsetVariablesOf(compose))
                 .isEmpty();
     }
 
@@ -74,7 +101,7 @@ class ComposeEnvTest {
                     image: ${SURVEY_WEB_IMAGE}
                 """;
 
-        assertThat(ComposeEnv.isolated(APP, DB, 18000).unsetVariablesOf(compose))
+        assertThat(ComposeEnv.isolated(APP, DB, CADDY).unsetVariablesOf(compose))
                 .containsExactly("CACHE_CONTAINER");
     }
 
@@ -83,7 +110,8 @@ class ComposeEnvTest {
         Path compose = dir.resolve("compose.yml");
         Files.writeString(compose, "services:\n  db:\n    container_name: ${NEW_DB_NAME:-survey-db}\n");
 
-        assertThatThrownBy(() -> ComposeStack.create(dir.resolve("project"), compose, ComposeEnv.isolated(APP, DB, 1)))
+        assertThatThrownBy(
+                        () -> ComposeStack.create(dir.resolve("project"), compose, ComposeEnv.isolated(APP, DB, CADDY)))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("NEW_DB_NAME");
         assertThat(dir.resolve("project")).doesNotExist();

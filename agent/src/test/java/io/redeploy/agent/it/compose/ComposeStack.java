@@ -14,7 +14,7 @@ import java.util.Set;
  * The repository's docker-compose.yml run by the real compose CLI in a project directory of its own, with a
  * generated .env ({@link ComposeEnv}): names that cannot collide with a real survey stack on the same engine.
  * Every command returns its exit code and output ({@link CommandResult}); {@link #close()} removes what the stack
- * created (containers, network, volume), also when the test failed half-way.
+ * created (containers, network, volumes), also when the test failed half-way.
  *
  * <p>The compose CLI: {@code -Dredeploy.compose="docker compose"} (or env REDEPLOY_COMPOSE) chooses it; by default
  * Debian's {@code docker-compose} (v1) when installed, else the {@code docker compose} plugin (v2).
@@ -141,7 +141,7 @@ public final class ComposeStack implements AutoCloseable {
         return run(UP_TIMEOUT, withServices(List.of("start"), services));
     }
 
-    /** {@code down -v}: containers, the network and the named volume. */
+    /** {@code down -v}: containers, the network and the named volumes. */
     public CommandResult down() {
         return run(COMMAND_TIMEOUT, "down", "-v", "--remove-orphans");
     }
@@ -154,8 +154,8 @@ public final class ComposeStack implements AutoCloseable {
     public void close() {
         run(COMMAND_TIMEOUT, "down", "-v", "--remove-orphans");
         Duration t = Duration.ofSeconds(60);
-        Commands.run(directory, t, "docker", "rm", "-f", env.webContainer(), env.dbContainer());
-        Commands.run(directory, t, "docker", "volume", "rm", "-f", env.volume());
+        Commands.run(directory, t, "docker", "rm", "-f", env.webContainer(), env.dbContainer(), env.caddyContainer());
+        Commands.run(directory, t, "docker", "volume", "rm", "-f", env.volume(), env.caddyVolume());
         Commands.run(directory, t, "docker", "network", "rm", env.network());
     }
 

@@ -5,13 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.redeploy.agent.it.LocalStack;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.UUID;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
@@ -26,8 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The repository's docker-compose.yml, run by the real compose CLI (Debian's docker-compose 1.29 in CI) with the real
- * survey-app and PostgreSQL 15 images from the local registry, as the team runs the stack before the agent takes
- * over: it comes up, answers /health, and every compose command the team uses works on it. One stack for the class
+ * survey-app and PostgreSQL 15 images and Caddy from the local registry, as the team runs the stack before the agent
+ * takes over: it comes up, answers /health over HTTPS through Caddy (the app itself publishes no port), and every
+ * compose command the team uses works on it. One stack for the class
  * (starting one takes most of a minute; one test instance holds it), so the steps run in order; its names are its own (ComposeEnv) and it is
  * removed at the end, also when a step failed.
  */
@@ -35,8 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(OrderAnnotation.class)
 class ComposeStackIT {
     private static final Duration HEALTHY_WITHIN = Duration.ofMinutes(3);
-    private static final HttpClient HTTP =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private static final String MARKER = "written-before-stop-" + UUID.randomUUID();
 
     /** The stack's project directory: a temporary directory for the class (a @BeforeAll parameter). */
@@ -44,6 +38,8 @@ class ComposeStackIT {
 
     private ComposeStack stack;
     private ComposeEnv env;
+    /** The site through Caddy: created once Caddy has made its local CA (step 3). */
+    private CaddySite site;
 
     @BeforeAll
     void createStack(@TempDir Path projectDirectory) throws IOException {
@@ -54,7 +50,7 @@ class ComposeStackIT {
         stack = ComposeStack.create(
                 directory,
                 LocalStack.repoRoot().resolve("docker-compose.yml"),
-                ComposeEnv.isolated(app, db, LocalStack.freePort()));
+                ComposeEnv.isolated(app, db, LocalImages.caddy()));
         env = stack.env();
         System.out.println(
                 "event=compose_it.stack cli=" + String.join(" ", stack.composeCli()) + " project=" + env.project());
@@ -74,6 +70,7 @@ class ComposeStackIT {
 
         assertThat(config.output())
                 .contains(env.dbContainer(), env.webContainer(), env.network(), env.volume(), env.webImage())
+                .contains(env.caddyContainer(), env.caddyVolume(), env.caddy().image())
                 .contains("127.0.0.1")
                 .doesNotContain(env.password())
                 .contains("****");
@@ -82,28 +79,46 @@ class ComposeStackIT {
                 .doesNotContain(
                         "container_name: survey-db",
                         "container_name: survey-web",
+                        "container_name: survey-caddy",
                         "name: survey",
-                        "name: postgres_data");
+                        "name: postgres_data",
+                        "name: caddy_data");
     }
 
     @Test
     @Order(2)
-    void pullFetchesBothImagesFromTheLocalRegistry() {
+    void pullFetchesTheImagesFromTheLocalRegistry() {
         stack.pull().requireSuccess();
     }
 
     @Test
     @Order(3)
-    void upStartsTheDatabaseThenTheAppPublishedOnLoopbackOnly() {
+    void upStartsTheDatabaseTheAppAndCaddyWhichAloneIsPublished() {
         stack.up().requireSuccess();
 
         assertThat(inspect(env.webContainer(), "{{.Config.Image}}")).isEqualTo(env.webImage());
         assertThat(inspect(env.dbContainer(), "{{.Config.Image}}")).isEqualTo(env.postgresImage());
-        assertThat(docker("port", env.webContainer(), "8000/tcp")).isEqualTo("127.0.0.1:" + env.webPort());
+        assertThat(inspect(env.caddyContainer(), "{{.Config.Image}}"))
+                .isEqualTo(env.caddy().image());
+        assertThat(docker("port", env.webContainer()))
+                .as("the app publishes no port")
+                .isEmpty();
+        assertThat(docker("port", env.caddyContainer(), "2019/tcp"))
+                .as("Caddy's admin API on the host's loopback only")
+                .isEqualTo("127.0.0.1:" + env.caddy().adminPort());
+        assertThat(docker("port", env.caddyContainer(), "443/tcp"))
+                .contains(":" + env.caddy().httpsPort());
+        assertThat(docker("port", env.caddyContainer(), "80/tcp"))
+                .contains(":" + env.caddy().httpPort());
+        assertThat(inspect(env.caddyContainer(), "{{range .Mounts}}{{.Type}} {{.Destination}} {{.RW}};{{end}}"))
+                .contains("volume /data true", "bind /etc/caddy/Caddyfile false");
+        assertThat(inspect(env.caddyContainer(), "{{range $n, $e := .NetworkSettings.Networks}}{{$n}} {{end}}"))
+                .isEqualTo(env.network());
         assertThat(inspect(env.dbContainer(), "{{range .Mounts}}{{.Type}} {{.Name}} {{.Destination}}{{end}}"))
                 .isEqualTo("volume " + env.volume() + " /var/lib/postgresql/data");
         assertThat(inspect(env.webContainer(), "{{range $n, $e := .NetworkSettings.Networks}}{{$n}} {{end}}"))
                 .isEqualTo(env.network());
+        site = CaddySite.of(env, directory);
         awaitHealthy();
     }
 
@@ -112,7 +127,7 @@ class ComposeStackIT {
     void psListsBothContainersUp() {
         CommandResult ps = stack.ps().requireSuccess();
 
-        assertThat(ps.output()).contains(env.dbContainer(), env.webContainer(), "Up");
+        assertThat(ps.output()).contains(env.dbContainer(), env.webContainer(), env.caddyContainer(), "Up");
     }
 
     @Test
@@ -121,6 +136,7 @@ class ComposeStackIT {
         assertThat(stack.logs("db").requireSuccess().output())
                 .contains("database system is ready to accept connections");
         assertThat(stack.logs("web").requireSuccess().output()).contains("event=app.started port=8000");
+        assertThat(stack.logs("caddy").requireSuccess().output()).contains("serving initial configuration");
     }
 
     @Test
@@ -152,7 +168,8 @@ class ComposeStackIT {
         stack.stop().requireSuccess();
         assertThat(inspect(env.webContainer(), "{{.State.Status}}")).isEqualTo("exited");
         assertThat(inspect(env.dbContainer(), "{{.State.Status}}")).isEqualTo("exited");
-        assertThat(health()).isEmpty();
+        assertThat(inspect(env.caddyContainer(), "{{.State.Status}}")).isEqualTo("exited");
+        assertThat(site.status("/health")).isEmpty();
 
         stack.start().requireSuccess();
 
@@ -167,9 +184,10 @@ class ComposeStackIT {
      */
     @Test
     @Order(9)
-    void upRecreatesTheAppWithABrokenBuildThatNeverAnswersAndBackWithAGoodOne() throws IOException {
+    void upRecreatesTheAppWithABrokenBuildThatNeverAnswersAndBackWithAGoodOne() throws Exception {
         String healthy = env.webImage();
         String dbStarted = inspect(env.dbContainer(), "{{.State.StartedAt}}");
+        String caddyStarted = inspect(env.caddyContainer(), "{{.State.StartedAt}}");
 
         stack.useWebImage(LocalImages.surveyAppUnhealthy());
         stack.pull().requireSuccess(); // up --no-build would otherwise want to build the missing image
@@ -179,11 +197,17 @@ class ComposeStackIT {
         await().atMost(HEALTHY_WITHIN)
                 .pollInterval(Duration.ofSeconds(1))
                 .until(() -> stack.logs("web").output().contains("event=app.started port=8001"));
-        assertThat(health()).as("the app listens on 8001, nothing on 8000").isEmpty();
+        // Caddy holds a request up to lb_try_duration (10 s) for the app, then answers 502 Bad Gateway.
+        assertThat(site.get("/health", Duration.ofSeconds(30)).statusCode())
+                .as("the app listens on 8001, nothing on 8000")
+                .isEqualTo(502);
         assertThat(inspect(env.webContainer(), "{{.State.Health.Status}}")).isNotEqualTo("healthy");
         assertThat(inspect(env.dbContainer(), "{{.State.StartedAt}}"))
                 .as("the database is left alone")
                 .isEqualTo(dbStarted);
+        assertThat(inspect(env.caddyContainer(), "{{.State.StartedAt}}"))
+                .as("Caddy is left alone")
+                .isEqualTo(caddyStarted);
 
         stack.useWebImage(healthy);
         stack.pull().requireSuccess();
@@ -198,6 +222,8 @@ class ComposeStackIT {
 
         assertThat(LocalStack.containersNamed(env.project())).isEmpty();
         assertThat(dockerResult("volume", "inspect", env.volume()).exitCode()).isNotZero();
+        assertThat(dockerResult("volume", "inspect", env.caddyVolume()).exitCode())
+                .isNotZero();
         assertThat(dockerResult("network", "inspect", env.network()).exitCode()).isNotZero();
     }
 
@@ -208,11 +234,11 @@ class ComposeStackIT {
                 .requireSuccess();
     }
 
-    /** /health answers 200 on the published port and Docker's HEALTHCHECK says healthy for both containers. */
+    /** /health answers 200 through Caddy and Docker's HEALTHCHECK says healthy for both containers. */
     private void awaitHealthy() {
         try {
             await().atMost(HEALTHY_WITHIN).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-                assertThat(health()).contains(200);
+                assertThat(site.status("/health")).contains(200);
                 assertThat(inspect(env.webContainer(), "{{.State.Health.Status}}"))
                         .isEqualTo("healthy");
                 assertThat(inspect(env.dbContainer(), "{{.State.Health.Status}}"))
@@ -227,7 +253,7 @@ class ComposeStackIT {
     private String diagnostics() {
         StringBuilder out = new StringBuilder();
         out.append(stack.ps().output());
-        for (String container : new String[] {env.dbContainer(), env.webContainer()}) {
+        for (String container : new String[] {env.dbContainer(), env.webContainer(), env.caddyContainer()}) {
             out.append(container)
                     .append(": ")
                     .append(dockerResult(
@@ -243,22 +269,6 @@ class ComposeStackIT {
         String logs = stack.run(ComposeStack.COMMAND_TIMEOUT, "logs", "--no-color", "--tail", "40")
                 .output();
         return out.append(logs).toString();
-    }
-
-    /** The status of GET /health on the app's loopback port; empty when nothing answers. */
-    private Optional<Integer> health() {
-        HttpRequest get = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + env.webPort() + "/health"))
-                .timeout(Duration.ofSeconds(3))
-                .build();
-        try {
-            return Optional.of(
-                    HTTP.send(get, HttpResponse.BodyHandlers.discarding()).statusCode());
-        } catch (IOException e) {
-            return Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 
     private String inspect(String container, String format) {
