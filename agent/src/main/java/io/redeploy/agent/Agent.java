@@ -35,6 +35,8 @@ public final class Agent implements AutoCloseable {
      * after a deploy in flight: together within the unit's TimeoutStopSec of 150 s.
      */
     public static final Duration PROXY_SHUTDOWN_GRACE = Duration.ofSeconds(20);
+    /** A container's events within this long (kill, die, stop, start) make one poll of its service. */
+    private static final Duration CONTAINER_EVENT_COALESCE = Duration.ofMillis(500);
 
     private final AgentParts parts;
     private final PollScheduler scheduler;
@@ -46,6 +48,7 @@ public final class Agent implements AutoCloseable {
     private final FollowUpDelays followUps = new FollowUpDelays();
 
     private AgentHttpServer http;
+    private ContainerEventTrigger containerEvents;
     /** Operator rollbacks accepted by the endpoint, run by the poll thread before its next poll. */
     private final Queue<RollbackRequest> rollbacks = new ConcurrentLinkedQueue<>();
 
@@ -67,6 +70,13 @@ public final class Agent implements AutoCloseable {
         agent.http = AgentHttpServer.start(
                 config.http(), agent.status(), agent.parts.state(), agent.parts.audit(), agent.parts.metrics());
         agent.scheduler.start();
+        agent.containerEvents = new ContainerEventTrigger(
+                agent.parts.orderedServices(),
+                agent.parts.docker()::containerEventsNamed,
+                agent.parts.inFlight()::busy,
+                service -> agent.scheduler.triggerNow(Optional.of(service)),
+                CONTAINER_EVENT_COALESCE);
+        agent.containerEvents.start();
         Event.info(log, "agent.started")
                 .with("services", config.services().size())
                 .with("http", config.http().host() + ":" + agent.http.port())
@@ -179,6 +189,7 @@ public final class Agent implements AutoCloseable {
                 .with("grace_s", SHUTDOWN_GRACE.toSeconds())
                 .log();
         parts.reconciler().requestStop();
+        if (containerEvents != null) containerEvents.close();
         boolean clean = scheduler.shutdown(SHUTDOWN_GRACE);
         if (!clean) {
             Event.warn(log, "agent.stop_timeout")

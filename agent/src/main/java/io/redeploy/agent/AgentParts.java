@@ -67,6 +67,7 @@ record AgentParts(
         Reconciler reconciler,
         AuditLog audit,
         OperatorActions actions,
+        DeploysInFlight inFlight,
         Optional<SwarmApi> swarm) {
 
     private static final int REGISTRY_CONCURRENCY = 8;
@@ -164,6 +165,7 @@ record AgentParts(
                 reconciler,
                 audit,
                 actions,
+                inFlight,
                 swarm);
     }
 

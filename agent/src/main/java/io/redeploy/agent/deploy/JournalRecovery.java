@@ -115,12 +115,25 @@ final class JournalRecovery {
     }
 
     private Recovery putBack(
-            ServiceConfig service, JournalEntry entry, Optional<ContainerInfo> old, Kind kind, String why) {
+            ServiceConfig service, JournalEntry entry, Optional<ContainerInfo> old, Kind kind, String why)
+            throws InterruptedException {
         entry.localTag().ifPresent(tag -> tag.restore(docker));
         if (old.isEmpty()) {
             return Recovery.of(service.name(), kind, why + "; no old container to put back");
         }
         if (untouched(service, entry, old.get())) {
+            if (kind == Kind.ROLLED_BACK) {
+                // The rollback had put the old container back and was waiting for its gate: judged, and it must
+                // answer again before the service counts as whole.
+                Optional<String> problem = gate.problem(service, old.get());
+                return problem.isEmpty()
+                        ? Recovery.of(
+                                service.name(), kind, why + "; " + old.get().name() + " serves again")
+                        : Recovery.of(
+                                service.name(),
+                                Kind.INCOMPLETE,
+                                why + "; the old build did not pass its health gate: " + problem.get());
+            }
             // Killed after the journal entry, before the first engine call: the service is as it was.
             return Recovery.nothingToHeal(service.name());
         }

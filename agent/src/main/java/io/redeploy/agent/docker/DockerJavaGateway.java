@@ -13,6 +13,7 @@ import com.github.dockerjava.transport.DockerHttpClient;
 import java.io.Closeable;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -130,6 +131,11 @@ public final class DockerJavaGateway implements DockerGateway, AutoCloseable {
     @Override
     public Closeable containerEvents(String labelKey, String labelValue, Consumer<ContainerEvent> listener) {
         return events.containerEvents(labelKey, labelValue, listener);
+    }
+
+    /** See {@link DockerEvents#containerEventsNamed}. */
+    public Closeable containerEventsNamed(Collection<String> names, Consumer<ContainerEvent> listener, Runnable ended) {
+        return events.containerEventsNamed(names, listener, ended);
     }
 
     @Override

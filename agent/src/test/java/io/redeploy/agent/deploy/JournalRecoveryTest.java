@@ -248,4 +248,28 @@ class JournalRecoveryTest {
         assertThat(docker.byName("acme-web").orElseThrow().id()).isEqualTo(api);
         assertThat(docker.byName("acme-web").orElseThrow().running()).isTrue();
     }
+
+    @Test
+    void aKillWhileTheRollbackWaitedForTheOldBuildsGateRecordsTheBuildAsJudged() throws Exception {
+        String old = docker.existingManaged("acme-web", "web", REPO, V1.value(), "running");
+        docker.registryHas(REPO, V2.value(), false, Behaviour.HEALTHY);
+        killedAt("start");
+        // What a rollback killed in its last step leaves: the failed container removed, the old one back under its
+        // name and running, the entry still at ROLL_BACK.
+        Path entry = stateDir.resolve("journal/web.json");
+        String line = Files.readString(entry).split("\n")[0].replace("\"START_NEW\"", "\"ROLL_BACK\"");
+        String sum = HexFormat.of()
+                .formatHex(MessageDigest.getInstance("SHA-256").digest(line.getBytes(StandardCharsets.UTF_8)));
+        Files.writeString(entry, line + "\nsha256:" + sum + "\n");
+        docker.remove(docker.byName("acme-web").orElseThrow().id());
+        docker.rename(old, "acme-web");
+        docker.start(old);
+
+        Recovery recovery = restartAndRecover(true);
+
+        assertThat(recovery.kind())
+                .as("not 'nothing to heal': the build was judged, the next poll must not deploy it again")
+                .isEqualTo(Kind.ROLLED_BACK);
+        assertThat(recovery.action()).endsWith("acme-web serves again");
+    }
 }

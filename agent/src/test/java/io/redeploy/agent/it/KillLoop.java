@@ -175,6 +175,10 @@ final class KillLoop implements AutoCloseable {
         agent.kill9();
         killedAt.set(killedAt.size() - 1, kill);
         String atKill = atKill(agent.logSince(mark));
+        if (atKill.contains(s.key + ":STOP_FIRST/ROLL_BACK") || atKill.contains(s.key + ":START_FIRST/ROLL_BACK")) {
+            // Killed during a rollback: the build had been found unhealthy, whatever recovery finds after.
+            judgedByRecovery.add(new KillLoopVerdict.Judged(s.key, digest, kill, "journal ROLL_BACK"));
+        }
 
         agent = startAgent();
         Instant whole = awaitSettled(agent);
