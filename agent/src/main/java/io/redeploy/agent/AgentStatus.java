@@ -8,6 +8,7 @@ import io.redeploy.agent.reconcile.ActionRefusedException;
 import io.redeploy.agent.reconcile.OperatorActions;
 import io.redeploy.agent.reconcile.RollbackRequest;
 import io.redeploy.agent.schedule.PollScheduler;
+import io.redeploy.agent.state.Approval;
 import io.redeploy.agent.state.Hold;
 import java.time.Duration;
 import java.time.Instant;
@@ -123,6 +124,19 @@ final class AgentStatus implements AgentControl {
         }
     }
 
+    /** The approval is recorded first, so the poll it queues deploys the digest. */
+    @Override
+    public Approved approve(String service, Optional<String> digest, String by) throws Refused {
+        try {
+            Approval approval = actions.approve(service, digest, by);
+            trigger.accept(Optional.of(service));
+            return new Approved(
+                    service, approval.digest(), by, approval.approvedAt().orElseThrow());
+        } catch (ActionRefusedException e) {
+            throw refused(e);
+        }
+    }
+
     private static Refused refused(ActionRefusedException e) {
         return switch (e.reason()) {
             case UNKNOWN_SERVICE -> new Refused(404, "unknown_service", e.getMessage());
@@ -131,6 +145,9 @@ final class AgentStatus implements AgentControl {
             case HELD -> new Refused(409, "already_held", e.getMessage());
             case NOT_HELD -> new Refused(409, "not_held", e.getMessage());
             case ALREADY_RUNNING -> new Refused(409, "already_running", e.getMessage());
+            case NO_PENDING -> new Refused(409, "no_pending_approval", e.getMessage());
+            case NOT_PENDING -> new Refused(409, "not_pending", e.getMessage());
+            case ALREADY_APPROVED -> new Refused(409, "already_approved", e.getMessage());
         };
     }
 }

@@ -14,7 +14,13 @@ public final class ActionRefusedException extends Exception {
         /** The service is not held. */
         NOT_HELD,
         /** The service already runs the digest asked for. */
-        ALREADY_RUNNING
+        ALREADY_RUNNING,
+        /** No digest of the service waits for approval. */
+        NO_PENDING,
+        /** The digest named is not the one waiting for approval (a newer build superseded it, or a typo). */
+        NOT_PENDING,
+        /** The pending digest is approved already; its deploy is queued or held. */
+        ALREADY_APPROVED
     }
 
     private final Reason reason;
