@@ -67,7 +67,7 @@ final class StatusPage {
         return out.toString();
     }
 
-    private static void head(StringBuilder out, String title) {
+    static void head(StringBuilder out, String title) {
         out.append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">")
                 .append("<meta name=\"viewport\" content=\"width=device-width\"><title>")
                 .append(Html.text(title))

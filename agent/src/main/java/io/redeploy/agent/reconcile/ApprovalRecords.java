@@ -25,12 +25,14 @@ final class ApprovalRecords {
     private final AuditLog audit;
     private final PollEvents events;
     private final Clock clock;
+    private final Optional<ApprovalLinks> links;
 
-    ApprovalRecords(StateStore state, AuditLog audit, PollEvents events, Clock clock) {
+    ApprovalRecords(StateStore state, AuditLog audit, PollEvents events, Clock clock, Optional<ApprovalLinks> links) {
         this.state = state;
         this.audit = audit;
         this.events = events;
         this.clock = clock;
+        this.links = links;
     }
 
     /** The planner held {@code target} back for approval: recorded once per digest, not at every poll. */
@@ -62,8 +64,11 @@ final class ApprovalRecords {
                 "approval.pending",
                 running.map(Digest::value),
                 Optional.of(target.value()),
-                service.name() + ": " + target.shortForm() + " waits for approval (POST /v1/approve?service="
-                        + service.name() + "&digest=" + target.value() + ")");
+                service.name() + ": " + target.shortForm() + " waits for approval: "
+                        + links.map(l -> "approve it at " + l.link(service.name(), pending) + " (once, for "
+                                        + ApprovalLinks.DEFAULT_TTL.toHours() + " h), or with ")
+                                .orElse("")
+                        + "POST /v1/approve?service=" + service.name() + "&digest=" + target.value());
     }
 
     /** An operator approved the pending digest: the caller queues the poll that deploys it. */
@@ -91,6 +96,13 @@ final class ApprovalRecords {
                 Optional.empty(),
                 Optional.of(approval.digest()),
                 service.name() + ": " + digest.shortForm() + " approved by " + by + "; deploying it");
+    }
+
+    /** What runs is the registry's digest again (the tag moved back): nothing waits any more. */
+    void unchanged(String service) {
+        if (state.get(service).approval().isPresent()) {
+            state.setApproval(service, Optional.empty());
+        }
     }
 
     /** A deploy of the approved digest ended, however it ended: nothing waits any more (a failure is remembered). */

@@ -55,6 +55,17 @@ public final class Recorder {
     }
 
     public Recorder(StateStore state, AuditLog audit, AgentMetrics metrics, PollEvents events, Clock clock) {
+        this(state, audit, metrics, events, clock, Optional.empty());
+    }
+
+    /** {@code links}: signs an approve link into the notification of a pending digest. */
+    public Recorder(
+            StateStore state,
+            AuditLog audit,
+            AgentMetrics metrics,
+            PollEvents events,
+            Clock clock,
+            Optional<ApprovalLinks> links) {
         this.state = state;
         this.metrics = metrics;
         this.events = events;
@@ -63,7 +74,7 @@ public final class Recorder {
         this.summary = new PollSummary(clock);
         this.history = new DeployHistory(state, audit, metrics, clock);
         this.operator = new OperatorRecords(state, audit, history, events, clock);
-        this.approvals = new ApprovalRecords(state, audit, events, clock);
+        this.approvals = new ApprovalRecords(state, audit, events, clock, links);
     }
 
     /** Whether the service runs after this poll's work (empty) or what it does instead. */
@@ -130,6 +141,7 @@ public final class Recorder {
             case DEPLOY -> events.newDigest(service, decision.target().orElseThrow(), true);
             case AWAITING_APPROVAL ->
                 approvals.pending(service, decision.target().orElseThrow(), decision.running());
+            case UNCHANGED -> approvals.unchanged(service.name());
             default -> {}
         }
     }

@@ -110,6 +110,49 @@ class ApprovalEndpointsTest {
         assertThat(control.actions).isEmpty();
     }
 
+    @Test
+    void aLinksGetShowsAConfirmationFormAndChangesNothing() throws Exception {
+        HttpResponse<String> page = client.send(
+                HttpRequest.newBuilder(uri("/v1/approve/link?token=abc.def"))
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
+        assertThat(page.headers().firstValue("Referrer-Policy")).contains("no-referrer");
+        assertThat(page.body())
+                .contains("method=\"post\" action=\"/v1/approve/link?token=abc.def\"", "id=\"approve\"")
+                .contains("sha256:" + "c".repeat(64));
+        assertThat(control.actions).containsExactly("preview abc.def");
+        assertThat(control.triggered).isEmpty();
+    }
+
+    @Test
+    void aLinksPostApprovesWithoutTheBearerToken() throws Exception {
+        HttpResponse<String> page = post("/v1/approve/link?token=abc.def", null);
+
+        assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
+        assertThat(page.body()).contains("approved");
+        assertThat(control.actions).containsExactly("approve-link abc.def");
+    }
+
+    @Test
+    void aRefusedLinkIsAPageWithTheReason() throws Exception {
+        control.refusal = new AgentControl.Refused(410, "link_expired", "the approve link expired at ...");
+        HttpResponse<String> expired = post("/v1/approve/link?token=abc.def", null);
+        control.refusal = new AgentControl.Refused(403, "invalid_link", "the approve link is not valid");
+        HttpResponse<String> forged = client.send(
+                HttpRequest.newBuilder(uri("/v1/approve/link?token=x")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(expired.statusCode()).isEqualTo(410);
+        assertThat(expired.body()).contains("expired");
+        assertThat(forged.statusCode()).isEqualTo(403);
+        assertThat(control.actions).isEmpty();
+    }
+
     private HttpResponse<String> post(String path, String token) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.noBody());
         if (token != null) {
