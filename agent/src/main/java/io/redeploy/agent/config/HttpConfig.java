@@ -34,7 +34,11 @@ public record HttpConfig(
 
     /** Without signed approve links. */
     public HttpConfig(
-            String host, int port, Optional<Secret> triggerToken, Optional<Secret> readToken, List<String> allowedHosts) {
+            String host,
+            int port,
+            Optional<Secret> triggerToken,
+            Optional<Secret> readToken,
+            List<String> allowedHosts) {
         this(host, port, triggerToken, readToken, allowedHosts, Optional.empty(), Optional.empty());
     }
 
