@@ -5,6 +5,8 @@ import io.redeploy.agent.docker.swarm.SwarmApi;
 import io.redeploy.agent.http.AgentHttpServer;
 import io.redeploy.agent.log.Event;
 import io.redeploy.agent.proxy.BridgeMacCheck;
+import io.redeploy.agent.reconcile.ApprovalLinks;
+import io.redeploy.agent.reconcile.LinkApprovals;
 import io.redeploy.agent.reconcile.RollbackRequest;
 import io.redeploy.agent.schedule.FollowUpDelays;
 import io.redeploy.agent.schedule.PollScheduler;
@@ -113,7 +115,9 @@ public final class Agent implements AutoCloseable {
                 this::triggerPoll,
                 parts.reconciler()::problems,
                 parts.actions(),
-                this::queueRollback);
+                this::queueRollback,
+                ApprovalLinks.of(parts.config().http(), parts.clock())
+                        .map(links -> new LinkApprovals(links, parts.state(), parts.actions())));
     }
 
     /** The rollback runs on the poll thread (never two deploys at once), followed by a poll of its service. */

@@ -16,6 +16,7 @@ import io.redeploy.agent.notify.NotifyingPollEvents;
 import io.redeploy.agent.policy.PolicyHooks;
 import io.redeploy.agent.proxy.PortForwarder;
 import io.redeploy.agent.proxy.ServiceProxies;
+import io.redeploy.agent.reconcile.ApprovalLinks;
 import io.redeploy.agent.reconcile.DeployTarget;
 import io.redeploy.agent.reconcile.DeploysInFlight;
 import io.redeploy.agent.reconcile.Observer;
@@ -141,8 +142,13 @@ record AgentParts(
                 registry, registry, new CosignSignatureCheck(registry), targets, state, registryExecutor, clock);
         AuditLog audit = AuditLog.open(config.stateDir());
         HistoryImport.fromStateFile(state, audit);
-        Recorder recorder =
-                new Recorder(state, audit, metrics, new NotifyingPollEvents(notifications, clock, hostName()), clock);
+        Recorder recorder = new Recorder(
+                state,
+                audit,
+                metrics,
+                new NotifyingPollEvents(notifications, clock, hostName()),
+                clock,
+                ApprovalLinks.of(config.http(), clock));
         DeploysInFlight inFlight = new DeploysInFlight();
         Reconciler reconciler =
                 new Reconciler(ordered, observer, targets, recorder, config::registryFor, clock, inFlight);

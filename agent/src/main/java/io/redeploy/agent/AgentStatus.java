@@ -5,9 +5,12 @@ import io.redeploy.agent.docker.DockerGateway;
 import io.redeploy.agent.http.AgentControl;
 import io.redeploy.agent.image.Digest;
 import io.redeploy.agent.reconcile.ActionRefusedException;
+import io.redeploy.agent.reconcile.ApprovalLinks;
+import io.redeploy.agent.reconcile.LinkApprovals;
 import io.redeploy.agent.reconcile.OperatorActions;
 import io.redeploy.agent.reconcile.RollbackRequest;
 import io.redeploy.agent.schedule.PollScheduler;
+import io.redeploy.agent.state.Approval;
 import io.redeploy.agent.state.Hold;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,6 +31,7 @@ final class AgentStatus implements AgentControl {
     private final OperatorActions actions;
     private final Consumer<RollbackRequest> queueRollback;
     private final DockerPing ping;
+    private final Optional<LinkApprovals> links;
 
     AgentStatus(
             PollScheduler scheduler,
@@ -37,7 +41,9 @@ final class AgentStatus implements AgentControl {
             Consumer<Optional<String>> trigger,
             Supplier<List<String>> problems,
             OperatorActions actions,
-            Consumer<RollbackRequest> queueRollback) {
+            Consumer<RollbackRequest> queueRollback,
+            Optional<LinkApprovals> links) {
+        this.links = links;
         this.problems = problems;
         this.actions = actions;
         this.queueRollback = queueRollback;
@@ -123,6 +129,52 @@ final class AgentStatus implements AgentControl {
         }
     }
 
+    /** The approval is recorded first, so the poll it queues deploys the digest. */
+    @Override
+    public Approved approve(String service, Optional<String> digest, String by) throws Refused {
+        try {
+            Approval approval = actions.approve(service, digest, by);
+            trigger.accept(Optional.of(service));
+            return new Approved(
+                    service, approval.digest(), by, approval.approvedAt().orElseThrow());
+        } catch (ActionRefusedException e) {
+            throw refused(e);
+        }
+    }
+
+    @Override
+    public LinkPreview previewLink(String token) throws Refused {
+        LinkApprovals approvals = linksOrRefuse();
+        try {
+            ApprovalLinks.Claim claim = approvals.preview(token);
+            return new LinkPreview(claim.service(), claim.digest(), claim.since(), claim.expires());
+        } catch (ActionRefusedException e) {
+            throw refused(e);
+        }
+    }
+
+    @Override
+    public Approved approveLink(String token) throws Refused {
+        LinkApprovals approvals = linksOrRefuse();
+        try {
+            String service = approvals.preview(token).service();
+            Approval approval = approvals.approve(token);
+            trigger.accept(Optional.of(service));
+            return new Approved(
+                    service,
+                    approval.digest(),
+                    LinkApprovals.BY,
+                    approval.approvedAt().orElseThrow());
+        } catch (ActionRefusedException e) {
+            throw refused(e);
+        }
+    }
+
+    private LinkApprovals linksOrRefuse() throws Refused {
+        return links.orElseThrow(() ->
+                new Refused(404, "links_disabled", "approve links are off: no http.approval_key_env is configured"));
+    }
+
     private static Refused refused(ActionRefusedException e) {
         return switch (e.reason()) {
             case UNKNOWN_SERVICE -> new Refused(404, "unknown_service", e.getMessage());
@@ -131,6 +183,12 @@ final class AgentStatus implements AgentControl {
             case HELD -> new Refused(409, "already_held", e.getMessage());
             case NOT_HELD -> new Refused(409, "not_held", e.getMessage());
             case ALREADY_RUNNING -> new Refused(409, "already_running", e.getMessage());
+            case NO_PENDING -> new Refused(409, "no_pending_approval", e.getMessage());
+            case NOT_PENDING -> new Refused(409, "not_pending", e.getMessage());
+            case ALREADY_APPROVED -> new Refused(409, "already_approved", e.getMessage());
+            case INVALID_LINK -> new Refused(403, "invalid_link", e.getMessage());
+            case LINK_EXPIRED -> new Refused(410, "link_expired", e.getMessage());
+            case LINK_USED -> new Refused(409, "link_used", e.getMessage());
         };
     }
 }

@@ -28,7 +28,7 @@ import sun.misc.Signal;
 /**
  * {@code java -jar redeploy-agent.jar [--config PATH] [--check]}: runs the agent, or checks its config.
  * Exit: 0 clean stop (SIGTERM/SIGINT) or valid config, 2 bad config or usage, 1 runtime failure.
- * {@code java -jar redeploy-agent.jar status|history|trigger|rollback|hold|release ...}: asks the running agent
+ * {@code java -jar redeploy-agent.jar status|history|trigger|rollback|hold|release|approve ...}: asks the running agent
  * ({@link ClientCommand}, with its own exit codes).
  * Nothing here prints a stack trace: every failure an operator can cause is one readable line.
  */

@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * One of {@code status}, {@code history}, {@code trigger}, {@code rollback}, {@code hold}, {@code release}: a request to
+ * One of {@code status}, {@code history}, {@code trigger}, {@code rollback}, {@code hold}, {@code release},
+ * {@code approve}: a request to
  * the local agent, its answer as a table or a line ({@code --json}: the body as the agent sent it). Exit codes: 0 done,
  * 2 usage, 3 the agent does not answer, 4 the agent refused (4xx, its reason printed), 1 anything else.
  */
@@ -26,15 +27,25 @@ public final class ClientCommand implements Callable<Integer> {
     public static final int EXIT_UNREACHABLE = 3;
     public static final int EXIT_REFUSED = 4;
     /** The actions, in the order {@code --help} lists them. */
-    public static final List<String> ACTIONS = List.of("status", "history", "trigger", "rollback", "hold", "release");
+    public static final List<String> ACTIONS =
+            List.of("status", "history", "trigger", "rollback", "hold", "release", "approve");
 
     private static final Pattern USER = Pattern.compile("[A-Za-z0-9._@-]{1,64}");
 
-    @Option(names = "--service", paramLabel = "S", description = "The service (required by rollback, hold, release).")
+    @Option(
+            names = "--service",
+            paramLabel = "S",
+            description = "The service (required by rollback, hold, release, approve).")
     String service;
 
     @Option(names = "--to", paramLabel = "D", description = "rollback: the digest to put back (default: the previous).")
     String to;
+
+    @Option(
+            names = "--digest",
+            paramLabel = "D",
+            description = "approve: the digest waiting for approval (default: whatever waits; name it to be sure).")
+    String digest;
 
     @Option(names = "--reason", paramLabel = "R", description = "rollback, hold: why (shown in /status and history).")
     String reason;
@@ -88,7 +99,7 @@ public final class ClientCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (service == null && List.of("rollback", "hold", "release").contains(action)) {
+        if (service == null && List.of("rollback", "hold", "release", "approve").contains(action)) {
             err.println(action + ": --service is required");
             return EXIT_USAGE;
         }
@@ -163,7 +174,10 @@ public final class ClientCommand implements Callable<Integer> {
                 if (action.equals("rollback")) {
                     add(query, "to", to);
                 }
-                if (!action.equals("release")) {
+                if (action.equals("approve")) {
+                    add(query, "digest", digest);
+                }
+                if (!action.equals("release") && !action.equals("approve")) {
                     add(query, "reason", reason);
                 }
                 add(query, "by", user().orElse(null));

@@ -8,7 +8,7 @@ final class Views {
     private Views() {}
 
     static void status(JsonNode body, PrintStream out) {
-        Table table = new Table("SERVICE", "RUNNING", "REGISTRY", "LAST CHECK", "LAST DEPLOY", "HOLD");
+        Table table = new Table("SERVICE", "RUNNING", "REGISTRY", "LAST CHECK", "LAST DEPLOY", "HOLD", "APPROVAL");
         for (JsonNode s : body.path("services")) {
             JsonNode check = s.path("lastCheck");
             JsonNode deploy = s.path("lastDeploy");
@@ -24,7 +24,8 @@ final class Views {
                             ? deploy.path("outcome").asText() + " " + digest(deploy.path("to")) + " at "
                                     + deploy.path("at").asText()
                             : "-",
-                    hold(s.path("hold")));
+                    hold(s.path("hold")),
+                    approval(s.path("approval")));
         }
         table.print(out);
         out.println(
@@ -68,6 +69,9 @@ final class Views {
                 out.println("rollback of " + service + " from " + digest(body.path("from")) + " to "
                         + digest(body.path("to")) + " queued; " + service + " is " + hold(body.path("hold")));
             case "hold" -> out.println(service + " is " + hold(body.path("hold")));
+            case "approve" ->
+                out.println(digest(body.path("digest")) + " of " + service + " approved by "
+                        + body.path("by").asText() + "; a poll deploys it");
             case "release" ->
                 out.println(service + " released (it was " + hold(body.path("released")) + "); a poll is queued");
             default -> out.println(body.toString());
@@ -82,6 +86,18 @@ final class Views {
         String reason = text(hold.path("reason"));
         return "held by " + hold.path("by").asText() + " since "
                 + hold.path("since").asText() + ("-".equals(reason) ? "" : ": " + reason);
+    }
+
+    /** {@code pending sha256:1a2b3c4d5e6f since ...}, {@code approved ... by alice}, or {@code -}. */
+    static String approval(JsonNode approval) {
+        if (!approval.isObject()) {
+            return "-";
+        }
+        boolean approved = "approved".equals(approval.path("status").asText());
+        return approval.path("status").asText() + " " + digest(approval.path("digest"))
+                + (approved
+                        ? " by " + approval.path("approvedBy").asText()
+                        : " since " + approval.path("since").asText());
     }
 
     /** {@code sha256:1a2b3c4d5e6f}, as the log shows digests. */

@@ -39,6 +39,7 @@ public record AgentConfig(
         registries.values().forEach(r -> r.password().ifPresent(secrets::add));
         http.triggerToken().ifPresent(secrets::add);
         http.readToken().ifPresent(secrets::add);
+        http.approvalKey().ifPresent(secrets::add);
         notifications.webhooks().forEach(w -> {
             secrets.add(w.url());
             w.hmacSecret().ifPresent(secrets::add);

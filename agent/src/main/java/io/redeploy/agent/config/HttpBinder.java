@@ -5,7 +5,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
-/** Binds {@code http:}: the listen address, the trigger and read tokens, and the host names the endpoint answers to. */
+/** Binds {@code http:}: the listen address, the trigger and read tokens, the host names the endpoint answers to,
+ * and the approve links' key and base URL. */
 final class HttpBinder {
     /** 32 characters: 128 bits as hex, what {@code openssl rand -hex 16} prints; we suggest 32 bytes. */
     static final int MINIMUM_TOKEN = 32;
@@ -16,6 +17,8 @@ final class HttpBinder {
         List<String> keys = new ArrayList<>(List.of("listen", "allowed_hosts"));
         keys.addAll(SecretResolver.keysFor("trigger_token"));
         keys.addAll(SecretResolver.keysFor("read_token"));
+        keys.addAll(SecretResolver.keysFor("approval_key"));
+        keys.add("public_url");
         KEYS = List.copyOf(keys);
     }
 
@@ -35,6 +38,10 @@ final class HttpBinder {
         Optional<Secret> read = secrets.resolve(reader, "read_token", "read token")
                 .filter(t -> longEnough(t, reader, "read_token", "read token"));
         List<String> allowedHosts = allowedHosts(reader);
+        // Signs approve links: as long as the tokens, for the same reason (it can be guessed offline otherwise).
+        Optional<Secret> approvalKey = secrets.resolve(reader, "approval_key", "approval key")
+                .filter(k -> longEnough(k, reader, "approval_key", "approval key"));
+        Optional<String> publicUrl = reader.parsed("public_url", "an http(s) URL", HttpBinder::publicUrl);
         if (reader.has("listen") && listen.isEmpty()) {
             return Optional.empty();
         }
@@ -50,7 +57,15 @@ final class HttpBinder {
                             + "VARIABLE (or read_token_file) with at least " + MINIMUM_TOKEN
                             + " random characters, e.g. from: openssl rand -hex 32, or a loopback listen address");
         }
-        return Optional.of(new HttpConfig(host, port, trigger, read, allowedHosts));
+        return Optional.of(new HttpConfig(host, port, trigger, read, allowedHosts, approvalKey, publicUrl));
+    }
+
+    private static String publicUrl(String text) {
+        if (!text.matches("https?://[^\\s/?#]+(/[^\\s?#]*)?")) {
+            throw new IllegalArgumentException(
+                    "'" + text + "' is not a base URL; expected e.g. https://deploy.example.com");
+        }
+        return text;
     }
 
     /** A short token can be guessed over the network; its length is said, never the token. */

@@ -21,7 +21,9 @@ public record NotificationsConfig(List<Webhook> webhooks, Optional<Email> email)
             "service.held",
             "service.released",
             "rollback.done",
-            "rollback.failed");
+            "rollback.failed",
+            "approval.pending",
+            "approval.approved");
 
     public NotificationsConfig {
         webhooks = List.copyOf(webhooks);

@@ -28,7 +28,7 @@ final class PolicyBinder {
     }
 
     UpdatePolicy bind(MappingReader service) {
-        UpdatePolicy.Kind kind = service.parsed("policy", "auto, notify or pin-major", PolicyBinder::kind)
+        UpdatePolicy.Kind kind = service.parsed("policy", "auto, notify, pin-major or approve", PolicyBinder::kind)
                 .orElse(UpdatePolicy.Kind.AUTO);
         if (service.has("policy") && service.has("mode")) {
             problems.add(
@@ -178,9 +178,10 @@ final class PolicyBinder {
             case "auto" -> UpdatePolicy.Kind.AUTO;
             case "notify" -> UpdatePolicy.Kind.NOTIFY;
             case "pin-major" -> UpdatePolicy.Kind.PIN_MAJOR;
+            case "approve" -> UpdatePolicy.Kind.APPROVE;
             default ->
                 throw new IllegalArgumentException(
-                        "'" + text + "' is not a policy; expected auto, notify or " + "pin-major");
+                        "'" + text + "' is not a policy; expected auto, notify, pin-major or approve");
         };
     }
 

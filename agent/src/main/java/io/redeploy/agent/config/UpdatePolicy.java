@@ -6,7 +6,8 @@ import java.util.Optional;
 /**
  * When and how a new digest of a service's tag may be deployed.
  *
- * @param kind      auto, notify (report only) or pin-major (only within the running major version)
+ * @param kind      auto, notify (report only), pin-major (only within the running major version) or approve
+ *                  (only once an operator approved the digest)
  * @param cooldown  a new digest is deployed only once it has been the tag's digest this long ({@code 0} = at once)
  * @param preUpdate run before the old container is stopped; its failure aborts the deploy
  * @param postUpdate run in the new container once it is healthy; its failure is reported, never rolled back
@@ -25,7 +26,9 @@ public record UpdatePolicy(
         /** Report new digests, never touch the container (what {@code mode: monitor} always meant). */
         NOTIFY,
         /** Deploy a new digest only when the image's major version is unchanged; refuse otherwise. */
-        PIN_MAJOR;
+        PIN_MAJOR,
+        /** Deploy a new digest only once an operator approved it; until then it waits as pending. */
+        APPROVE;
 
         /** The spelling in the config file and in logs: {@code auto}, {@code notify}, {@code pin-major}. */
         public String configName() {

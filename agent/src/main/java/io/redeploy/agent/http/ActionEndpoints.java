@@ -98,11 +98,11 @@ final class ActionEndpoints {
         return Response.json(200, body);
     }
 
-    private interface Action<T> {
+    interface Action<T> {
         T run() throws AgentControl.Refused;
     }
 
-    private static <T> T ask(Action<T> action) throws HttpProblem {
+    static <T> T ask(Action<T> action) throws HttpProblem {
         try {
             return action.run();
         } catch (AgentControl.Refused refused) {

@@ -63,6 +63,30 @@ public interface AgentControl {
         throw new Refused(503, "unavailable", "rollbacks are not available in this agent");
     }
 
+    /**
+     * Approves the digest of a {@code policy: approve} service that waits for approval ({@code digest}, full or short,
+     * must be that one; empty approves whatever waits) and queues the poll that deploys it.
+     */
+    default Approved approve(String service, Optional<String> digest, String by) throws Refused {
+        throw new Refused(503, "unavailable", "approvals are not available in this agent");
+    }
+
+    /** What a signed approve link would approve; nothing is touched (the confirmation page of its GET). */
+    default LinkPreview previewLink(String token) throws Refused {
+        throw new Refused(404, "links_disabled", "approve links are not available in this agent");
+    }
+
+    /** Approves the build a signed approve link names, once, and queues the poll that deploys it. */
+    default Approved approveLink(String token) throws Refused {
+        throw new Refused(404, "links_disabled", "approve links are not available in this agent");
+    }
+
+    /** The build a valid link names, when it started waiting and when the link expires. */
+    record LinkPreview(String service, String digest, Instant since, Instant expires) {}
+
+    /** An accepted approval: the digest, who approved it and when; its deploy is queued. */
+    record Approved(String service, String digest, String by, Instant at) {}
+
     /** An accepted rollback: it runs on the poll thread, after any poll in flight. */
     record Rollback(String service, Optional<String> from, String to, Hold hold) {}
 

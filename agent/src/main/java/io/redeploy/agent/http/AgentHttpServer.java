@@ -97,6 +97,8 @@ public final class AgentHttpServer implements AutoCloseable {
         Optional<TokenGuard> token = cfg.triggerToken().map(TokenGuard::new);
         Map<String, Endpoint> routes = new HashMap<>(new Endpoints(control, state, metrics, token, clock).byPath());
         routes.putAll(new ActionEndpoints(control, token).byPath());
+        routes.putAll(new ApprovalEndpoints(control, token).byPath());
+        routes.putAll(new ApprovalLinkEndpoint(control).byPath());
         routes.put("/v1/history", new HistoryEndpoint(audit, control::serviceNames).endpoint());
         boolean loopback = server.getAddress().getAddress().isLoopbackAddress();
         routes.putAll(new PageEndpoints(control, state, audit, cfg.triggerToken(), !loopback, clock).byPath());

@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The status page: {@code GET /} (open like {@code /status}), {@code POST /ui/signin} (the trigger token, once, for the
- * operator cookie), {@code POST /ui/signout} and {@code POST /ui/action} (trigger, hold, release, rollback; needs the
+ * operator cookie), {@code POST /ui/signout} and {@code POST /ui/action} (trigger, hold, release, rollback, approve; needs the
  * cookie and the form's CSRF token). Forms answer with a redirect to {@code /}; refusals with a short HTML page.
  */
 final class PageEndpoints {
@@ -122,7 +122,7 @@ final class PageEndpoints {
         if (session.isEmpty()) {
             return refusal(503, "Actions disabled", "no trigger token is configured, so actions are disabled");
         }
-        QueryParams form = form(request, Set.of("csrf", "service", "action"));
+        QueryParams form = form(request, Set.of("csrf", "service", "action", "digest"));
         Optional<Response> refused = checkOperator(request, form, "/ui/action");
         if (refused.isPresent()) {
             return refused.get();
@@ -139,8 +139,10 @@ final class PageEndpoints {
                 case "release" -> control.release(required(service), BY);
                 case "rollback" ->
                     control.rollback(required(service), Optional.empty(), BY, "rolled back from the status page");
+                case "approve" -> control.approve(required(service), Optional.of(digest(form)), BY);
                 default -> {
-                    return refusal(400, "Unknown action", "the action must be trigger, hold, release or rollback");
+                    return refusal(
+                            400, "Unknown action", "the action must be trigger, hold, release, rollback or approve");
                 }
             }
         } catch (AgentControl.Refused e) {
@@ -184,6 +186,13 @@ final class PageEndpoints {
 
     private static String required(Optional<String> service) throws AgentControl.Refused {
         return service.orElseThrow(() -> new AgentControl.Refused(400, "bad_request", "a service is required"));
+    }
+
+    /** The page names the digest it shows, so a build found after the page was drawn is not approved with it. */
+    private static String digest(QueryParams form) throws AgentControl.Refused, HttpProblem {
+        return form.text("digest")
+                .filter(d -> d.matches("sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128}"))
+                .orElseThrow(() -> new AgentControl.Refused(400, "bad_request", "a full digest is required"));
     }
 
     private static QueryParams form(Request request, Set<String> fields) throws HttpProblem {

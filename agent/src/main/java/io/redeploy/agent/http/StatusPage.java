@@ -1,5 +1,6 @@
 package io.redeploy.agent.http;
 
+import io.redeploy.agent.state.Approval;
 import io.redeploy.agent.state.AuditRecord;
 import io.redeploy.agent.state.DeployRecord;
 import io.redeploy.agent.state.Hold;
@@ -66,7 +67,7 @@ final class StatusPage {
         return out.toString();
     }
 
-    private static void head(StringBuilder out, String title) {
+    static void head(StringBuilder out, String title) {
         out.append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">")
                 .append("<meta name=\"viewport\" content=\"width=device-width\"><title>")
                 .append(Html.text(title))
@@ -98,7 +99,10 @@ final class StatusPage {
             out.append(" <span class=\"held\" id=\"held-").append(name).append("\">held</span>");
         }
         boolean pending = s.registryDigest().isPresent() && !s.registryDigest().equals(s.runningDigest());
-        if (pending) {
+        boolean awaiting = s.approval().filter(a -> !a.approved()).isPresent();
+        if (awaiting) {
+            out.append(" <span class=\"pending\" id=\"awaiting-").append(name).append("\">awaiting approval</span>");
+        } else if (pending) {
             out.append(" <span class=\"pending\">update pending</span>");
         }
         out.append("</h2><dl>");
@@ -113,6 +117,7 @@ final class StatusPage {
                         .orElse("-"));
         row(out, "last deploy", s.lastDeploy().map(StatusPage::deploy).orElse("none yet"));
         s.hold().ifPresent(hold -> row(out, "hold", hold(hold)));
+        s.approval().ifPresent(approval -> row(out, "approval", approval(approval)));
         out.append("<dt>recent deploys</dt><dd>")
                 .append(DeployTimeline.svg(history))
                 .append("</dd></dl>");
@@ -132,6 +137,14 @@ final class StatusPage {
                 + (hold.reason().isEmpty() ? "" : ": <span class=\"reason\">" + Html.text(hold.reason()) + "</span>");
     }
 
+    private static String approval(Approval approval) {
+        return "<code>" + Html.shortDigest(approval.digest()) + "</code> "
+                + (approval.approved()
+                        ? "approved by " + Html.text(approval.approvedBy().orElseThrow()) + " at "
+                                + Html.instant(approval.approvedAt().orElseThrow())
+                        : "waits for approval since " + Html.instant(approval.since()));
+    }
+
     private static void row(StringBuilder out, String label, String html) {
         out.append("<dt>").append(label).append("</dt><dd>").append(html).append("</dd>");
     }
@@ -146,7 +159,25 @@ final class StatusPage {
             form(out, "/ui/action", csrf, name, "hold", "hold-" + name, "Hold");
         }
         form(out, "/ui/action", csrf, name, "rollback", "rollback-" + name, "Roll back");
+        s.approval().filter(a -> !a.approved()).ifPresent(a -> approveForm(out, csrf, name, a.digest()));
         out.append("</p>");
+    }
+
+    /** Names the digest it approves: a newer build found after the page was drawn is not approved by this button. */
+    private static void approveForm(StringBuilder out, String csrf, String service, String digest) {
+        out.append("<form class=\"inline\" method=\"post\" action=\"/ui/action\">")
+                .append("<input type=\"hidden\" name=\"csrf\" value=\"")
+                .append(Html.text(csrf))
+                .append("\"><input type=\"hidden\" name=\"service\" value=\"")
+                .append(Html.text(service))
+                .append("\"><input type=\"hidden\" name=\"action\" value=\"approve\">")
+                .append("<input type=\"hidden\" name=\"digest\" value=\"")
+                .append(Html.text(digest))
+                .append("\"><button type=\"submit\" id=\"approve-")
+                .append(Html.text(service))
+                .append("\">Approve ")
+                .append(Html.shortDigest(digest))
+                .append("</button></form>");
     }
 
     private static void form(

@@ -14,7 +14,19 @@ public final class ActionRefusedException extends Exception {
         /** The service is not held. */
         NOT_HELD,
         /** The service already runs the digest asked for. */
-        ALREADY_RUNNING
+        ALREADY_RUNNING,
+        /** No digest of the service waits for approval. */
+        NO_PENDING,
+        /** The digest named is not the one waiting for approval (a newer build superseded it, or a typo). */
+        NOT_PENDING,
+        /** The pending digest is approved already; its deploy is queued or held. */
+        ALREADY_APPROVED,
+        /** An approve link whose signature does not match (altered, cut short, another key). */
+        INVALID_LINK,
+        /** An approve link past its expiry. */
+        LINK_EXPIRED,
+        /** An approve link whose build no longer waits: approved already (the link was used), superseded or deployed. */
+        LINK_USED
     }
 
     private final Reason reason;

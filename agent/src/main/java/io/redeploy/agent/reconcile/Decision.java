@@ -56,6 +56,8 @@ public record Decision(
         REFUSED_MAJOR,
         /** {@code pin-major} or {@code verify:}: the new image's config could not be read: tried again. */
         CANDIDATE_UNKNOWN,
+        /** {@code policy: approve}: the digest waits until an operator approves it ({@code POST /v1/approve}). */
+        AWAITING_APPROVAL,
         /** The planner needs the signature check of {@code target} to decide. */
         NEEDS_SIGNATURE,
         /** The planner needs the new image's facts ({@code pin-major}) to decide. */
@@ -127,6 +129,7 @@ public record Decision(
                                 ? "pin-major: "
                                 : "image age: ")
                         + detail);
+            case AWAITING_APPROVAL -> Check.NEW_DIGEST + " (awaiting approval)";
         };
     }
 
@@ -193,7 +196,9 @@ public record Decision(
                                 .with("service", name)
                                 .with("digest", digest)
                                 .reason(detail);
-                    case UNCHANGED, DOWN, REVIVE, NOT_CHECKED, NEEDS_SIGNATURE, NEEDS_CANDIDATE -> null;
+                    // The recorder logs a pending digest once, when it starts waiting (approval.pending).
+                    case UNCHANGED, DOWN, REVIVE, NOT_CHECKED, NEEDS_SIGNATURE, NEEDS_CANDIDATE, AWAITING_APPROVAL ->
+                        null;
                 });
     }
 

@@ -2,6 +2,7 @@ package io.redeploy.agent.reconcile;
 
 import io.redeploy.agent.image.Digest;
 import io.redeploy.agent.image.ImageFacts;
+import io.redeploy.agent.state.Approval;
 import io.redeploy.agent.state.Hold;
 import java.time.Instant;
 import java.util.Optional;
@@ -18,6 +19,7 @@ import java.util.Set;
  * @param signature       the signature check of {@code registryDigest}; empty until the planner asks for it
  * @param candidate       the new image's facts for pin-major; empty until the planner asks for them
  * @param hold            an operator's hold on the service (no automatic deploy while present)
+ * @param approval        the digest waiting for an operator's approval ({@code policy: approve}), or approved
  */
 public record Observation(
         Optional<Digest> registryDigest,
@@ -27,11 +29,13 @@ public record Observation(
         Optional<Instant> digestSeenSince,
         Optional<SignatureCheck.Result> signature,
         Optional<Candidate> candidate,
-        Optional<Hold> hold) {
+        Optional<Hold> hold,
+        Optional<Approval> approval) {
 
     public Observation {
         failedDigests = Set.copyOf(failedDigests);
         hold = hold == null ? Optional.empty() : hold;
+        approval = approval == null ? Optional.empty() : approval;
     }
 
     /** A service that could not be checked at all. */
@@ -41,6 +45,7 @@ public record Observation(
                 Optional.of(why),
                 Optional.empty(),
                 Set.of(),
+                Optional.empty(),
                 Optional.empty(),
                 Optional.empty(),
                 Optional.empty(),
@@ -56,7 +61,8 @@ public record Observation(
                 digestSeenSince,
                 Optional.of(result),
                 candidate,
-                hold);
+                hold,
+                approval);
     }
 
     public Observation withCandidate(Candidate facts) {
@@ -68,12 +74,34 @@ public record Observation(
                 digestSeenSince,
                 signature,
                 Optional.of(facts),
-                hold);
+                hold,
+                approval);
     }
 
     public Observation withHold(Optional<Hold> newHold) {
         return new Observation(
-                registryDigest, checkError, workload, failedDigests, digestSeenSince, signature, candidate, newHold);
+                registryDigest,
+                checkError,
+                workload,
+                failedDigests,
+                digestSeenSince,
+                signature,
+                candidate,
+                newHold,
+                approval);
+    }
+
+    public Observation withApproval(Optional<Approval> newApproval) {
+        return new Observation(
+                registryDigest,
+                checkError,
+                workload,
+                failedDigests,
+                digestSeenSince,
+                signature,
+                candidate,
+                hold,
+                newApproval);
     }
 
     /** The digest operators should see as running (see {@link Workload#shownDigest}). */

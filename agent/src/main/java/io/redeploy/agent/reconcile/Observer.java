@@ -146,7 +146,8 @@ public final class Observer {
                 lookup.digest().flatMap(d -> ages.since(service.name(), d)),
                 Optional.empty(),
                 Optional.empty(),
-                remembered.hold());
+                remembered.hold(),
+                remembered.approval());
     }
 
     private Observation.Candidate candidate(ServiceConfig service, Digest digest) {

@@ -2,9 +2,11 @@ package io.redeploy.agent.reconcile;
 
 import io.redeploy.agent.config.RegistryConfig;
 import io.redeploy.agent.config.ServiceConfig;
+import io.redeploy.agent.config.UpdatePolicy;
 import io.redeploy.agent.image.Digest;
 import io.redeploy.agent.image.ImageRef;
 import io.redeploy.agent.reconcile.ActionRefusedException.Reason;
+import io.redeploy.agent.state.Approval;
 import io.redeploy.agent.state.AuditLog;
 import io.redeploy.agent.state.AuditRecord;
 import io.redeploy.agent.state.DeployRecord;
@@ -19,7 +21,7 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * What an operator asks of one service: hold it, release it, roll it back (and hold it). Each request is checked
+ * What an operator asks of one service: hold it, release it, roll it back (and hold it), approve its pending digest. Each request is checked
  * against the configuration, the state and the deploys in flight before anything is touched; a refusal is an
  * {@link ActionRefusedException}. The rollback itself runs later on the poll thread ({@link #execute}), through the
  * same deploy target and health gate as any deploy; the hold is placed at once, so no poll deploys the build being
@@ -75,6 +77,45 @@ public final class OperatorActions {
                 .orElseThrow(() -> new ActionRefusedException(Reason.NOT_HELD, name + " is not held"));
         recorder.released(service, hold, by);
         return hold;
+    }
+
+    /**
+     * Approves the digest waiting for approval: {@code digest} (full or short form) must be that one, so an approval
+     * meant for a build a newer one superseded is refused; empty approves whatever waits. The caller queues the poll
+     * that deploys it through the normal path.
+     */
+    public synchronized Approval approve(String name, Optional<String> digest, String by)
+            throws ActionRefusedException {
+        ServiceConfig service = known(name);
+        Approval pending = state.get(name)
+                .approval()
+                .orElseThrow(() -> new ActionRefusedException(
+                        Reason.NO_PENDING,
+                        "no digest of " + name + " waits for approval"
+                                + (service.policy().kind() == UpdatePolicy.Kind.APPROVE
+                                        ? ""
+                                        : " (its policy is "
+                                                + service.policy().kind().configName() + ")")));
+        if (digest.isPresent() && !pending.digest().startsWith(digest.get())) {
+            throw new ActionRefusedException(
+                    Reason.NOT_PENDING,
+                    digest.get() + " is not the digest of " + name + " waiting for approval; "
+                            + shortForm(pending.digest()) + " is");
+        }
+        if (pending.approved()) {
+            throw new ActionRefusedException(
+                    Reason.ALREADY_APPROVED,
+                    shortForm(pending.digest()) + " of " + name + " was approved by "
+                            + pending.approvedBy().orElseThrow() + " at "
+                            + pending.approvedAt().orElseThrow());
+        }
+        Approval approved = pending.approve(by, clock.instant());
+        recorder.approved(service, approved);
+        return approved;
+    }
+
+    private static String shortForm(String digest) {
+        return Digest.isValid(digest) ? Digest.parse(digest).shortForm() : digest;
     }
 
     /**

@@ -30,6 +30,8 @@ import java.util.Set;
  *   <li>{@code verify:} and the signed image was built before the one that runs: refused (an old signed build
  *       re-tagged; {@code verify.allow_older: true} turns it off; an operator's rollback never comes here);
  *   <li>{@code pin-major} and the major version would change: refused;
+ *   <li>{@code policy: approve} and no operator approved this digest: it waits as pending (last, so only a digest
+ *       that would otherwise be deployed is offered for approval);
  *   <li>else deploy.
  * </ol>
  */
@@ -149,11 +151,20 @@ public final class Planner {
                 return Optional.of(Kind.REFUSED_MAJOR);
             }
         }
+        if (service.policy().kind() == UpdatePolicy.Kind.APPROVE && !approved(seen, target)) {
+            return Optional.of(Kind.AWAITING_APPROVAL);
+        }
         return Optional.empty();
     }
 
     private static io.redeploy.agent.image.ImageFacts candidateFacts(Observation seen) {
         return seen.candidate().orElseThrow().facts().orElseThrow();
+    }
+
+    private static boolean approved(Observation seen, Digest target) {
+        return seen.approval()
+                .filter(a -> a.approved() && a.digest().equals(target.value()))
+                .isPresent();
     }
 
     private static Optional<String> majorRefusal(Observation seen, Workload workload) {

@@ -47,6 +47,7 @@ public final class Recorder {
     private final PollSummary summary;
     private final DeployHistory history;
     private final OperatorRecords operator;
+    private final ApprovalRecords approvals;
 
     /** With the audit history under the state file's directory. */
     public Recorder(StateStore state, AgentMetrics metrics, PollEvents events, Clock clock) {
@@ -54,6 +55,17 @@ public final class Recorder {
     }
 
     public Recorder(StateStore state, AuditLog audit, AgentMetrics metrics, PollEvents events, Clock clock) {
+        this(state, audit, metrics, events, clock, Optional.empty());
+    }
+
+    /** {@code links}: signs an approve link into the notification of a pending digest. */
+    public Recorder(
+            StateStore state,
+            AuditLog audit,
+            AgentMetrics metrics,
+            PollEvents events,
+            Clock clock,
+            Optional<ApprovalLinks> links) {
         this.state = state;
         this.metrics = metrics;
         this.events = events;
@@ -62,6 +74,7 @@ public final class Recorder {
         this.summary = new PollSummary(clock);
         this.history = new DeployHistory(state, audit, metrics, clock);
         this.operator = new OperatorRecords(state, audit, history, events, clock);
+        this.approvals = new ApprovalRecords(state, audit, events, clock, links);
     }
 
     /** Whether the service runs after this poll's work (empty) or what it does instead. */
@@ -126,6 +139,9 @@ public final class Recorder {
             case REPORT_ONLY, COOLING_DOWN ->
                 events.newDigest(service, decision.target().orElseThrow(), false);
             case DEPLOY -> events.newDigest(service, decision.target().orElseThrow(), true);
+            case AWAITING_APPROVAL ->
+                approvals.pending(service, decision.target().orElseThrow(), decision.running());
+            case UNCHANGED -> approvals.unchanged(service.name());
             default -> {}
         }
     }
@@ -147,6 +163,7 @@ public final class Recorder {
             return;
         }
         finished(decision.service(), result);
+        approvals.deployed(result.service(), result.to());
         // A signature refusal is re-checked when its .sig tag changes, not skipped as a failed build.
         if (result.worthRetrying() || decision.kind() == Decision.Kind.REFUSED_SIGNATURE) {
             state.unmarkFailed(result.service(), result.to().value());
@@ -245,6 +262,11 @@ public final class Recorder {
     void released(ServiceConfig service, Hold hold, String by) {
         heldAnnounced.remove(service.name());
         operator.released(service, hold, by);
+    }
+
+    /** An operator approved a pending digest (see {@link ApprovalRecords}). */
+    void approved(ServiceConfig service, io.redeploy.agent.state.Approval approval) {
+        approvals.approved(service, approval);
     }
 
     void rollbackQueued(ServiceConfig service, RollbackRequest rollback, boolean placesHold) {

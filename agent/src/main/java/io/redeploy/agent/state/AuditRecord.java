@@ -11,9 +11,10 @@ import java.util.Optional;
  * One line of the audit history: something that changed a service or was refused, as the recorder wrote it.
  *
  * @param seq     its number in the log, increasing by one per record; 0 until the log assigns it
- * @param kind    {@code deploy}, {@code rollback}, {@code refusal}, {@code hold}, {@code release} or {@code recovery}
+ * @param kind    {@code deploy}, {@code rollback}, {@code refusal}, {@code hold}, {@code release}, {@code recovery} or
+ *                {@code approval}
  * @param outcome how it ended ({@code deployed}, {@code rolled_back}, {@code failed}, {@code refused}, {@code held},
- *                {@code released}); for a hold or release the same as its kind
+ *                {@code released}, {@code pending}, {@code approved}); for a hold or release the same as its kind
  * @param by      who asked: {@code agent} for the agent's own polls, else the operator ({@code token} or a user name)
  */
 public record AuditRecord(
@@ -32,6 +33,8 @@ public record AuditRecord(
     public static final String HOLD = "hold";
     public static final String RELEASE = "release";
     public static final String RECOVERY = "recovery";
+    /** A digest of a {@code policy: approve} service: outcome {@code pending} (it waits) or {@code approved}. */
+    public static final String APPROVAL = "approval";
     /** {@code by} of what the agent did on its own. */
     public static final String AGENT = "agent";
 

@@ -11,7 +11,8 @@ import java.util.Set;
  * What the agent knows about one service, as an immutable snapshot.
  * {@code image} is {@code ImageRef.toString()} ({@code name:tag}); empty until the first check records it.
  * {@code failedDigests} keeps insertion order (oldest first); {@code history} is oldest first and
- * {@code lastDeploy} is its last element. {@code hold} is an operator's hold (no automatic deploy while present).
+ * {@code lastDeploy} is its last element. {@code hold} is an operator's hold (no automatic deploy while present);
+ * {@code approval} a digest of a {@code policy: approve} service waiting for (or given) an operator's approval.
  */
 public record ServiceState(
         String service,
@@ -22,7 +23,8 @@ public record ServiceState(
         Optional<DeployRecord> lastDeploy,
         Set<String> failedDigests,
         List<DeployRecord> history,
-        Optional<Hold> hold) {
+        Optional<Hold> hold,
+        Optional<Approval> approval) {
 
     public ServiceState {
         Objects.requireNonNull(service, "service");
@@ -30,12 +32,61 @@ public record ServiceState(
         failedDigests = Collections.unmodifiableSet(new LinkedHashSet<>(failedDigests));
         history = List.copyOf(history);
         hold = hold == null ? Optional.empty() : hold;
+        approval = approval == null ? Optional.empty() : approval;
+    }
+
+    /** The state as before approvals existed: nothing waits for an operator. */
+    public ServiceState(
+            String service,
+            String image,
+            Optional<String> runningDigest,
+            Optional<String> registryDigest,
+            Optional<Check> lastCheck,
+            Optional<DeployRecord> lastDeploy,
+            Set<String> failedDigests,
+            List<DeployRecord> history,
+            Optional<Hold> hold) {
+        this(
+                service,
+                image,
+                runningDigest,
+                registryDigest,
+                lastCheck,
+                lastDeploy,
+                failedDigests,
+                history,
+                hold,
+                Optional.empty());
     }
 
     /** The same service with its hold placed (present) or released (empty). */
     public ServiceState withHold(Optional<Hold> newHold) {
         return new ServiceState(
-                service, image, runningDigest, registryDigest, lastCheck, lastDeploy, failedDigests, history, newHold);
+                service,
+                image,
+                runningDigest,
+                registryDigest,
+                lastCheck,
+                lastDeploy,
+                failedDigests,
+                history,
+                newHold,
+                approval);
+    }
+
+    /** The same service with a digest waiting for (or given) approval, or none. */
+    public ServiceState withApproval(Optional<Approval> newApproval) {
+        return new ServiceState(
+                service,
+                image,
+                runningDigest,
+                registryDigest,
+                lastCheck,
+                lastDeploy,
+                failedDigests,
+                history,
+                hold,
+                newApproval);
     }
 
     /** A service the agent has not checked yet. */

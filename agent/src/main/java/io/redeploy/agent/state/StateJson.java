@@ -41,6 +41,7 @@ public final class StateJson {
         ArrayNode failed = node.putArray("failedDigests");
         state.failedDigests().forEach(failed::add);
         node.set("hold", state.hold().map(StateJson::holdJson).orElse(null));
+        node.set("approval", state.approval().map(StateJson::approvalJson).orElse(null));
         if (withHistory) {
             ArrayNode history = node.putArray("history");
             state.history().forEach(record -> history.add(deployJson(record)));
@@ -107,7 +108,33 @@ public final class StateJson {
                 lastDeploy,
                 parseStrings(node.get("failedDigests"), where + ".failedDigests"),
                 history,
-                optionalHold(node.get("hold"), where + ".hold"));
+                optionalHold(node.get("hold"), where + ".hold"),
+                optionalApproval(node.get("approval"), where + ".approval"));
+    }
+
+    // Absent in files written before approvals existed: nothing waits.
+    private static Optional<Approval> optionalApproval(JsonNode node, String where) throws CorruptStateException {
+        if (node == null || node.isNull()) {
+            return Optional.empty();
+        }
+        requireObject(node, where);
+        Optional<String> by = optionalText(node, "approvedBy", where);
+        return Optional.of(new Approval(
+                requiredText(node, "digest", where),
+                instant(node, "since", where),
+                by,
+                by.isPresent() ? Optional.of(instant(node, "approvedAt", where)) : Optional.empty()));
+    }
+
+    /** A digest waiting for approval as {@code /status} and the state file show it. */
+    public static ObjectNode approvalJson(Approval approval) {
+        ObjectNode node = NODES.objectNode();
+        node.put("digest", approval.digest());
+        node.put("since", approval.since().toString());
+        node.put("status", approval.approved() ? "approved" : "pending");
+        node.put("approvedBy", approval.approvedBy().orElse(null));
+        node.put("approvedAt", approval.approvedAt().map(Instant::toString).orElse(null));
+        return node;
     }
 
     // Absent in files written before holds existed: read as not held.

@@ -116,7 +116,8 @@ public final class StateStore {
                 old.lastDeploy(),
                 old.failedDigests(),
                 old.history(),
-                old.hold());
+                old.hold(),
+                old.approval());
         if (checksDeferred) {
             services.put(service, checked);
             checksPending = true;
@@ -177,7 +178,8 @@ public final class StateStore {
                 Optional.of(record),
                 failed,
                 history,
-                old.hold()));
+                old.hold(),
+                old.approval()));
     }
 
     /** Remembers that {@code digest} must not be deployed again for {@code service}. */
@@ -227,6 +229,11 @@ public final class StateStore {
         update(get(service).withHold(hold));
     }
 
+    /** Records a digest waiting for approval (or approved), or clears it (empty), written at once. */
+    public synchronized void setApproval(String service, Optional<Approval> approval) {
+        update(get(service).withApproval(approval));
+    }
+
     /** Drops a service that is no longer configured. */
     public synchronized void forget(String service) {
         if (services.remove(service) != null) {
@@ -244,7 +251,8 @@ public final class StateStore {
                 old.lastDeploy(),
                 failed,
                 old.history(),
-                old.hold());
+                old.hold(),
+                old.approval());
     }
 
     private static void addBounded(Set<String> failed, String digest) {

@@ -83,6 +83,50 @@ class ClientCommandTest {
     }
 
     @Test
+    void approveSendsTheDigestAndTheUserAndStatusShowsWhatWaits() {
+        answers.put(
+                "/v1/approve",
+                "202 {\"status\":\"approved\",\"service\":\"web\",\"digest\":\"" + D2
+                        + "\",\"by\":\"alice\",\"at\":\"2026-12-02T10:00:00Z\"}");
+        answers.put(
+                "/status",
+                "200 {\"services\":[{\"service\":\"web\",\"runningDigest\":\"" + D1 + "\",\"approval\":"
+                        + "{\"digest\":\"" + D2 + "\",\"since\":\"2026-12-02T09:00:00Z\",\"status\":\"pending\"}}]}");
+
+        Result approved = run(
+                Map.of(Endpoint.TOKEN_ENV, TOKEN, "USER", "alice"),
+                "approve",
+                "--service",
+                "web",
+                "--digest",
+                D2,
+                "--url",
+                url());
+        Result status = run(Map.of(), "status", "--url", url());
+
+        assertThat(approved.code).as(approved.err).isEqualTo(0);
+        assertThat(approved.out).contains("sha256:222222222222 of web approved by alice; a poll deploys it");
+        assertThat(status.out).contains("APPROVAL", "pending sha256:222222222222 since 2026-12-02T09:00:00Z");
+        assertThat(requests.get(0))
+                .isEqualTo(
+                        "POST /v1/approve?service=web&digest=" + D2.replace(":", "%3A") + "&by=alice Bearer " + TOKEN);
+    }
+
+    @Test
+    void anApprovalOfASupersededBuildExitsFour() {
+        answers.put(
+                "/v1/approve",
+                "409 {\"title\":\"not_pending\",\"detail\":\"sha256:11111111 is not the digest of web waiting\"}");
+        Result r =
+                run(Map.of(Endpoint.TOKEN_ENV, TOKEN), "approve", "--service", "web", "--digest", D1, "--url", url());
+        assertThat(r.code).isEqualTo(4);
+        assertThat(r.err).contains("approve: refused (409 not_pending)");
+        assertThat(run(Map.of(), "approve", "--url", url()).code)
+                .as("no --service")
+                .isEqualTo(2);
+    }
+
+    @Test
     void jsonPrintsTheAgentsAnswerAsItIs() {
         answers.put("/status", "200 {\"services\":[]}");
         Result r = run(Map.of(), "status", "--json", "--url", url());

@@ -88,6 +88,19 @@ class PolicyConfigTest {
     }
 
     @Test
+    void approveIsAPolicy() {
+        ServiceConfig web = load("""
+                services:
+                  web:
+                    image: ghcr.io/acme/web
+                    policy: approve
+                """).service("web").orElseThrow();
+
+        assertThat(web.policy().kind()).isEqualTo(UpdatePolicy.Kind.APPROVE);
+        assertThat(web.mode()).isEqualTo(ServiceConfig.UpdateMode.AUTO);
+    }
+
+    @Test
     void exampleFileProtectsTheSurveyDatabase() throws Exception {
         Path example = Path.of("..", "systemd", "agent.example.yml");
         AgentConfig config = new ConfigLoader(Map.of(
@@ -173,7 +186,7 @@ class PolicyConfigTest {
                                         + "only policy (mode: monitor is policy: notify)"),
                         p -> assertThat(p)
                                 .isEqualTo("agent.yml:5: services.db.policy: 'pin-majr' is not a policy; expected "
-                                        + "auto, notify or pin-major"),
+                                        + "auto, notify, pin-major or approve"),
                         p -> assertThat(p).startsWith("agent.yml:6: services.db.cooldown: '10' is not a duration"),
                         p -> assertThat(p)
                                 .isEqualTo("agent.yml:9: services.db.hooks.pre_update: both exec and host are set; "

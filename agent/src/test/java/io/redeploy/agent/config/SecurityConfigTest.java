@@ -127,6 +127,31 @@ class SecurityConfigTest {
     }
 
     @Test
+    void theApprovalKeyIsASecretOfTheSameLengthAndLinksPointAtThePublicUrl() {
+        assertThat(problems(Map.of("KEY", "short"), "http: {approval_key_env: KEY}\n" + SERVICES))
+                .containsExactly("agent.yml:1: http.approval_key_env: the approval key has 5 characters; expected "
+                        + "at least 32 random ones, e.g. from: openssl rand -hex 32");
+        assertThat(problems(Map.of(), "http: {approval_key: " + LONG_TOKEN + "}\n" + SERVICES))
+                .singleElement()
+                .asString()
+                .contains("inline secrets are refused")
+                .doesNotContain(LONG_TOKEN);
+        assertThat(problems(Map.of(), "http: {public_url: \"deploy.example.com\"}\n" + SERVICES))
+                .singleElement()
+                .asString()
+                .contains("http.public_url: 'deploy.example.com' is not a base URL");
+
+        HttpConfig http = parse(
+                        Map.of("KEY", LONG_TOKEN),
+                        "http: {approval_key_env: KEY, public_url: \"https://deploy.example.com/\"}\n" + SERVICES)
+                .http();
+        assertThat(http.approvalKey()).isPresent();
+        assertThat(http.baseUrl()).isEqualTo("https://deploy.example.com");
+        assertThat(new HttpConfig("0.0.0.0", 8686, java.util.Optional.empty()).baseUrl())
+                .isEqualTo("http://127.0.0.1:8686");
+    }
+
+    @Test
     void aPlainHttpWebhookOffLoopbackNeedsAnAcknowledgement() {
         Map<String, String> env = new HashMap<>(Map.of("HOOK", "http://chat.example.com/hooks/T0K3N-in-path"));
         List<String> problems =

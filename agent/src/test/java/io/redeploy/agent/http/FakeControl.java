@@ -52,6 +52,32 @@ final class FakeControl implements AgentControl {
                 new io.redeploy.agent.state.Hold(by, Instant.parse("2026-11-25T18:00:00Z"), reason));
     }
 
+    @Override
+    public Approved approve(String service, Optional<String> digest, String by) throws Refused {
+        refuseIfAsked();
+        actions.add("approve " + service + " " + digest.orElse("-") + " " + by);
+        return new Approved(
+                service, digest.orElse("sha256:" + "c".repeat(64)), by, Instant.parse("2026-11-25T18:00:00Z"));
+    }
+
+    @Override
+    public LinkPreview previewLink(String token) throws Refused {
+        refuseIfAsked();
+        actions.add("preview " + token);
+        return new LinkPreview(
+                "web",
+                "sha256:" + "c".repeat(64),
+                Instant.parse("2026-11-25T17:00:00Z"),
+                Instant.parse("2026-11-26T17:00:00Z"));
+    }
+
+    @Override
+    public Approved approveLink(String token) throws Refused {
+        refuseIfAsked();
+        actions.add("approve-link " + token);
+        return new Approved("web", "sha256:" + "c".repeat(64), "link", Instant.parse("2026-11-25T18:00:00Z"));
+    }
+
     private void refuseIfAsked() throws Refused {
         if (refusal != null) {
             throw refusal;

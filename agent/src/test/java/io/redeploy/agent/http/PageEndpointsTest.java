@@ -109,6 +109,22 @@ class PageEndpointsTest {
     }
 
     @Test
+    void theApproveButtonApprovesTheDigestThePageShowed() throws Exception {
+        String cookie = signIn();
+        String csrf = csrf(cookie);
+        String digest = "sha256:" + "e".repeat(64);
+
+        HttpResponse<String> approve = post(
+                "/ui/action", "csrf=" + csrf + "&service=web&action=approve&digest=" + digest, Optional.of(cookie));
+        HttpResponse<String> without =
+                post("/ui/action", "csrf=" + csrf + "&service=web&action=approve", Optional.of(cookie));
+
+        assertThat(approve.statusCode()).as(approve.body()).isEqualTo(303);
+        assertThat(without.statusCode()).as("a digest is required").isEqualTo(400);
+        assertThat(control.actions).containsExactly("approve web " + digest + " page");
+    }
+
+    @Test
     void anActionWithoutTheCsrfTokenOrTheCookieIsRefusedAndTouchesNothing() throws Exception {
         String cookie = signIn();
         String csrf = csrf(cookie);

@@ -2,6 +2,7 @@ package io.redeploy.agent.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.redeploy.agent.state.Approval;
 import io.redeploy.agent.state.AuditRecord;
 import io.redeploy.agent.state.Check;
 import io.redeploy.agent.state.DeployRecord;
@@ -49,6 +50,25 @@ class StatusPageTest {
         assertThat(html).contains("id=\"release-web\"", "id=\"rollback-web\"", "id=\"trigger-web\"");
         assertThat(html).doesNotContain("id=\"hold-web\""); // held already: release instead
         assertThat(html).contains("name=\"csrf\" value=\"tok123\"");
+    }
+
+    @Test
+    void aDigestAwaitingApprovalIsShownWithAnApproveButtonNamingIt() {
+        StatusPage.View v = view(Optional.of("tok123"));
+        ServiceState waiting = v.services()
+                .get(0)
+                .withHold(Optional.empty())
+                .withApproval(Optional.of(Approval.pending(NEWER, NOW.minusSeconds(120))));
+        String html = StatusPage.render(new StatusPage.View(
+                List.of(waiting), v.history(), v.lastPoll(), v.nextPoll(), v.now(), true, v.csrf()));
+
+        assertThat(html).contains("id=\"awaiting-web\"", "waits for approval since", "id=\"approve-web\"");
+        assertThat(html).contains("name=\"digest\" value=\"" + NEWER + "\"");
+        assertThat(html).doesNotContain("update pending");
+
+        String visitor = StatusPage.render(new StatusPage.View(
+                List.of(waiting), v.history(), v.lastPoll(), v.nextPoll(), v.now(), true, Optional.empty()));
+        assertThat(visitor).contains("id=\"awaiting-web\"").doesNotContain("id=\"approve-web\"");
     }
 
     @Test

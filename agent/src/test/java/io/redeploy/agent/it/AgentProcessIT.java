@@ -338,6 +338,61 @@ class AgentProcessIT {
         assertThat(json.stdout()).contains("\"kind\" : \"rollback\"").contains("\"by\" : \"it-operator\"");
     }
 
+    // ---- policy: approve through the CLI ----
+
+    @Test
+    void approveDeploysOnlyTheApprovedBuildAndAPendingOneSurvivesARestart() {
+        // The service's YAML takes the health line as given: the policy rides on it.
+        Service web = service("apr", QUICK_RUNNING_GATE + "\n    policy: approve");
+        web.push("1");
+        AgentProcess agent = web.startAgent();
+        String url = "--url=http://127.0.0.1:" + web.httpPort;
+        agent.awaitLog("event=approval.pending service=web", STEP);
+        assertThat(agent.stdout()).doesNotContain("event=deploy.start");
+        AgentProcess.Exit waiting = cli("status", url);
+        assertThat(waiting.stdout()).contains("pending sha256:");
+
+        int mark = agent.mark();
+        AgentProcess.Exit approve = cli("approve", "--service", "web", url);
+        assertThat(approve.code()).as(approve.stderr()).isZero();
+        agent.awaitLog(mark, "event=deploy.done", STEP);
+        awaitAnswer(web, "build=1");
+
+        web.push("2");
+        mark = web.trigger(agent).mark();
+        agent.awaitLog(mark, "event=approval.pending service=web", STEP);
+        String build2 = pendingDigest(agent);
+        web.push("3");
+        mark = web.trigger(agent).mark();
+        agent.awaitLog(mark, "event=approval.pending service=web", STEP);
+        assertThat(agent.logSince(mark)).contains("superseded=");
+        AgentProcess.Exit superseded = cli("approve", "--service", "web", "--digest", build2, url);
+        assertThat(superseded.code()).isEqualTo(4);
+        assertThat(superseded.stderr()).contains("409 not_pending");
+
+        agent.sigterm();
+        assertThat(agent.awaitExit(STEP)).isZero();
+        agent = web.startAgent();
+        agent.awaitLog("event=poll.done", STEP);
+        assertThat(agent.stdout()).doesNotContain("event=deploy.start").doesNotContain("event=approval.pending");
+        String build3 = pendingDigest(agent);
+        assertThat(build3).isNotEqualTo(build2);
+        mark = agent.mark();
+        assertThat(cli("approve", "--service", "web", "--digest", build3, url).code())
+                .isZero();
+        agent.awaitLog(mark, "event=deploy.done", STEP);
+        awaitAnswer(web, "build=3");
+        assertThat(cli("history", "--service", "web", url).stdout()).contains("approval", "approved", "it-operator");
+    }
+
+    private static String pendingDigest(AgentProcess agent) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                        "\"approval\"\\s*:\\s*\\{\\s*\"digest\"\\s*:\\s*\"(sha256:[a-f0-9]{64})\"")
+                .matcher(agent.get("/status?service=web").body());
+        assertThat(m.find()).as("a pending digest in /status").isTrue();
+        return m.group(1);
+    }
+
     private AgentProcess.Exit cli(String... args) {
         return AgentProcess.cli(dir, "cli-" + (++starts), args);
     }

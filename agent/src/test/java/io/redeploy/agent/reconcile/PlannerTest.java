@@ -12,6 +12,7 @@ import io.redeploy.agent.image.ImageRef;
 import io.redeploy.agent.reconcile.Decision.Kind;
 import io.redeploy.agent.reconcile.Observation.Candidate;
 import io.redeploy.agent.reconcile.SignatureCheck.Result;
+import io.redeploy.agent.state.Approval;
 import java.security.GeneralSecurityException;
 import java.security.KeyPairGenerator;
 import java.time.Duration;
@@ -54,6 +55,9 @@ class PlannerTest {
 
     private static final io.redeploy.agent.state.Hold HOLD =
             new io.redeploy.agent.state.Hold("alice", java.time.Instant.parse("2026-12-01T09:00:00Z"), "bad build");
+
+    private static final Approval APPROVED =
+            new Approval(NEW.value(), NOW.minusSeconds(600), Optional.of("alice"), Optional.of(NOW.minusSeconds(60)));
 
     static Stream<Arguments> rules() {
         return Stream.of(
@@ -138,6 +142,50 @@ class PlannerTest {
                         "a held service that runs the registry's digest is unchanged",
                         s -> s,
                         o -> running(o, Set.of(NEW)).withHold(Optional.of(HOLD)),
+                        Kind.UNCHANGED,
+                        ""),
+                row("approve: a new digest waits", PlannerTest::approve, o -> o, Kind.AWAITING_APPROVAL, ""),
+                row(
+                        "approve: a digest pending, not approved yet, still waits",
+                        PlannerTest::approve,
+                        o -> o.withApproval(Optional.of(Approval.pending(NEW.value(), NOW))),
+                        Kind.AWAITING_APPROVAL,
+                        ""),
+                row(
+                        "approve: the approved digest is deployed",
+                        PlannerTest::approve,
+                        o -> o.withApproval(Optional.of(APPROVED)),
+                        Kind.DEPLOY,
+                        ""),
+                row(
+                        "approve: an approval of an older build does not let a newer one through",
+                        PlannerTest::approve,
+                        o -> o.withApproval(Optional.of(
+                                new Approval(OTHER_ARCH.value(), NOW, Optional.of("alice"), Optional.of(NOW)))),
+                        Kind.AWAITING_APPROVAL,
+                        ""),
+                row(
+                        "approve: a hold wins over an approval",
+                        PlannerTest::approve,
+                        o -> o.withHold(Optional.of(HOLD)).withApproval(Optional.of(APPROVED)),
+                        Kind.HELD,
+                        "held by alice since 2026-12-01T09:00:00Z: bad build"),
+                row(
+                        "approve: a failed digest is not offered again",
+                        PlannerTest::approve,
+                        o -> failed(o, NEW),
+                        Kind.SKIP_FAILED,
+                        ""),
+                row(
+                        "approve: the cooldown passes before a digest is offered",
+                        s -> cooldown(approve(s), 300),
+                        o -> o,
+                        Kind.COOLING_DOWN,
+                        "300"),
+                row(
+                        "approve: the registry's digest running is unchanged",
+                        PlannerTest::approve,
+                        o -> running(o, Set.of(NEW)),
                         Kind.UNCHANGED,
                         ""),
                 row("a newer digest after a failure is tried", s -> s, o -> failed(o, OTHER_ARCH), Kind.DEPLOY, ""),
@@ -365,6 +413,7 @@ class PlannerTest {
                 Optional.empty(),
                 Optional.empty(),
                 Optional.empty(),
+                Optional.empty(),
                 Optional.empty());
     }
 
@@ -377,6 +426,7 @@ class PlannerTest {
                 o.digestSeenSince(),
                 o.signature(),
                 o.candidate(),
+                Optional.empty(),
                 Optional.empty());
     }
 
@@ -410,6 +460,10 @@ class PlannerTest {
                         "exited (exit code 0)"));
     }
 
+    private static ServiceConfig approve(ServiceConfig s) {
+        return s.withPolicy(s.policy().withKind(UpdatePolicy.Kind.APPROVE));
+    }
+
     private static ServiceConfig revive(ServiceConfig s) {
         return s.toBuilder().reviveStopped(true).build();
     }
@@ -439,6 +493,7 @@ class PlannerTest {
                 o.digestSeenSince(),
                 o.signature(),
                 o.candidate(),
+                Optional.empty(),
                 Optional.empty());
     }
 
@@ -451,6 +506,7 @@ class PlannerTest {
                 Optional.of(NOW.minusSeconds(seconds)),
                 o.signature(),
                 o.candidate(),
+                Optional.empty(),
                 Optional.empty());
     }
 
