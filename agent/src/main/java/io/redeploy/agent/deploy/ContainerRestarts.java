@@ -76,13 +76,15 @@ final class ContainerRestarts {
         Instant started = clock.instant();
         try {
             Optional<ContainerInfo> container = docker.inspectContainer(service.containerName());
+            if (container.isEmpty() || !Ownership.mayTouch(container.get(), service)) {
+                journal.close(service.name()); // a due entry, if any: there is nothing of ours to restart
+            }
             if (container.isEmpty()) {
                 skipped(service, "no container named " + service.containerName());
                 return false;
             }
             ContainerInfo c = container.get();
             if (!Ownership.mayTouch(c, service)) {
-                journal.close(service.name()); // a due entry, if any: there is nothing of ours to restart
                 skipped(service, "container belongs to service " + c.labels().get(AgentLabels.SERVICE));
                 return false;
             }
